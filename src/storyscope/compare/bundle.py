@@ -1,0 +1,41 @@
+"""A story's articles with their layers: the input every comparison takes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storyscope.record import Article, Span
+
+
+@dataclass
+class StoryBundle:
+    articles: list[Article]
+    # article id -> layer name -> spans
+    layers: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
+    # provenance edges: {"article_id": derived, "source_id": source, "score": float, ...}
+    provenance: list[dict] = field(default_factory=list)
+
+    def article(self, aid: str) -> Article:
+        return next(a for a in self.articles if a.id == aid)
+
+    def spans(self, aid: str, layer: str) -> list[Span]:
+        return self.layers.get(aid, {}).get(layer, [])
+
+    def independence_groups(self) -> dict[str, str]:
+        """Article id -> id of its independent-source group (derived copies join their source)."""
+        parent = {a.id: a.id for a in self.articles}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for e in self.provenance:
+            a, b = e.get("article_id"), e.get("source_id")
+            if a in parent and b in parent:
+                parent[find(a)] = find(b)
+        return {aid: find(aid) for aid in parent}
+
+    def independent_count(self, article_ids) -> int:
+        groups = self.independence_groups()
+        return len({groups.get(a, a) for a in article_ids})

@@ -1,0 +1,43 @@
+"""Every user-facing error message lives here, so wording stays consistent and testable."""
+from __future__ import annotations
+
+
+class StoryscopeError(Exception):
+    """Base class: str(err) is the one line shown to the user."""
+
+
+class InputError(StoryscopeError):
+    """A single input (file, URL, record) could not be read; the batch goes on."""
+
+    def __init__(self, source: str, reason: str):
+        self.source, self.reason = source, reason
+        super().__init__(f"{source}: {reason}")
+
+
+class MissingDependency(StoryscopeError):
+    def __init__(self, what: str, install: str):
+        super().__init__(f"{what} is not available; install it with: {install}")
+
+
+class NotFound(StoryscopeError):
+    def __init__(self, kind: str, key: str):
+        super().__init__(f"no {kind} with id {key!r} in this store")
+
+
+# Reasons used by the readers (one place, so tests and docs can refer to them).
+EMPTY = "empty file"
+BINARY = "binary content, not text (no article could be read)"
+TOO_LARGE = "larger than the {limit} byte limit"
+NOT_XML_FEED = "not an RSS/Atom feed (the XML could not be parsed)"
+NO_TEXT = "no article text could be extracted"
+BAD_JSON = "line {line}: invalid JSON ({detail})"
+MISSING_FIELD = "line {line}: record has no {field!r} field"
+UNSUPPORTED = "unsupported file type {suffix!r}"
+NOT_FOUND = "no such file or directory"
+PRIVATE_ADDRESS = "refused: {host} resolves to a private, loopback or link-local address ({ip}); pass --allow-private to permit it"
+URL_TIMEOUT = "timed out after {seconds} s"
+BAD_CONTENT_TYPE = "unsupported content type {ctype!r}"
+HTTP_STATUS = "HTTP status {status}"
+TOO_MANY_REDIRECTS = "too many redirects"
+TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
+STAGE_FAILED = "stage {stage} failed: {detail}"

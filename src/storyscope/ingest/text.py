@@ -1,0 +1,55 @@
+"""Plain-text articles: decode robustly, then read the page furniture with ``detect``."""
+from __future__ import annotations
+
+from storyscope import errors
+from storyscope.errors import InputError
+from storyscope.ingest.detect import detect_furniture
+from storyscope.record import Article, Layer
+
+DETECT_VERSION = "detect.v1"
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), else cp1252, else latin-1; refuse binary content."""
+    if not data.strip():
+        raise InputError(source, errors.EMPTY)
+    sample = data[:8192]
+    if b"\x00" in sample or _control_ratio(sample) > 0.05:
+        raise InputError(source, errors.BINARY)
+    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _control_ratio(b: bytes) -> float:
+    bad = sum(1 for c in b if c < 32 and c not in (9, 10, 12, 13))
+    return bad / max(1, len(b))
+
+
+def article_from_text(text: str, source: str, *, path: str = "", url: str = "", outlet: str = "",
+                      title: str = "", published: str | None = None, meta: dict | None = None) -> tuple[Article, Layer]:
+    """Build an Article (and its debris layer) from text whose furniture is still inline."""
+    if not text.strip():
+        raise InputError(source, errors.EMPTY)
+    f = detect_furniture(text)
+    meta = dict(meta or {})
+    pub, pub_src = published, "explicit" if published else "unknown"
+    if not pub and f.published:
+        pub, pub_src = f.published[:10], "explicit"
+        meta["published_text"] = f.published_text
+        if "T" in f.published:
+            meta["published_time"] = f.published
+    if f.title_span:
+        meta["title_span"] = list(f.title_span)
+    art = Article.create(
+        text, title=title or f.title, outlet=outlet or f.credit, credit=f.credit, byline=f.byline,
+        published=pub, published_source=pub_src, url=url, path=path, meta=meta)
+    return art, Layer("debris", DETECT_VERSION, f.debris)
+
+
+def read_text_file(data: bytes, source: str, path: str) -> list[tuple[Article, Layer]]:
+    return [article_from_text(decode(data, source), source, path=path)]

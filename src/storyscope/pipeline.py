@@ -1,0 +1,95 @@
+"""The one streaming runner: ``pipe(articles, store, batch_size)`` drives every stage.
+
+Per batch, each stage runs only on articles whose stored layer version differs from the stage's
+version (the cache), so re-running computes only what changed. A failing batch is retried article
+by article, so one bad article is reported and skipped while the rest go on. Local runs, the web
+app and Ray workers all call this.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from storyscope import errors
+from storyscope.errors import InputError
+from storyscope.record import Article, Layer, Span
+from storyscope.stages.registry import Stage, all_stages, get_stage
+
+
+def resolve_stages(names: Iterable[str] | None = None) -> list[Stage]:
+    if names is None:
+        return all_stages()
+    wanted = set(names)
+    return [s for s in all_stages() if s.name in wanted]
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_stage_isolated(stage: Stage, batch, on_error) -> list[dict | None]:
+    """Run a stage on a batch; on failure, retry per article so only the culprit is lost."""
+    try:
+        return stage.run(batch)
+    except Exception:
+        if len(batch) == 1:
+            art = batch[0][0]
+            import traceback
+            detail = traceback.format_exc(limit=1).strip().splitlines()[-1]
+            on_error(InputError(art.path or art.id, errors.STAGE_FAILED.format(stage=stage.version, detail=detail)))
+            return [None]
+        out = []
+        for item in batch:
+            out.extend(run_stage_isolated(stage, [item], on_error))
+        return out
+
+
+def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = None, batch_size: int = 32,
+         on_error: Callable[[InputError], None] = lambda e: None, force: bool = False,
+         progress: Callable[[int], None] | None = None) -> Iterator[tuple[Article, dict[str, list[Span]]]]:
+    """Yield each article with all its layers (spans by layer name) after every stage has run."""
+    stages = stages if stages is not None else all_stages()
+    for st in stages:
+        st.warm_up()
+    for batch in _batches(articles, batch_size):
+        ids = [a.id for a in batch]
+        stored = {a.id: store.get_layers(a.id) if store else {} for a in batch}
+        layers = {aid: {n: l.spans for n, l in stored[aid].items()} for aid in ids}
+        failed: set[str] = set()
+        new_layers: dict[str, list[Layer]] = {aid: [] for aid in ids}
+        for st in stages:
+            todo = [a for a in batch if a.id not in failed and (force or any(
+                stored[a.id].get(n) is None or stored[a.id][n].version != st.version for n in st.adds))]
+            if not todo:
+                continue
+            results = run_stage_isolated(st, [(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in todo],
+                                         on_error)
+            for art, res in zip(todo, results):
+                if res is None:
+                    failed.add(art.id)
+                    continue
+                for name, spans in res.items():
+                    layers[art.id][name] = spans
+                    new_layers[art.id].append(Layer(name, st.version, spans))
+        if store is not None:
+            for aid in ids:
+                if new_layers[aid] and aid not in failed:
+                    store.put_layers(aid, new_layers[aid])
+        for art in batch:
+            if art.id not in failed:
+                yield art, layers[art.id]
+        if progress:
+            progress(len(batch))
+
+
+def stage_versions(stages: list[Stage] | None = None) -> dict[str, str]:
+    return {s.name: s.version for s in (stages if stages is not None else all_stages())}
+
+
+__all__ = ["pipe", "resolve_stages", "stage_versions", "get_stage"]

@@ -1,0 +1,95 @@
+"""The storage interface. Only implementations of ``Store`` know SQL.
+
+SQLite (default, one file) and PostgreSQL implement it and pass one set of contract tests
+(tests/store/test_contract.py).
+"""
+from __future__ import annotations
+
+import abc
+from typing import Iterable, Iterator
+
+from storyscope.record import Article, Layer
+
+
+class Store(abc.ABC):
+    url: str
+
+    # articles -------------------------------------------------------------
+    @abc.abstractmethod
+    def add_articles(self, items: Iterable[tuple[Article, list[Layer]]]) -> list[bool]:
+        """Insert articles (with their ingest layers) atomically; True per article that was new."""
+
+    @abc.abstractmethod
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    @abc.abstractmethod
+    def find_articles(self, prefix: str) -> list[str]:
+        """Ids that start with ``prefix`` (users type short ids)."""
+
+    @abc.abstractmethod
+    def iter_articles(self, ids: list[str] | None = None) -> Iterator[Article]:
+        """Articles in ingest order (or the given ids, in that order)."""
+
+    @abc.abstractmethod
+    def count_articles(self) -> int: ...
+
+    @abc.abstractmethod
+    def update_published(self, article_id: str, published: str, source: str) -> None:
+        """Record an inferred publication date (metadata only; the text never changes)."""
+
+    # layers ---------------------------------------------------------------
+    @abc.abstractmethod
+    def put_layers(self, article_id: str, layers: Iterable[Layer]) -> None: ...
+
+    @abc.abstractmethod
+    def get_layers(self, article_id: str, names: Iterable[str] | None = None) -> dict[str, Layer]: ...
+
+    @abc.abstractmethod
+    def layer_versions(self, article_ids: list[str]) -> dict[str, dict[str, str]]:
+        """article id -> layer name -> stored version (what the pipeline cache checks)."""
+
+    # stories, findings, state --------------------------------------------
+    @abc.abstractmethod
+    def replace_stories(self, stories: list[dict]) -> None:
+        """Replace the story grouping: each {"id", "title", "article_ids", ...}."""
+
+    @abc.abstractmethod
+    def stories(self) -> list[dict]: ...
+
+    @abc.abstractmethod
+    def get_story(self, story_id: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def put_findings(self, story_id: str, key: str, data: dict) -> None:
+        """Cache a story's comparison results under a key of its inputs' ids and versions."""
+
+    @abc.abstractmethod
+    def get_findings(self, story_id: str, key: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def put_state(self, name: str, data: dict) -> None: ...
+
+    @abc.abstractmethod
+    def get_state(self, name: str) -> dict | None: ...
+
+    @abc.abstractmethod
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over titles and texts: [{"id", "title", "outlet", "snippet"}]."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_store(url: str | None) -> Store:
+    """A store for a path (SQLite) or a postgresql:// URL."""
+    if url and url.startswith(("postgresql://", "postgres://")):
+        from storyscope.store.postgres import PostgresStore
+        return PostgresStore(url)
+    from storyscope.store.sqlite import SQLiteStore
+    return SQLiteStore(url or "storyscope.db")

@@ -1,0 +1,44 @@
+"""Versioned schema migrations, applied in order inside one transaction each.
+
+Each entry is (version, SQLite statements, PostgreSQL statements). Never edit a released
+entry; append a new one.
+"""
+MIGRATIONS = [
+    (1, [
+        """CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, credit TEXT, byline TEXT,
+            published TEXT, published_source TEXT, url TEXT, path TEXT, language TEXT,
+            text TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}', ingested_at TEXT NOT NULL)""",
+        """CREATE TABLE layers (
+            article_id TEXT NOT NULL REFERENCES articles(id), name TEXT NOT NULL, version TEXT NOT NULL,
+            spans TEXT NOT NULL, PRIMARY KEY (article_id, name))""",
+        """CREATE TABLE stories (
+            id TEXT PRIMARY KEY, title TEXT, data TEXT NOT NULL, ord INTEGER NOT NULL)""",
+        """CREATE TABLE story_articles (story_id TEXT NOT NULL, article_id TEXT NOT NULL,
+            PRIMARY KEY (story_id, article_id))""",
+        """CREATE TABLE findings (story_id TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (story_id, key))""",
+        """CREATE TABLE state (name TEXT PRIMARY KEY, data TEXT NOT NULL)""",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='seq')""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text); END""",
+    ], [
+        """CREATE TABLE articles (
+            seq BIGSERIAL PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE, title TEXT, outlet TEXT, credit TEXT, byline TEXT,
+            published TEXT, published_source TEXT, url TEXT, path TEXT, language TEXT,
+            text TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}', ingested_at TEXT NOT NULL,
+            tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title,'') || ' ' || text)) STORED)""",
+        """CREATE INDEX articles_tsv ON articles USING gin(tsv)""",
+        """CREATE TABLE layers (
+            article_id TEXT NOT NULL REFERENCES articles(id), name TEXT NOT NULL, version TEXT NOT NULL,
+            spans TEXT NOT NULL, PRIMARY KEY (article_id, name))""",
+        """CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT, data TEXT NOT NULL, ord INTEGER NOT NULL)""",
+        """CREATE TABLE story_articles (story_id TEXT NOT NULL, article_id TEXT NOT NULL,
+            PRIMARY KEY (story_id, article_id))""",
+        """CREATE TABLE findings (story_id TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
+            PRIMARY KEY (story_id, key))""",
+        """CREATE TABLE state (name TEXT PRIMARY KEY, data TEXT NOT NULL)""",
+    ]),
+]

@@ -1,0 +1,112 @@
+"""One contract for every Store: SQLite always, PostgreSQL when a server is configured.
+
+Set STORYSCOPE_TEST_PG=postgresql://... to include PostgreSQL (``.ci/run`` starts a real server
+and also sets STORYSCOPE_REQUIRE_PG=1, so CI cannot silently skip it).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from storyscope.record import Article, Layer, Span
+
+
+def _pg_url():
+    url = os.environ.get("STORYSCOPE_TEST_PG")
+    if not url:
+        if os.environ.get("STORYSCOPE_REQUIRE_PG"):
+            pytest.fail("STORYSCOPE_REQUIRE_PG is set but STORYSCOPE_TEST_PG is not")
+        pytest.skip("PostgreSQL not configured (set STORYSCOPE_TEST_PG=postgresql://...)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        from storyscope.store.sqlite import SQLiteStore
+        s = SQLiteStore(str(tmp_path / "c.db"))
+    else:
+        import psycopg
+        base = _pg_url()
+        name = "ss_" + uuid.uuid4().hex[:10]
+        with psycopg.connect(base, autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {name}")
+        from storyscope.store.postgres import PostgresStore
+        s = PostgresStore(base.rsplit("/", 1)[0] + "/" + name)
+    yield s
+    s.close()
+    if request.param == "postgres":
+        import psycopg
+        with psycopg.connect(_pg_url(), autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _art(n: int, **kw) -> Article:
+    return Article.create(f"Headline {n}\n\nThe Orlen council met on day {n} and voted on the bridge.", title=f"Headline {n}",
+                          outlet="Orlen Courier", **kw)
+
+
+def test_add_is_idempotent_and_atomic(store):
+    a, b = _art(1), _art(2)
+    deb = Layer("debris", "detect.v1", [Span(0, 10, "nav")])
+    assert store.add_articles([(a, [deb]), (b, [])]) == [True, True]
+    assert store.add_articles([(a, [deb]), (_art(3), [])]) == [False, True]
+    assert store.count_articles() == 3
+    assert [x.id for x in store.iter_articles()] == [a.id, b.id, _art(3).id]
+    got = store.get_article(a.id)
+    assert got == a and got.text == a.text
+    assert store.get_layers(a.id)["debris"].spans == deb.spans
+    assert store.get_article("missing") is None
+
+
+def test_layers_versions_and_replace(store):
+    a = _art(1)
+    store.add_articles([(a, [])])
+    store.put_layers(a.id, [Layer("quotes", "quotes.v1", [Span(3, 9, "direct", {"speaker": [0, 2]})])])
+    assert store.layer_versions([a.id]) == {a.id: {"quotes": "quotes.v1"}}
+    store.put_layers(a.id, [Layer("quotes", "quotes.v2", [])])
+    assert store.layer_versions([a.id])[a.id]["quotes"] == "quotes.v2"
+    assert store.get_layers(a.id, ["quotes"])["quotes"].spans == []
+
+
+def test_prefix_and_ids_order(store):
+    arts = [_art(i) for i in range(5)]
+    store.add_articles([(x, []) for x in arts])
+    assert store.find_articles(arts[2].id[:10]) == [arts[2].id]
+    ids = [arts[4].id, arts[0].id]
+    assert [x.id for x in store.iter_articles(ids)] == ids
+
+
+def test_stories_findings_state(store):
+    arts = [_art(i) for i in range(3)]
+    store.add_articles([(x, []) for x in arts])
+    stories = [{"id": "s1", "title": "Bridge vote", "article_ids": [arts[0].id, arts[1].id]},
+               {"id": "s2", "title": "Other", "article_ids": [arts[2].id]}]
+    store.replace_stories(stories)
+    assert store.stories() == stories and store.get_story("s2") == stories[1]
+    store.replace_stories(stories[:1])
+    assert store.get_story("s2") is None
+    store.put_findings("s1", "k1", {"claims": [1]})
+    assert store.get_findings("s1", "k1") == {"claims": [1]} and store.get_findings("s1", "k2") is None
+    store.put_findings("s1", "k2", {"claims": [2]})
+    assert store.get_findings("s1", "k1") is None
+    store.put_state("clusterer", {"n": 1})
+    store.put_state("clusterer", {"n": 2})
+    assert store.get_state("clusterer") == {"n": 2} and store.get_state("none") is None
+
+
+def test_search_and_published_update(store):
+    a = _art(7)
+    store.add_articles([(a, [])])
+    hits = store.search("bridge Orlen")
+    assert hits and hits[0]["id"] == a.id
+    assert store.search("zeppelin") == [] and store.search("  ") == []
+    store.update_published(a.id, "2025-01-01", "inferred")
+    got = store.get_article(a.id)
+    assert got.published == "2025-01-01" and got.published_source == "inferred" and got.text == a.text
+
+
+def test_schema_version(store):
+    assert store.schema_version() >= 1
