@@ -7,6 +7,7 @@ app and Ray workers all call this.
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Iterable, Iterator
 
 from storyscope import errors
@@ -52,7 +53,8 @@ def run_stage_isolated(stage: Stage, batch, on_error) -> list[dict | None]:
 
 def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = None, batch_size: int = 32,
          on_error: Callable[[InputError], None] = lambda e: None, force: bool = False,
-         progress: Callable[[int], None] | None = None) -> Iterator[tuple[Article, dict[str, list[Span]]]]:
+         progress: Callable[[int], None] | None = None,
+         timings: dict[str, float] | None = None) -> Iterator[tuple[Article, dict[str, list[Span]]]]:
     """Yield each article with all its layers (spans by layer name) after every stage has run."""
     stages = stages if stages is not None else all_stages()
     for st in stages:
@@ -68,8 +70,11 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
                 stored[a.id].get(n) is None or stored[a.id][n].version != st.version for n in st.adds))]
             if not todo:
                 continue
+            t0 = time.perf_counter()
             results = run_stage_isolated(st, [(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in todo],
                                          on_error)
+            if timings is not None:
+                timings[st.name] = timings.get(st.name, 0.0) + time.perf_counter() - t0
             for art, res in zip(todo, results):
                 if res is None:
                     failed.add(art.id)
@@ -79,7 +84,7 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
                     new_layers[art.id].append(Layer(name, st.version, spans))
         if store is not None:
             for aid in ids:
-                if new_layers[aid] and aid not in failed:
+                if new_layers[aid]:  # keep what succeeded, even when a later stage failed
                     store.put_layers(aid, new_layers[aid])
         for art in batch:
             if art.id not in failed:

@@ -63,6 +63,18 @@ def agency_of(name: str) -> str | None:
     return AGENCIES.get(key)
 
 
+OUTLET_WORDS = {"news", "press", "agency", "wire", "watch", "times", "post", "daily", "herald", "tribune", "radio",
+                "tv", "media", "network", "journal", "gazette", "courier", "service", "monitor", "report", "staff"}
+
+
+def _looks_like_outlet(who: str) -> bool:
+    """'By NORTHWIRE' or 'By SELVANE WATCH' credit an outlet; 'By SOFIA RENN' is a person's byline."""
+    words = who.split()
+    if not who.isupper() or not 1 <= len(words) <= 3:
+        return False
+    return len(words) == 1 or words[-1].lower() in OUTLET_WORDS
+
+
 def _lines(text: str):
     pos = 0
     for raw in text.split("\n"):
@@ -119,12 +131,12 @@ def detect_furniture(text: str, title_in_text: bool = True) -> Furniture:
             label = "nav"
         elif id(item) in head_zone and BY_LINE.match(line) and len(line.split()) <= 10:
             who = BY_LINE.match(line).group(1)
-            ag = agency_of(who) or (who.isupper() and len(who.split()) <= 2 and who.strip().title())
+            ag = agency_of(who) or (_looks_like_outlet(who) and who.strip().title())
             if ag:
                 f.credit = f.credit or ag
                 label = "credit"
             else:
-                f.byline = f.byline or who
+                f.byline = f.byline or (who.title() if who.isupper() else who)
                 label = "byline"
         elif id(item) in head_zone and agency_of(line.strip("()— -")):
             f.credit = f.credit or agency_of(line.strip("()— -"))
