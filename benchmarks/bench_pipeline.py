@@ -1,0 +1,98 @@
+"""Throughput of the whole pipeline and of each stage: one process vs Ray with 2 workers.
+
+Input: BASIL's 300 articles (../shared/datasets/basil/stories.jsonl), read by path. Reports
+articles/s end to end (read, stages, grouping, every story's comparison), per stage words/s next to
+spaCy's own speed (nlp.pipe over the same texts), peak RSS per process, the top of a profile, and
+the effect of the embedding cache (a second comparison pass over the same stories).
+
+    python benchmarks/bench_pipeline.py [--limit 300] [--ray]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASIL = ROOT.parent / "shared" / "datasets" / "basil" / "stories.jsonl"
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def subset(limit: int, tmp: str) -> str:
+    out = os.path.join(tmp, "in.jsonl")
+    with open(BASIL) as fh, open(out, "w") as o:
+        for i, line in enumerate(fh):
+            if i >= limit:
+                break
+            o.write(line)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--ray", action="store_true", help="also run on a local Ray with 2 workers")
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    if not BASIL.exists():
+        sys.exit(f"skipped: {BASIL} not found (../shared is needed for this benchmark)")
+    sys.path.insert(0, str(ROOT / "src"))
+    from storyscope.batch import run_batch
+    from storyscope.stages.nlp import get_nlp
+    tmp = tempfile.mkdtemp()
+    path = subset(args.limit, tmp)
+    texts = [json.loads(l)["text"] for l in open(path)]
+    words = sum(len(t.split()) for t in texts)
+    # spaCy's own speed on the same texts, as the yardstick for the reading stages
+    nlp = get_nlp()
+    t = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+    spacy_s = time.perf_counter() - t
+
+    prof = cProfile.Profile() if args.profile else None
+    if prof:
+        prof.enable()
+    local = run_batch([path], db=os.path.join(tmp, "local.db"))
+    if prof:
+        prof.disable()
+    t = time.perf_counter()
+    from storyscope.workspace import Workspace
+    with Workspace(os.path.join(tmp, "local.db")) as ws:
+        ws.store.put_findings  # noqa: B018 - same store
+        for s in ws.stories():
+            from storyscope.dossier.build import compare_story
+            compare_story(s, ws.articles(s["article_ids"]), {a: ws.layers(a) for a in s["article_ids"]})
+    recompare = time.perf_counter() - t
+    result = {"articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
+              "spacy_pipe_seconds": round(spacy_s, 2), "spacy_words_per_s": round(words / spacy_s),
+              "stage_words_per_s": {k.split(".", 1)[1]: round(words / v) for k, v in local["timing"].items()
+                                    if k.startswith("stage.") and v > 0},
+              "compare_first_s": local["timing"]["compare"], "compare_again_warm_cache_s": round(recompare, 2)}
+    if args.ray:
+        on_ray = run_batch([path], db=os.path.join(tmp, "ray.db"), ray_address="local", workers=2)
+        result["ray"] = on_ray
+        import ray
+        mem = [n.get("memory") for n in ray.nodes()]
+        result["ray_nodes_memory"] = mem
+        ray.shutdown()
+    if prof:
+        s = io.StringIO()
+        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(25)
+        result["profile_top"] = s.getvalue().splitlines()[:60]
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

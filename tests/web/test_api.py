@@ -1,0 +1,103 @@
+"""API and pages through an in-process client over a real SQLite store."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyscope.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(analysed_db):
+    return TestClient(create_app(analysed_db))
+
+
+def test_stories_api_and_page(client):
+    stories = client.get("/api/stories").json()
+    assert len(stories) >= 2
+    main = stories[0]
+    assert len(main["outlets"]) >= len(stories[-1]["outlets"])  # sorted by coverage
+    d = client.get(f"/api/stories/{main['id']}").json()
+    assert d["schema"] == "storyscope.dossier/1" and d["stories"][0]["id"] == main["id"]
+    page = client.get("/")
+    assert page.status_code == 200 and main["id"] in page.text
+    html = client.get(f"/stories/{main['id']}")
+    assert html.status_code == 200 and "All stories" in html.text
+    assert client.get("/api/stories/nope").status_code == 404
+
+
+def test_filters(client):
+    stories = client.get("/api/stories").json()
+    outlet = stories[0]["outlets"][0]
+    got = client.get("/api/stories", params={"outlet": outlet}).json()
+    assert got and all(outlet in s["outlets"] for s in got)
+    assert client.get("/api/stories", params={"from": "2099-01-01"}).json() == []
+    q = client.get("/api/stories", params={"q": "Brannvik"}).json()
+    assert len(q) == 1
+
+
+def test_articles_and_search(client):
+    arts = client.get("/api/articles").json()
+    assert len(arts) == 9
+    one = client.get(f"/api/articles/{arts[0]['id']}").json()
+    assert one["text"] and "sentences" in one["layers"]
+    page = client.get(f"/articles/{arts[0]['id']}")
+    assert page.status_code == 200 and "hl-" in page.text
+    hits = client.get("/api/search", params={"q": "Korvath"}).json()
+    assert hits and all("id" in h for h in hits)
+    assert client.get("/api/search", params={"q": ""}).status_code == 422
+
+
+def test_outlet_page(client):
+    stories = client.get("/api/stories").json()
+    name = stories[0]["outlets"][0]
+    r = client.get(f"/outlets/{name}")
+    assert r.status_code == 200 and name in r.text
+    data = client.get(f"/api/outlets/{name}").json()
+    assert data["stories"] and "copies_others" in data
+
+
+def _wait(client, job_id, timeout=300):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        j = client.get(f"/api/jobs/{job_id}").json()
+        if j["state"] in ("done", "failed"):
+            return j
+        time.sleep(0.3)
+    raise AssertionError("job did not finish")
+
+
+def test_ingest_upload_and_ssrf(tmp_path):
+    c = TestClient(create_app(str(tmp_path / "i.db")))
+    r = c.post("/api/ingest", files=[("files", ("../../evil.txt", b"Ferry crews return\n\nThe Ostmark ferry crews "
+                                                 b"returned to work on Tuesday, the union said.\n", "text/plain"))])
+    assert r.status_code == 202
+    j = _wait(c, r.json()["id"])
+    assert j["state"] == "done" and j["added"] == 1, j
+    assert not (tmp_path.parent / "evil.txt").exists()
+    r = c.post("/api/ingest", json={"urls": ["http://127.0.0.1:9/x", "http://169.254.169.254/latest"]})
+    j = _wait(c, r.json()["id"])
+    assert len(j["errors"]) == 2 and all("refused" in e for e in j["errors"])
+    assert c.post("/api/ingest", json={"urls": []}).status_code == 422
+    big = b"x" * (21 * 1024 * 1024)
+    assert c.post("/api/ingest", files=[("files", ("big.txt", big, "text/plain"))]).status_code == 413
+
+
+def test_token_required_beyond_localhost(tmp_path):
+    from storyscope.errors import StoryscopeError
+    with pytest.raises(StoryscopeError, match="token"):
+        create_app(str(tmp_path / "t.db"), host="0.0.0.0")
+    c = TestClient(create_app(str(tmp_path / "t.db"), host="0.0.0.0", token="s3cret"))
+    assert c.post("/api/ingest", json={"urls": ["https://example.org/a"]}).status_code == 401
+    assert c.post("/api/ingest", json={"urls": ["http://10.0.0.1/a"]},
+                  headers={"Authorization": "Bearer s3cret"}).status_code == 202
+    assert c.get("/api/stories").status_code == 200  # reads stay open
+
+
+def test_openapi(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/articles/{article_id}",
+                 "/api/ingest", "/api/search"):
+        assert path in spec["paths"]

@@ -1,0 +1,78 @@
+"""Main web flows in headless Chromium (Debian's /usr/bin/chromium driven by Playwright):
+ingest the example corpus through the ingest page, open a story, click a dispute's evidence, search."""
+from __future__ import annotations
+
+import glob
+import os
+import socket
+import threading
+import time
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "corpus")
+ART = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+
+
+def _need_browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("STORYSCOPE_REQUIRE_BROWSER"):
+            pytest.fail("STORYSCOPE_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _need_browser()
+    import uvicorn
+    from storyscope.web.app import create_app
+    db = str(tmp_path_factory.mktemp("wb") / "w.db")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    t.join(5)
+
+
+def test_ingest_open_story_click_evidence_search(server):
+    from playwright.sync_api import sync_playwright
+    files = sorted(glob.glob(os.path.join(EXAMPLES, "*")))
+    os.makedirs(ART, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        console_errors = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.goto(server + "/ingest")
+        page.set_input_files("input[name=files]", files)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/jobs/*")
+        page.wait_for_selector("#done-link:not([hidden])", timeout=600_000)
+        page.screenshot(path=os.path.join(ART, "web-job.png"))
+        page.goto(server + "/")
+        links = page.locator("a.story-link")
+        assert links.count() >= 2
+        page.screenshot(path=os.path.join(ART, "web-index.png"), full_page=True)
+        links.first.click()
+        page.wait_for_load_state("load")
+        ev = page.locator("#disputes a[href^='#ev-']").first
+        href = ev.get_attribute("href")
+        ev.click()
+        target = page.locator(href)
+        page.wait_for_function("id => document.getElementById(id).className.length > 0", arg=href[1:])
+        assert target.text_content()
+        page.screenshot(path=os.path.join(ART, "web-story.png"))
+        page.goto(server + "/?q=Brannvik")
+        assert page.locator("a.story-link").count() == 1
+        browser.close()
+    assert not console_errors, console_errors
