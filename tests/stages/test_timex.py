@@ -1,0 +1,107 @@
+"""The timex stage on fictional sentences: values, precision, unresolved and invalid dates."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from storyscope.record import Article
+from storyscope.stages.registry import get_stage
+from storyscope.stages.timex import INVALID, NO_DCT, extract_timexes
+
+DCT = "2022-04-02"  # a Saturday
+
+STORY = ("Officials in Valdoria said on Saturday that Premier Osk faces a confidence vote on Sunday. "
+         "The motion was first tabled last February, and again on 7 March. "
+         "Talks with the Hollin party collapsed last June. Envoys had met on 23-24 February.")
+
+
+def by_text(text: str, dct: str | None) -> dict[str, dict]:
+    return {text[s.start:s.end]: {"label": s.label, **s.attrs} for s in extract_timexes(text, dct)}
+
+
+def test_issue_examples_resolve_on_the_publication_date():
+    got = by_text(STORY, DCT)
+    assert got["Saturday"]["value"] == "2022-04-02" and got["Saturday"]["precision"] == "day"
+    assert got["Sunday"]["value"] == "2022-04-03"          # the coming vote
+    assert got["last February"]["value"] == "2022-02" and got["last February"]["precision"] == "month"
+    assert got["7 March"]["value"] == "2022-03-07"
+    assert got["last June"]["value"] == "2021-06"
+    iv = got["23-24 February"]
+    assert (iv["value"], iv["end"], iv["precision"]) == ("2022-02-23", "2022-02-24", "interval")
+    assert all(a["resolved"] and a["reason"] is None for a in got.values())
+    assert len(got) == 6
+
+
+def test_tense_decides_the_side_of_the_publication_date():
+    past = by_text("The minister resigned on Tuesday.", DCT)["Tuesday"]
+    future = by_text("The minister will resign on Tuesday.", DCT)["Tuesday"]
+    assert past["value"] == "2022-03-29" and future["value"] == "2022-04-05"
+
+
+def test_common_formats_and_relative_expressions():
+    text = ("APRIL 2, 2022 16:04 -- Ministers of Valdoria met between March 8 and 10 and again on "
+            "2022-03-28 and 03/30/2022. Two weeks ago the lira fell; the slump lasted three years. "
+            "Every Monday the cabinet meets. Earlier this month prices rose, and last week, and this year. "
+            "Yesterday the council met a day ahead of Sunday's vote. In the 1990s and in the third quarter "
+            "of 2021 exports grew. The mayor will speak tomorrow at 4 p.m.")
+    got = by_text(text, DCT)
+    assert got["APRIL 2, 2022 16:04"]["value"] == "2022-04-02T16:04"
+    assert (got["March 8 and 10"]["value"], got["March 8 and 10"]["end"]) == ("2022-03-08", "2022-03-10")
+    assert got["2022-03-28"]["value"] == "2022-03-28"
+    assert got["03/30/2022"]["value"] == "2022-03-30"
+    assert got["Two weeks ago"]["value"] == "2022-W11"
+    assert got["three years"]["value"] == "P3Y" and got["three years"]["label"] == "DURATION"
+    assert got["Every Monday"]["label"] == "SET" and got["Every Monday"]["value"] == "XXXX-WXX-1"
+    assert got["Earlier this month"]["value"] == "2022-04"
+    assert got["last week"]["value"] == "2022-W12" and got["last week"]["precision"] == "week"
+    assert got["this year"]["value"] == "2022"
+    assert got["Yesterday"]["value"] == "2022-04-01"
+    assert got["a day ahead of Sunday"]["value"] == "2022-04-02"
+    assert got["the 1990s"]["value"] == "199" and got["the 1990s"]["precision"] == "decade"
+    assert got["the third quarter of 2021"]["value"] == "2021-Q3"
+    assert got["tomorrow"]["value"] == "2022-04-03"
+    assert got["4 p.m."]["value"] == "2022-04-03T16:00"
+
+
+def test_without_publication_date_relative_expressions_stay_unresolved():
+    got = by_text("Officials said on Saturday that the vote is on 7 March, two years after 3 May 2019.", None)
+    sat = got["Saturday"]
+    assert sat["resolved"] is False and sat["reason"] == NO_DCT and sat["value"] == "XXXX-WXX-6"
+    assert got["7 March"]["resolved"] is False and got["7 March"]["value"] == "XXXX-03-07"
+    assert got["3 May 2019"]["resolved"] is True and got["3 May 2019"]["value"] == "2019-05-03"
+
+
+def test_bad_inputs_get_no_invented_dates():
+    text = "It was signed on 32 March. Sales peaked in the 1990s. The file says 2022-13-45. Then 30 February."
+    got = by_text(text, DCT)
+    for bad in ("32 March", "2022-13-45", "30 February"):
+        assert got[bad]["value"] is None and got[bad]["resolved"] is False and got[bad]["reason"] == INVALID
+    assert got["the 1990s"]["value"] == "199"
+    assert extract_timexes("", DCT) == [] and extract_timexes("   \n", None) == []
+    assert extract_timexes("no dates here at all", DCT) == []
+    spans = extract_timexes("He left last week.", "not-a-date")
+    assert spans and spans[0].attrs["resolved"] is False and "not a valid date" in spans[0].attrs["reason"]
+
+
+def test_registered_stage_runs_on_articles():
+    stage = get_stage("timex")
+    assert stage.version == "timex.v1" and stage.adds == ("timex",)
+    a = Article.create(STORY, published=DCT)
+    out = stage.run([(a, {})])
+    assert {a.text[s.start:s.end] for s in out[0]["timex"]} >= {"Saturday", "Sunday", "last June"}
+
+
+_PIECES = st.one_of(st.sampled_from(list("0123456789 -/.,:'aAdeMmnorstuy\n")),
+                    st.sampled_from(["March ", "Sunday ", "last ", "week ", "years ", "ago ", "the ", "1990s ",
+                                     "2022-", "p.m. ", "every ", "quarter ", "third ", "32 ", "a day ahead of "]),
+                    st.text(max_size=3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join),
+       st.sampled_from([None, DCT, "1999-12-31T23:00", "bogus", "2022-02-30"]))
+def test_random_text_never_crashes_and_offsets_are_sane(text, dct):
+    for s in extract_timexes(text, dct):
+        assert 0 <= s.start < s.end <= len(text)
+        assert s.label in ("DATE", "TIME", "DURATION", "SET")
+        assert set(s.attrs) == {"value", "precision", "end", "resolved", "reason"}
+        assert s.attrs["resolved"] or s.attrs["reason"]
