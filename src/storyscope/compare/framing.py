@@ -1,0 +1,253 @@
+"""Framing: the words each outlet uses for one referent ('invaded' vs 'special military operation').
+
+Two sources of candidates:
+
+- the lexicon (lexicon/framing.json, documented in lexicon/README.md): concept families of
+  loaded and neutral terms with regex patterns. Occurrences of one concept are tied to a
+  referent by the places named in the same sentence (Russia/Russian, Ukraine): occurrences
+  sharing a place are one referent; a place-less occurrence joins its article's own group of
+  that concept when there is exactly one (e.g. 'the proxy war' after 'NATO's proxy war in Ukraine').
+- the data: sentences of different articles that align semantically (cosine >= ALIGN_COS)
+  and differ in exactly one short content slot give that slot's two fillers as terms for one
+  referent (precision first: one slot, both sides content words, no names or numbers).
+
+Each term records whose voice uses it: "quoted" when it lies inside a direct quote (or the
+marked part of a mixed one), else "outlet".
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
+from storyscope.compare.quote_integrity import STOP, morph_equal
+from storyscope.record import Article
+
+LEXICON = Path(__file__).resolve().parent / "lexicon" / "framing.json"
+ALIGN_COS = 0.80
+PLACE_LABELS = {"GPE", "NORP", "LOC"}
+DEMONYMS = {
+    "russian": "Russia", "russians": "Russia", "ukrainian": "Ukraine", "ukrainians": "Ukraine", "american": "United States",
+    "americans": "United States", "us": "United States", "u.s.": "United States", "usa": "United States",
+    "america": "United States", "united states": "United States", "pakistani": "Pakistan", "pakistanis": "Pakistan",
+    "chinese": "China", "israeli": "Israel", "israelis": "Israel", "palestinian": "Palestine", "palestinians": "Palestine",
+    "iranian": "Iran", "syrian": "Syria", "afghan": "Afghanistan", "iraqi": "Iraq", "british": "United Kingdom",
+    "uk": "United Kingdom", "britain": "United Kingdom", "french": "France", "german": "Germany", "indian": "India",
+    "turkish": "Turkey", "saudi": "Saudi Arabia", "mexican": "Mexico", "venezuelan": "Venezuela",
+    "soviet": "Soviet Union", "european": "Europe", "north korean": "North Korea", "south korean": "South Korea",
+}
+REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "explained", "informed", "declared",
+             "announced", "asserted", "claimed", "reported", "according", "described", "stressed"}
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> dict:
+    """concept id -> {"label", "template"?, "terms": [{"term", "connotation", "patterns": [compiled]}]}."""
+    data = json.loads(Path(path or LEXICON).read_text(encoding="utf-8"))
+    out = {}
+    for cid, c in data["concepts"].items():
+        terms = [{**t, "rx": [re.compile(p) for p in t["patterns"]]} for t in c["terms"]]
+        out[cid] = {**c, "terms": terms}
+    return out
+
+
+def _place_key(name: str) -> str:
+    n = re.sub(r"(?:'s|\u2019s)$", "", name.strip()).strip()
+    n = re.sub(r"^the\s+", "", n, flags=re.I)
+    return DEMONYMS.get(n.lower(), n)
+
+
+def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
+    """Place mentions (start, end, key): actors layer GPE/NORP/LOC, else spaCy entities."""
+    spans = [s for s in bundle.spans(art.id, "actors") if s.label in PLACE_LABELS]
+    if spans:
+        return [(s.start, s.end, _place_key(s.attrs.get("canonical") or art.text[s.start:s.end])) for s in spans]
+    from storyscope.stages.nlp import parse
+    return [(e.start_char, e.end_char, _place_key(e.text)) for e in parse(art.text).ents if e.label_ in PLACE_LABELS]
+
+
+def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
+    """("quoted", speaker) inside a direct quote or the marked words of a mixed one, else ("outlet", None)."""
+    for q in bundle.spans(art.id, "quotes"):
+        if q.start <= s and e <= q.end:
+            if q.label == "direct":
+                return "quoted", q.attrs.get("speaker_canonical")
+            if q.label == "mixed" and any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
+                return "quoted", q.attrs.get("speaker_canonical")
+    if not bundle.spans(art.id, "quotes"):
+        if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
+            return "quoted", None
+    return "outlet", None
+
+
+def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
+    hits = []
+    for art in bundle.articles:
+        sents = sentence_spans(bundle, art)
+        places = _places(bundle, art)
+        for cid, c in lexicon.items():
+            for t in c["terms"]:
+                for rx in t["rx"]:
+                    for m in rx.finditer(art.text):
+                        sent = next((x for x in sents if x.start <= m.start() < x.end), None)
+                        if sent is None:
+                            continue       # debris
+                        ps = [p for p in places if sent.start <= p[0] < sent.end]
+                        if t.get("needs_place") and not ps:
+                            continue
+                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25]
+                        after = [p[2] for p in ps if 0 <= p[0] - m.end() <= 25]
+                        voice, speaker = _voice(bundle, art, m.start(), m.end())
+                        hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
+                                     "connotation": t.get("connotation"), "article": art, "start": m.start(),
+                                     "end": m.end(), "places": {p[2] for p in ps}, "agent": before,
+                                     "target": after, "voice": voice, "speaker": speaker})
+    # one hit per span: the longest pattern wins ('special military operation' over 'military operation')
+    hits.sort(key=lambda h: (h["article"].id, h["start"], -(h["end"] - h["start"])))
+    out, last = [], {}
+    for h in hits:
+        k = (h["article"].id, h["concept"])
+        prev = last.get(k)
+        if prev and h["start"] < prev["end"]:
+            continue
+        out.append(h)
+        last[k] = h
+    return out
+
+
+def _group(hits: list[dict]) -> list[list[dict]]:
+    """Union hits of one concept that share a place; place-less hits join their article's only group."""
+    parent = list(range(len(hits)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    placed = [i for i, h in enumerate(hits) if h["places"]]
+    for x, i in enumerate(placed):
+        for j in placed[x + 1:]:
+            if hits[i]["places"] & hits[j]["places"]:
+                parent[find(i)] = find(j)
+    for i, h in enumerate(hits):
+        if h["places"]:
+            continue
+        roots = {find(j) for j in placed if hits[j]["article"].id == h["article"].id}
+        if len(roots) == 1:
+            parent[i] = roots.pop()
+        else:
+            parent[i] = -1 - i          # unanchored: dropped unless alone
+    groups: dict[int, list[dict]] = {}
+    for i, h in enumerate(hits):
+        r = find(i) if parent[i] >= 0 else None
+        if r is not None:
+            groups.setdefault(r, []).append(h)
+    return list(groups.values())
+
+
+def _name(c: dict, g: list[dict]) -> str:
+    agents = Counter(a for h in g for a in h["agent"])
+    targets = Counter(t for h in g for t in h["target"])
+    tpl = c.get("template", "")
+    if "{agent}" in tpl and agents and targets:
+        ag = agents.most_common(1)[0][0]
+        tg = next((t for t, _ in targets.most_common() if t != ag), None)
+        if tg:
+            return tpl.format(agent=ag, target=tg)
+    places = Counter(p for h in g for p in h["places"])
+    where = ", ".join(p for p, _ in places.most_common(3))
+    return f"{c['label']} ({where})" if where else c["label"]
+
+
+def _row(h: dict) -> dict:
+    art = h["article"]
+    r = {"term": h["term"], "family": h.get("family", h["term"]), "voice": h["voice"],
+         "evidence": [art.evidence(h["start"], h["end"])]}
+    if h.get("speaker"):
+        r["speaker"] = h["speaker"]
+    if h.get("connotation"):
+        r["connotation"] = h["connotation"]
+    return r
+
+
+def _aligned_slots(bundle: StoryBundle) -> list[dict]:
+    """Data-driven: aligned sentence pairs that differ in exactly one short content slot."""
+    arts = bundle.articles
+    sents = {a.id: [s for s in sentence_spans(bundle, a) if len(s.text.split()) >= 6] for a in arts}
+    flat = [s.text for a in arts for s in sents[a.id]]
+    if not flat:
+        return []
+    vec, k, emb = _embed(flat), 0, {}
+    for a in arts:
+        emb[a.id] = vec[k:k + len(sents[a.id])]
+        k += len(sents[a.id])
+    found = []
+    for x in range(len(arts)):
+        for y in range(x + 1, len(arts)):
+            a, b = arts[x], arts[y]
+            if not len(emb[a.id]) or not len(emb[b.id]):
+                continue
+            sim = emb[a.id] @ emb[b.id].T
+            for i, j in zip(*((sim >= ALIGN_COS).nonzero())):
+                sa, sb = sents[a.id][i], sents[b.id][j]
+                ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sa.text)]
+                tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sb.text)]
+                ops = difflib.SequenceMatcher(a=[t[2].lower() for t in ta], b=[t[2].lower() for t in tb],
+                                              autojunk=False).get_opcodes()
+                diff = [o for o in ops if o[0] != "equal"]
+                if len(diff) != 1 or diff[0][0] != "replace":
+                    continue
+                _, i1, i2, j1, j2 = diff[0]
+                wa, wb = [t[2] for t in ta[i1:i2]], [t[2] for t in tb[j1:j2]]
+                if not (1 <= len(wa) <= 3 and 1 <= len(wb) <= 3):
+                    continue
+                if any(w[0].isupper() or any(c.isdigit() for c in w) or w.lower() in REPORTING for w in wa + wb):
+                    continue
+                if not any(w.lower() not in STOP for w in wa) or not any(w.lower() not in STOP for w in wb):
+                    continue
+                if len(wa) == len(wb) and all(morph_equal(p.lower(), q.lower()) for p, q in zip(wa, wb)):
+                    continue
+                found.append((float(sim[i, j]), a, (ta[i1][0], ta[i2 - 1][1]), b, (tb[j1][0], tb[j2 - 1][1])))
+    rows = []
+    for sc, a, (s1, e1), b, (s2, e2) in sorted(found, key=lambda f: -f[0])[:10]:
+        ta, tb = a.text[s1:e1].lower(), b.text[s2:e2].lower()
+        terms = {}
+        for art, s, e, t in ((a, s1, e1, ta), (b, s2, e2, tb)):
+            voice, speaker = _voice(bundle, art, s, e)
+            r = {"term": t, "family": t, "voice": voice, "evidence": [art.evidence(s, e)]}
+            if speaker:
+                r["speaker"] = speaker
+            terms.setdefault(art.id, []).append(r)
+        rows.append({"concept": f"{ta} / {tb}", "source": "aligned", "similarity": round(sc, 3), "terms": terms})
+    return rows
+
+
+def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True) -> list[dict]:
+    """[{"concept", "source": "lexicon"|"aligned", "terms": {article_id: [{"term", "voice", "evidence", ...}]}}].
+
+    Lexicon concepts are kept when used by at least two articles or with at least two
+    different term families (a contrast is what framing is about).
+    """
+    lex = load_lexicon(lexicon_path)
+    hits = _lexicon_hits(bundle, lex)
+    out = []
+    for cid, c in lex.items():
+        for g in _group([h for h in hits if h["concept"] == cid]):
+            arts = {h["article"].id for h in g}
+            fams = {h["family"] for h in g}
+            if len(arts) < 2 and len(fams) < 2:
+                continue
+            terms: dict[str, list[dict]] = {}
+            for h in sorted(g, key=lambda h: (h["article"].id, h["start"])):
+                terms.setdefault(h["article"].id, []).append(_row(h))
+            out.append({"concept": _name(c, g), "concept_id": cid, "source": "lexicon",
+                        "families": sorted(fams), "terms": terms})
+    out.sort(key=lambda r: -len(r["terms"]))
+    if aligned:
+        out += _aligned_slots(bundle)
+    return out

@@ -1,0 +1,85 @@
+"""Framing: lexicon terms for one referent across outlets, with the voice that uses them."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.framing import find_framing, load_lexicon
+from storyscope.record import Article, Span, check_evidence
+
+T1 = "Northland troops invaded Southland on Monday, and the invasion drew swift condemnation.\n"
+T2 = ('Officials in Northland described the special military operation in Southland as limited. '
+      '"This is aggression against Southland," said opposition leader Mara Quist.\n')
+T3 = "Farmers in Eastvale reported a good harvest this year, with prices stable.\n"
+
+
+def _places(text: str, names=("Northland", "Southland", "Eastvale")) -> list[Span]:
+    out = []
+    for n in names:
+        i = text.find(n)
+        while i >= 0:
+            out.append(Span(i, i + len(n), "GPE", {"actor": n.lower(), "canonical": n}))
+            i = text.find(n, i + 1)
+    return out
+
+
+def test_terms_voice_and_evidence():
+    a, b, c = (Article.create(t) for t in (T1, T2, T3))
+    q = T2.index("This is aggression")
+    quotes = [Span(q, q + len("This is aggression against Southland,"), "direct",
+                   {"speaker_canonical": "Mara Quist", "speaker_actor": "mara quist"})]
+    layers = {a.id: {"actors": _places(T1), "quotes": []}, b.id: {"actors": _places(T2), "quotes": quotes},
+              c.id: {"actors": _places(T3), "quotes": []}}
+    rows = [r for r in find_framing(StoryBundle([a, b, c], layers)) if r["source"] == "lexicon"]
+    war = [r for r in rows if set(r["terms"]) == {a.id, b.id}]
+    assert len(war) == 1 and war[0]["concept"] == "Northland's military action in Southland"
+    got = {aid: {(t["term"], t["voice"]) for t in ts} for aid, ts in war[0]["terms"].items()}
+    assert got[a.id] == {("invaded", "outlet"), ("invasion", "outlet")}
+    assert got[b.id] == {("special military operation", "outlet"), ("aggression", "quoted")}
+    quoted = next(t for t in war[0]["terms"][b.id] if t["voice"] == "quoted")
+    assert quoted["speaker"] == "Mara Quist"
+    texts = {x.id: x.text for x in (a, b, c)}
+    assert all(check_evidence(ev, texts) for r in rows for ts in r["terms"].values() for t in ts for ev in t["evidence"])
+    assert c.id not in {aid for r in rows for aid in r["terms"]}
+
+
+def test_lexicon_is_extensible(tmp_path):
+    lex = {"version": 1, "concepts": {"weather": {"label": "severe weather", "terms": [
+        {"term": "storm", "patterns": ["\\bstorms?\\b"]}, {"term": "weather bomb", "patterns": ["\\bweather bomb\\b"]}]}}}
+    p = tmp_path / "lex.json"
+    p.write_text(json.dumps(lex))
+    assert set(load_lexicon(str(p))) == {"weather"}
+    t1, t2 = "A storm hit Eastvale overnight.\n", "A weather bomb hit Eastvale overnight.\n"
+    a, b = Article.create(t1), Article.create(t2)
+    rows = find_framing(StoryBundle([a, b], {a.id: {"actors": _places(t1)}, b.id: {"actors": _places(t2)}}),
+                        lexicon_path=str(p), aligned=False)
+    assert len(rows) == 1 and {t["term"] for ts in rows[0]["terms"].values() for t in ts} == {"storm", "weather bomb"}
+
+
+def test_default_lexicon_families():
+    lex = load_lexicon()
+    assert {"military-action", "removal-from-power", "protest", "killing", "migration"} <= set(lex)
+
+
+def test_seed_war_framing(seeds_dir):
+    from storyscope.ingest.text import read_text_file
+    from storyscope.stages import get_stage
+    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
+    arts = [a for a, _ in pairs]
+    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
+    for name in ("sentences", "actors", "quotes"):
+        st = get_stage(name)
+        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
+            layers[a.id].update(o)
+    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+    rows = find_framing(StoryBundle(arts, layers))
+    want = {"000": ["invaded"], "001": ["special operation", "military operation"], "002": ["invasion"],
+            "003": ["special military operation"], "004": ["invasion", "proxy war"]}
+    war = [r for r in rows if r.get("concept_id") == "military-action" and len(r["terms"]) == 5]
+    assert len(war) == 1 and war[0]["concept"] == "Russia's military action in Ukraine"
+    terms = {key[aid]: {t["term"] for t in ts} for aid, ts in war[0]["terms"].items()}
+    for art, ws in want.items():
+        assert set(ws) <= terms[art], (art, terms[art])
+    texts = {a.id: a.text for a in arts}
+    assert all(check_evidence(ev, texts) for r in rows for ts in r["terms"].values() for t in ts for ev in t["evidence"])

@@ -1,0 +1,124 @@
+"""Provenance: a paraphrased rewrite is found and points at its dated wire source; an
+independent report of the same event is not linked; external credits are read."""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.provenance import external_credits, find_provenance, split_sentences
+from storyscope.record import Article, check_evidence
+
+WIRE = """Harbour strike halts exports from Port Meridian
+
+By REUTERS
+PORT MERIDIAN, May 2 (Reuters) - Dock workers in Port Meridian walked off the job on Tuesday, halting nearly all grain exports from the country's largest harbour.
+The union said the strike would continue until the harbour authority agreed to restore the night-shift bonus it cancelled in March.
+About forty cargo ships were waiting at anchor outside the harbour on Tuesday evening, according to the port's shipping tracker.
+The harbour authority said it had offered to reopen talks next week but would not reinstate the bonus.
+Grain traders warned that prices could rise sharply if the ships remained stuck for more than a few days.
+Transport minister Alma Reyes urged both sides to return to the negotiating table as soon as possible.
+The last strike at the harbour, in 2029, lasted eleven days and cost exporters an estimated forty million dollars.
+"""
+
+REWRITE = """Dockers bring Port Meridian to a standstill
+
+Port Meridian dock workers stopped work on Tuesday, bringing almost all grain shipments from the nation's biggest harbour to a halt.
+According to the union, the walkout will go on until the harbour authority brings back the night-shift bonus that it scrapped in March.
+Roughly forty cargo vessels were left waiting at anchor off the harbour on Tuesday night, the port's shipping tracker showed.
+The harbour authority said it had proposed resuming talks next week, but it refused to bring back the bonus.
+Grain traders cautioned that prices might climb steeply if the vessels stayed stuck for more than several days.
+Meanwhile, local fishermen said the strike had not affected their small boats.
+"""
+
+INDEPENDENT = """Port Meridian strike: what it means for bread prices
+
+Bakers in the capital are already worried. "If the grain does not move, flour gets expensive within a fortnight," said Tomas Keller, who runs three bakeries near the central market.
+The dispute at Port Meridian began over a bonus for night work that managers withdrew this spring, a decision the union calls a broken promise.
+Economists at the national bank estimate that each week of stoppage shaves a small fraction off quarterly growth.
+Farmers inland have started storing their harvest in school gyms and empty warehouses while they wait for the harbour to reopen.
+The minister for transport has not yet said whether the government would step in to mediate.
+Previous stoppages have ended with compromise deals, and several union members said they expect the same this time.
+"""
+
+
+@pytest.fixture(scope="module")
+def trio():
+    wire = Article.create(WIRE, outlet="Wire", published="2031-05-02")
+    rewrite = Article.create(REWRITE, outlet="Daily Echo")
+    indep = Article.create(INDEPENDENT, outlet="Market Weekly", published="2031-05-03")
+    return wire, rewrite, indep
+
+
+def test_rewrite_found_independent_not(trio):
+    wire, rewrite, indep = trio
+    edges = find_provenance(StoryBundle([indep, rewrite, wire]))
+    assert [(e["article_id"], e["source_id"]) for e in edges] == [(rewrite.id, wire.id)]
+    e = edges[0]
+    assert e["kind"] in {"paraphrase", "edited"}
+    assert e["score"] >= 0.5 and len(e["aligned"]) >= 4
+    texts = {a.id: a.text for a in trio}
+    assert all(check_evidence(ev, texts) for ev in e["evidence"])
+    # alignment is order-preserving: derived and source offsets both increase
+    d = [p["derived"]["start"] for p in e["aligned"]]
+    s = [p["source"]["start"] for p in e["aligned"]]
+    assert d == sorted(d) and s == sorted(s)
+
+
+def test_verbatim_copy_and_later_date_direction(trio):
+    wire, _, indep = trio
+    copy = Article.create(WIRE.replace("By REUTERS\n", ""), outlet="Copycat", published="2031-05-04")
+    edges = find_provenance(StoryBundle([copy, wire, indep]))
+    assert [(e["article_id"], e["source_id"], e["kind"]) for e in edges] == [(copy.id, wire.id, "verbatim")]
+
+
+def test_independence_groups_use_edges(trio):
+    wire, rewrite, indep = trio
+    b = StoryBundle([wire, rewrite, indep])
+    b.provenance = find_provenance(b)
+    assert b.independent_count([wire.id, rewrite.id, indep.id]) == 2
+
+
+def test_external_credits():
+    text = ("By REUTERS\nLONDON (AFP) - The minister told Reuters on Monday that the plan, according to a draft "
+            "obtained by The Intercept, was delayed.\nSputnik\n")
+    art = Article.create(text)
+    got = {c["source"]: c for c in external_credits(art)}
+    assert {"Reuters", "AFP", "The Intercept", "Sputnik"} <= set(got)
+    assert "byline" in got["Reuters"]["kinds"] and "attribution" in got["Reuters"]["kinds"]
+    assert "dateline" in got["AFP"]["kinds"]
+    for c in got.values():
+        assert all(check_evidence(ev, {art.id: text}) for ev in c["evidence"])
+    assert external_credits(Article.create("A plain story with no credit at all.\n")) == []
+
+
+def test_split_sentences_offsets():
+    text = 'First line here.\nHe said: "Go now." Then he left. Mr. Smith stayed.\n'
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans][:3] == ["First line here.", 'He said: "Go now."', "Then he left."]
+
+
+# ---------------------------------------------------------------- seeds (../shared)
+def _seed_bundle(seeds_dir: pathlib.Path):
+    from storyscope.ingest.text import read_text_file
+    from storyscope.stages import get_stage
+    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
+    arts = [a for a, _ in pairs]
+    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
+    for name in ("sentences",):
+        st = get_stage(name)
+        for a, out in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
+            layers[a.id].update(out)
+    return arts, layers
+
+
+def test_seed_edges(seeds_dir):
+    arts, layers = _seed_bundle(seeds_dir)
+    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+    edges = find_provenance(StoryBundle(arts, layers))
+    assert {(key[e["article_id"]], key[e["source_id"]]) for e in edges} == {("001", "000")}
+    texts = {a.id: a.text for a in arts}
+    assert all(check_evidence(ev, texts) for e in edges for ev in e["evidence"])
+    credits = {key[a.id]: {c["source"] for c in external_credits(a, layers[a.id]["debris"])} for a in arts}
+    assert "Reuters" in credits["000"] and "Sputnik" in credits["003"] and "The Intercept" in credits["004"]

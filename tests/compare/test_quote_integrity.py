@@ -1,0 +1,128 @@
+"""Quote integrity: renderings of one utterance are grouped and classified identical / minor /
+altered, with a word-level diff; a paraphrase put inside quotation marks is flagged."""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.quote_integrity import group_quotes, word_diff
+from storyscope.record import Article, Span, check_evidence
+
+SPK = {"speaker_actor": "alma reyes", "speaker_canonical": "Alma Reyes"}
+
+
+def quote_span(text: str, inner: str, label: str = "direct", attrs=None) -> Span:
+    s = text.index(inner)
+    return Span(s, s + len(inner), label, dict(attrs or SPK))
+
+
+def make(text: str, quotes: list[tuple[str, str]], **kw) -> tuple[Article, list[Span]]:
+    a = Article.create(text, **kw)
+    return a, [quote_span(text, q, lab) for q, lab in quotes]
+
+
+A_TEXT = ('Transport minister Alma Reyes spoke in the capital on Monday. "We have a long and friendly relationship with '
+          'the harbour workers, and we cannot accept a strike that hurts farmers," Reyes said. She added that the '
+          'government would not intervene yet.\n')
+B_TEXT = ('Minister Alma Reyes addressed reporters. "We have a long and friendly relations with [the] harbour workers, '
+          'and we can\'t accept a strike that hurts farmers," she said. Reyes said the government would wait.\n')
+C_TEXT = ('Alma Reyes, the transport minister, struck a harder tone. "We have a long and friendly relationship with the '
+          'harbour workers, and we will crush a strike that hurts farmers," Reyes said.\n')
+D_TEXT = ('Talks stalled again. Reyes said the government would not intervene yet.\n'
+          'Grain traders were nervous about prices in the coming week.\n')
+# the outlet's paraphrase in quotation marks: the "quote" speaks of the speaker in the third person
+E_TEXT = ('Reyes was blunt. "Her government would not intervene yet," said Reyes, who has held the post since 2029.\n')
+
+
+@pytest.fixture(scope="module")
+def rows():
+    a, qa = make(A_TEXT, [("We have a long and friendly relationship with the harbour workers, and we cannot accept a "
+                           "strike that hurts farmers,", "direct"),
+                          ("the government would not intervene yet", "indirect")], published="2031-05-02")
+    b, qb = make(B_TEXT, [("We have a long and friendly relations with [the] harbour workers, and we can't accept a "
+                           "strike that hurts farmers,", "direct")], published="2031-05-03")
+    c, qc = make(C_TEXT, [("We have a long and friendly relationship with the harbour workers, and we will crush a "
+                           "strike that hurts farmers,", "direct")], published="2031-05-03")
+    d, qd = make(D_TEXT, [("the government would not intervene yet", "indirect")], published="2031-05-02")
+    e, qe = make(E_TEXT, [("Her government would not intervene yet,", "direct")], published="2031-05-04")
+    arts = [a, b, c, d, e]
+    layers = {x.id: {"quotes": q} for x, q in zip(arts, [qa, qb, qc, qd, qe])}
+    out = group_quotes(StoryBundle(arts, layers))
+    return {x.id: x for x in arts}, [a.id, b.id, c.id, d.id, e.id], out
+
+
+def test_classes_and_groups(rows):
+    arts, (a, b, c, d, e), out = rows
+    pledge = {r["article_id"]: r for r in out if "harbour workers" in r["text"]}
+    assert set(pledge) == {a, b, c}
+    assert len({r["group"] for r in pledge.values()}) == 1
+    assert pledge[a]["integrity"] == "identical"           # the medoid / earliest is the reference
+    assert pledge[b]["integrity"] == "minor"                # relations, [the], can't
+    assert pledge[c]["integrity"] == "altered"              # 'cannot accept' -> 'will crush'
+    ops = [o for o in pledge[c]["diff"] if o["op"] != "equal"]
+    assert any(o["op"] == "replace" and "accept" in o["a"] and "crush" in o["b"] for o in ops)
+    assert all(r["speaker"] == "Alma Reyes" for r in pledge.values())
+    texts = {k: v.text for k, v in arts.items()}
+    assert all(check_evidence(ev, texts) for r in out for ev in r["evidence"])
+    assert len({r["id"] for r in out}) == len(out)
+
+
+def test_paraphrase_presented_as_direct(rows):
+    arts, (a, b, c, d, e), out = rows
+    flagged = [r for r in out if r["paraphrase_as_direct"]]
+    assert [r["article_id"] for r in flagged] == [e]
+    assert not any(r["paraphrase_as_direct"] for r in out if r["article_id"] != e)
+
+
+def test_single_quote_is_its_own_group():
+    t = 'The mayor spoke. "Our buses will run on time from June," Mayor Ines Lobo said.\n'
+    a = Article.create(t)
+    span = quote_span(t, "Our buses will run on time from June,", attrs={"speaker_canonical": "Ines Lobo"})
+    out = group_quotes(StoryBundle([a], {a.id: {"quotes": [span]}}))
+    assert len(out) == 1 and out[0]["integrity"] == "identical" and out[0]["speaker"] == "Ines Lobo"
+
+
+@pytest.mark.parametrize("ref,other,want", [
+    ("we cannot accept this deal", "we can't accept this deal", "minor"),
+    ("we cannot accept this deal", "We cannot accept this deal", "minor"),
+    ("we cannot accept this deal", "we cannot accept this deal", "identical"),
+    ("our relationship with the United States", "our relations with the US", "minor"),
+    ("we cannot accept this deal", "we can accept this deal", "altered"),
+    ("we will hire 300 nurses", "we will hire 30 nurses", "altered"),
+    ("its aggression against the smaller countries can't be condoned",
+     "its military operation cannot be accepted", "altered"),
+    ("despite our concerns, we will sign the treaty next week", "we will sign the treaty", "minor"),
+])
+def test_word_diff(ref, other, want):
+    assert word_diff(ref, other)[1] == want
+
+
+# ---------------------------------------------------------------- seeds (../shared)
+def test_seed_quote_groups(seeds_dir):
+    from storyscope.ingest.text import read_text_file
+    from storyscope.stages import get_stage
+    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
+    arts = [a for a, _ in pairs]
+    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
+    for name in ("sentences", "actors", "quotes"):
+        st = get_stage(name)
+        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
+            layers[a.id].update(o)
+    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+    out = group_quotes(StoryBundle(arts, layers))
+
+    def member(art, anchor):
+        return next(r for r in out if key[r["article_id"]] == art and anchor in r["text"].replace("\u2019", "'"))
+    for anchors, altered in [({"000": "largest export market", "001": "largest export market",
+                               "002": "largest export market"}, set()),
+                             ({"000": "can't be condoned", "001": "cannot be accepted", "002": "cannot be condoned"},
+                              {"001"}),
+                             ({"001": "blatant interference", "004": "blatant interference"}, set())]:
+        ms = {a: member(a, anc) for a, anc in anchors.items()}
+        assert len({m["group"] for m in ms.values()}) == 1, {a: m["text"] for a, m in ms.items()}
+        assert {a for a, m in ms.items() if m["integrity"] == "altered"} == altered
+        assert all(m["speaker"] and m["speaker"].split()[-1] in {"Bajwa", "Khan"} for m in ms.values())
+    texts = {a.id: a.text for a in arts}
+    assert all(check_evidence(ev, texts) for r in out for ev in r["evidence"])
