@@ -1,0 +1,174 @@
+"""`storyscope eval quotes`: source/cue/content span P/R/F1 on PolNeAR (brat standoff).
+
+Layout: ``<split>/text/<name>.txt`` and ``<split>/attributions/<name>_<annotator>.ann``.
+When a text has several annotators, the first annotation file in sorted order is the gold,
+so every text counts once. PolNeAR conventions, applied here only: a direct quote's
+content includes its marks; a mixed quote's content is the whole reported clause; the
+segments of a quote split around its cue form one (discontinuous) content span.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROLES = ("source", "cue", "content")
+
+
+def read_ann(path: Path) -> dict[str, set[tuple[tuple[int, int], ...]]]:
+    """Gold spans per role from a brat .ann file; a span is a tuple of (start, end) segments."""
+    ents, gold = {}, {r: set() for r in ROLES}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[0].startswith("T"):
+            continue
+        typ, _, rest = parts[1].partition(" ")
+        role = typ.lower()
+        if role not in ROLES:
+            continue
+        try:
+            segs = tuple(tuple(int(x) for x in seg.split()) for seg in rest.split(";"))
+        except ValueError:
+            continue
+        gold[role].add(segs)
+    return gold
+
+
+def system_spans(text: str, quotes) -> dict[str, set[tuple[tuple[int, int], ...]]]:
+    """Map product quote spans to PolNeAR's conventions."""
+    out = {r: set() for r in ROLES}
+    by_cue: dict[tuple, list] = defaultdict(list)
+    for q in quotes:
+        a = q.attrs
+        if q.label == "direct":
+            s, e = q.start - 1, q.end + 1
+            if e < len(text) and text[e - 1] not in "”\"’'" and text[e:e + 1] in "”\"’'":
+                e += 1
+            seg = (max(s, 0), min(e, len(text)))
+        else:
+            e = q.end
+            m = re.match(r"[.,!?]?(?:”|\"|''|’)", text[e:e + 4])
+            if m and q.label == "mixed":  # a clause ending in quoted words keeps its closing mark
+                e += m.end()
+            cue = a.get("cue")
+            if cue and cue[0] > e and text[e:e + 1] == "," and text[cue[0]:cue[1]].lower().startswith("according"):
+                e += 1  # 'X rose, according to Y': the content keeps its comma
+            seg = (q.start, e)
+        key = (tuple(a["cue"]), q.label == "direct") if a.get("cue") else ("nocue", q.start)
+        by_cue[key].append(seg)
+        if a.get("cue"):
+            cs, ce = a["cue"]
+            if text[ce:ce + 1] == ":":  # PolNeAR cues keep a following colon ('added:')
+                ce += 1
+            out["cue"].add(((cs, ce),))
+        if a.get("speaker"):
+            ss, se = a["speaker"]
+            if ", " in text[ss:se] and text[se:se + 1] == ",":  # 'X, the chair,' keeps its comma
+                se += 1
+            out["source"].add(((ss, se),))
+    for segs in by_cue.values():
+        out["content"].add(tuple(sorted(set(segs))))
+    return out
+
+
+def _overlaps(x, y) -> bool:
+    return any(a < d and c < b for a, b in x for c, d in y)
+
+
+def _match(gold: set, pred: set, exact: bool) -> int:
+    """Greedy one-to-one matching; each gold span matches at most once."""
+    if exact:
+        return len(gold & pred)
+    used, n = set(), 0
+    for p in sorted(pred):
+        for g in sorted(gold):
+            if g not in used and _overlaps(p, g):
+                used.add(g)
+                n += 1
+                break
+    return n
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f, 1)}
+
+
+def evaluate_quotes(data_dir: str, limit: int | None = None) -> dict:
+    """Score extract_quotes on a PolNeAR split directory (with text/ and attributions/)."""
+    from storyscope.stages.quotes import extract_quotes
+
+    root = Path(data_dir)
+    anns: dict[str, Path] = {}
+    for p in sorted((root / "attributions").glob("*.ann")):
+        name = re.sub(r"_[^_]+$", "", p.stem)
+        anns.setdefault(name, p)
+    names = [n for n in sorted(anns) if (root / "text" / f"{n}.txt").exists()]
+    if limit:
+        names = names[:limit]
+    counts = {r: {"exact": [0, 0, 0], "overlap": [0, 0, 0]} for r in ROLES}
+    words, t0 = 0, time.perf_counter()
+    for k, name in enumerate(names):
+        text = (root / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        words += len(text.split())
+        gold = read_ann(anns[name])
+        pred = system_spans(text, extract_quotes(text))
+        for r in ROLES:
+            for mode in ("exact", "overlap"):
+                c = counts[r][mode]
+                c[0] += _match(gold[r], pred[r], mode == "exact")
+                c[1] += len(pred[r])
+                c[2] += len(gold[r])
+        if (k + 1) % 50 == 0:
+            print(f"eval quotes: {k + 1}/{len(names)} documents", file=sys.stderr)
+    secs = time.perf_counter() - t0
+    res: dict = {r: {m: _prf(*counts[r][m]) for m in ("exact", "overlap")} for r in ROLES}
+    res.update({"documents": len(names), "seconds": round(secs, 1),
+                "words_per_second": round(words / secs) if secs else None})
+    return res
+
+
+def train_cue_lexicon(data_dir: str, out_path: str, min_count: int = 3) -> dict:
+    """Learn P(cue | verb lemma with a complement) from PolNeAR train annotations.
+
+    Writes ``{"p_cue": {lemma: p}}``: only lemma statistics, no text. Used by
+    stages/quotes.py to decide which verbs introduce attributions.
+    """
+    import json
+    from storyscope.stages.nlp import parse
+
+    root = Path(data_dir)
+    anns: dict[str, Path] = {}
+    for p in sorted((root / "attributions").glob("*.ann")):
+        anns.setdefault(re.sub(r"_[^_]+$", "", p.stem), p)
+    total: dict[str, int] = defaultdict(int)
+    cue: dict[str, int] = defaultdict(int)
+    for k, name in enumerate(sorted(anns)):
+        tp = root / "text" / f"{name}.txt"
+        if not tp.exists():
+            continue
+        text = tp.read_text(encoding="utf-8")
+        inside = bytearray(len(text) + 1)
+        for segs in read_ann(anns[name])["cue"]:
+            for a, b in segs:
+                inside[a:b] = b"\x01" * (b - a)
+        for tok in parse(text):
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            if not any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children):
+                continue
+            lem = tok.lemma_.lower()
+            total[lem] += 1
+            cue[lem] += inside[tok.idx]
+        if (k + 1) % 100 == 0:
+            print(f"train cues: {k + 1}/{len(anns)}", file=sys.stderr)
+    p_cue = {lem: round(cue[lem] / (total[lem] + 1), 3) for lem in sorted(total)
+             if total[lem] >= min_count and cue[lem] > 0}
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(out_path).write_text(json.dumps({"p_cue": p_cue, "min_count": min_count,
+                                          "documents": len(anns)}, indent=0, sort_keys=True))
+    return {"lemmas": len(p_cue)}

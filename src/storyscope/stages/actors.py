@@ -1,0 +1,487 @@
+"""Actors: people, organisations and places, one actor per real-world referent.
+
+spaCy's small NER finds the mentions; general rules then repair its usual errors and
+merge aliases, so that 'Pakistani Prime Minister Imran Khan', 'Khan', 'the prime minister'
+and 'the former PM' carry one key:
+
+- a name that is a surname/subsequence of exactly one longer PERSON name is that person
+  (the most mentioned one when several fit), even when NER tagged it GPE/ORG;
+- a PERSON 'name' that is a whole short line of debris ('› Subscribe') or has no capital
+  letter is dropped; entities are cut at line breaks;
+- roles come from premodifiers and appositions ('army chief Qamar Javed Bajwa',
+  'Khan, then the PM'); title mentions ('the army chief', 'COAS') resolve to the nearest
+  actor with a compatible role;
+- 'Inter-Services Public Relations (ISPR)': the parenthesised acronym is an alias.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+from storyscope.record import Span
+from storyscope.stages.nlp import parse
+from storyscope.stages.registry import register
+
+LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "LOC", "FAC": "LOC"}
+
+# Role phrases (lower case) -> normalised role. General English office titles, not names.
+ROLE_SYNONYMS = {
+    "pm": "prime minister", "premier": "prime minister", "prime minister": "prime minister",
+    "coas": "army chief", "chief of army staff": "army chief", "chief of the army staff": "army chief",
+    "army chief": "army chief", "army chief of staff": "army chief",
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
+    "army spokesperson": "spokesperson", "army spokesman": "spokesperson",
+    "president": "president", "vice president": "vice president", "foreign minister": "foreign minister",
+    "secretary of state": "secretary of state", "ambassador": "ambassador", "senator": "senator",
+    "sen.": "senator", "governor": "governor", "gov.": "governor", "mayor": "mayor",
+    "chancellor": "chancellor", "minister": "minister", "chairman": "chairman", "chairwoman": "chairman",
+    "chief executive": "chief executive", "ceo": "chief executive", "leader": "leader",
+    "opposition leader": "opposition leader", "nominee": "nominee", "candidate": "candidate",
+    "general": "general", "director": "director", "secretary": "secretary", "king": "king",
+    "queen": "queen", "judge": "judge", "speaker": "speaker", "congressman": "congressman",
+    "congresswoman": "congresswoman", "diplomat": "diplomat", "envoy": "envoy", "official": "official",
+    "attorney general": "attorney general", "defense secretary": "defense secretary",
+    "defence minister": "defence minister", "interior minister": "interior minister",
+    "finance minister": "finance minister", "foreign secretary": "foreign secretary",
+}
+# Words that describe time or status of a role, ignored when matching roles.
+ROLE_MODIFIERS = {"former", "ex", "ex-", "then", "current", "acting", "outgoing", "incoming", "late",
+                  "embattled", "ousted", "new", "powerful", "top", "the", "a", "an"}
+HONORIFICS = {"mr", "mrs", "ms", "dr", "gen", "general", "sen", "gov", "rep", "prof", "sir", "lt",
+              "col", "maj", "major", "capt", "president", "prime", "minister", "pm", "secretary",
+              "judge", "justice", "lord", "lady", "rev", "st"}
+UI_WORDS = {"subscribe", "share", "login", "log", "sign", "comment", "comments", "reply", "menu", "home",
+            "search", "advertisement", "tweet", "email", "print", "follow", "discuss", "more", "read"}
+PRONOUNS = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON", "her": "PERSON"}
+_MAX_ROLE_LEN = max(len(k.split()) for k in ROLE_SYNONYMS)
+
+
+def actor_key(name: str) -> str:
+    """Stable key for a canonical name: accents, case, punctuation and honorifics removed."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[’']s\b", "", s)
+    s = re.sub(r"[^\w\s-]", " ", s)
+    toks = s.split()
+    if len(toks) > 1 and toks[0] == "the":
+        toks = toks[1:]
+    while len(toks) > 1 and toks[0] in HONORIFICS:
+        toks = toks[1:]
+    return " ".join(toks)
+
+
+def _name_tokens(name: str) -> list[str]:
+    return actor_key(name).replace("-", " ").split()
+
+
+def normalise_role(phrase: str) -> str | None:
+    """Map a role phrase to a normalised role ('the former PM' -> 'prime minister')."""
+    words = [w for w in re.sub(r"[’']s\b", "", phrase.lower()).replace("-", " ").split()
+             if w not in ROLE_MODIFIERS]
+    # longest known role phrase inside, preferring the rightmost (the head)
+    best = None
+    for n in range(min(_MAX_ROLE_LEN, len(words)), 0, -1):
+        for i in range(len(words) - n, -1, -1):
+            cand = " ".join(words[i:i + n])
+            if cand in ROLE_SYNONYMS:
+                if best is None or i + n > best[0]:
+                    best = (i + n, ROLE_SYNONYMS[cand])
+        if best:
+            return best[1]
+    return None
+
+
+def roles_compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return a == b or a.split()[-1] == b.split()[-1]
+
+
+class _Mention:
+    __slots__ = ("start", "end", "label", "text", "kind", "role", "toks", "tok_i", "sent_i", "target")
+
+    def __init__(self, start, end, label, text, kind, tok_i, sent_i):
+        self.start, self.end, self.label, self.text, self.kind = start, end, label, text, kind
+        self.role = None
+        self.toks = _name_tokens(text)
+        self.tok_i, self.sent_i = tok_i, sent_i
+        self.target = None  # index of the mention whose canonical this one takes
+
+
+def _clean_ent(ent, text: str):
+    """Trim an entity at line breaks and leading symbols; None when nothing name-like is left."""
+    s, e = ent.start_char, ent.end_char
+    nl = text.find("\n", s, e)
+    if nl != -1:
+        e = nl
+    while s < e and not text[s].isalnum():
+        s += 1
+    while e > s and not (text[e - 1].isalnum() or text[e - 1] in ".)"):
+        e -= 1
+    if e > s and text[e - 1] == "." and len(text[s:e].split()[-1]) > 3:
+        e -= 1
+    if e <= s:
+        return None
+    sub = text[s:e]
+    if re.search(r"[’']s$", sub):
+        e -= 2
+        sub = text[s:e]
+    return (s, e, sub) if any(c.isalpha() for c in sub) else None
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, (len(text) if b == -1 else b)
+
+
+def _is_debris_person(text: str, s: int, e: int, sub: str) -> bool:
+    if not any(c.isupper() for c in sub):
+        return True
+    words = sub.lower().split()
+    if all(w in UI_WORDS for w in words):
+        return True
+    a, b = _line_bounds(text, s)
+    line = text[a:b].strip()
+    rest = (text[a:s] + text[e:b]).strip()
+    # a short line made of the name plus symbols only: navigation debris
+    return len(line.split()) <= 3 and not any(c.isalpha() for c in rest) and rest != "" and len(words) == 1
+
+
+def _role_of(ent_root, doc) -> str | None:
+    """Role from premodifiers ('Prime Minister Imran Khan', 'army chief Bajwa') or appositions."""
+    phrases = []
+    left = [t for t in ent_root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
+    if left:
+        phrases.append(" ".join(t.text for t in doc[left[0].left_edge.i:ent_root.i] if t.ent_type_ != "PERSON"))
+    if ent_root.dep_ == "appos" and ent_root.head.pos_ in ("NOUN", "PROPN") and ent_root.head.ent_type_ != "PERSON":
+        h = ent_root.head
+        inner = {t.i for t in ent_root.subtree}
+        phrases.append(" ".join(t.text for t in h.subtree if t.i not in inner))
+    for c in ent_root.children:
+        if c.dep_ == "appos" and c.ent_type_ != "PERSON":
+            phrases.append(" ".join(t.text for t in doc[c.left_edge.i:c.i + 1]))
+        if c.dep_ == "relcl":  # 'X, who heads the ISPR' / 'who was Pakistan's ambassador'
+            for g in c.children:
+                if g.dep_ in ("attr", "dobj") and g.pos_ == "NOUN":
+                    phrases.append(" ".join(t.text for t in doc[g.left_edge.i:g.i + 1]))
+    found = [r for r in (normalise_role(p) for p in phrases) if r]
+    # ranks ('general') only when no office is given
+    found.sort(key=lambda r: r in _GENERIC_ROLES)
+    return found[0] if found else None
+
+
+_ROLE_HEADS = {k.split()[-1] for k in ROLE_SYNONYMS}
+_GENERIC_ROLES = {"leader", "official", "candidate", "nominee", "diplomat", "envoy", "general", "director",
+                  "secretary", "speaker", "judge", "king", "queen"}
+
+
+def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
+    """Role-noun phrases not attached to a name: 'the prime minister', 'the former PM', 'COAS'."""
+    import bisect
+    busy = sorted(taken)
+    starts = [a for a, _ in busy]
+
+    def overlaps(s, e):
+        j = bisect.bisect_left(starts, e) - 1
+        while j >= 0 and starts[j] > s - 200:
+            if busy[j][1] > s:
+                return True
+            j -= 1
+        return False
+
+    out = []
+    for tok in doc:
+        if tok.lower_ not in _ROLE_HEADS or tok.ent_type_ == "PERSON" or tok.dep_ == "compound":
+            continue
+        if tok.tag_ in ("NNS", "NNPS") or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if any(c.ent_type_ == "PERSON" for c in tok.children if c.dep_ in ("appos", "compound")):
+            continue
+        if tok.dep_ == "appos" and tok.head.ent_type_ == "PERSON":
+            continue
+        lo = max(tok.left_edge.i, tok.i - 6)
+        first = lo
+        for t in doc[lo:tok.i]:
+            if t.dep_ == "poss" or t.tag_ == "POS" or t.ent_type_ in ("GPE", "NORP", "ORG", "LOC"):
+                first = t.i + 1
+        phrase = doc[first:tok.i + 1].text
+        role = normalise_role(phrase)
+        if not role or role in _GENERIC_ROLES:
+            continue
+        if tok.pos_ == "PROPN" and tok.lower_ not in ("coas", "pm") and not doc[first].lower_ in ("the",):
+            continue  # 'President' before a name is a title word, not a mention
+        s, e = doc[first].idx, tok.idx + len(tok.text)
+        nxt = tok.i + 1
+        if nxt < len(doc) and doc[nxt].ent_type_ == "PERSON":
+            continue  # 'Ousted PM Imran Khan': a premodifier of the name
+        if overlaps(s, e):
+            continue
+        out.append((s, e, text[s:e], role, tok.i, None))
+    return out
+
+
+def is_degenerate(text: str) -> bool:
+    """Mostly punctuation (e.g. thousands of quotation marks): the parser would be slow and
+    find nothing, so stages skip it and stay linear."""
+    if len(text) < 2000:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    punct = sum(not c.isalnum() and not c.isspace() for c in text)
+    return punct > 1000 and punct > letters
+
+
+def extract_actors(text: str) -> list[Span]:
+    """One span per actor mention (names, aliases, titles, pronouns) with a per-article key."""
+    if not text or not any(c.isalpha() for c in text) or is_degenerate(text):
+        return []
+    doc = parse(text)
+    sents = list(doc.sents)
+    sent_of = {}
+    for si, s in enumerate(sents):
+        sent_of[s.start] = si
+    tok_sent = [0] * len(doc)
+    for si, s in enumerate(sents):
+        for i in range(s.start, s.end):
+            tok_sent[i] = si
+
+    mentions: list[_Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in LABELS:
+            continue
+        c = _clean_ent(ent, text)
+        if not c:
+            continue
+        s, e, sub = c
+        label = LABELS[ent.label_]
+        if actor_key(sub) in ROLE_SYNONYMS:
+            continue  # 'COAS', 'PM': a title, resolved below
+        if label != "PERSON" and sub[:4].lower() == "the ":
+            s, sub = s + 4, sub[4:]
+        if label == "PERSON" and _is_debris_person(text, s, e, sub):
+            continue
+        m = _Mention(s, e, label, sub, "name", ent.root.i, tok_sent[ent.root.i])
+        if not m.toks:
+            continue
+        if label == "PERSON":
+            m.role = _role_of(ent.root, doc)
+        mentions.append(m)
+
+    # acronyms in parentheses after an ORG: 'Inter-Services Public Relations (ISPR)'
+    for m in list(mentions):
+        mt = re.match(r"\s*\(([A-Z][A-Za-z&.-]{1,9})\)", text[m.end:m.end + 14])
+        if m.label == "ORG" and mt:
+            a = m.end + mt.start(1)
+            old = [x for x in mentions if x.start == a]
+            if old:
+                old[0].target, old[0].kind = m, "alias"
+            else:
+                al = _Mention(a, a + len(mt.group(1)), "ORG", mt.group(1), "alias", m.tok_i, m.sent_i)
+                al.target = m
+                mentions.append(al)
+    # surnames NER missed ('Vosk said ...' after 'Alden Vosk'): one full name per surname
+    covered = bytearray(len(text) + 1)
+    for m in mentions:
+        covered[m.start:m.end] = b"\x01" * (m.end - m.start)
+    by_surname: dict[str, dict[str, _Mention]] = defaultdict(dict)
+    for m in mentions:
+        if m.label == "PERSON" and len(m.toks) >= 2:
+            by_surname[m.text.split()[-1]].setdefault(" ".join(m.toks), m)
+    for tok in doc:
+        fulls = by_surname.get(tok.text)
+        if fulls and len(fulls) == 1 and not covered[tok.idx] and tok.text[:1].isupper() \
+                and tok.pos_ in ("PROPN", "NOUN", "VERB", "ADJ"):
+            al = _Mention(tok.idx, tok.idx + len(tok.text), "PERSON", tok.text, "alias", tok.i, tok_sent[tok.i])
+            al.target = next(iter(fulls.values()))
+            mentions.append(al)
+    mentions.sort(key=lambda m: m.start)
+    pos_of = {id(m): i for i, m in enumerate(mentions)}
+    for m in mentions:
+        if isinstance(m.target, _Mention):
+            m.target = pos_of[id(m.target)]
+
+    # Full names: PERSON names with >= 2 tokens
+    full = [i for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.toks) >= 2]
+    freq = Counter(" ".join(mentions[i].toks) for i in full)
+
+    def longest_containing(toks: list[str], pos: int) -> int | None:
+        """The full name whose tokens contain ``toks`` in order (most frequent, then nearest before)."""
+        cands = {}
+        for i in full:
+            ft = mentions[i].toks
+            if len(ft) <= len(toks) or not _subseq(toks, ft):
+                continue
+            k = " ".join(ft)
+            cands.setdefault(k, []).append(i)
+        if not cands:
+            return None
+        # collapse names that are themselves subsequences of a longer candidate
+        keys = sorted(cands, key=lambda k: -len(k.split()))
+        roots = []
+        for k in keys:
+            if not any(_subseq(k.split(), r.split()) for r in roots):
+                roots.append(k)
+        best = max(roots, key=lambda k: (sum(freq[x] for x in cands if _subseq(x.split(), k.split())),
+                                         -min(abs(mentions[j].start - pos) for j in cands[k])))
+        return cands[best][0]
+
+    for i, m in enumerate(mentions):
+        if m.target is not None:
+            continue
+        if m.label in ("PERSON", "GPE", "ORG", "LOC") and len(m.toks) <= 2:
+            j = longest_containing(m.toks, m.start)
+            if j is not None and j != i:
+                if m.label != "PERSON":
+                    # NER tagged a surname as a place/org: only when capitalised single word
+                    if len(m.toks) != 1 or not m.text[:1].isupper():
+                        continue
+                    m.label = "PERSON"
+                m.target = j
+                m.kind = "alias"
+        if m.label == "PERSON" and m.target is None and len(m.toks) >= 2:
+            j = longest_containing(m.toks, m.start)
+            if j is not None:
+                m.target, m.kind = j, "alias"
+
+    # later mentions spelled like an alias ('the VWA') join it
+    alias_target = {(m.label, actor_key(m.text)): m.target for m in mentions if m.kind == "alias" and m.label == "ORG"}
+    for m in mentions:
+        if m.target is None and m.kind == "name" and (m.label, actor_key(m.text)) in alias_target:
+            m.target, m.kind = alias_target[(m.label, actor_key(m.text))], "alias"
+
+    def root(i: int) -> int:
+        seen = 0
+        while mentions[i].target is not None and seen < 10:
+            i = mentions[i].target
+            seen += 1
+        return i
+
+    # canonical per root: the longest name in its group; role: the first role given
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        groups[root(i)].append(i)
+    canon: dict[int, str] = {}
+    role: dict[int, str | None] = {}
+    for r, members in groups.items():
+        names = [mentions[i] for i in members]
+        best = max(names, key=lambda m: (len(m.toks), -m.start))
+        canon[r] = best.text if best.kind != "alias" or mentions[r].label != "ORG" else mentions[r].text
+        if mentions[r].label == "ORG" and any(mentions[i].kind == "alias" for i in members):
+            canon[r] = mentions[r].text
+        role[r] = next((mentions[i].role for i in members if mentions[i].role), None)
+
+    spans: list[Span] = []
+    for i, m in enumerate(mentions):
+        r = root(i)
+        label = mentions[r].label if m.kind == "alias" else m.label
+        key = actor_key(canon[r])
+        spans.append(Span(m.start, m.end, label, {"actor": key, "canonical": canon[r], "role": role[r],
+                                                  "kind": m.kind}))
+
+    # title mentions -> nearest actor (before, else after) with a compatible role
+    taken = [(s.start, s.end) for s in spans]
+    persons = [(s.start, s.attrs) for s in spans if s.label == "PERSON" and s.attrs["role"]]
+    for s, e, phrase, r, tok_i, sent in _title_mentions(doc, text, taken):
+        a = None
+        for same in (True, False):  # exact role first, then same head noun ('minister')
+            ok = (lambda x: x == r) if same else (lambda x: roles_compatible(x, r))
+            before = [a for p, a in persons if p < s and ok(a["role"])]
+            after = [a for p, a in persons if p >= e and ok(a["role"])]
+            a = before[-1] if before else (after[0] if after else None)
+            if a is not None:
+                break
+        if a is None:
+            continue
+        spans.append(Span(s, e, "PERSON", {"actor": a["actor"], "canonical": a["canonical"], "role": a["role"],
+                                           "kind": "title"}))
+
+    # he/she -> the most recent PERSON subject within three sentences, else the most recent PERSON
+    spans.sort(key=lambda x: x.start)
+    pers = [x for x in spans if x.label == "PERSON"]
+    starts = [x.start for x in pers]
+    tok_starts = [t.idx for t in doc]
+    import bisect
+
+    def tok_of(ch):
+        return doc[max(bisect.bisect_right(tok_starts, ch) - 1, 0)]
+
+    info = []
+    for x in pers:
+        toks = [t for t in doc[tok_of(x.start).i: tok_of(max(x.end - 1, x.start)).i + 1]]
+        subj = any(t.dep_ in ("nsubj", "nsubjpass") for t in toks)
+        info.append((subj, tok_sent[toks[0].i]))
+    for tok in doc:
+        if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
+            j = bisect.bisect_left(starts, tok.idx) - 1
+            here = tok_sent[tok.i]
+            pick = None
+            k = j
+            while k >= 0 and here - info[k][1] <= 3:
+                if info[k][0] and pers[k].attrs.get("kind") != "pronoun":
+                    pick = pers[k]
+                    break
+                k -= 1
+            if pick is None and j >= 0 and here - info[j][1] <= 3:
+                pick = pers[j]
+            if pick is None:
+                continue
+            spans.append(Span(tok.idx, tok.idx + len(tok.text), "PERSON",
+                              {"actor": pick.attrs["actor"], "canonical": pick.attrs["canonical"],
+                               "role": pick.attrs["role"], "kind": "pronoun"}))
+    spans.sort(key=lambda x: (x.start, x.end))
+    return spans
+
+
+def _subseq(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(w == b for b in it) for w in small)
+
+
+def link_corpus_actors(per_article: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """Unify keys across articles: a one-word or partial PERSON key maps to the corpus's
+    one compatible full name (e.g. 'bajwa' -> 'qamar javed bajwa'); ambiguous ones stay."""
+    fulls: dict[str, str] = {}
+    for spans in per_article.values():
+        for s in spans:
+            if s.label == "PERSON" and len(s.attrs.get("actor", "").split()) >= 2:
+                k = s.attrs["actor"]
+                if len(s.attrs["canonical"]) > len(fulls.get(k, "")):
+                    fulls[k] = s.attrs["canonical"]
+    # collapse full names that are subsequences of a longer one ('qamar bajwa' < 'qamar javed bajwa')
+    mapping: dict[str, str] = {}
+    for k in fulls:
+        sup = [f for f in fulls if f != k and _subseq(k.split(), f.split())]
+        if len(sup) == 1:
+            mapping[k] = sup[0]
+    roles: dict[str, str] = {}
+    for spans in per_article.values():
+        for s in spans:
+            if s.label == "PERSON" and s.attrs.get("role"):
+                roles.setdefault(mapping.get(s.attrs["actor"], s.attrs["actor"]), s.attrs["role"])
+    out: dict[str, list[Span]] = {}
+    for aid, spans in per_article.items():
+        new = []
+        for s in spans:
+            k = s.attrs.get("actor", "")
+            target = mapping.get(k)
+            if target is None and s.label == "PERSON" and len(k.split()) == 1:
+                sup = {mapping.get(f, f) for f in fulls if _subseq(k.split(), f.split())}
+                if len(sup) == 1:
+                    target = sup.pop()
+            if target:
+                attrs = dict(s.attrs, actor=target, canonical=fulls[target],
+                             role=s.attrs.get("role") or roles.get(target))
+                new.append(Span(s.start, s.end, s.label, attrs))
+            else:
+                new.append(s)
+        out[aid] = new
+    return out
+
+
+merge_actors_across = link_corpus_actors
+
+
+@register("actors", "actors.v1", requires=(), adds=("actors",))
+def run(batch):
+    return [{"actors": extract_actors(article.text)} for article, _layers in batch]

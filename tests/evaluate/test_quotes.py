@@ -1,0 +1,84 @@
+"""`eval quotes`: brat parsing and span matching on a fictional file, and a PolNeAR dev floor."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from storyscope.evaluate.quotes import _match, evaluate_quotes, read_ann, system_spans
+from storyscope.record import Span
+
+SHARED = pathlib.Path(__file__).resolve().parents[2].parent / "shared"
+
+REPAIRS = '"Repairs are done."'
+TEXT = '"The dam is safe," Minister Karl Vent said. "Repairs are done."\nThe rebels denied that they attacked it.\n'
+
+
+def _write_split(tmp_path: pathlib.Path) -> pathlib.Path:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "doc-one.txt").write_text(TEXT, encoding="utf-8")
+    s = TEXT.index("Minister")
+    c = TEXT.index("said")
+    c2 = TEXT.index('"Repairs')
+    r = TEXT.index("The rebels")
+    d = TEXT.index("denied")
+    t = TEXT.index("that they")
+    ann = "\n".join([
+        f"T1\tSource {s} {s + len('Minister Karl Vent')}\tMinister Karl Vent",
+        f"T2\tCue {c} {c + 4}\tsaid",
+        f"T3\tContent 0 18;{c2} {c2 + len(REPAIRS)}\t{TEXT[:18]} {REPAIRS}",
+        f"T4\tAttribution {c} {c + 4}\tsaid",
+        "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+        f"T5\tSource {r} {r + 10}\tThe rebels",
+        f"T6\tCue {d} {d + 6}\tdenied",
+        f"T7\tContent {t} {t + len('that they attacked it')}\tthat they attacked it",
+        "#1\tAnnotatorNotes T7\ta note",
+    ])
+    (tmp_path / "attributions" / "doc-one_ab12.ann").write_text(ann + "\n", encoding="utf-8")
+    # a second annotator of the same text is ignored (first file in sorted order is gold)
+    (tmp_path / "attributions" / "doc-one_zz99.ann").write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def test_read_ann_keeps_discontinuous_spans(tmp_path):
+    gold = read_ann(_write_split(tmp_path) / "attributions" / "doc-one_ab12.ann")
+    assert len(gold["source"]) == 2 and len(gold["cue"]) == 2
+    assert any(len(span) == 2 for span in gold["content"])
+
+
+def test_matching_is_one_to_one():
+    gold = {((0, 10),)}
+    assert _match(gold, {((0, 10),), ((2, 5),)}, exact=True) == 1
+    assert _match(gold, {((2, 5),), ((3, 9),)}, exact=False) == 1
+    assert _match(gold, {((20, 30),)}, exact=False) == 0
+
+
+def test_system_spans_follow_polnear_conventions():
+    text = 'Vent said: "Go now." Later, the chair, Ann Roe, said so.'
+    q = Span(text.index("Go"), text.index("now.") + 4, "direct",
+             {"cue": [5, 9], "speaker": [0, 4], "speaker_text": "Vent", "speaker_actor": None, "speaker_canonical": None})
+    out = system_spans(text, [q])
+    assert out["cue"] == {((5, 10),)}                   # 'said:' keeps its colon
+    assert text[slice(*next(iter(out["content"]))[0])] == '"Go now."'  # content keeps its marks
+
+
+def test_evaluate_on_a_fictional_split(tmp_path):
+    res = evaluate_quotes(str(_write_split(tmp_path)))
+    json.dumps(res)
+    assert res["documents"] == 1
+    assert res["cue"]["exact"]["r"] == 100.0 and res["cue"]["exact"]["p"] == 100.0
+    assert res["content"]["exact"]["r"] == 100.0
+    assert res["source"]["exact"]["f1"] == 100.0
+
+
+def test_polnear_dev_floor():
+    dev = SHARED / "datasets" / "polnear" / "dev"
+    if not dev.exists():
+        pytest.skip(f"../shared not found: {dev} is needed for this test")
+    res = evaluate_quotes(str(dev), limit=30)
+    # measured on these 30 documents: exact 55.1/59.3/41.5, overlap 65.1/65.8/71.2
+    assert res["source"]["exact"]["f1"] >= 50 and res["source"]["overlap"]["f1"] >= 60
+    assert res["cue"]["exact"]["f1"] >= 54 and res["cue"]["overlap"]["f1"] >= 60
+    assert res["content"]["exact"]["f1"] >= 37 and res["content"]["overlap"]["f1"] >= 65
