@@ -54,6 +54,20 @@ def _reresolve_dates(bundle: StoryBundle, inferred: dict[str, dict]) -> None:
             bundle.layers.setdefault(a.id, {})["timex"] = extract_timexes(new.text, new.published)
 
 
+def link_story_actors(bundle: StoryBundle) -> None:
+    """One actor key per referent across the story ("Khan" in one article, "Imran Khan" in another),
+    and the quotes' speakers re-pointed at those keys."""
+    from storyscope.stages.actors import link_corpus_actors
+    from storyscope.stages.quotes import relink_quotes
+    old = {a.id: bundle.spans(a.id, "actors") for a in bundle.articles}
+    new = link_corpus_actors(old)
+    for aid, spans in new.items():
+        layers = bundle.layers.setdefault(aid, {})
+        if "quotes" in layers:
+            layers["quotes"] = relink_quotes(layers["quotes"], old[aid], spans)
+        layers["actors"] = spans
+
+
 def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, list[Span]]]) -> dict:
     from storyscope.compare import claims as claims_mod
     from storyscope.compare.disputes import find_disputes
@@ -65,6 +79,7 @@ def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, 
 
     t0 = time.perf_counter()
     bundle = StoryBundle(list(arts), {a: dict(l) for a, l in layers.items()})
+    link_story_actors(bundle)
     timings = {}
 
     def step(name, fn, *args):

@@ -1,0 +1,62 @@
+"""`eval stories`: the metrics on hand-made labelings, and the quality floor on BASIL against the peer."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from storyscope.evaluate.stories import evaluate_stories, scores, tfidf_agglomerative
+
+BASIL = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "basil" / "stories.jsonl"
+
+
+def test_scores_on_known_labelings():
+    gold = [0, 0, 0, 1, 1]
+    perfect = scores([5, 5, 5, 7, 7], gold)
+    assert perfect["bcubed"] == {"p": 1.0, "r": 1.0, "f1": 1.0} and perfect["ari"] == 1.0
+    assert perfect["clusters"] == perfect["gold_clusters"] == 2
+    one = scores([0, 0, 0, 0, 0], gold)
+    # B-cubed precision: 3 items see 3/5 correct, 2 items see 2/5 -> (3*0.6 + 2*0.4) / 5
+    assert one["bcubed"]["p"] == pytest.approx(0.52) and one["bcubed"]["r"] == 1.0
+    # pairwise: 4 true pairs of 10 predicted
+    assert one["pairwise"]["p"] == pytest.approx(0.4) and one["pairwise"]["r"] == 1.0
+    single = scores([0, 1, 2, 3, 4], gold)
+    assert single["bcubed"]["p"] == 1.0 and single["pairwise"]["r"] == 0.0
+
+
+def test_peer_groups_fictional_texts():
+    items = [{"id": str(i), "title": t, "text": x} for i, (t, x) in enumerate([
+        ("Harbour bridge shut", "Cracks closed the Norvale harbour bridge span."),
+        ("Bridge cracks", "The Norvale harbour bridge span has cracks, engineers said."),
+        ("Budget vote", "Delmere council votes on the teachers budget."),
+        ("Teachers budget", "Delmere teachers back the council budget vote."),
+        ("", ""),
+    ])]
+    groups = sorted(sorted(g) for g in tfidf_agglomerative(items))
+    assert groups == [["0", "1"], ["2", "3"], ["4"]]
+
+
+def test_bad_file_is_reported(tmp_path):
+    from storyscope.errors import InputError
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"id": "a", "text": "t"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="no 'story' field"):
+        evaluate_stories(str(p))
+
+
+@pytest.fixture(scope="module")
+def basil() -> dict:
+    if not BASIL.exists():
+        pytest.skip(f"../shared not found: {BASIL}")
+    return evaluate_stories(str(BASIL), baseline="tfidf-agglomerative")
+
+
+def test_basil_quality_floor_and_ahead_of_peer(basil):
+    json.dumps(basil)
+    assert basil["gold_clusters"] == 100 and basil["articles"] == 300
+    assert basil["bcubed"]["f1"] >= 0.95
+    b = basil["baseline"]
+    assert set(b) >= {"bcubed", "pairwise", "ari", "clusters", "gold_clusters", "seconds"}
+    assert basil["bcubed"]["f1"] > b["bcubed"]["f1"]
+    assert basil["ari"] > b["ari"]
