@@ -1,0 +1,307 @@
+"""Timeline: the dated events of a story, merged across articles, and publication dates inferred for undated ones.
+
+Relative dates ("on Saturday", "9 April", "last June") mean nothing without the article's own date,
+and many web copies carry none. An undated article often can be placed: a rewrite takes its
+source's date; a weekday or a day-month it shares with a dated sibling's event pins it ("a day ahead
+of Sunday's vote"); "last week" after its latest dated event places it the week after. Inferred dates
+are marked as such, and the article's relative dates are then resolved against them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.claims import sentence_spans
+from storyscope.record import Span
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
+                         r"expected|due to|plans? to|going to)\b", re.I)
+PAST_WEEK = re.compile(r"\blast week\b|\ba week (?:after|later)\b|\bearlier this month\b", re.I)
+_PREC_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+def _extract(text: str, dct: str | None) -> list[Span] | None:
+    try:
+        from storyscope.stages.timex import extract_timexes
+    except ImportError:
+        return None
+    try:
+        return extract_timexes(text, dct)
+    except Exception:  # a timex bug must not take the comparison down
+        return None
+
+
+def _sentence_at(bundle: StoryBundle, aid: str, pos: int) -> tuple[int, int] | None:
+    for s0, s1, _ in sentence_spans(bundle, aid):
+        if s0 <= pos < s1:
+            return s0, s1
+    return None
+
+
+def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -> bool:
+    """Whether a date is spoken of as coming: a future cue near it, else a clause with no past-tense verb."""
+    window = text[max(s0, start - 45):start] + " " + text[end:end + 25]
+    if FUTURE_CUES.search(window) or cues_only:
+        return bool(FUTURE_CUES.search(window))
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    tok = next((t for t in doc if t.idx >= start), None)
+    if tok is None:
+        return False
+    head = tok
+    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+        head = head.head
+    verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
+
+
+def _weekday_of(text: str) -> int | None:
+    low = text.lower()
+    return next((i for i, w in enumerate(WEEKDAYS) if re.search(rf"\b{w}\b", low)), None)
+
+
+def _nearest_weekday(anchor: dt.date, wd: int, future: bool) -> dt.date:
+    """The weekday ``wd`` on or after (future) / on or before (past) ``anchor``."""
+    delta = (wd - anchor.weekday()) % 7 if future else -((anchor.weekday() - wd) % 7)
+    return anchor + dt.timedelta(days=delta)
+
+
+def _date(v: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v[:10]) if v and re.match(r"\d{4}-\d\d-\d\d", v) else None
+    except ValueError:
+        return None
+
+
+def _dated_events(bundle: StoryBundle) -> list[dict]:
+    """Resolved day-precision DATE timexes of dated articles, with their sentence text."""
+    out = []
+    for a in bundle.articles:
+        if not a.published:
+            continue
+        for t in bundle.spans(a.id, "timex") or (_extract(a.text, a.published) or []):
+            v = (t.attrs or {}).get("value")
+            if t.label != "DATE" or not (t.attrs or {}).get("resolved") or not _date(v):
+                continue
+            se = _sentence_at(bundle, a.id, t.start)
+            if se:
+                d = _date(v)
+                wd = _weekday_of(a.text[t.start:t.end])
+                if wd is not None and _date(a.published):  # re-read weekday names by tense
+                    d = _nearest_weekday(_date(a.published), wd, _future(a.text, se[0], t.start, t.end))
+                out.append({"article_id": a.id, "date": d, "text": a.text[t.start:t.end], "start": t.start,
+                            "end": t.end, "sentence": a.text[se[0]:se[1]], "s0": se[0], "s1": se[1]})
+    return out
+
+
+def _sim(a: list[str], b: list[str]) -> np.ndarray:
+    from storyscope.stages.embed import embed
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    return embed(a) @ embed(b).T
+
+
+def infer_publication_dates(bundle: StoryBundle) -> dict[str, dict]:
+    """Undated article id -> {"published", "precision", "reason", "evidence", "inferred": True}."""
+    out: dict[str, dict] = {}
+    dated = {a.id: a.published[:10] for a in bundle.articles if a.published and _date(a.published)}
+    undated = [a for a in bundle.articles if a.id not in dated]
+    if not undated:
+        return out
+    # 1. a derived copy takes its source's date
+    for e in bundle.provenance:
+        d, s = e.get("article_id"), e.get("source_id")
+        if d in {a.id for a in undated} and s in dated and d not in out:
+            src = bundle.article(s)
+            out[d] = {"published": dated[s], "precision": "day", "inferred": True,
+                      "reason": f"derived from {src.outlet or s}, dated {dated[s]} (provenance)",
+                      "evidence": (e.get("evidence") or [])[:2]}
+    events = _dated_events(bundle)
+    for a in undated:
+        if a.id in out:
+            continue
+        spans = bundle.spans(a.id, "timex") or (_extract(a.text, None) or [])
+        mentions = []
+        for t in spans:
+            v = (t.attrs or {}).get("value") or ""
+            if t.label != "DATE" or not v.startswith("XXXX"):
+                continue
+            se = _sentence_at(bundle, a.id, t.start)
+            if se:
+                mentions.append((t, v, se))
+        if not mentions or not events:
+            continue
+        sim = _sim([a.text[se[0]:se[1]] for _, _, se in mentions], [e["sentence"] for e in events])
+        best = None  # (score, mention index, event)
+        for i, (t, v, se) in enumerate(mentions):
+            wd = _weekday_of(a.text[t.start:t.end]) if "-W" in v else None
+            md = re.fullmatch(r"XXXX-(\d\d)-(\d\d)", v)
+            for j, ev in enumerate(events):
+                ok = (wd is not None and ev["date"].weekday() == wd and _weekday_of(ev["text"]) is not None) or \
+                     (md and (ev["date"].month, ev["date"].day) == (int(md.group(1)), int(md.group(2))))
+                if ok and sim[i, j] >= 0.4 and (best is None or sim[i, j] > best[0]):
+                    best = (float(sim[i, j]), i, ev)
+        if best is None:
+            continue
+        score, i, ev = best
+        t, v, se = mentions[i]
+        ev_art = bundle.article(ev["article_id"])
+        evidence = [a.evidence(se[0], se[1]), ev_art.evidence(ev["s0"], ev["s1"])]
+        if "-W" in v:
+            # weekday anchor: resolve the article's other weekday mentions around it; publication is the
+            # latest weekday spoken of in the past tense (news is published the day of its latest event)
+            D = ev["date"]
+            fut_i = _future(a.text, se[0], t.start, t.end)
+            pub = D - dt.timedelta(days=1) if fut_i else D
+            past = []
+            for t2, v2, se2 in mentions:
+                wd2 = _weekday_of(a.text[t2.start:t2.end])
+                if wd2 is None or _future(a.text, se2[0], t2.start, t2.end):
+                    continue
+                anchor = D - dt.timedelta(days=1) if fut_i else D + dt.timedelta(days=6)
+                past.append(_nearest_weekday(anchor, wd2, future=False))
+            if past:
+                pub = max(p for p in past)
+            out[a.id] = {"published": pub.isoformat(), "precision": "day", "inferred": True,
+                         "reason": f"'{a.text[t.start:t.end]}' matches an event dated {D.isoformat()} in "
+                                   f"{ev_art.outlet or ev_art.id}", "evidence": evidence}
+        else:
+            year = ev["date"].year
+            # latest day-month of the article in the past tense, with the year of the matched event
+            past_days = []
+            for t2, v2, se2 in mentions:
+                m2 = re.fullmatch(r"XXXX-(\d\d)-(\d\d)", v2)
+                if m2 and not _future(a.text, se2[0], t2.start, t2.end):
+                    try:
+                        past_days.append(dt.date(year, int(m2.group(1)), int(m2.group(2))))
+                    except ValueError:
+                        pass
+            latest = max([d for d in past_days if d <= ev["date"] + dt.timedelta(days=60)] or [ev["date"]])
+            pub, prec, how = latest, "day", "its latest dated event"
+            if PAST_WEEK.search(a.text):
+                monday = latest - dt.timedelta(days=latest.weekday()) + dt.timedelta(days=7)
+                pub, prec, how = monday, "week", "'last week' after its latest dated event"
+                wds = [_weekday_of(a.text[t2.start:t2.end]) for t2, v2, se2 in mentions if "-W" in v2
+                       and not _future(a.text, se2[0], t2.start, t2.end)]
+                wds = [w for w in wds if w is not None]
+                if wds:
+                    pub, prec = monday + dt.timedelta(days=max(wds)), "day"
+            out[a.id] = {"published": pub.isoformat(), "precision": prec, "inferred": True,
+                         "reason": f"'{a.text[t.start:t.end]}' matches {ev['date'].isoformat()} in "
+                                   f"{ev_art.outlet or ev_art.id}; placed by {how}", "evidence": evidence}
+    return out
+
+
+# ----------------------------------------------------------------------------- timeline
+
+def _norm_value(v: str | None) -> tuple[str, str] | None:
+    if not v:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?:T.*)?$", v)
+    if not m:
+        return None
+    if m.group(3):
+        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}", "day"
+    if m.group(2):
+        return f"{m.group(1)}-{m.group(2)}", "month"
+    return m.group(1), "year"
+
+
+def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
+    """The clause around a date: the verb governing it and its arguments, trimmed to ~25 words."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    toks = [t for t in doc if s0 <= t.idx < s1]
+    inside = [t for t in toks if start <= t.idx < end]
+    if not inside:
+        return text[s0:s1]
+    head = inside[0]
+    while head.pos_ not in ("VERB", "AUX") and head.head is not head and s0 <= head.head.idx < s1:
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return " ".join(text[s0:s1].split()[:25])
+    keep = {x.i for x in head.subtree}
+    for c in head.children:  # drop sub-clauses that do not hold the date
+        if c.dep_ in ("advcl", "relcl", "conj", "parataxis") and not (c.left_edge.idx <= start < c.right_edge.idx + len(c.right_edge)):
+            keep -= {x.i for x in c.subtree}
+    sel = [t for t in toks if t.i in keep]
+    if len([t for t in sel if not t.is_punct]) < 4:
+        sel = toks
+    words = "".join(t.text_with_ws for t in sel).strip(" ,;:")
+    w = words.split()
+    return " ".join(w[:25]) + (" ..." if len(w) > 25 else "")
+
+
+def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, limit: int = 30) -> list[dict]:
+    """Dated events: {"date", "precision", "event", "article_ids", "independent_sources", "inferred", "evidence"}."""
+    inferred = infer_publication_dates(bundle)
+    raw = []
+    for a in bundle.articles:
+        dct = a.published[:10] if a.published else None
+        inf = a.id in inferred
+        spans = bundle.spans(a.id, "timex")
+        if inf:
+            spans = _extract(a.text, inferred[a.id]["published"]) or spans
+            dct = inferred[a.id]["published"]
+        elif not spans:
+            spans = _extract(a.text, dct) or []
+        for t in spans:
+            at = t.attrs or {}
+            if t.label != "DATE" or not at.get("resolved"):
+                continue
+            nv = _norm_value(at.get("value"))
+            if nv is None:
+                continue
+            se = _sentence_at(bundle, a.id, t.start)
+            if se is None:  # datelines, captions, debris
+                continue
+            value, prec = nv
+            wd = _weekday_of(a.text[t.start:t.end])
+            if wd is not None and prec == "day" and _date(dct) and not re.search(r"\d", a.text[t.start:t.end]):
+                fut = _future(a.text, se[0], t.start, t.end)
+                day = _date(dct)
+                near = _nearest_weekday(day, wd, fut)
+                if abs((near - day).days) <= 6 and not re.search(r"(?i)ahead|before|after", a.text[t.start:t.end]):
+                    value = near.isoformat()
+            if prec in ("day", "month") and _date(dct) and not re.search(r"\b\d{4}\b", a.text[t.start:t.end]) \
+                    and wd is None and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
+                value = f"{int(value[:4]) + 1}{value[4:]}"  # "he'll retire on 22 November": the coming one
+            if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
+                continue  # "this year": not an event date
+            raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf,
+                        "event": _event_text(a.text, se[0], se[1], t.start, t.end),
+                        "evidence": a.evidence(se[0], se[1])})
+    if not raw:
+        return []
+    from storyscope.stages.embed import embed
+    vecs = embed([r["event"] for r in raw])
+    entries: list[dict] = []
+    for i, r in enumerate(raw):
+        hit = None
+        for e in entries:
+            if e["date"] == r["date"] and (r["article_id"] in e["article_ids"] or
+                                           max(float(vecs[i] @ vecs[k]) for k in e["_idx"]) >= 0.5):
+                hit = e
+                break
+        if hit is None:
+            hit = {"date": r["date"], "precision": r["precision"], "event": r["event"], "_idx": [],
+                   "article_ids": [], "inferred": False, "evidence": []}
+            entries.append(hit)
+        hit["_idx"].append(i)
+        if r["article_id"] not in hit["article_ids"]:
+            hit["article_ids"].append(r["article_id"])
+        hit["inferred"] |= r["inferred"]
+        if r["evidence"] not in hit["evidence"]:
+            hit["evidence"].append(r["evidence"])
+    for e in entries:
+        e["independent_sources"] = bundle.independent_count(e["article_ids"])
+        del e["_idx"]
+    # keep the most newsworthy: more sources, finer dates
+    entries.sort(key=lambda e: (-e["independent_sources"], -len(e["article_ids"]), _PREC_RANK[e["precision"]]))
+    entries = entries[:limit]
+    entries.sort(key=lambda e: (e["date"], _PREC_RANK[e["precision"]]))
+    return entries

@@ -1,0 +1,129 @@
+"""Claims and their alignment, on a fictional three-outlet story plus an undated rewrite.
+
+The mini-story (``mini_bundle``) is shared with test_disputes/test_timeline/test_omissions, which
+load this file by path (pytest runs with --import-mode=importlib).
+"""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.claims import align_claims, analyse_text, extract_claims
+from storyscope.record import Article, check_evidence
+
+# Fictional: a flood in the invented town of Eastport. Saturday 2031-05-10 is the dated report.
+GAZETTE = (
+    "Eastport flood kills 12 as council prepares relief vote\n\n"
+    "Eastport mayor Lena Morrow said on Saturday that the flood had killed 12 people in the river district.\n\n"
+    "Morrow said the city had asked the province for emergency funds to rebuild the Harlow bridge.\n\n"
+    "The council will vote on Sunday on a relief package worth 40 million dollars.\n\n"
+    "Rescue teams from three neighbouring towns searched the river banks through the night.\n\n"
+    "The Harlow bridge collapsed on Thursday after two days of heavy rain, cutting the town in half.\n"
+)
+COURIER = (
+    "Province says Eastport never asked for help\n\n"
+    "Provincial spokesman Tom Reyes denied that the city had asked the province for emergency funds.\n\n"
+    "Reyes said the flood had killed 9 people in the river district.\n\n"
+    "His remarks came a day ahead of Sunday's council vote on the relief package.\n\n"
+    "The Harlow bridge collapsed on Thursday after two days of heavy rain, residents said.\n\n"
+    "Rescue teams from three neighbouring towns searched the river banks through the night.\n"
+)
+# an undated rewrite of the Gazette report by a third outlet
+DIGEST = (
+    "Flood toll in Eastport reaches 12\n\n"
+    "Mayor Lena Morrow of Eastport said on Saturday that 12 people had been killed by the flood in the river district.\n\n"
+    "The city asked the province for emergency money to rebuild the Harlow bridge, Morrow said.\n\n"
+    "A relief package of 40 million dollars goes to a council vote on Sunday.\n"
+)
+
+
+def mini_bundle(with_layers: bool = True) -> StoryBundle:
+    """The fictional story with real sentence/actor/quote/timex layers where the stages exist."""
+    arts = [
+        Article.create(GAZETTE, title=GAZETTE.split("\n")[0], meta={"title_span": [0, GAZETTE.index("\n")]},
+                       outlet="Harbor Gazette", published="2031-05-10", published_source="explicit"),
+        Article.create(COURIER, title=COURIER.split("\n")[0], meta={"title_span": [0, COURIER.index("\n")]},
+                       outlet="Valley Courier"),
+        Article.create(DIGEST, title=DIGEST.split("\n")[0], meta={"title_span": [0, DIGEST.index("\n")]},
+                       outlet="Daily Digest"),
+    ]
+    layers = {a.id: {"debris": []} for a in arts}
+    if with_layers:
+        from storyscope.stages.registry import all_stages
+        for st in all_stages():
+            for a in arts:  # one article at a time: a stage failure stays with its article, as in the pipeline
+                try:
+                    out = st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires})])[0]
+                except Exception:
+                    continue
+                layers[a.id].update(out)
+    edge = {"article_id": arts[2].id, "source_id": arts[0].id, "score": 0.6, "kind": "paraphrase"}
+    return StoryBundle(arts, layers, [edge])
+
+
+@pytest.fixture(scope="module")
+def story():
+    b = mini_bundle()
+    claims = extract_claims(b)
+    return b, claims, align_claims(b, claims)
+
+
+def _texts(b):
+    return {a.id: a.text for a in b.articles}
+
+
+def test_claims_attribution_polarity_numbers(story):
+    b, claims, _ = story
+    gaz, cour, dig = b.articles
+    assert all(check_evidence(e, _texts(b)) for c in claims for e in c["evidence"])
+    toll = next(c for c in claims if c["article_id"] == gaz.id and "killed 12" in c["sentence"])
+    assert "Morrow" in toll["attributed_to"]
+    assert toll["text"].startswith("the flood had killed 12 people")  # attribution trimmed
+    assert any(n["value"] == 12 and n["noun"] == "people" for n in toll["numbers"])
+    denial = next(c for c in claims if c["article_id"] == cour.id and "denied" in c["sentence"])
+    assert denial["stance"] == "denies" and "Reyes" in denial["attributed_to"]
+    assert denial["denials"][0]["complement"].startswith("the city had asked")
+    own = next(c for c in claims if "searched the river banks" in c["sentence"] and c["article_id"] == gaz.id)
+    assert own["attributed_to"] == "Harbor Gazette" and own["own_voice"]
+    assert not any(c["text"].startswith("Eastport flood kills") for c in claims)  # headline skipped by default
+
+
+def test_claims_without_sentence_layer_use_fallback_splitter():
+    b = mini_bundle(with_layers=False)
+    claims = extract_claims(b)
+    assert len([c for c in claims if c["article_id"] == b.articles[0].id]) == 5
+    assert all(check_evidence(e, _texts(b)) for c in claims for e in c["evidence"])
+
+
+def test_alignment_counts_independent_sources(story):
+    b, _, sc = story
+    gaz, cour, dig = b.articles
+    assert all(check_evidence(e, _texts(b)) for c in sc for e in c["evidence"])
+    rescue = next(c for c in sc if "searched the river banks" in c["text"])
+    assert set(rescue["article_ids"]) == {gaz.id, cour.id} and rescue["independent_sources"] == 2
+    bridge = next(c for c in sc if "Harlow bridge collapsed" in c["text"])
+    assert bridge["independent_sources"] == 2
+    # the rewrite repeats the Gazette: merged, but one independent source
+    vote = next(c for c in sc if gaz.id in c["article_ids"] and "40 million" in c["text"])
+    assert dig.id in vote["article_ids"] and vote["independent_sources"] == 1
+    # a denial never merges with what it denies; conflicting tolls never merge
+    asked = [c for c in sc if any("asked the province" in e["text"] for e in c["evidence"])]
+    assert all(len({m["stance"] for m in c["_members"]}) == 1 for c in asked)
+    tolls = [c for c in sc if any("killed" in e["text"] for e in c["evidence"])]
+    assert all(not ({gaz.id, cour.id} <= set(c["article_ids"])) for c in tolls)
+
+
+def test_analyse_text_free_statement():
+    c = analyse_text("Officials said the dam was not damaged.")
+    assert c["polarity"] == "negative" and c["text"] == "the dam was not damaged"
+
+
+def test_seed_claims_have_valid_evidence(seeds_dir: pathlib.Path):
+    from storyscope.ingest.text import read_text_file
+    arts = [read_text_file(p.read_bytes(), str(p), str(p))[0][0] for p in sorted(seeds_dir.glob("0*.txt"))[:2]]
+    b = StoryBundle(arts, {})
+    claims = extract_claims(b)
+    assert len(claims) > 10
+    assert all(check_evidence(e, _texts(b)) for c in claims for e in c["evidence"])
