@@ -51,7 +51,8 @@ def read_feed(data: bytes, source: str, path: str = "", on_error=None) -> list[t
         title = " ".join((e.get("title") or "").split())
         if not body.strip():
             if on_error:
-                on_error(InputError(item_src, errors.NO_TEXT))
+                from storyscope.ingest.html import no_text_reason
+                on_error(InputError(item_src, no_text_reason(html) if html else errors.NO_TEXT))
             continue
         published = None
         stamp = e.get("published_parsed") or e.get("updated_parsed")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from storyscope import errors
 from storyscope.errors import InputError
@@ -10,6 +11,37 @@ from storyscope.record import Article, Layer
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+MAX_TEXT_RUN = 10_000_000  # libxml2 drops a text node longer than this (XML_MAX_TEXT_LENGTH)
+MAX_HTML_DEPTH = 250  # libxml2's HTML parser drops everything below about 255 levels
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")  # [^<>]: linear even without any '>'
+_NO_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+               "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+               "tfoot", "colgroup", "caption", "rt", "rp", "html", "head", "body"}
+
+
+def no_text_reason(html: str) -> str:
+    """Why the parser found no text: a parser limit when one was hit, else plain NO_TEXT (linear time)."""
+    depth = nesting_depth(html)
+    if depth > MAX_HTML_DEPTH:
+        return errors.HTML_TOO_DEEP.format(depth=depth, limit=MAX_HTML_DEPTH)
+    if len(html) > MAX_TEXT_RUN and max(map(len, html.split("<"))) > MAX_TEXT_RUN:
+        return errors.TEXT_RUN_TOO_LARGE.format(limit=MAX_TEXT_RUN)
+    return errors.NO_TEXT
+
+
+def nesting_depth(html: str) -> int:
+    """Approximate element depth from tags alone (void and optional-end tags ignored), in linear time."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(3) or m.group(2).lower() in _NO_NESTING:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def html_to_article(html: str, source: str, *, path: str = "", url: str = "",
@@ -21,7 +53,7 @@ def html_to_article(html: str, source: str, *, path: str = "", url: str = "",
                                       include_tables=False, favor_precision=True)
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():
-        raise InputError(source, errors.NO_TEXT)
+        raise InputError(source, no_text_reason(html))  # say why, rather than a bare "no text"
     title = (getattr(doc, "title", None) or "").strip()
     sitename = (getattr(doc, "sitename", None) or "").strip()
     author = (getattr(doc, "author", None) or "").strip()

@@ -15,9 +15,24 @@ from storyscope.record import Article, Layer
 from storyscope.ingest.detect import detect_furniture
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(rec: dict) -> dict:
+    """JSON may escape lone surrogates (\\ud800) that UTF-8 cannot store: replace them with U+FFFD."""
+    return {k: LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in rec.items()}
+
+
+def _loads(s: str):
+    """json.loads whose every failure (bad syntax, deep nesting, huge numbers) is a ValueError."""
+    try:
+        return json.loads(s)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def record_to_article(rec: dict, source: str, path: str) -> tuple[Article, Layer]:
+    rec = _clean(rec)
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(source, "record has no text")
@@ -47,20 +62,20 @@ def read_jsonl(data: bytes, source: str, path: str, on_error=None):
     stripped = text.lstrip()
     if stripped.startswith("["):  # a JSON array of records is accepted too
         try:
-            records = json.loads(stripped)
+            records = _loads(stripped)
             lines = [(i + 1, r) for i, r in enumerate(records)]
-        except json.JSONDecodeError as e:
-            raise InputError(source, errors.BAD_JSON.format(line=e.lineno, detail=e.msg))
+        except ValueError as e:
+            raise InputError(source, errors.BAD_JSON.format(line=getattr(e, "lineno", 1), detail=getattr(e, "msg", str(e))))
     else:
         lines = []
         for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
-                lines.append((n, json.loads(line)))
-            except json.JSONDecodeError as e:
+                lines.append((n, _loads(line)))
+            except ValueError as e:
                 if on_error:
-                    on_error(InputError(source, errors.BAD_JSON.format(line=n, detail=e.msg)))
+                    on_error(InputError(source, errors.BAD_JSON.format(line=n, detail=getattr(e, "msg", str(e)))))
     for n, rec in lines:
         if not isinstance(rec, dict):
             if on_error:

@@ -10,9 +10,14 @@ DETECT_VERSION = "detect.v1"
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), else cp1252, else latin-1; refuse binary content."""
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM, else cp1252, else latin-1; refuse binary content."""
     if not data.strip():
         raise InputError(source, errors.EMPTY)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a BOM is text, though full of NULs
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(source, errors.BINARY) from None
     sample = data[:8192]
     if b"\x00" in sample or _control_ratio(sample) > 0.05:
         raise InputError(source, errors.BINARY)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,62 @@ def _learned_cues() -> dict[str, float]:
 CUE_THRESHOLD = 0.4
 OBJECT_CONTENT = True
 CUE_WITH_AUX = True
+_CUE_DEPS = ("ccomp", "xcomp", "dobj", "prep", "nsubj", "nsubjpass", "agent", "advcl", "dative", "oprd", "prt", "neg")
+# prepositions whose object is the attributed content ('called for X', 'spoke of X', 'warned against X')
+CUE_P, CUE_P_LEX, CUE_P_OBJ = 0.5, 0.3, 0.5
+OBJ_POS = ("NOUN", "PROPN")
+PREP_CONTENT = True
+HEAD_CONTENT = True
+OBJ_XCOMP = True
+MIXED_RATIO = 1.1
+CONTENT_PREPS = {"for", "of", "about", "against", "on", "to", "into", "at"}
+
+
+@lru_cache(maxsize=1)
+def _cue_model() -> dict:
+    """Logistic-regression weights over parse features deciding whether a verb is a cue
+    (models/quotes/cue_model.json, trained by benchmarks/train_quotes.py); {} when absent."""
+    try:
+        return json.loads((MODEL_DIR / "cue_model.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def cue_features(tok, quoted: bool = False) -> list[str]:
+    """Sparse features of a main verb for the cue classifier: its lemma, tag and relation,
+    and which complements (clause, object, preposition) and subject it governs."""
+    lem = tok.lemma_.lower()
+    f = [f"l={lem}", f"t={tok.tag_}", f"d={tok.dep_}", f"hp={tok.head.pos_}", "q" if quoted else "nq"]
+    deps = set()
+    for c in tok.children:
+        if c.dep_ not in _CUE_DEPS:
+            continue
+        deps.add(c.dep_)
+        if c.dep_ == "prep":
+            f += [f"p={c.lower_}", f"lp={lem}|{c.lower_}"]
+        elif c.dep_ in ("nsubj", "nsubjpass"):
+            kind = "pron" if c.pos_ == "PRON" else (c.ent_type_ or c.pos_)
+            f += [f"s={kind}", f"ls={lem}|{kind}"]
+        elif c.dep_ == "ccomp":
+            mark = next((g.lower_ for g in c.children if g.dep_ == "mark"), "-")
+            f += [f"cm={mark}", f"lcm={lem}|{mark}"]
+        elif c.dep_ == "dobj":
+            f.append(f"ob={c.pos_}")
+    for d in deps:
+        f += [f"c={d}", f"lc={lem}|{d}"]
+    if not deps & {"ccomp", "xcomp", "dobj", "prep"}:
+        f.append(f"lnocomp={lem}")
+    return f
+
+
+def cue_prob(tok, quoted: bool = False) -> float | None:
+    """P(cue) from the learned model, None when the model file is missing."""
+    m = _cue_model()
+    if not m:
+        return None
+    w = m["weights"]
+    z = m["bias"] + sum(w.get(x, 0.0) for x in cue_features(tok, quoted))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
 def is_cue_lemma(lemma: str) -> bool:
@@ -355,18 +412,51 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
             attrs["cue"] = [tok.idx, to.idx + 2]
             out.append(_make(text, cs, ce, attrs, direct, in_direct))
             continue
-        if tok.pos_ not in ("VERB", "AUX") or not is_cue_lemma(tok.lemma_.lower()):
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or in_direct(tok.idx) is not None:
             continue
-        if in_direct(tok.idx) is not None:
+        lemma = tok.lemma_.lower()
+        p = cue_prob(tok)
+        if p is None:
+            strong = is_cue = is_cue_lemma(lemma)
+            strong = strong and _learned_cues().get(lemma, 0) >= CUE_THRESHOLD
+        else:
+            is_cue = p >= CUE_P or is_cue_lemma(lemma) and p >= CUE_P_LEX
+            strong = p >= CUE_P_OBJ
+        if not is_cue:
             continue
         comp = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i or c.dep_ == "ccomp"]
-        if not comp and OBJECT_CONTENT and _learned_cues().get(tok.lemma_.lower(), 0) >= CUE_THRESHOLD:
+        prep = None
+        if not comp and OBJECT_CONTENT and strong:
             # 'X denied the report', 'X slammed the plan': the object is what is attributed
-            comp = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+            comp = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in OBJ_POS and c.lower_ not in ("it", "that")]
+        if not comp and PREP_CONTENT and strong:
+            # 'X called for talks', 'X warned against a deal': the preposition's object
+            for c in tok.children:
+                if c.dep_ == "prep" and c.i > tok.i and c.lower_ in CONTENT_PREPS:
+                    obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                    if obj is not None:
+                        comp, prep = [obj], c
+                        break
+        head_clause = False
+        if not comp and HEAD_CONTENT and tok.dep_ in ("ccomp", "parataxis") and tok.head.i < tok.i \
+                and tok.head.pos_ in ("VERB", "AUX") and _speaker_of(tok) is not None:
+            # 'Prices rose and rents fell, a source said.': the clause the cue hangs from
+            comp, head_clause = [tok.head], True
         if not comp:
             continue
         c = comp[0]
-        cs, ce = _subtree_span(c, text)
+        if head_clause:
+            while c.dep_ == "conj" and c.head.i < c.i:
+                c = c.head
+            own = {t.i for t in tok.subtree}
+            cs, ce = _subtree_span(c, text, own | {t.i for t in c.subtree if t.i > tok.i})
+        else:
+            cs, ce = _subtree_span(c, text)
+        if c.dep_ == "xcomp" and OBJ_XCOMP:
+            # 'urged supporters to vote': the object belongs to the content
+            obj = next((x for x in tok.children if x.dep_ == "dobj" and tok.i < x.i < c.i), None)
+            if obj is not None:
+                cs = min(cs, _subtree_span(obj, text)[0])
         if c.dep_ == "dobj":
             # 'called the plan "absurd"', 'described X as Y': the object with its predicate
             for x in tok.children:
@@ -376,13 +466,15 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
             continue
         attrs = speaker_attrs(_speaker_of(tok))
         attrs["cue"] = list(_cue_span(tok))
+        if prep is not None:
+            attrs["cue"][1] = max(attrs["cue"][1], prep.idx + len(prep.text))
         # a complement that is (mostly) one direct quote: that quote's cue
         qs = {in_direct(cs), in_direct(ce - 1)}
         qs.discard(None)
         if qs:
             j = min(qs)
             a, b, _g = direct[j]
-            if a - 2 <= cs and ce <= b + 2 or (cs < a and (b - a) >= 0.6 * (ce - cs)):
+            if a - 2 <= cs and ce <= b + 2 or (cs < a and (b - a) >= MIXED_RATIO * (ce - cs)):
                 d = abs(tok.idx - a)
                 if j not in used_direct or d < used_direct[j][0]:
                     used_direct[j] = (d, attrs)  # the nearest cue verb wins

@@ -148,7 +148,7 @@ _PAST = {"was", "were", "had", "did", "said", "told", "ago", "went", "came", "ma
          "flew", "fought", "grew", "hung", "kept", "meant", "read", "rode", "sat", "stood", "swore",
          "taught", "threw", "wore", "yesterday", "last", "earlier", "been", "felt", "heard", "let",
          "set", "since"}
-_FUTURE_WEAK = {"planning"}
+_FUTURE_WEAK = {"planning", "could", "would", "might"}
 _PRESENT = {"is", "are", "am", "says", "say", "has", "have", "does", "do"}
 _NOT_ED = {"need", "speed", "feed", "seed", "bed", "red", "hundred", "indeed", "proceed", "exceed",
            "succeed", "united", "based", "shed", "bred", "sped", "led", "wed", "breed", "greed",
@@ -172,6 +172,7 @@ def _tense(text: str, bounds: list[int], start: int, end: int) -> int:
     Distance is counted in words, cues after the timex weigh a little less, and an auxiliary
     followed by a future cue ("were planning to", "is expected to") yields to that cue.
     """
+    text = text.replace("\u2019", "'")  # curly apostrophes: "He\u2019ll" is future tense
     i = bisect.bisect_right(bounds, start) - 1
     s0 = bounds[i]
     s1 = bounds[i + 1] if i + 1 < len(bounds) else len(text)
@@ -1005,7 +1006,7 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
         start, end = c.start, c.end
         # "a day ahead of Sunday's vote": shift the anchor and widen the span
         pre = _AHEAD.search(text, max(0, start - 40), start)
-        if pre and res["value"] and res.get("precision") == "day":
+        if pre and res["value"] and res.get("precision") == "day" and re.match(r"\d{4}-\d\d-\d\d", res["value"]):
             n = _num(pre.group("n"))
             u = pre.group("unit").lower().rstrip("s")
             if n is not None and u in ("day", "week"):
@@ -1041,7 +1042,7 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
     return spans
 
 
-@register("timex", "timex.v1", requires=(), adds=("timex",))
+@register("timex", "timex.v2", requires=(), adds=("timex",))
 def run(batch):
     """Pipeline stage: one ``timex`` layer per article, anchored on its publication date."""
     return [{"timex": extract_timexes(a.text, a.published)} for a, _ in batch]

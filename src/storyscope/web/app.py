@@ -32,6 +32,15 @@ class IngestRequest(BaseModel):
     urls: list[str] = []
 
 
+def _safe_href(url: str) -> str:
+    """Only http(s) URLs become links: autoescaping does not stop javascript: or data: targets."""
+    from urllib.parse import urlsplit
+    try:
+        return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") and url == url.strip() else ""
+    except ValueError:
+        return ""
+
+
 def _is_local(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -58,8 +67,8 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
         if not given or not secrets.compare_digest(given, token):
             raise HTTPException(401, "a valid token is required for this endpoint")
 
-    def page(name: str, **ctx) -> HTMLResponse:
-        return HTMLResponse(TEMPLATES.get_template(name).render(version=__version__, write_token=bool(token), **ctx))
+    def page(template: str, /, **ctx) -> HTMLResponse:  # positional-only: a context key may be called "name"
+        return HTMLResponse(TEMPLATES.get_template(template).render(version=__version__, write_token=bool(token), **ctx))
 
     # ---------------------------------------------------------------- data (shared by pages and API)
     def story_rows(q: str = "", outlet: str = "", date_from: str = "", date_to: str = "", sort: str = "coverage"):
@@ -120,10 +129,11 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
         from storyscope.web.highlight import highlight_layers
         a = get_article(article_id)
         layers = ws.layers(a.id)
-        return page("article.html", a=article_row(a), segments=highlight_layers(a.text, layers),
+        row = article_row(a)
+        return page("article.html", a={**row, "url": _safe_href(row["url"] or "")}, segments=highlight_layers(a.text, layers),
                     counts={n: len(s) for n, s in layers.items()})
 
-    @app.get("/outlets/{name}", response_class=HTMLResponse)
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse)
     def outlet_page(name: str):
         return page("outlet.html", **outlet_data(name))
 
@@ -189,7 +199,7 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
         return {**article_row(a), "text": a.text,
                 "layers": {n: [s.to_dict() for s in sp] for n, sp in ws.layers(a.id).items()}}
 
-    @app.get("/api/outlets/{name}")
+    @app.get("/api/outlets/{name:path}")
     def api_outlet(name: str):
         d = outlet_data(name)
         return d
@@ -201,6 +211,9 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
     async def _start_job(urls: list[str], files: list[UploadFile]):
         if len(files) > MAX_UPLOAD_FILES:
             raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files per upload")
+        for u in urls:  # a bare path here would make the server read its own files (/etc/passwd)
+            if not u.lower().startswith(("http://", "https://")):
+                raise HTTPException(422, f"{u[:200]}: only http and https URLs can be ingested through the web app")
         inputs = list(urls)
         tmp = None
         for f in files:

@@ -10,9 +10,17 @@ def highlight_layers(text: str, layers: dict[str, list[Span]]) -> list[dict]:
     """[{"text", "classes": [...], "title"}] covering the whole text, segmented at every span edge."""
     spans = [(s.start, s.end, name, s) for name in SHOWN for s in layers.get(name, []) if 0 <= s.start < s.end <= len(text)]
     cuts = sorted({0, len(text), *[x for s in spans for x in s[:2]]})
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, (s, e, _, _) in enumerate(spans):
+        starts.setdefault(s, []).append(i)
+        ends.setdefault(e, []).append(i)
+    active: set[int] = set()  # a sweep over the cuts: linear in spans, not spans x segments
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        cover = [(name, sp) for s, e, name, sp in spans if s <= a and b <= e]
+        active.difference_update(ends.get(a, ()))
+        active.update(starts.get(a, ()))
+        cover = [spans[i][2:] for i in sorted(active)]
         classes = sorted({f"hl-{name}" for name, _ in cover})
         titles = []
         for name, sp in cover:
