@@ -150,9 +150,9 @@ class Workspace:
         cached = self.store.get_findings(story["id"], key)
         if cached is not None:
             return cached
+        # Inferred publication dates live in the findings, not on the stored article: they depend on
+        # the story's other articles and must change when the story does.
         result = compare_story(story, arts, layers)
-        for aid, inf in result.get("inferred_dates", {}).items():
-            self.store.update_published(aid, inf["published"], "inferred")
         self.store.put_findings(story["id"], key, result)
         return result
 

