@@ -57,6 +57,7 @@ def test_seed_articles_metadata(seeds_dossier):
     assert by["004"]["published"] == "2024-06-21"
     assert {x["label"] for x in by["004"]["debris"]} >= {"comment_form", "captcha"}
     assert by["001"]["published_source"] == "inferred"  # the undated rewrite takes its source's date
+    assert by["001"]["published"] == by["002"]["published"] == "2022-04-02"  # "on Saturday" + a sibling's date
 
 
 def test_rerun_reuses_store(seeds_dossier):

@@ -152,20 +152,26 @@ def infer_publication_dates(bundle: StoryBundle) -> dict[str, dict]:
         ev_art = bundle.article(ev["article_id"])
         evidence = [a.evidence(se[0], se[1]), ev_art.evidence(ev["s0"], ev["s1"])]
         if "-W" in v:
-            # weekday anchor: resolve the article's other weekday mentions around it; publication is the
-            # latest weekday spoken of in the past tense (news is published the day of its latest event)
-            D = ev["date"]
-            fut_i = _future(a.text, se[0], t.start, t.end)
-            pub = D - dt.timedelta(days=1) if fut_i else D
-            past = []
-            for t2, v2, se2 in mentions:
-                wd2 = _weekday_of(a.text[t2.start:t2.end])
-                if wd2 is None or _future(a.text, se2[0], t2.start, t2.end):
+            # weekday anchor: the earliest publication date consistent with the article is the matched
+            # event's day (a past-tense "on Saturday" is most recent Saturday on the day of publication),
+            # or the day before it when the article speaks of it as still to come.
+            # Every weekday mention matched to a sibling's dated event implies such a date; the latest
+            # implied date wins (an article is published after all the events it reports).
+            implied = []
+            for i2, (t2, v2, se2) in enumerate(mentions):
+                wd2 = _weekday_of(a.text[t2.start:t2.end]) if "-W" in v2 else None
+                if wd2 is None:
                     continue
-                anchor = D - dt.timedelta(days=1) if fut_i else D + dt.timedelta(days=6)
-                past.append(_nearest_weekday(anchor, wd2, future=False))
-            if past:
-                pub = max(p for p in past)
+                cands = [(float(sim[i2, j]), ev2) for j, ev2 in enumerate(events)
+                         if ev2["date"].weekday() == wd2 and _weekday_of(ev2["text"]) is not None and sim[i2, j] >= 0.4]
+                if cands:
+                    sc, ev2 = max(cands, key=lambda x: x[0])
+                    fut = _future(a.text, se2[0], t2.start, t2.end)
+                    implied.append((ev2["date"] - dt.timedelta(days=1) if fut else ev2["date"], t2, se2, ev2))
+            pub, t, se, ev = max(implied, key=lambda x: x[0]) if implied else (ev["date"], t, se, ev)
+            D = ev["date"]
+            ev_art = bundle.article(ev["article_id"])
+            evidence = [a.evidence(se[0], se[1]), ev_art.evidence(ev["s0"], ev["s1"])]
             out[a.id] = {"published": pub.isoformat(), "precision": "day", "inferred": True,
                          "reason": f"'{a.text[t.start:t.end]}' matches an event dated {D.isoformat()} in "
                                    f"{ev_art.outlet or ev_art.id}", "evidence": evidence}
