@@ -63,8 +63,13 @@ def test_ingest_open_story_click_evidence_search(server):
         links = page.locator("a.story-link")
         assert links.count() >= 2
         page.screenshot(path=os.path.join(ART, "web-index.png"), full_page=True)
-        links.first.click()
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        links.first.click()  # the story with the widest coverage
         page.wait_for_load_state("load")
+        for h in hrefs:  # the first story that has a dispute
+            page.goto(server + h)
+            if page.locator("#disputes a[href^='#ev-']").count():
+                break
         ev = page.locator("#disputes a[href^='#ev-']").first
         href = ev.get_attribute("href")
         ev.click()
