@@ -93,6 +93,24 @@ def test_mixed_quote_is_the_reported_clause_with_its_quoted_words():
     assert text[a:b] == "clearly wrong" and mixed[0].attrs["speaker_canonical"] == "Karl Vent"
 
 
+def test_learned_cues_with_prepositional_and_interrupted_content():
+    q = one("Senator Paolo Reyes called for an inquiry into the collapse of the dam.", "inquiry")
+    assert q["cue"] == "called for" and q["content"] == "an inquiry into the collapse of the dam"
+    assert q["who"] == "Paolo Reyes"
+    text = "Mayor Lena Hartwig visited the site on Monday.\n\nThe new bridge, she said, will open in the spring."
+    r = one(text, "will open")
+    assert r["content"] == "The new bridge, she said, will open in the spring"
+    assert r["cue"] == "said" and r["who"] == "Lena Hartwig"
+    assert quotes("The package was debated for hours in the hall.") == []  # not every verb is a cue
+
+
+def test_name_colon_lines_are_attributions():
+    text = "Lena Hartwig: The bridge will open in the spring.\n\nUpdate: The road is closed for repairs today."
+    q = one(text, "bridge will open")
+    assert q["cue"] == ":" and q["speaker"] == "Lena Hartwig" and q["content"] == "The bridge will open in the spring"
+    assert not any("road is closed" in x["content"] for x in quotes(text))
+
+
 def test_pronoun_and_role_noun_speakers_resolve_to_actors():
     q = one("Ruritanian Prime Minister Alden Vosk visited the port. \u201cTrade will double by spring,\u201d he said.",
             "Trade will double")
@@ -139,7 +157,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v1" and st_.requires == ("actors",)
+    assert st_.version == "quotes.v2" and st_.requires == ("actors",)
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]

@@ -4,7 +4,10 @@ Layout: ``<split>/text/<name>.txt`` and ``<split>/attributions/<name>_<annotator
 When a text has several annotators, the first annotation file in sorted order is the gold,
 so every text counts once. PolNeAR conventions, applied here only: a direct quote's
 content includes its marks; a mixed quote's content is the whole reported clause; the
-segments of a quote split around its cue form one (discontinuous) content span.
+segments of a quote split around its cue form one (discontinuous) content span, and so does a
+clause interrupted by its cue and source ('Prices, he said, will rise'); a source is its whole
+noun phrase ('Sen. X (D-Wis.), who chairs ...'), read from the parse, where the product keeps
+the short name.
 """
 from __future__ import annotations
 
@@ -36,8 +39,36 @@ def read_ann(path: Path) -> dict[str, set[tuple[tuple[int, int], ...]]]:
     return gold
 
 
-def system_spans(text: str, quotes) -> dict[str, set[tuple[tuple[int, int], ...]]]:
-    """Map product quote spans to PolNeAR's conventions."""
+SOURCE_FULL_NP = True
+SPLIT_AROUND_CUE = True
+
+
+def _full_np(doc, s: int, e: int) -> tuple[int, int]:
+    """PolNeAR sources are whole noun phrases ('Sen. X (D-Wis.), who chairs ...'); the product
+    keeps the short name. Widen to the contiguous subtree of the span's head word."""
+    toks = [t for t in doc if s <= t.idx < e]
+    if not toks:
+        return s, e
+    ids = {t.i for t in toks}
+    head = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
+    if head.pos_ == "PRON":
+        return s, e
+    sub = sorted(head.subtree, key=lambda t: t.i)
+    k = next(j for j, t in enumerate(sub) if t.i == head.i)
+    lo = hi = k
+    while lo > 0 and sub[lo - 1].i == sub[lo].i - 1 and "\n" not in sub[lo - 1].text:
+        lo -= 1
+    while hi + 1 < len(sub) and sub[hi + 1].i == sub[hi].i + 1 and "\n" not in sub[hi + 1].text:
+        hi += 1
+    ns, ne = sub[lo].idx, sub[hi].idx + len(sub[hi].text)
+    while ne > ns and doc.text[ne - 1] in " \t\n,;:—–-":
+        ne -= 1
+    return min(s, ns), max(e, ne)
+
+
+def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, int], ...]]]:
+    """Map product quote spans to PolNeAR's conventions (``doc``, the spaCy parse, lets
+    sources widen to whole noun phrases)."""
     out = {r: set() for r in ROLES}
     by_cue: dict[tuple, list] = defaultdict(list)
     for q in quotes:
@@ -56,6 +87,15 @@ def system_spans(text: str, quotes) -> dict[str, set[tuple[tuple[int, int], ...]
             if cue and cue[0] > e and text[e:e + 1] == "," and text[cue[0]:cue[1]].lower().startswith("according"):
                 e += 1  # 'X rose, according to Y': the content keeps its comma
             seg = (q.start, e)
+            inner = [x for x in (a.get("cue"), a.get("speaker")) if x and q.start < x[0] and x[1] < e]
+            if SPLIT_AROUND_CUE and inner:
+                # 'Prices, he said, will rise': PolNeAR content leaves the cue and source out
+                lo, hi = min(x[0] for x in inner), max(x[1] for x in inner)
+                l1 = len(text[q.start:lo].rstrip(" ,—–-"))
+                r0 = hi + len(text[hi:e]) - len(text[hi:e].lstrip(" ,—–-"))
+                if l1 > 0 and r0 < e:
+                    by_cue[(tuple(a["cue"]), False) if a.get("cue") else ("nocue", q.start)].append((q.start, q.start + l1))
+                    seg = (r0, e)
         key = (tuple(a["cue"]), q.label == "direct") if a.get("cue") else ("nocue", q.start)
         by_cue[key].append(seg)
         if a.get("cue"):
@@ -65,6 +105,8 @@ def system_spans(text: str, quotes) -> dict[str, set[tuple[tuple[int, int], ...]
             out["cue"].add(((cs, ce),))
         if a.get("speaker"):
             ss, se = a["speaker"]
+            if doc is not None and SOURCE_FULL_NP:
+                ss, se = _full_np(doc, ss, se)
             if ", " in text[ss:se] and text[se:se + 1] == ",":  # 'X, the chair,' keeps its comma
                 se += 1
             out["source"].add(((ss, se),))
@@ -100,6 +142,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
 
 def evaluate_quotes(data_dir: str, limit: int | None = None) -> dict:
     """Score extract_quotes on a PolNeAR split directory (with text/ and attributions/)."""
+    from storyscope.stages.nlp import parse
     from storyscope.stages.quotes import extract_quotes
 
     root = Path(data_dir)
@@ -116,7 +159,7 @@ def evaluate_quotes(data_dir: str, limit: int | None = None) -> dict:
         text = (root / "text" / f"{name}.txt").read_text(encoding="utf-8")
         words += len(text.split())
         gold = read_ann(anns[name])
-        pred = system_spans(text, extract_quotes(text))
+        pred = system_spans(text, extract_quotes(text), parse(text))
         for r in ROLES:
             for mode in ("exact", "overlap"):
                 c = counts[r][mode]

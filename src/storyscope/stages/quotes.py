@@ -5,8 +5,11 @@ unbalanced mark only loses its own paragraph and 10,000 marks cost milliseconds;
 left open at a paragraph's end continues only when the next paragraph opens with a mark
 (the newspaper convention). Indirect speech comes from the dependency parse: a speech or
 cognition verb with a clausal complement ('X said that ...', 'X denied that ...'),
-'according to X', and 'X claimed ...'. A reported clause that contains quoted words is
-'mixed'. Speakers are resolved through the actors layer, whose pronoun and title
+'according to X', and 'X claimed ...'; which verbs are cues, and which may also take an
+object or prepositional content ('X denied the report', 'X called for talks'), is decided by
+a small learned classifier (models/quotes/cue_model.json). A clause interrupted by its cue
+('Prices, he said, will rise') is one span; 'Name: words' lines (headlines, transcripts) are
+attributions. A reported clause that contains quoted words is 'mixed'. Speakers are resolved through the actors layer, whose pronoun and title
 mentions ('he', 'the spokesperson') already point at actors.
 """
 from __future__ import annotations
@@ -57,12 +60,15 @@ def _learned_cues() -> dict[str, float]:
 CUE_THRESHOLD = 0.4
 OBJECT_CONTENT = True
 CUE_WITH_AUX = True
+CUE_WITH_AFTER = True
+_CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "prep")
 _CUE_DEPS = ("ccomp", "xcomp", "dobj", "prep", "nsubj", "nsubjpass", "agent", "advcl", "dative", "oprd", "prt", "neg")
 # prepositions whose object is the attributed content ('called for X', 'spoke of X', 'warned against X')
-CUE_P, CUE_P_LEX, CUE_P_OBJ = 0.5, 0.3, 0.5
-OBJ_POS = ("NOUN", "PROPN")
+CUE_P, CUE_P_LEX, CUE_P_OBJ = 0.5, 0.3, 0.4
+OBJ_POS = ("NOUN", "PROPN", "PRON", "NUM", "ADJ")
 PREP_CONTENT = True
 HEAD_CONTENT = True
+HEAD_CUT_AFTER = False
 OBJ_XCOMP = True
 MIXED_RATIO = 1.1
 CONTENT_PREPS = {"for", "of", "about", "against", "on", "to", "into", "at"}
@@ -78,13 +84,13 @@ def _cue_model() -> dict:
         return {}
 
 
-def cue_features(tok, quoted: bool = False) -> list[str]:
+def cue_features(tok, quoted: bool = False, children=None) -> list[str]:
     """Sparse features of a main verb for the cue classifier: its lemma, tag and relation,
     and which complements (clause, object, preposition) and subject it governs."""
     lem = tok.lemma_.lower()
     f = [f"l={lem}", f"t={tok.tag_}", f"d={tok.dep_}", f"hp={tok.head.pos_}", "q" if quoted else "nq"]
     deps = set()
-    for c in tok.children:
+    for c in (tok.children if children is None else children):
         if c.dep_ not in _CUE_DEPS:
             continue
         deps.add(c.dep_)
@@ -105,14 +111,23 @@ def cue_features(tok, quoted: bool = False) -> list[str]:
     return f
 
 
-def cue_prob(tok, quoted: bool = False) -> float | None:
+def cue_prob(tok, quoted: bool = False, children=None) -> float | None:
     """P(cue) from the learned model, None when the model file is missing."""
     m = _cue_model()
     if not m:
         return None
     w = m["weights"]
-    z = m["bias"] + sum(w.get(x, 0.0) for x in cue_features(tok, quoted))
+    z = m["bias"] + sum(w.get(x, 0.0) for x in cue_features(tok, quoted, children))
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+COLON_LINES = True
+# a line opening with one to four capitalised words (or Q/A) and a colon: 'Ann Roe: We will win.'
+_COLON_LINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(\S[^\n]*)$")
+_COLON_STOP = {"update", "updated", "editor", "editor's", "editor’s", "note", "watch", "read", "related", "source",
+               "sources", "photo", "video", "see", "also", "correction", "disclosure", "via", "image", "credit",
+               "listen", "subscribe", "follow", "click", "share", "tags", "posted", "by", "filed", "the", "this",
+               "here", "washington", "note", "warning", "transcript", "poll", "polls", "report", "exclusive"}
 
 
 def is_cue_lemma(lemma: str) -> bool:
@@ -301,6 +316,12 @@ def _cue_span(verb) -> tuple[int, int]:
                 and verb.doc[k].pos_ != "PUNCT":
             toks.append(verb.doc[k])
             k -= 1
+        k = verb.i + 1  # 'said Friday', 'reported later'
+        while CUE_WITH_AFTER and k < len(verb.doc) and verb.doc[k].head.i == verb.i \
+                and verb.doc[k].dep_ in ("npadvmod", "advmod") and verb.doc[k].pos_ in ("ADV", "PROPN", "NOUN") \
+                and not any(c.i > k for c in verb.doc[k].children):
+            toks.append(verb.doc[k])
+            k += 1
         for c in verb.children:  # 'said in a statement'
             if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ == "in":
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -414,8 +435,11 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or in_direct(tok.idx) is not None:
             continue
+        kids = list(tok.children)
+        if tok.dep_ not in ("ccomp", "parataxis") and not any(c.dep_ in _CONTENT_DEPS for c in kids):
+            continue  # nothing it could attribute: skip the classifier
         lemma = tok.lemma_.lower()
-        p = cue_prob(tok)
+        p = cue_prob(tok, False, kids)
         if p is None:
             strong = is_cue = is_cue_lemma(lemma)
             strong = strong and _learned_cues().get(lemma, 0) >= CUE_THRESHOLD
@@ -424,23 +448,24 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
             strong = p >= CUE_P_OBJ
         if not is_cue:
             continue
-        comp = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i or c.dep_ == "ccomp"]
+        comp = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i or c.dep_ == "ccomp"]
         prep = None
         if not comp and OBJECT_CONTENT and strong:
             # 'X denied the report', 'X slammed the plan': the object is what is attributed
-            comp = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in OBJ_POS and c.lower_ not in ("it", "that")]
-        if not comp and PREP_CONTENT and strong:
+            comp = [c for c in kids if c.dep_ == "dobj" and c.pos_ in OBJ_POS and c.lower_ not in ("it", "that")]
+        if not comp and PREP_CONTENT and strong and _speaker_of(tok) is not None:
             # 'X called for talks', 'X warned against a deal': the preposition's object
             for c in tok.children:
                 if c.dep_ == "prep" and c.i > tok.i and c.lower_ in CONTENT_PREPS:
                     obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-                    if obj is not None:
+                    if obj is not None and obj.ent_type_ not in ("DATE", "TIME", "CARDINAL", "QUANTITY"):
                         comp, prep = [obj], c
                         break
         head_clause = False
-        if not comp and HEAD_CONTENT and tok.dep_ in ("ccomp", "parataxis") and tok.head.i < tok.i \
+        if not comp and HEAD_CONTENT and tok.dep_ in ("ccomp", "parataxis") \
                 and tok.head.pos_ in ("VERB", "AUX") and _speaker_of(tok) is not None:
-            # 'Prices rose and rents fell, a source said.': the clause the cue hangs from
+            # 'Prices rose, a source said.', 'Prices, he said, will rise': the clause the cue hangs
+            # from (a span around an interrupting cue covers it)
             comp, head_clause = [tok.head], True
         if not comp:
             continue
@@ -449,7 +474,8 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
             while c.dep_ == "conj" and c.head.i < c.i:
                 c = c.head
             own = {t.i for t in tok.subtree}
-            cs, ce = _subtree_span(c, text, own | {t.i for t in c.subtree if t.i > tok.i})
+            after = {t.i for t in c.subtree if t.i > tok.i} if HEAD_CUT_AFTER else set()
+            cs, ce = _subtree_span(c, text, own | after)
         else:
             cs, ce = _subtree_span(c, text)
         if c.dep_ == "xcomp" and OBJ_XCOMP:
@@ -464,6 +490,8 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
                     ce = max(ce, _subtree_span(x, text)[1])
         if ce - cs < 3:
             continue
+        if text[max(cs - 2, 0):cs].strip() in tuple(DOUBLE_OPEN + DOUBLE_AMBIG) and in_direct(cs) is None:
+            continue  # opens with a mark that never closes: broken text, like the direct scan
         attrs = speaker_attrs(_speaker_of(tok))
         attrs["cue"] = list(_cue_span(tok))
         if prep is not None:
@@ -480,6 +508,22 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
                     used_direct[j] = (d, attrs)  # the nearest cue verb wins
                 continue
         out.append(_make(text, cs, ce, attrs, direct, in_direct))
+
+    # 1b) 'Name: words' at a line's start (headlines, interview transcripts)
+    if COLON_LINES:
+        for m in _COLON_LINE.finditer(text):
+            who = m.group(1)
+            if who.split()[0].lower() in _COLON_STOP or in_direct(m.start(1)) is not None:
+                continue
+            cs, ce = _trim(text, m.start(2), m.end(2))
+            if len(text[cs:ce].split()) < 2:
+                continue
+            attrs = {"speaker": [m.start(1), m.end(1)], "speaker_text": who}
+            a = actor_for(m.start(1), m.end(1))
+            attrs.update(speaker_actor=a.attrs.get("actor") if a else None,
+                         speaker_canonical=a.attrs.get("canonical") if a else None)
+            attrs["cue"] = [m.end(1), m.end(1) + 1]
+            out.append(_make(text, cs, ce, attrs, direct, in_direct))
 
     # 2) direct quotes: the nearest cue outside quotes in the same sentence, then neighbours
     sent_spans = [(s.start_char, s.end_char) for s in doc.sents]
@@ -630,6 +674,6 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v1", requires=("actors",), adds=("quotes",))
+@register("quotes", "quotes.v2", requires=("actors",), adds=("quotes",))
 def run(batch):
     return [{"quotes": extract_quotes(article.text, layers.get("actors"))} for article, layers in batch]
