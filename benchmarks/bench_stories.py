@@ -150,7 +150,8 @@ def run_one(n: int, cache: Path) -> dict:
         oc.add(it, f)
         times[k] = time.perf_counter() - t
         if k and k % 10000 == 0:
-            log(f"  {k}/{n}: {times[:k].mean() * 1e3:.2f} ms/article so far")
+            log(f"  {k}/{n}: {times[:k].mean() * 1e3:.2f} ms/article so far, "
+                f"{times[k - 10000:k].mean() * 1e3:.2f} over the last 10k, {len(oc.groups()):,} stories")
     rss1 = _hwm_mb()
     t = time.perf_counter()
     state = json.dumps(oc.to_state())
@@ -158,7 +159,7 @@ def run_one(n: int, cache: Path) -> dict:
     tenth = max(1, n // 10)
     return {"n": n, "ms_mean": times.mean() * 1e3, "ms_first10": times[:tenth].mean() * 1e3,
             "ms_last10": times[-tenth:].mean() * 1e3, "ms_p99": float(np.percentile(times, 99)) * 1e3,
-            "total_s": float(times.sum()), "stories": len(oc._stories), "ivf": oc._ivf is not None,
+            "total_s": float(times.sum()), "stories": len(oc.groups()), "ivf": oc._ivf is not None,
             "peak_rss_mb": rss1, "rss_before_mb": rss0,
             "state_mb": len(state) / 2 ** 20, "serialise_s": ser}
 
@@ -185,7 +186,7 @@ def main() -> None:
     for n in [int(x) for x in a.sizes.split(",")]:
         log(f"assigning {n} articles")
         out = subprocess.run([sys.executable, __file__, "--child", str(n), "--cache", str(cache)],
-                             check=True, capture_output=True, text=True)
+                             check=True, stdout=subprocess.PIPE, text=True)      # progress passes through
         r = json.loads(out.stdout.strip().splitlines()[-1])
         log(f"  done: {r}")
         rows.append(r)
