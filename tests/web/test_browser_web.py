@@ -68,9 +68,9 @@ def test_ingest_open_story_click_evidence_search(server):
         page.wait_for_load_state("load")
         for h in hrefs:  # the first story that has a dispute
             page.goto(server + h)
-            if page.locator("#disputes a[href^='#ev-']").count():
+            if page.locator("section[id$='-disputes'] a[href^='#ev-']").count():
                 break
-        ev = page.locator("#disputes a[href^='#ev-']").first
+        ev = page.locator("section[id$='-disputes'] a[href^='#ev-']").first
         href = ev.get_attribute("href")
         ev.click()
         target = page.locator(href)

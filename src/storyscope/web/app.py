@@ -208,6 +208,14 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
                 "framing": {k: sorted(v) for k, v in framing.items()},
                 "articles": [a for a in arts.values() if a["outlet"] == name]}
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        from fastapi.responses import Response
+        svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+               'fill="#10243e"/><circle cx="7" cy="7" r="3.5" fill="none" stroke="#f5c518" stroke-width="1.6"/>'
+               '<path d="M9.6 9.6 13 13" stroke="#f5c518" stroke-width="1.8"/></svg>')
+        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
     @app.get("/ingest", response_class=HTMLResponse)
     def ingest_page():
         return page("ingest.html")
