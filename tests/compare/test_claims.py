@@ -127,3 +127,31 @@ def test_seed_claims_have_valid_evidence(seeds_dir: pathlib.Path):
     claims = extract_claims(b)
     assert len(claims) > 10
     assert all(check_evidence(e, _texts(b)) for c in claims for e in c["evidence"])
+
+
+def test_alignment_merges_on_shared_specific_numbers():
+    """Paraphrases sharing a specific count ('eleven people', '19 goals in 31 games', '38 million') merge;
+    a second count of the same noun is not a conflict when the other count is shared; 14 vs 23 dead is."""
+    t1 = ("Eastport counts the cost\n\nPolice cleared the square in Eastport on Tuesday. Eleven people were detained and later released.\n\n"
+          "Ana Ruiz scored 19 goals in 31 league games last season.\n\n"
+          "Eastport paid 38 million euros for the new pumps.\n\n"
+          "The flood killed 14 people, and about 1,200 residents were evacuated.\n")
+    t2 = ("A hard week in Eastport\n\nRiot officers moved in on Tuesday. Eleven people were arrested, among them two volunteer medics.\n\n"
+          "Ruiz, 24, finished last season with 19 goals in 31 league games and a knee injury.\n\n"
+          "The new pumps were bought in a 38 million euro deal, the council said.\n\n"
+          "About 1,200 people were evacuated from the town.\n\n"
+          "The flood killed 23 people, the mayor said.\n")
+    a = Article.create(t1, outlet="Harbor Gazette")
+    b = Article.create(t2, outlet="Valley Courier")
+    bundle = StoryBundle([a, b], {a.id: {"debris": []}, b.id: {"debris": []}})
+    sc = align_claims(bundle, extract_claims(bundle))
+
+    def merged(anchor_a, anchor_b):
+        return any(any(anchor_a in e["text"] and e["article_id"] == a.id for e in c["evidence"])
+                   and any(anchor_b in e["text"] and e["article_id"] == b.id for e in c["evidence"])
+                   and c["independent_sources"] == 2 for c in sc)
+    assert merged("Eleven people were detained", "Eleven people were arrested")
+    assert merged("19 goals", "19 goals")
+    assert merged("38 million euros", "38 million euro deal")
+    assert merged("1,200 residents", "1,200 people")
+    assert not merged("killed 14", "killed 23")

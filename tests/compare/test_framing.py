@@ -83,3 +83,28 @@ def test_seed_war_framing(seeds_dir):
         assert set(ws) <= terms[art], (art, terms[art])
     texts = {a.id: a.text for a in arts}
     assert all(check_evidence(ev, texts) for r in rows for ts in r["terms"].values() for t in ts for ev in t["evidence"])
+
+
+def test_failure_and_force_families_join_one_referent():
+    """Dam 'collapse'/'breach' vs 'controlled release', 'crackdown' vs 'security operation': place-less
+    occurrences join the story's only group of their concept; an outlet's name is never a place."""
+    t1 = ("The Harlow Dam in Eastvale gave way on Friday. The collapse flooded two villages. "
+          "Riot police ended a sit-in near the dam; the crackdown lasted an hour.\n")
+    t2 = "Officials at the Harlow Dam said engineers had carried out a controlled release on Friday.\n"
+    t3 = ("Records seen by Northwire show the reservoir was full the day before the breach. "
+          "Police described the security operation as necessary.\n")
+    a, b, c = (Article.create(t, outlet=o) for t, o in ((t1, "Eastvale Post"), (t2, "State Radio"), (t3, "Northwire")))
+    def dam(t):
+        i = t.find("Harlow Dam")
+        return [Span(i, i + 10, "LOC", {"actor": "harlow dam", "canonical": "Harlow Dam"})] if i >= 0 else []
+    nw = t3.index("Northwire")
+    layers = {a.id: {"actors": _places(t1) + dam(t1)}, b.id: {"actors": dam(t2)},
+              c.id: {"actors": [Span(nw, nw + 9, "GPE", {"actor": "northwire", "canonical": "Northwire"})]}}
+    rows = {r["concept_id"]: r for r in find_framing(StoryBundle([a, b, c], layers), aligned=False)}
+    fail = rows["structural-failure"]
+    terms = {aid: {t["term"] for t in ts} for aid, ts in fail["terms"].items()}
+    assert terms == {a.id: {"gave way", "the collapse"}, b.id: {"controlled release"}, c.id: {"the breach"}}
+    force = {aid: {t["term"] for t in ts} for aid, ts in rows["force-against-crowd"]["terms"].items()}
+    assert force == {a.id: {"crackdown"}, c.id: {"security operation"}}
+    # 'riot police' is not a riot
+    assert "protest" not in rows or all("riot" not in t["term"] for ts in rows["protest"]["terms"].values() for t in ts)

@@ -204,14 +204,20 @@ def _numbers(toks, dates: list[dict]) -> list[dict]:
     for t in toks:
         if not (t.like_num or t.pos_ == "NUM") or in_date(t) or t.ent_type_ in ("DATE", "TIME", "ORDINAL"):
             continue
-        v = _number_value(t)
-        if v is None:
-            continue
         if t.dep_ == "compound" and t.head.lower_ in SCALE:
+            continue                # "38" of "38 million": counted on "million"
+        v = _number_value(t)
+        base = next((_number_value(c) for c in t.children if c.dep_ in ("compound", "nummod", "quantmod")
+                     and c.i == t.i - 1), None) if t.lower_ in SCALE else None
+        if base is not None:
+            v = base                # "38 million" = 38 x the scale below
+        if v is None:
             continue
         scale = next((SCALE[c.lower_] for c in t.children if c.lower_ in SCALE), 1)
         if t.head.lower_ in SCALE and t.head.i == t.i + 1:
             scale = SCALE[t.head.lower_]
+        if base is not None:
+            scale = SCALE[t.lower_]
         head = t.head
         while head.pos_ not in ("NOUN", "PROPN") and head.dep_ in ("nummod", "compound", "quantmod", "amod") \
                 and head.head is not head:
@@ -456,14 +462,32 @@ def _day_keys(c: dict) -> set[str]:
 
 
 def _compatible(a: dict, b: dict) -> bool:
+    """Same stance and polarity, no conflicting count of one noun, no conflicting day."""
     if (a["stance"] != b["stance"]) or (a["polarity"] != b["polarity"]):
         return False
+    va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
     for x in a["numbers"]:
         for y in b["numbers"]:
-            if x["noun"] and x["noun"] == y["noun"] and x["value"] != y["value"]:
+            # "14 people died, 1,200 evacuated" vs "1,200 people evacuated": 1,200 is on both sides, so the
+            # two counts of people are two quantities, not a conflict; 14 dead vs 23 dead is one
+            if x["noun"] and x["noun"] == y["noun"] and x["value"] != y["value"] \
+                    and x["value"] not in vb and y["value"] not in va:
                 return False
     da, db = _day_keys(a), _day_keys(b)
     return not (da and db and not da & db)
+
+
+def _specific_numbers(c: dict) -> set:
+    """Numbers that identify a fact: a count of a named noun above two ("eleven people", "19 goals"),
+    or a large amount whatever it counts ("38 million" euros / a "38 million euro move"); not years."""
+    out = set()
+    for x in c["numbers"]:
+        v = x["value"]
+        if v >= 100 and not (v == int(v) and 1900 <= v <= 2100):
+            out.add((v, None))
+        elif x["noun"] and v > 2:
+            out.add((v, x["noun"]))
+    return out
 
 
 def pair_scores(claims: list[dict], main: np.ndarray, clause_vecs: list[np.ndarray]):
@@ -488,7 +512,9 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
     Merges (strongest first, clusters capped so single links cannot chain a story together):
     full-text cosine >= ``full_threshold``; or best clause cosine >= ``clause_threshold`` plus a shared
     specific entity, number or day-date; or cosine >= 0.55 with a shared day-date and two shared
-    specific entities. Claims of opposite stance or polarity, or conflicting numbers or dates, never merge.
+    specific entities; or best clause cosine >= 0.7 with a shared specific number (``_specific_numbers``);
+    or cosine >= 0.3 with two shared specific numbers ("19 goals in 31 games").
+    Claims of opposite stance or polarity, or conflicting numbers or dates, never merge.
     """
     if not claims:
         return []
@@ -502,7 +528,8 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
         for j in range(i + 1, len(claims)):
             a, b = claims[i], claims[j]
             if a["article_id"] != b["article_id"] and full0[i, j] >= 0.45 and \
-                    (set(a["entities"]) & set(b["entities"]) & spec or len(set(a["lemmas"]) & set(b["lemmas"])) >= 2):
+                    (set(a["entities"]) & set(b["entities"]) & spec or len(set(a["lemmas"]) & set(b["lemmas"])) >= 2
+                     or _specific_numbers(a) & _specific_numbers(b)):
                 need |= {i, j}
     main, cvecs = embed_claims(claims, need)
     full, best = pair_scores(claims, main, cvecs)
@@ -519,6 +546,7 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
             la, lb = set(a["lemmas"]), set(b["lemmas"])
             jac = len(la & lb) / max(1, len(la | lb))
             snums = {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
+            facts = _specific_numbers(a) & _specific_numbers(b)
             score = None
             if full[i, j] >= full_threshold:
                 score = float(full[i, j]) + 0.2
@@ -530,6 +558,10 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
                 score = float(full[i, j]) + 0.1
             elif full[i, j] >= 0.65 and len(shared) >= 2:
                 score = float(full[i, j])
+            elif best[i, j] >= 0.7 and facts:
+                score = float(best[i, j])
+            elif full[i, j] >= 0.3 and len(facts) >= 2:
+                score = float(full[i, j]) + 0.1
             if score is not None:
                 edges.append((score, i, j))
     edges.sort(reverse=True)

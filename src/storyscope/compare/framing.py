@@ -6,7 +6,8 @@ Two sources of candidates:
   loaded and neutral terms with regex patterns. Occurrences of one concept are tied to a
   referent by the places named in the same sentence (Russia/Russian, Ukraine): occurrences
   sharing a place are one referent; a place-less occurrence joins its article's own group of
-  that concept when there is exactly one (e.g. 'the proxy war' after 'NATO's proxy war in Ukraine').
+  that concept when there is exactly one (e.g. 'the proxy war' after 'NATO's proxy war in Ukraine'),
+  else the story's group when the story has exactly one. Outlet names are never places.
 - the data: sentences of different articles that align semantically (cosine >= ALIGN_COS)
   and differ in exactly one short content slot give that slot's two fillers as terms for one
   referent (precision first: one slot, both sides content words, no names or numbers).
@@ -64,11 +65,15 @@ def _place_key(name: str) -> str:
 
 def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
     """Place mentions (start, end, key): actors layer GPE/NORP/LOC, else spaCy entities."""
+    # outlet and agency names ("records seen by Northwire") are often tagged as places; they never are one
+    outlets = {n.strip().lower() for a in bundle.articles for n in (a.outlet, a.credit, a.byline) if n and n.strip()}
     spans = [s for s in bundle.spans(art.id, "actors") if s.label in PLACE_LABELS]
     if spans:
-        return [(s.start, s.end, _place_key(s.attrs.get("canonical") or art.text[s.start:s.end])) for s in spans]
-    from storyscope.stages.nlp import parse
-    return [(e.start_char, e.end_char, _place_key(e.text)) for e in parse(art.text).ents if e.label_ in PLACE_LABELS]
+        found = [(s.start, s.end, _place_key(s.attrs.get("canonical") or art.text[s.start:s.end])) for s in spans]
+    else:
+        from storyscope.stages.nlp import parse
+        found = [(e.start_char, e.end_char, _place_key(e.text)) for e in parse(art.text).ents if e.label_ in PLACE_LABELS]
+    return [p for p in found if p[2].lower() not in outlets and "/" not in p[2]]
 
 
 def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
@@ -134,14 +139,20 @@ def _group(hits: list[dict]) -> list[list[dict]]:
         for j in placed[x + 1:]:
             if hits[i]["places"] & hits[j]["places"]:
                 parent[find(i)] = find(j)
-    for i, h in enumerate(hits):
-        if h["places"]:
-            continue
+    story_roots = {find(j) for j in placed}
+    loose = [i for i, h in enumerate(hits) if not h["places"]]
+    for i in loose:
+        h = hits[i]
         roots = {find(j) for j in placed if hits[j]["article"].id == h["article"].id}
         if len(roots) == 1:
             parent[i] = roots.pop()
+        elif not roots and len(story_roots) == 1:
+            # the article names no place near this concept, but the story has one referent for it
+            parent[i] = next(iter(story_roots))
+        elif not story_roots:
+            parent[i] = loose[0]        # nothing placed anywhere: one referent for the story
         else:
-            parent[i] = -1 - i          # unanchored: dropped unless alone
+            parent[i] = -1 - i          # ambiguous: dropped
     groups: dict[int, list[dict]] = {}
     for i, h in enumerate(hits):
         r = find(i) if parent[i] >= 0 else None
