@@ -93,7 +93,8 @@ def sentence_spans(bundle: StoryBundle, aid: str, include_headlines: bool = Fals
 def _doc_tokens(text: str, start: int, end: int):
     from storyscope.stages.nlp import parse
     doc = parse(text)
-    return doc, [t for t in doc if t.idx >= start and t.idx + len(t) <= end]
+    span = doc.char_span(start, end, alignment_mode="expand")  # O(sentence), not O(article)
+    return doc, [t for t in (span if span is not None else doc) if t.idx >= start and t.idx + len(t) <= end]
 
 
 def _tok_span(toks) -> tuple[int, int]:
@@ -423,8 +424,8 @@ def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list
                 claims.append(c)
                 if c["speaker"]:
                     last_person = c["speaker"]
-            doc, _ = _doc_tokens(art.text, s0, s1)
-            subj = [t for t in doc if s0 <= t.idx < s1 and t.dep_ == "nsubj" and t.ent_type_ == "PERSON"]
+            doc, toks = _doc_tokens(art.text, s0, s1)
+            subj = [t for t in toks if t.dep_ == "nsubj" and t.ent_type_ == "PERSON"]
             if subj:
                 ent = next((e for e in doc.ents if e.start <= subj[0].i < e.end), None)
                 last_person = ent.text if ent is not None else subj[0].text

@@ -49,7 +49,8 @@ def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -
         return bool(FUTURE_CUES.search(window))
     from storyscope.stages.nlp import parse
     doc = parse(text)
-    tok = next((t for t in doc if t.idx >= start), None)
+    at = doc.char_span(start, min(len(text), start + 1), alignment_mode="expand")
+    tok = at[0] if at is not None and len(at) and at[0].idx >= start else next((t for t in doc if t.idx >= start), None)
     if tok is None:
         return False
     head = tok
@@ -221,7 +222,8 @@ def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
     """The clause around a date: the verb governing it and its arguments, trimmed to ~25 words."""
     from storyscope.stages.nlp import parse
     doc = parse(text)
-    toks = [t for t in doc if s0 <= t.idx < s1]
+    span = doc.char_span(s0, s1, alignment_mode="expand")  # O(sentence), not O(article) per date
+    toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
     inside = [t for t in toks if start <= t.idx < end]
     if not inside:
         return text[s0:s1]
