@@ -228,7 +228,7 @@ def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
     if not inside:
         return text[s0:s1]
     head = inside[0]
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head and s0 <= head.head.idx < s1:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i and s0 <= head.head.idx < s1:
         head = head.head
     if head.pos_ not in ("VERB", "AUX"):
         return " ".join(text[s0:s1].split()[:25])
