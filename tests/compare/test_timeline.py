@@ -71,3 +71,23 @@ def test_seed_timeline(seeds_dir, tmp_path):
     assert by_key["003"]["published"].startswith("2022-04-1")   # the week after the 9 April ouster
     out = disp.run_checker(seeds_dir, b, {"timeline": tl}, ["timeline"], tmp_path)
     assert "timeline 9/9" in out and "guards 1/1" in out, out
+
+
+def test_dates_in_verbless_sentences_do_not_hang():
+    """A sentence whose root is not a verb ("Elections: 3 March.") once looped forever in the timeline."""
+    import signal
+
+    from storyscope.compare.bundle import StoryBundle
+    from storyscope.record import Article
+    from storyscope.stages.timex import extract_timexes
+
+    text = "Orlen vote timetable\n\nElections: 3 March.\n\nResults on Sunday, officials in the Orlen council said.\n"
+    art = Article.create(text, title="Orlen vote timetable", published="2031-02-20", published_source="explicit")
+    b = StoryBundle([art], {art.id: {"timex": extract_timexes(text, art.published)}})
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("timeline hung")))
+    signal.alarm(60)
+    try:
+        tl = build_timeline(b)
+    finally:
+        signal.alarm(0)
+    assert all(e["text"] == text[e["start"]:e["end"]] for t in tl for e in t["evidence"])

@@ -221,7 +221,7 @@ def _numbers(toks, dates: list[dict]) -> list[dict]:
             scale = SCALE[t.lower_]
         head = t.head
         while head.pos_ not in ("NOUN", "PROPN") and head.dep_ in ("nummod", "compound", "quantmod", "amod") \
-                and head.head is not head:
+                and head.head.i != head.i:
             head = head.head
         if head.lower_ in SCALE:
             head = head.head

@@ -54,7 +54,7 @@ def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -
     if tok is None:
         return False
     head = tok
-    while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
     verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
