@@ -28,3 +28,20 @@ def ws(tmp_path):
     w = Workspace(str(tmp_path / "t.db"))
     yield w
     w.close()
+
+
+@pytest.fixture
+def seed_layers(seeds_dir):
+    """The seed articles read from ../shared with their debris, sentences, actors and quotes layers,
+    and each article's 3-digit seed key: the input the comparison tests build bundles from."""
+    from storyscope.ingest.text import read_text_file
+    from storyscope.stages import get_stage
+    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
+    arts = [a for a, _ in pairs]
+    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
+    for name in ("sentences", "actors", "quotes"):
+        st = get_stage(name)
+        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
+            layers[a.id].update(o)
+    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+    return arts, layers, key

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import pathlib
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.framing import find_framing, load_lexicon
@@ -62,17 +61,8 @@ def test_default_lexicon_families():
     assert {"military-action", "removal-from-power", "protest", "killing", "migration"} <= set(lex)
 
 
-def test_seed_war_framing(seeds_dir):
-    from storyscope.ingest.text import read_text_file
-    from storyscope.stages import get_stage
-    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
-    arts = [a for a, _ in pairs]
-    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
-    for name in ("sentences", "actors", "quotes"):
-        st = get_stage(name)
-        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
-            layers[a.id].update(o)
-    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+def test_seed_war_framing(seed_layers):
+    arts, layers, key = seed_layers
     rows = find_framing(StoryBundle(arts, layers))
     want = {"000": ["invaded"], "001": ["special operation", "military operation"], "002": ["invasion"],
             "003": ["special military operation"], "004": ["invasion", "proxy war"]}

@@ -2,7 +2,6 @@
 altered, with a word-level diff; a paraphrase put inside quotation marks is flagged."""
 from __future__ import annotations
 
-import pathlib
 
 import pytest
 
@@ -100,17 +99,8 @@ def test_word_diff(ref, other, want):
 
 
 # ---------------------------------------------------------------- seeds (../shared)
-def test_seed_quote_groups(seeds_dir):
-    from storyscope.ingest.text import read_text_file
-    from storyscope.stages import get_stage
-    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
-    arts = [a for a, _ in pairs]
-    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
-    for name in ("sentences", "actors", "quotes"):
-        st = get_stage(name)
-        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
-            layers[a.id].update(o)
-    key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
+def test_seed_quote_groups(seed_layers):
+    arts, layers, key = seed_layers
     out = group_quotes(StoryBundle(arts, layers))
 
     def member(art, anchor):
