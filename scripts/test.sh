@@ -8,7 +8,9 @@ if [ "$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v pg_c
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null
 fi
 if command -v pg_ctlcluster >/dev/null && [ "$(id -u)" = 0 ]; then
-  export STORYSCOPE_TEST_PG=$(bash scripts/start_postgres.sh)
+  STORYSCOPE_TEST_PG=$(bash scripts/start_postgres.sh | tail -1)
+  case "$STORYSCOPE_TEST_PG" in postgresql://*) ;; *) echo "start_postgres.sh gave no URL: $STORYSCOPE_TEST_PG" >&2; exit 1;; esac
+  export STORYSCOPE_TEST_PG
   export STORYSCOPE_REQUIRE_PG=1
 fi
 [ -x /usr/bin/chromium ] && export STORYSCOPE_REQUIRE_BROWSER=1
