@@ -50,6 +50,7 @@ def test_local_and_ray_agree(jsonl_input):
     on_ray = run_batch([path], db=str(d / "ray.db"), ray_address="local", workers=2, batch_size=4)
     assert local["articles"] == on_ray["articles"] == 9
     assert on_ray["mode"].startswith("ray")
+    assert on_ray["stories_compared_on_workers"] == on_ray["stories"] >= 2  # compared on the workers, not the driver
     assert _snapshot(str(d / "local.db")) == _snapshot(str(d / "ray.db"))
     import ray
     ray.shutdown()

@@ -2,8 +2,10 @@
 
 Inputs are JSON Lines (the generic stories format), Parquet (same columns) and WARC (HTML
 responses). Workers load models once (Ray actors call ``warm_up`` in their constructor) and run
-``pipeline.pipe`` on their batches; the driver writes articles and layers to the store, groups
-stories and computes every story's findings, then optionally writes Parquet.
+``pipeline.pipe`` on their batches; the driver writes articles and layers to the store and groups
+stories (one sequential pass, ~2 ms/article). Each story's comparison is independent, so on Ray
+it runs on ``StoryWorker`` actors, biggest stories first; the driver only stores the findings.
+Locally the driver compares them itself. Parquet output is optional.
 """
 from __future__ import annotations
 
@@ -91,7 +93,8 @@ class StageWorker:
         for art, layers in pipe(arts, _Mem(), self.stages, batch_size=len(arts), on_error=lambda e: errs.append(str(e))):
             ids.append(art.id)
             layer_json.append(_layers_to_json(layers))
-        return {"id": ids, "layers": layer_json, "errors": [json.dumps(errs)] * len(ids)}
+        return {"id": ids, "layers": layer_json, "errors": [json.dumps(errs)] * len(ids),
+                "rss_mb": [_peak_rss_mb()] * len(ids)}
 
 
 def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | None = None, output: str | None = None,
@@ -125,7 +128,9 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     stories = ws.group()
     timing["group"] = time.perf_counter() - t2
     t3 = time.perf_counter()
-    n_findings = 0
+    n_findings, on_workers = 0, 0
+    if compare and ray_address:
+        on_workers = _compare_on_ray(ws, workers)
     if compare:
         for s in stories:
             f = ws.findings(s["id"])
@@ -136,8 +141,13 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     ws.close()
     total = time.perf_counter() - t0
     return {"mode": mode, "articles": len(items), "stories": len(stories), "findings": n_findings,
+            "stories_compared_on_workers": on_workers,
+            **({"worker_peak_rss_mb": dict(WORKER_RSS)} if ray_address else {}),
             "seconds": round(total, 2), "articles_per_second": round(len(items) / total, 2) if total else None,
             "timing": {k: round(v, 3) for k, v in timing.items()}}
+
+
+WORKER_RSS: dict[str, float] = {}  # peak RSS (MB) a Ray worker reported, per phase
 
 
 def _version_of(layer: str) -> str:
@@ -168,7 +178,77 @@ def _run_on_ray(items, address: str, workers: int, batch_size: int) -> dict[str,
     results: dict[str, dict] = {}
     for row in out.iter_rows():
         results[str(row["id"])] = json.loads(str(row["layers"]))
+        WORKER_RSS["reading"] = max(WORKER_RSS.get("reading", 0), float(row["rss_mb"]))
     return results
+
+
+class StoryWorker:
+    """Compares whole stories on a Ray worker: both models load once, in the constructor."""
+
+    def __init__(self):
+        from storyscope.stages.embed import warm_up
+        from storyscope.stages.nlp import get_nlp
+        warm_up()
+        get_nlp()
+
+    def compare(self, payload: str) -> str:
+        """Findings of one story, plus the vectors it computed (the driver persists them)."""
+        import base64
+        from storyscope.dossier.build import compare_story
+        from storyscope.stages.embed import backed_by
+        p = json.loads(payload)
+        arts = [Article.from_dict(a) for a in p["articles"]]
+        layers = {aid: {n: [Span.from_dict(s) for s in sp] for n, sp in ls.items()} for aid, ls in p["layers"].items()}
+        new = _CollectVectors()
+        with backed_by(new):
+            findings = compare_story(p["story"], arts, layers)
+        return json.dumps({"story_id": p["story"]["id"], "key": p["key"], "findings": findings, "rss_mb": _peak_rss_mb(),
+                           "vectors": [(k, base64.b64encode(v).decode()) for k, v in new.items]})
+
+
+def _peak_rss_mb() -> float:
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class _CollectVectors:
+    """A vector store for a worker without one: nothing stored yet; keeps what is computed."""
+
+    def __init__(self):
+        self.items: list[tuple[str, bytes]] = []
+
+    def get_vectors(self, model, keys):
+        return {}
+
+    def put_vectors(self, model, items):
+        self.items.extend(items)
+
+
+def _compare_on_ray(ws, workers: int) -> int:
+    """Every stale story's findings, computed on ``workers`` Ray actors and stored by the driver.
+
+    Returns how many stories the workers compared."""
+    import base64
+    import ray
+    from ray.util import ActorPool
+    from storyscope.stages.embed import MODEL_NAME
+    payloads = []
+    for sid in ws.stale_stories():
+        story, arts, layers, key = ws.comparison_inputs(sid)
+        payloads.append((len(arts), json.dumps({
+            "story": story, "key": key, "articles": [a.to_dict() for a in arts],
+            "layers": {a.id: {n: [s.to_dict() for s in sp] for n, sp in layers[a.id].items()} for a in arts}})))
+    if not payloads:
+        return 0
+    payloads.sort(key=lambda p: -p[0])  # biggest first, so no worker is left with a long tail
+    actor = ray.remote(num_cpus=1)(StoryWorker)
+    pool = ActorPool([actor.remote() for _ in range(max(1, min(workers, len(payloads))))])
+    for out in pool.map_unordered(lambda a, p: a.compare.remote(p), [p for _, p in payloads]):
+        r = json.loads(out)
+        WORKER_RSS["comparing"] = max(WORKER_RSS.get("comparing", 0), r["rss_mb"])
+        ws.put_findings(r["story_id"], r["key"], r["findings"])
+        ws.store.put_vectors(MODEL_NAME, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
+    return len(payloads)
 
 
 def _write_parquet(ws, output: str, stories: list[dict]) -> None:

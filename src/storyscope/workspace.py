@@ -116,13 +116,15 @@ class Workspace:
         from storyscope.stories.cluster import OnlineClusterer
         state = None if rebuild else self.store.get_state("clusterer")
         clusterer = OnlineClusterer.from_state(state) if state else OnlineClusterer()
+        from storyscope.stages.embed import backed_by
         known = set(clusterer.article_ids()) if hasattr(clusterer, "article_ids") else set()
-        for art in self.store.iter_articles():
-            if art.id in known:
-                continue
-            actors = sorted({s.attrs.get("actor") for s in self.layers(art.id).get("actors", []) if s.attrs.get("actor")})
-            clusterer.add({"id": art.id, "title": art.title, "text": art.text, "published": art.published,
-                           "outlet": art.outlet or art.credit, "actors": actors})
+        with backed_by(self.store):  # a rebuild reuses every title + lead vector already computed
+            for art in self.store.iter_articles():
+                if art.id in known:
+                    continue
+                actors = sorted({s.attrs.get("actor") for s in self.layers(art.id).get("actors", []) if s.attrs.get("actor")})
+                clusterer.add({"id": art.id, "title": art.title, "text": art.text, "published": art.published,
+                               "outlet": art.outlet or art.credit, "actors": actors})
         stories = clusterer.stories()
         self.store.put_state("clusterer", clusterer.to_state())
         self.store.replace_stories(stories)
@@ -140,19 +142,39 @@ class Workspace:
             s = hits[0]
         return s
 
-    def findings(self, story_id: str) -> dict:
-        """All comparison findings of one story, cached by its articles and stage versions."""
-        from storyscope.dossier.build import compare_story, findings_key
+    def comparison_inputs(self, story_id: str) -> tuple[dict, list[Article], dict, str]:
+        """What comparing one story needs: the story, its articles, their layers, and the cache key."""
+        from storyscope.dossier.build import findings_key
         story = self.story(story_id)
         arts = self.articles(story["article_ids"])
         layers = {a.id: self.layers(a.id) for a in arts}
-        key = findings_key(arts, layers)
+        return story, arts, layers, findings_key(arts, layers)
+
+    def stale_stories(self) -> list[str]:
+        """Ids of the stories whose findings are missing or out of date (what a batch must compare)."""
+        out = []
+        for s in self.stories():
+            _, _, _, key = self.comparison_inputs(s["id"])
+            if self.store.get_findings(s["id"], key) is None:
+                out.append(s["id"])
+        return out
+
+    def put_findings(self, story_id: str, key: str, findings: dict) -> None:
+        """Store findings computed elsewhere (a Ray worker) under the key of their inputs."""
+        self.store.put_findings(story_id, key, findings)
+
+    def findings(self, story_id: str) -> dict:
+        """All comparison findings of one story, cached by its articles and stage versions."""
+        from storyscope.dossier.build import compare_story
+        story, arts, layers, key = self.comparison_inputs(story_id)
         cached = self.store.get_findings(story["id"], key)
         if cached is not None:
             return cached
         # Inferred publication dates live in the findings, not on the stored article: they depend on
         # the story's other articles and must change when the story does.
-        result = compare_story(story, arts, layers)
+        from storyscope.stages.embed import backed_by
+        with backed_by(self.store):
+            result = compare_story(story, arts, layers)
         self.store.put_findings(story["id"], key, result)
         return result
 

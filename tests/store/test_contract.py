@@ -110,3 +110,19 @@ def test_search_and_published_update(store):
 
 def test_schema_version(store):
     assert store.schema_version() >= 1
+
+
+def test_vectors_round_trip_and_first_write_wins(store):
+    import numpy as np
+    v1 = np.arange(384, dtype=np.float32).tobytes()
+    v2 = np.ones(384, dtype=np.float32).tobytes()
+    assert store.get_vectors("m", ["a", "b"]) == {}
+    store.put_vectors("m", [("a", v1)])
+    store.put_vectors("m", [("a", v2), ("b", v2)])  # "a" is kept, not overwritten or duplicated
+    got = store.get_vectors("m", ["a", "b", "c"])
+    assert got == {"a": v1, "b": v2}
+    assert store.get_vectors("other-model", ["a"]) == {}
+    many = [(f"k{i}", v2) for i in range(1200)]  # more keys than one SQLite statement may bind
+    store.put_vectors("m", many)
+    assert len(store.get_vectors("m", [k for k, _ in many])) == 1200
+    assert store.schema_version() >= 2

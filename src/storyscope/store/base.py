@@ -72,6 +72,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_state(self, name: str) -> dict | None: ...
 
+    # vectors ---------------------------------------------------------------
+    @abc.abstractmethod
+    def get_vectors(self, model: str, keys: list[str]) -> dict[str, bytes]:
+        """Stored vectors (raw float32 bytes) of the given text keys; missing keys are absent."""
+
+    @abc.abstractmethod
+    def put_vectors(self, model: str, items: list[tuple[str, bytes]]) -> None:
+        """Store vectors by text key; a key already stored keeps its vector."""
+
     @abc.abstractmethod
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Full-text search over titles and texts: [{"id", "title", "outlet", "snippet"}]."""

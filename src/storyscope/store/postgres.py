@@ -182,6 +182,18 @@ class PostgresStore(Store):
         rows = self._q("SELECT data FROM state WHERE name=%s", (name,))
         return json.loads(rows[0][0]) if rows else None
 
+    def get_vectors(self, model, keys):
+        if not keys:
+            return {}
+        rows = self._q("SELECT key, vec FROM vectors WHERE model=%s AND key = ANY(%s)", (model, list(keys)))
+        return {k: bytes(v) for k, v in rows}
+
+    def put_vectors(self, model, items):
+        with self.db.transaction():
+            with self.db.cursor() as cur:
+                cur.executemany("INSERT INTO vectors (model, key, vec) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                                [(model, k, v) for k, v in items])
+
     def search(self, query, limit=20):
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
         if not terms:
@@ -200,6 +212,6 @@ class PostgresStore(Store):
     def drop_all(self):
         """Remove every table (tests use a fresh database)."""
         with self.db.transaction():
-            for t in ("articles_fts", "story_articles", "stories", "findings", "state", "layers", "articles",
+            for t in ("articles_fts", "story_articles", "stories", "findings", "state", "layers", "vectors", "articles",
                       "schema_version"):
                 self.db.execute(f"DROP TABLE IF EXISTS {t} CASCADE")

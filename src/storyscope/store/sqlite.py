@@ -171,6 +171,19 @@ class SQLiteStore(Store):
         row = self.db.execute("SELECT data FROM state WHERE name=?", (name,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def get_vectors(self, model, keys):
+        out = {}
+        for i in range(0, len(keys), 500):  # SQLite caps bound parameters
+            chunk = keys[i:i + 500]
+            q = f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({','.join('?' * len(chunk))})"
+            out.update({k: bytes(v) for k, v in self.db.execute(q, (model, *chunk))})
+        return out
+
+    def put_vectors(self, model, items):
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO vectors (model, key, vec) VALUES (?, ?, ?)",
+                           [(model, k, v) for k, v in items])
+
     def search(self, query, limit=20):
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
         if not terms:

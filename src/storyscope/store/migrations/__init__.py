@@ -41,4 +41,13 @@ MIGRATIONS = [
             PRIMARY KEY (story_id, key))""",
         """CREATE TABLE state (name TEXT PRIMARY KEY, data TEXT NOT NULL)""",
     ]),
+    (2, [
+        # Sentence vectors by (model, text hash): a story re-compared after new articles arrive, or
+        # in a later process, embeds only the texts it has never seen.
+        """CREATE TABLE vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL,
+            PRIMARY KEY (model, key))""",
+    ], [
+        """CREATE TABLE vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BYTEA NOT NULL,
+            PRIMARY KEY (model, key))""",
+    ]),
 ]
