@@ -73,7 +73,7 @@ def main() -> None:
     from storyscope.dossier.build import compare_story
     from storyscope.stages import embed as E
     from storyscope.workspace import Workspace
-    E._CACHE.clear()
+    E.clear_cache()
     before = dict(E.STATS)
     t = time.perf_counter()
     with Workspace(os.path.join(tmp, "local.db")) as ws, E.backed_by(ws.store):
@@ -88,7 +88,7 @@ def main() -> None:
               "compare_first_s": local["timing"]["compare"], "compare_again_vectors_from_store_s": round(recompare, 2),
               "recompare_vectors": {"computed": E.STATS["computed"] - before["computed"],
                                     "from_store": E.STATS["from_store"] - before["from_store"]}}
-    E._CACHE.clear()  # the Ray run starts as cold as the local one
+    E.clear_cache()  # the Ray run starts as cold as the local one
     if args.ray:
         on_ray = run_batch([path], db=os.path.join(tmp, "ray.db"), ray_address="local", workers=2)
         result["ray"] = on_ray

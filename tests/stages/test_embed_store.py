@@ -10,15 +10,13 @@ from storyscope.store.sqlite import SQLiteStore
 def test_vectors_come_back_from_the_store(tmp_path):
     texts = ["The Varno dam opened its gates at dawn.", "Officials in Selvane denied any warning was given."]
     store = SQLiteStore(str(tmp_path / "v.db"))
-    for t in texts:
-        E._CACHE.pop(t, None)
+    E.clear_cache()
     before = dict(E.STATS)
     with E.backed_by(store):
         first = E.embed(texts)
     assert E.STATS["computed"] - before["computed"] == 2
     assert len(store.get_vectors(E.MODEL_NAME, [E.text_key(t) for t in texts])) == 2
-    for t in texts:  # a new process: nothing in memory
-        E._CACHE.pop(t, None)
+    E.clear_cache()  # a new process: nothing in memory
     mid = dict(E.STATS)
     with E.backed_by(store):
         again = E.embed(texts + texts[:1])
@@ -26,3 +24,16 @@ def test_vectors_come_back_from_the_store(tmp_path):
     assert np.allclose(again[:2], first) and np.allclose(again[2], first[0])
     assert np.allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-5)
     store.close()
+
+
+def test_canonical_form_gives_the_model_the_same_tokens():
+    """Cache keys drop case and spacing around punctuation only where the tokenizer would anyway."""
+    tok = E.warm_up().tokenizer
+    cases = ["declaring at a party fund - raiser , he said", "The U.S. \u201cwill not\u201d pay $1,000 \u2014 ever!",
+             "Khan\u2019s  aides ( unnamed )said: \u2018no\u2019", "\u00c9lys\u00e9e \u2026 \u00abnon\u00bb ; ok",
+             "a \u00a9 b stays apart", "snake_case and e-mail"]
+    for t in cases:
+        assert tok(t)["input_ids"] == tok(E.canonical(t))["input_ids"], t
+    assert E.canonical("a \u00a9 b") == "a \u00a9 b"  # a symbol the tokenizer keeps inside a word: spacing kept
+    v = E.embed(["Fund-raiser, he said", "fund - raiser , HE said"])
+    assert np.allclose(v[0], v[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import OrderedDict
 from contextlib import contextmanager
 
@@ -26,8 +27,25 @@ _BACKING: list = []  # stack of stores (innermost last) that persist vectors
 STATS = {"computed": 0, "from_store": 0}
 
 
+# MiniLM's tokenizer is uncased and splits every punctuation mark off as its own token, so spacing
+# around punctuation and letter case never change the vector: "fund - raiser ," (spaCy tokens joined)
+# and "Fund-raiser," are one text. Only marks the tokenizer splits are listed (ASCII punctuation, the
+# General Punctuation block, Latin-1 punctuation); symbols such as "©" are not, so they stay as they are.
+_PUNCT_SPACE = re.compile(r"\s*([!-/:-@\[-`{-~\u2010-\u2027\u2030-\u205e\u00a1\u00a7\u00ab\u00b6\u00b7\u00bb\u00bf])\s*")
+
+
+def canonical(text: str) -> str:
+    """The text as the model sees it: same tokens, same vector (cache and store key on this)."""
+    return _PUNCT_SPACE.sub(r"\1", " ".join(text.split())).lower()
+
+
 def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha1(canonical(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def clear_cache() -> None:
+    """Forget every in-memory vector (what a new process starts with)."""
+    _CACHE.clear()
 
 
 @contextmanager
@@ -58,17 +76,18 @@ def warm_up():
 
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
     """Embed texts (cached per process and, inside ``backed_by``, in the store); (n, 384) unit vectors."""
-    got = {t: _CACHE[t] for t in texts if t in _CACHE}
-    uniq = list(dict.fromkeys(t for t in texts if t not in got))
+    canon = [canonical(t) for t in texts]
+    got = {c: _CACHE[c] for c in canon if c in _CACHE}
+    uniq = list(dict.fromkeys(c for c in canon if c not in got))
     if uniq and _BACKING:
-        keys = {t: text_key(t) for t in uniq}
+        keys = {c: hashlib.sha1(c.encode("utf-8", "surrogatepass")).hexdigest() for c in uniq}
         stored = _BACKING[-1].get_vectors(MODEL_NAME, list(keys.values()))
-        for t in uniq:
-            raw = stored.get(keys[t])
+        for c in uniq:
+            raw = stored.get(keys[c])
             if raw is not None and len(raw) == DIM * 4:
-                got[t] = np.frombuffer(raw, dtype=np.float32).copy()
+                got[c] = np.frombuffer(raw, dtype=np.float32).copy()
                 STATS["from_store"] += 1
-        uniq = [t for t in uniq if t not in got]
+        uniq = [c for c in uniq if c not in got]
     if uniq:
         model = warm_up()
         vecs = model.encode(uniq, batch_size=batch_size, normalize_embeddings=True,
@@ -76,12 +95,12 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         STATS["computed"] += len(uniq)
         got.update(zip(uniq, vecs))
         if _BACKING:
-            _BACKING[-1].put_vectors(MODEL_NAME, [(text_key(t), v.tobytes()) for t, v in zip(uniq, vecs)])
-    for t, v in got.items():
-        _CACHE[t] = v
+            _BACKING[-1].put_vectors(MODEL_NAME, [(text_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
+    for c, v in got.items():
+        _CACHE[c] = v
     while len(_CACHE) > _CACHE_MAX:
         _CACHE.popitem(last=False)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    for i, t in enumerate(texts):
-        out[i] = got[t]
+    for i, c in enumerate(canon):
+        out[i] = got[c]
     return out
