@@ -97,6 +97,15 @@ def _doc_tokens(text: str, start: int, end: int):
     return doc, [t for t in (span if span is not None else doc) if t.idx >= start and t.idx + len(t) <= end]
 
 
+def _ents(doc) -> list[tuple[int, int, str, str]]:
+    """(start_char, end_char, label, text) of the doc's entities, computed once per doc (``doc.ents``
+    walks every token on each access, and claims ask once per sentence)."""
+    cached = doc.user_data.get("storyscope_ents")
+    if cached is None:
+        cached = doc.user_data["storyscope_ents"] = [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+    return cached
+
+
 def _tok_span(toks) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
@@ -175,9 +184,9 @@ def _entities(bundle, aid, doc, s0, s1) -> list[str]:
     for m in bundle.spans(aid, "actors"):
         if m.start >= s0 and m.end <= s1 and (m.attrs or {}).get("kind") != "pronoun":
             keys.append((m.attrs or {}).get("actor") or norm_entity(doc.text[m.start:m.end]))
-    for e in doc.ents:
-        if e.start_char >= s0 and e.end_char <= s1 and e.label_ in ENT_LABELS:
-            keys.append(norm_entity(e.text))
+    for start, end, label, text in _ents(doc):
+        if start >= s0 and end <= s1 and label in ENT_LABELS:
+            keys.append(norm_entity(text))
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -192,10 +201,10 @@ def _dates(bundle, aid, doc, s0, s1) -> list[dict]:
                             "resolved": bool(at.get("resolved")), "text": doc.text[t.start:t.end],
                             "start": t.start, "end": t.end})
     else:
-        for e in doc.ents:
-            if e.start_char >= s0 and e.end_char <= s1 and e.label_ == "DATE":
-                out.append({"value": None, "precision": None, "resolved": False, "text": e.text,
-                            "start": e.start_char, "end": e.end_char})
+        for start, end, label, text in _ents(doc):
+            if start >= s0 and end <= s1 and label == "DATE":
+                out.append({"value": None, "precision": None, "resolved": False, "text": text,
+                            "start": start, "end": end})
     return out
 
 

@@ -290,11 +290,13 @@ def _speaker_of(verb):
     if verb.dep_ in ("advcl", "conj", "xcomp"):
         # 'X said ..., adding ...': the subject of the nearest reporting verb above
         h, hops = verb.head, 0
-        while hops < 3 and h.head is not h:
+        while hops < 3:
             if h.pos_ in ("VERB", "AUX") and is_cue_lemma(h.lemma_.lower()):
                 sp = next((c for c in h.children if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
                 if sp is not None:
                     return sp
+            if h.head.i == h.i:  # the root (spaCy makes a new Token per access: compare indices, not `is`)
+                break
             h, hops = h.head, hops + 1
     if verb.dep_ in ("acl", "advcl") and verb.tag_ == "VBG":
         h = verb.head
@@ -422,7 +424,7 @@ def extract_quotes(text: str, actors: list[Span] | None = None) -> list[Span]:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             src = next((c for c in to.children if c.dep_ == "pobj"), None)
-            head = tok.head if tok.head is not tok else None
+            head = tok.head if tok.head.i != tok.i else None
             if src is None or head is None:
                 continue
             excl = {t.i for t in tok.subtree}
