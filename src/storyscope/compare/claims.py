@@ -515,6 +515,15 @@ def pair_scores(claims: list[dict], main: np.ndarray, clause_vecs: list[np.ndarr
     return full, best
 
 
+def _clause_rule_possible(a: dict, b: dict, spec: set[str]) -> bool:
+    """Whether a best-clause rule of ``align_claims`` can apply to this pair at all."""
+    if not _compatible(a, b):
+        return False
+    return bool(set(a["entities"]) & set(b["entities"]) & spec or _day_keys(a) & _day_keys(b)
+                or {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
+                or _specific_numbers(a) & _specific_numbers(b))
+
+
 def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float = 0.8,
                  clause_threshold: float = 0.8) -> list[dict]:
     """Merge the same claim across articles into story claims with all their evidence.
@@ -532,14 +541,14 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
     main = embed([c["text"] for c in claims])
     full0 = main @ main.T
     spec = _specific_entities(claims)
-    # clause embeddings only for claims with a plausible partner in another article
+    # Clause vectors only for claims with a partner a clause rule below could merge them with: another
+    # article's claim, close enough, compatible, and sharing a specific entity, day-date or number (the
+    # clause rules need one of these). Clauses are the biggest share of what a story embeds.
     need = set()
     for i in range(len(claims)):
         for j in range(i + 1, len(claims)):
             a, b = claims[i], claims[j]
-            if a["article_id"] != b["article_id"] and full0[i, j] >= 0.45 and \
-                    (set(a["entities"]) & set(b["entities"]) & spec or len(set(a["lemmas"]) & set(b["lemmas"])) >= 2
-                     or _specific_numbers(a) & _specific_numbers(b)):
+            if a["article_id"] != b["article_id"] and full0[i, j] >= 0.45 and _clause_rule_possible(a, b, spec):
                 need |= {i, j}
     main, cvecs = embed_claims(claims, need)
     full, best = pair_scores(claims, main, cvecs)
