@@ -22,6 +22,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
 DbOpt = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: ./storyscope.db or $STORYSCOPE_DB)")
+OutletOpt = typer.Option(None, "--outlet", help="outlet of inputs that do not name one (e.g. a folder of .txt files from one site)")
 
 
 def _ws(db):
@@ -52,10 +53,11 @@ def version():
 @app.command()
 def ingest(paths: List[str] = typer.Argument(..., help="files, directories, globs, feeds or URLs"),
            db: Optional[str] = DbOpt,
-           allow_private: bool = typer.Option(False, "--allow-private", help="allow URLs on private/loopback addresses")):
+           allow_private: bool = typer.Option(False, "--allow-private", help="allow URLs on private/loopback addresses"),
+           outlet: Optional[str] = OutletOpt):
     """Read articles into the store. Re-ingesting the same article changes nothing."""
     with _ws(db) as ws:
-        report = ws.ingest(paths, allow_private=allow_private, on_error=_report_error)
+        report = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
     print(f"{len(report.added)} added, {len(report.existing)} already stored, {len(report.errors)} errors",
           file=sys.stderr)
     if report.errors and not report.added and not report.existing:
@@ -119,13 +121,14 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the dossier here (default stdout)"),
             story: Optional[List[str]] = typer.Option(None, "--story", help="only these story ids"),
             open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser"),
-            allow_private: bool = typer.Option(False, "--allow-private")):
+            allow_private: bool = typer.Option(False, "--allow-private"),
+            outlet: Optional[str] = OutletOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
     from storyscope.dossier.render import render
     try:
         with _ws(db) as ws:
             if paths:
-                rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error)
+                rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
                 print(f"{len(rep.added)} added, {len(rep.existing)} already stored, {len(rep.errors)} errors",
                       file=sys.stderr)
             total = ws.store.count_articles()

@@ -44,8 +44,12 @@ class Workspace:
     # ingest ---------------------------------------------------------------
     def ingest(self, paths: Iterable[str], *, allow_private: bool = False,
                on_error: Callable[[InputError], None] | None = None,
-               on_article: Callable[[Article, bool], None] | None = None, commit_every: int = 64) -> IngestReport:
-        """Read every input and store new articles; bad inputs are reported, the rest goes on."""
+               on_article: Callable[[Article, bool], None] | None = None, commit_every: int = 64,
+               outlet: str | None = None) -> IngestReport:
+        """Read every input and store new articles; bad inputs are reported, the rest goes on.
+
+        ``outlet`` names the outlet of articles whose input does not (a folder of plain-text files
+        from one site); an outlet the input states itself is kept."""
         from storyscope.ingest import read_sources
         report = IngestReport()
 
@@ -68,6 +72,9 @@ class Workspace:
 
         seen: set[str] = set()
         for art, debris in read_sources(paths, on_error=err, allow_private=allow_private):
+            if outlet and outlet.strip() and not art.outlet:
+                fields = {k: v for k, v in art.to_dict().items() if k not in ("id", "text", "outlet")}
+                art = Article.create(art.text, outlet=" ".join(outlet.split()), **fields)
             if art.id in seen:  # the same article twice in one batch
                 report.existing.append(art.id)
                 continue

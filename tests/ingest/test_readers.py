@@ -5,6 +5,7 @@ import json
 import pathlib
 
 from storyscope.ingest import read_sources
+from storyscope.workspace import Workspace
 
 FIX = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 
@@ -77,3 +78,29 @@ def test_directory_and_glob_mix(tmp_path):
     assert len(got) == 2 and not errs
     got, errs = _read([str(FIX / "*.txt")])
     assert len(got) == 1
+
+
+def test_outlet_option_names_only_articles_without_one(tmp_path):
+    """`--outlet` fills the outlet of inputs that lack one; an outlet the input states is kept."""
+    import json as _json
+    from typer.testing import CliRunner
+    from storyscope.cli import app
+    txt = tmp_path / "ferry.txt"
+    txt.write_text("Ferry service to Orlen Isle resumes\n\nThe Orlen Isle ferry sailed again on Monday, "
+                   "harbour master Ilse Varrow said.\n")
+    jl = tmp_path / "named.jsonl"
+    jl.write_text(_json.dumps({"id": "n1", "outlet": "Tidewater Courier", "title": "Ferry back",
+                               "text": "The ferry is back, the Tidewater Courier reports."}) + "\n"
+                  + _json.dumps({"id": "n2", "title": "No outlet given",
+                                 "text": "Tickets went on sale at the Orlen pier on Tuesday."}) + "\n")
+    db = str(tmp_path / "o.db")
+    r = CliRunner().invoke(app, ["ingest", str(txt), str(jl), "--db", db, "--outlet", "  Orlen   Gazette "])
+    assert r.exit_code == 0, r.output
+    with Workspace(db) as ws:
+        outlets = sorted(a.outlet for a in ws.articles())
+        assert outlets == ["Orlen Gazette", "Orlen Gazette", "Tidewater Courier"]
+        # the same file without --outlet is another outlet's article: a new id, nothing overwritten
+        ws.ingest([str(txt)])
+        assert sorted(a.outlet for a in ws.articles()) == ["", "Orlen Gazette", "Orlen Gazette", "Tidewater Courier"]
+        named = next(a for a in ws.articles() if a.outlet == "Orlen Gazette" and a.path.endswith(".txt"))
+        assert named.title == "Ferry service to Orlen Isle resumes" and named.path.endswith("ferry.txt")

@@ -85,6 +85,19 @@ def test_ingest_upload_and_ssrf(tmp_path):
     assert c.post("/api/ingest", files=[("files", ("big.txt", big, "text/plain"))]).status_code == 413
 
 
+def test_upload_with_outlet(tmp_path):
+    """A plain-text upload takes the outlet the user names; the API and the article page show it."""
+    c = TestClient(create_app(str(tmp_path / "o.db")))
+    r = c.post("/api/ingest", data={"outlet": "Ostmark Herald"},
+               files=[("files", ("crews.txt", b"Ferry crews return\n\nThe Ostmark ferry crews returned to work on "
+                                              b"Tuesday, the union said.\n", "text/plain"))])
+    assert _wait(c, r.json()["id"])["state"] == "done"
+    arts = c.get("/api/articles").json()
+    arts = arts.get("articles", arts) if isinstance(arts, dict) else arts
+    assert [a["outlet"] for a in arts] == ["Ostmark Herald"]
+    assert "Ostmark Herald" in c.get(f"/articles/{arts[0]['id']}").text
+
+
 def test_token_required_beyond_localhost(tmp_path):
     from storyscope.errors import StoryscopeError
     with pytest.raises(StoryscopeError, match="token"):

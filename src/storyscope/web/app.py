@@ -33,6 +33,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
 
 class IngestRequest(BaseModel):
     urls: list[str] = []
+    outlet: str | None = None  # for inputs that do not name their outlet
 
 
 class _Rendered:
@@ -222,10 +223,10 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
 
     @app.post("/ingest")
     async def ingest_form(urls: str = Form(""), files: list[UploadFile] = File(default=[]),
-                          token_field: str = Form("", alias="token")):
+                          token_field: str = Form("", alias="token"), outlet: str = Form("")):
         if token is not None and not secrets.compare_digest(token_field or "", token):
             raise HTTPException(401, "a valid token is required for this endpoint")
-        job = await _start_job([u.strip() for u in urls.split() if u.strip()], files)
+        job = await _start_job([u.strip() for u in urls.split() if u.strip()], files, outlet)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
@@ -266,7 +267,7 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
     def api_search(q: str = Query(..., min_length=1), limit: int = Query(20, le=200)):
         return ws.search(q, limit)
 
-    async def _start_job(urls: list[str], files: list[UploadFile]):
+    async def _start_job(urls: list[str], files: list[UploadFile], outlet: str | None = None):
         if len(files) > MAX_UPLOAD_FILES:
             raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files per upload")
         for u in urls:  # a bare path here would make the server read its own files (/etc/passwd)
@@ -290,7 +291,7 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
             inputs.append(str(dest))
         if not inputs:
             raise HTTPException(422, "nothing to ingest: give URLs or files")
-        return jobs.submit(inputs, allow_private=False, cleanup=tmp)
+        return jobs.submit(inputs, allow_private=False, cleanup=tmp, outlet=(outlet or "").strip()[:200] or None)
 
     @app.post("/api/ingest", dependencies=[Depends(require_token)], status_code=202)
     async def api_ingest(request: Request):
@@ -299,13 +300,14 @@ def create_app(db: str | None = None, token: str | None = None, host: str = "127
             form = await request.form()
             urls = [u for u in str(form.get("urls") or "").split() if u]
             files = [v for k, v in form.multi_items() if k == "files" and hasattr(v, "read")]
+            outlet = str(form.get("outlet") or "")
         else:
             try:
                 body = IngestRequest(**(await request.json()))
             except Exception:
                 raise HTTPException(422, "send JSON {\"urls\": [...]} or a multipart form with files")
-            urls, files = body.urls, []
-        job = await _start_job(urls, files)
+            urls, files, outlet = body.urls, [], body.outlet
+        job = await _start_job(urls, files, outlet)
         return JSONResponse(job.to_dict(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
 
     @app.get("/api/jobs/{job_id}")

@@ -38,18 +38,20 @@ class JobRunner:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
-    def submit(self, inputs: list[str], allow_private: bool = False, cleanup: str | None = None) -> Job:
+    def submit(self, inputs: list[str], allow_private: bool = False, cleanup: str | None = None,
+               outlet: str | None = None) -> Job:
         job = Job(uuid.uuid4().hex[:12], inputs)
         self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job, allow_private, cleanup), daemon=True).start()
+        threading.Thread(target=self._run, args=(job, allow_private, cleanup, outlet), daemon=True).start()
         return job
 
-    def _run(self, job: Job, allow_private: bool, cleanup: str | None) -> None:
+    def _run(self, job: Job, allow_private: bool, cleanup: str | None, outlet: str | None = None) -> None:
         with self._lock:
             ws = self._factory()
             try:
                 job.state = "ingesting"
-                rep = ws.ingest(job.inputs, allow_private=allow_private, on_error=lambda e: job.errors.append(str(e)))
+                rep = ws.ingest(job.inputs, allow_private=allow_private, on_error=lambda e: job.errors.append(str(e)),
+                                outlet=outlet)
                 job.added, job.existing = len(rep.added), len(rep.existing)
                 job.state = "reading"
                 job.total = ws.store.count_articles()
