@@ -52,3 +52,17 @@ def test_bf16_vectors_agree_with_fp32(monkeypatch):
     assert np.allclose(np.linalg.norm(vecs["1"], axis=1), 1.0, atol=1e-5)
     assert (vecs["0"] * vecs["1"]).sum(1).min() > 0.999
     assert np.abs(vecs["0"] @ vecs["0"].T - vecs["1"] @ vecs["1"].T).max() < 0.01
+
+
+def test_backing_store_is_per_thread(tmp_path):
+    """A web request's store never serves another thread's embeddings (one stack per thread)."""
+    import threading
+    store = SQLiteStore(str(tmp_path / "t.db"))
+    seen = {}
+    with E.backed_by(store):
+        t = threading.Thread(target=lambda: seen.setdefault("other", list(E._backing())))
+        t.start()
+        t.join()
+        seen["here"] = list(E._backing())
+    assert seen["other"] == [] and seen["here"] == [store] and E._backing() == []
+    store.close()

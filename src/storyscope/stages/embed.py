@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 
@@ -26,7 +27,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 _MODEL = None
 _CACHE: "OrderedDict[str, np.ndarray]" = OrderedDict()
 _CACHE_MAX = 200_000
-_BACKING: list = []  # stack of stores (innermost last) that persist vectors
+_LOCAL = threading.local()  # per thread: a stack of stores (innermost last) that persist vectors
 STATS = {"computed": 0, "from_store": 0}
 
 
@@ -53,12 +54,19 @@ def clear_cache() -> None:
 
 @contextmanager
 def backed_by(store):
-    """Within this block, vectors missing from memory come from (and go to) ``store``."""
-    _BACKING.append(store)
+    """Within this block (in this thread), vectors missing from memory come from (and go to) ``store``."""
+    stack = _backing()
+    stack.append(store)
     try:
         yield
     finally:
-        _BACKING.pop()
+        stack.pop()
+
+
+def _backing() -> list:
+    if not hasattr(_LOCAL, "stack"):
+        _LOCAL.stack = []
+    return _LOCAL.stack
 
 
 def use_bf16() -> bool:
@@ -103,11 +111,12 @@ def warm_up():
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
     """Embed texts (cached per process and, inside ``backed_by``, in the store); (n, 384) unit vectors."""
     canon = [canonical(t) for t in texts]
+    backing = _backing()
     got = {c: _CACHE[c] for c in canon if c in _CACHE}
     uniq = list(dict.fromkeys(c for c in canon if c not in got))
-    if uniq and _BACKING:
+    if uniq and backing:
         keys = {c: hashlib.sha1(c.encode("utf-8", "surrogatepass")).hexdigest() for c in uniq}
-        stored = _BACKING[-1].get_vectors(MODEL_NAME, list(keys.values()))
+        stored = backing[-1].get_vectors(MODEL_NAME, list(keys.values()))
         for c in uniq:
             raw = stored.get(keys[c])
             if raw is not None and len(raw) == DIM * 4:
@@ -119,8 +128,8 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         vecs = _encode(model, uniq, batch_size)
         STATS["computed"] += len(uniq)
         got.update(zip(uniq, vecs))
-        if _BACKING:
-            _BACKING[-1].put_vectors(MODEL_NAME, [(text_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
+        if backing:
+            backing[-1].put_vectors(MODEL_NAME, [(text_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
     for c, v in got.items():
         _CACHE[c] = v
     while len(_CACHE) > _CACHE_MAX:
