@@ -116,3 +116,21 @@ def test_seed_quote_groups(seed_layers):
         assert all(m["speaker"] and m["speaker"].split()[-1] in {"Bajwa", "Khan"} for m in ms.values())
     texts = {a.id: a.text for a in arts}
     assert all(check_evidence(ev, texts) for r in out for ev in r["evidence"])
+
+
+def test_function_word_swapped_for_content_word_is_altered():
+    from storyscope.compare.quote_integrity import word_diff
+    ref = "Nothing the council is proposing would have saved the Varno bridge."
+    assert word_diff(ref, "Nothing the council is proposing reform have saved the Varno bridge.")[1] == "altered"
+    assert word_diff(ref, "Nothing the council is proposing would have saved the Varno bridge")[1] == "identical"
+
+
+def test_mixed_quote_judged_on_its_quoted_words_only():
+    """A mixed rendering whose span stops before the closing mark: words outside the marks are the outlet's."""
+    from storyscope.compare.quote_integrity import _integrity
+    ref = "a political witch hunt"
+    row = {"kind": "mixed", "text": "the Orlen inquiry as an illegitimate \u201cpolitical witch hunt",
+           "_quoted": ["political witch hunt"]}
+    assert _integrity(ref, row)[1] in ("identical", "minor")
+    row_changed = dict(row, _quoted=["political power grab"], text="the inquiry as a \u201cpolitical power grab")
+    assert _integrity("a political witch hunt", row_changed)[1] == "altered"

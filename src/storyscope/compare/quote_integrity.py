@@ -132,6 +132,8 @@ def word_diff(ref: str, other: str) -> tuple[list[dict], str]:
         new = [w for w in cb if not any(morph_equal(w, x) for x in ca)]
         if gone and new:
             return out, "altered"
+        if op == "replace" and new and not ca:
+            return out, "altered"  # a function word swapped for a content word ("would" -> "reform")
         indels += len(gone) + len(new)
         changed = True
     if indels > MAX_MINOR_INDELS:
@@ -191,6 +193,7 @@ def _renderings(bundle: StoryBundle) -> list[dict]:
                          "speaker": canon, "_skey": (q.attrs.get("speaker_actor") or canon.lower()) if canon else None,
                          "_sur": _surname(canon), "_label": label,
                          "_ctx": art.text[ctx[0]:ctx[1]], "_stems": stems(text),
+                         "_quoted": [art.text[a:b] for a, b in (q.attrs.get("quoted") or [])],
                          "_date": art.published or "9999", "_art": art})
     return rows
 
@@ -320,10 +323,12 @@ def _marked(text: str) -> list[str]:
 def _integrity(ref: str, r: dict) -> tuple[list[dict], str]:
     diff, cls = word_diff(ref, r["text"])
     if r["kind"] == "mixed":
-        # only the words inside the marks are a quotation; segments unrelated to the reference are
-        # other fragments of the utterance
-        segs = [x for x in _marked(r["text"]) if stems(x) & stems(ref)]
-        if _marked(r["text"]):
+        # only the words inside the marks are a quotation (the quotes layer's "quoted" parts, which
+        # also hold when the span stops before a closing mark); segments unrelated to the reference
+        # are other fragments of the utterance
+        inside = r.get("_quoted") or _marked(r["text"])
+        if inside:
+            segs = [x for x in inside if stems(x) & stems(ref)]
             cls = max((word_diff(ref, x)[1] for x in segs), key=_RANK.get, default="minor")
     return diff, cls
 
