@@ -67,3 +67,25 @@ def test_parquet_output_and_bad_lines(tmp_path, jsonl_input):
     assert out["articles"] == 9 and len(errs) == 1 and "line 10" in str(errs[0])
     import pyarrow.parquet as pq
     assert pq.read_table(tmp_path / "pq" / "articles.parquet").num_rows == 9
+
+
+def test_one_failing_story_is_reported_and_the_rest_compared(tmp_path, jsonl_input, monkeypatch):
+    """A bug in one story's comparison: one line naming the story, every other story still compared."""
+    import storyscope.dossier.build as build
+    from storyscope.batch import run_batch
+    path, _ = jsonl_input
+    real, calls = build.compare_story, []
+
+    def flaky(story, arts, layers):  # a deterministic bug in the first story compared
+        calls.append(story["id"])
+        if story["id"] == calls[0]:
+            raise RuntimeError("simulated bug")
+        return real(story, arts, layers)
+    monkeypatch.setattr(build, "compare_story", flaky)
+    errs = []
+    out = run_batch([path], db=str(tmp_path / "f.db"), on_error=errs.append, output=str(tmp_path / "pq"))
+    import pyarrow.parquet as pq
+    rows = pq.read_table(tmp_path / "pq" / "stories.parquet").to_pylist()
+    assert len(rows) == out["stories"] and sum(r["findings"] == "null" for r in rows) == 1
+    assert len(errs) == 1 and str(errs[0]).startswith(f"story {calls[0]}: comparison failed (RuntimeError: simulated bug)")
+    assert out["stories"] >= 2 and len(set(calls)) == out["stories"] and out["findings"] > 0

@@ -79,3 +79,28 @@ def test_example_corpus(tmp_path):
     md = _analyze([ROOT / "examples" / "corpus"], tmp_path, "md").read_text()
     assert "<script" in html and "http://" not in html.split("</head>")[0].lower().replace("http://www.w3.org", "")
     assert md.startswith("#")
+
+
+def test_analyze_leaves_out_a_failing_story_and_renders_the_rest(tmp_path, monkeypatch):
+    """A bug in one story's comparison: one error line naming the story; the dossier holds the others."""
+    from typer.testing import CliRunner
+    import storyscope.dossier.build as build
+    from storyscope.cli import app
+    real, first = build.compare_story, []
+
+    def flaky(story, arts, layers):
+        first.append(story["id"])
+        if story["id"] == first[0]:
+            raise RuntimeError("simulated bug")
+        return real(story, arts, layers)
+    monkeypatch.setattr(build, "compare_story", flaky)
+    out = tmp_path / "d.json"
+    r = CliRunner().invoke(app, ["analyze", str(ROOT / "examples" / "corpus"), "--db", str(tmp_path / "f.db"),
+                                 "--format", "json", "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    lines = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert lines == [f"error: story {first[0]}: comparison failed (RuntimeError: simulated bug); "
+                     "this story is left out, the other stories go on"]
+    d = json.loads(out.read_text())
+    assert validate_dossier(d) == []
+    assert [s["id"] for s in d["stories"]] and first[0] not in {s["id"] for s in d["stories"]}

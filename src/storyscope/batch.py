@@ -128,12 +128,18 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     stories = ws.group()
     timing["group"] = time.perf_counter() - t2
     t3 = time.perf_counter()
-    n_findings, on_workers = 0, 0
+    n_findings, on_workers, failed = 0, 0, set()
     if compare and ray_address:
-        on_workers = _compare_on_ray(ws, workers)
+        on_workers, failed = _compare_on_ray(ws, workers, on_error)
     if compare:
         for s in stories:
-            f = ws.findings(s["id"])
+            if s["id"] in failed:
+                continue
+            try:  # one story's failure is reported; the other stories are still compared
+                f = ws.findings(s["id"])
+            except Exception as e:  # noqa: BLE001 - any bug in one story must not end the batch
+                on_error(InputError(f"story {s['id']}", errors.COMPARE_FAILED.format(detail=f"{e.__class__.__name__}: {e}")))
+                continue
             n_findings += sum(len(f[k]) for k in ("provenance", "claims", "disputes", "quotes", "timeline", "framing"))
     timing["compare"] = time.perf_counter() - t3
     if output:
@@ -200,8 +206,11 @@ class StoryWorker:
         arts = [Article.from_dict(a) for a in p["articles"]]
         layers = {aid: {n: [Span.from_dict(s) for s in sp] for n, sp in ls.items()} for aid, ls in p["layers"].items()}
         new = _CollectVectors()
-        with backed_by(new):
-            findings = compare_story(p["story"], arts, layers)
+        try:
+            with backed_by(new):
+                findings = compare_story(p["story"], arts, layers)
+        except Exception as e:  # noqa: BLE001 - reported by the driver; the worker goes on
+            return json.dumps({"story_id": p["story"]["id"], "error": f"{e.__class__.__name__}: {e}"})
         return json.dumps({"story_id": p["story"]["id"], "key": p["key"], "findings": findings, "rss_mb": _peak_rss_mb(),
                            "vectors": [(k, base64.b64encode(v).decode()) for k, v in new.items]})
 
@@ -224,31 +233,44 @@ class _CollectVectors:
         self.items.extend(items)
 
 
-def _compare_on_ray(ws, workers: int) -> int:
+def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None]) -> tuple[int, set[str]]:
     """Every stale story's findings, computed on ``workers`` Ray actors and stored by the driver.
 
-    Returns how many stories the workers compared."""
+    Returns how many stories the workers compared, and the ids of those whose comparison failed
+    (each reported through ``on_error``)."""
     import base64
     import ray
     from ray.util import ActorPool
     from storyscope.stages.embed import MODEL_NAME
-    payloads = []
+    payloads, failed = [], set()
     for sid in ws.stale_stories():
         story, arts, layers, key = ws.comparison_inputs(sid)
         payloads.append((len(arts), json.dumps({
             "story": story, "key": key, "articles": [a.to_dict() for a in arts],
             "layers": {a.id: {n: [s.to_dict() for s in sp] for n, sp in layers[a.id].items()} for a in arts}})))
     if not payloads:
-        return 0
+        return 0, failed
     payloads.sort(key=lambda p: -p[0])  # biggest first, so no worker is left with a long tail
     actor = ray.remote(num_cpus=1)(StoryWorker)
     pool = ActorPool([actor.remote() for _ in range(max(1, min(workers, len(payloads))))])
     for out in pool.map_unordered(lambda a, p: a.compare.remote(p), [p for _, p in payloads]):
         r = json.loads(out)
+        if "error" in r:
+            failed.add(r["story_id"])
+            on_error(InputError(f"story {r['story_id']}", errors.COMPARE_FAILED.format(detail=r["error"])))
+            continue
         WORKER_RSS["comparing"] = max(WORKER_RSS.get("comparing", 0), r["rss_mb"])
         ws.put_findings(r["story_id"], r["key"], r["findings"])
         ws.store.put_vectors(MODEL_NAME, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
-    return len(payloads)
+    return len(payloads), failed
+
+
+def _findings_or_none(ws, story_id: str) -> dict | None:
+    """A story's findings for the Parquet output; None (null) for one whose comparison failed (already reported)."""
+    try:
+        return ws.findings(story_id)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _write_parquet(ws, output: str, stories: list[dict]) -> None:
@@ -261,5 +283,5 @@ def _write_parquet(ws, output: str, stories: list[dict]) -> None:
                                           "layers": _layers_to_json(ws.layers(a.id))} for a in arts]),
                    os.path.join(output, "articles.parquet"))
     pq.write_table(pa.Table.from_pylist([{"id": s["id"], "title": s.get("title", ""), "article_ids": s["article_ids"],
-                                          "findings": json.dumps(ws.findings(s["id"]))} for s in stories]),
+                                          "findings": json.dumps(_findings_or_none(ws, s["id"]))} for s in stories]),
                    os.path.join(output, "stories.parquet"))

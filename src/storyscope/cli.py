@@ -137,7 +137,7 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
                 ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
             stories = ws.group()
             print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
-            dossier = ws.dossier(story or None)
+            dossier = ws.dossier(story or None, on_error=_report_error)
     except StoryscopeError as e:
         _fail(e)
     text = render(dossier, format)
@@ -176,7 +176,7 @@ def dossier(story_ids: List[str] = typer.Argument(None), db: Optional[str] = DbO
     from storyscope.dossier.render import render
     try:
         with _ws(db) as ws:
-            text = render(ws.dossier(story_ids or None), format)
+            text = render(ws.dossier(story_ids or None, on_error=_report_error), format)
     except StoryscopeError as e:
         _fail(e)
     if output:

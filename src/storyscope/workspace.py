@@ -185,11 +185,24 @@ class Workspace:
         self.store.put_findings(story["id"], key, result)
         return result
 
-    def dossier(self, story_ids: list[str] | None = None) -> dict:
-        """The ``storyscope.dossier/1`` document for the given stories (default: all)."""
+    def dossier(self, story_ids: list[str] | None = None,
+                on_error: Callable[[InputError], None] | None = None) -> dict:
+        """The ``storyscope.dossier/1`` document for the given stories (default: all).
+
+        With ``on_error``, a story whose comparison fails is reported there and left out, and the
+        dossier holds the others; without it the failure is raised."""
         from storyscope.dossier.build import build_dossier
         stories = [self.story(s) for s in story_ids] if story_ids else self.stories()
-        findings = {s["id"]: self.findings(s["id"]) for s in stories}
+        findings = {}
+        for s in stories:
+            try:
+                findings[s["id"]] = self.findings(s["id"])
+            except Exception as e:  # noqa: BLE001 - one story's bug must not cost the user the others
+                if on_error is None:
+                    raise
+                on_error(InputError(f"story {s['id']}", errors.COMPARE_FAILED.format(
+                    detail=f"{e.__class__.__name__}: {e}")))
+        stories = [s for s in stories if s["id"] in findings]
         ids = [a for s in stories for a in s["article_ids"]]
         return build_dossier(stories, self.articles(list(dict.fromkeys(ids))), findings,
                              {a: self.layers(a) for a in dict.fromkeys(ids)})
