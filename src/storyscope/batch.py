@@ -89,11 +89,14 @@ class StageWorker:
 
             def put_layers(self, aid, layers):
                 pass
-        ids, layer_json, errs = [], [], []
+        from storyscope.stages import nlp
+        ids, layer_json, parses, errs = [], [], [], []
         for art, layers in pipe(arts, _Mem(), self.stages, batch_size=len(arts), on_error=lambda e: errs.append(str(e))):
             ids.append(art.id)
             layer_json.append(_layers_to_json(layers))
-        return {"id": ids, "layers": layer_json, "errors": [json.dumps(errs)] * len(ids),
+            doc = nlp.cached(art.text)  # shipped to the driver, stored, and reused by the comparison
+            parses.append(nlp.doc_to_bytes(doc) if doc is not None else b"")
+        return {"id": ids, "layers": layer_json, "parse": parses, "errors": [json.dumps(errs)] * len(ids),
                 "rss_mb": [_peak_rss_mb()] * len(ids)}
 
 
@@ -111,7 +114,11 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     ws.store.add_articles([(a, [d]) for a, d in items])
     t1 = time.perf_counter()
     if ray_address:
-        results = _run_on_ray(items, ray_address, workers, batch_size)
+        parses: dict[str, bytes] = {}
+        results = _run_on_ray(items, ray_address, workers, batch_size, parses)
+        from storyscope.stages.nlp import parse_key
+        if parses:
+            ws.store.put_parses(parse_key(), list(parses.items()))
         for aid, layers in results.items():
             ws.store.put_layers(aid, [Layer(n, _version_of(n), [Span.from_dict(s) for s in sp]) for n, sp in layers.items()
                                       if n != "debris"])
@@ -164,7 +171,8 @@ def _version_of(layer: str) -> str:
     return "unknown"
 
 
-def _run_on_ray(items, address: str, workers: int, batch_size: int) -> dict[str, dict]:
+def _run_on_ray(items, address: str, workers: int, batch_size: int, parses: dict[str, bytes]) -> dict[str, dict]:
+    """Layers per article id from the Ray workers; their parses are added to ``parses``."""
     try:
         import ray
     except ImportError as e:
@@ -184,6 +192,8 @@ def _run_on_ray(items, address: str, workers: int, batch_size: int) -> dict[str,
     results: dict[str, dict] = {}
     for row in out.iter_rows():
         results[str(row["id"])] = json.loads(str(row["layers"]))
+        if row["parse"]:
+            parses[str(row["id"])] = bytes(row["parse"])
         WORKER_RSS["reading"] = max(WORKER_RSS.get("reading", 0), float(row["rss_mb"]))
     return results
 
@@ -202,9 +212,13 @@ class StoryWorker:
         import base64
         from storyscope.dossier.build import compare_story
         from storyscope.stages.embed import backed_by
+        from storyscope.stages import nlp
         p = json.loads(payload)
         arts = [Article.from_dict(a) for a in p["articles"]]
         layers = {aid: {n: [Span.from_dict(s) for s in sp] for n, sp in ls.items()} for aid, ls in p["layers"].items()}
+        for a in arts:  # the reading workers' parses: no re-parse here
+            if p.get("parses", {}).get(a.id):
+                nlp.remember(a.text, nlp.doc_from_bytes(base64.b64decode(p["parses"][a.id])))
         new = _CollectVectors()
         try:
             with backed_by(new):
@@ -243,10 +257,13 @@ def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None]) ->
     from ray.util import ActorPool
     from storyscope.stages.embed import MODEL_NAME
     payloads, failed = [], set()
+    from storyscope.stages.nlp import parse_key
     for sid in ws.stale_stories():
         story, arts, layers, key = ws.comparison_inputs(sid)
+        stored = ws.store.get_parses(parse_key(), [a.id for a in arts])
         payloads.append((len(arts), json.dumps({
             "story": story, "key": key, "articles": [a.to_dict() for a in arts],
+            "parses": {aid: base64.b64encode(b).decode() for aid, b in stored.items()},
             "layers": {a.id: {n: [s.to_dict() for s in sp] for n, sp in layers[a.id].items()} for a in arts}})))
     if not payloads:
         return 0, failed

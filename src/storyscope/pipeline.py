@@ -7,6 +7,7 @@ app and Ray workers all call this.
 """
 from __future__ import annotations
 
+import sys
 import time
 from typing import Callable, Iterable, Iterator
 
@@ -86,6 +87,9 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
             for aid in ids:
                 if new_layers[aid]:  # keep what succeeded, even when a later stage failed
                     store.put_layers(aid, new_layers[aid])
+            nlp = sys.modules.get("storyscope.stages.nlp")  # only when a stage parsed something
+            if nlp is not None and hasattr(store, "put_parses"):
+                nlp.save_parses(store, [a for a in batch if new_layers[a.id]])
         for art in batch:
             if art.id not in failed:
                 yield art, layers[art.id]

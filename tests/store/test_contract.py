@@ -126,3 +126,11 @@ def test_vectors_round_trip_and_first_write_wins(store):
     store.put_vectors("m", many)
     assert len(store.get_vectors("m", [k for k, _ in many])) == 1200
     assert store.schema_version() >= 2
+
+
+def test_parses_round_trip_and_replace(store):
+    store.put_parses("m@1", [("a1", b"one"), ("a2", b"two")])
+    store.put_parses("m@1", [("a1", b"uno")])  # re-parsed: replaced, not duplicated
+    assert store.get_parses("m@1", ["a1", "a2", "a3"]) == {"a1": b"uno", "a2": b"two"}
+    assert store.get_parses("m@2", ["a1"]) == {} and store.get_parses("m@1", []) == {}
+    assert store.schema_version() >= 3

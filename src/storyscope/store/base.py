@@ -72,6 +72,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_state(self, name: str) -> dict | None: ...
 
+    # parses ----------------------------------------------------------------
+    @abc.abstractmethod
+    def get_parses(self, model: str, article_ids: list[str]) -> dict[str, bytes]:
+        """Stored parses (opaque bytes) of the given articles for ``model``; missing ones are absent."""
+
+    @abc.abstractmethod
+    def put_parses(self, model: str, items: list[tuple[str, bytes]]) -> None:
+        """Store parses by article id; an article's parse for ``model`` is replaced."""
+
     # vectors ---------------------------------------------------------------
     @abc.abstractmethod
     def get_vectors(self, model: str, keys: list[str]) -> dict[str, bytes]:

@@ -182,6 +182,20 @@ class PostgresStore(Store):
         rows = self._q("SELECT data FROM state WHERE name=%s", (name,))
         return json.loads(rows[0][0]) if rows else None
 
+    def get_parses(self, model, article_ids):
+        if not article_ids:
+            return {}
+        rows = self._q("SELECT article_id, data FROM parses WHERE model=%s AND article_id = ANY(%s)",
+                       (model, list(article_ids)))
+        return {k: bytes(v) for k, v in rows}
+
+    def put_parses(self, model, items):
+        with self.db.transaction():
+            with self.db.cursor() as cur:
+                cur.executemany("INSERT INTO parses (article_id, model, data) VALUES (%s, %s, %s) "
+                                "ON CONFLICT (article_id, model) DO UPDATE SET data=excluded.data",
+                                [(a, model, d) for a, d in items])
+
     def get_vectors(self, model, keys):
         if not keys:
             return {}
@@ -212,6 +226,6 @@ class PostgresStore(Store):
     def drop_all(self):
         """Remove every table (tests use a fresh database)."""
         with self.db.transaction():
-            for t in ("articles_fts", "story_articles", "stories", "findings", "state", "layers", "vectors", "articles",
+            for t in ("articles_fts", "story_articles", "stories", "findings", "state", "layers", "vectors", "parses", "articles",
                       "schema_version"):
                 self.db.execute(f"DROP TABLE IF EXISTS {t} CASCADE")

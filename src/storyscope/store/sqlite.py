@@ -171,6 +171,20 @@ class SQLiteStore(Store):
         row = self.db.execute("SELECT data FROM state WHERE name=?", (name,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def get_parses(self, model, article_ids):
+        out = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i:i + 500]
+            q = f"SELECT article_id, data FROM parses WHERE model=? AND article_id IN ({','.join('?' * len(chunk))})"
+            out.update({k: bytes(v) for k, v in self.db.execute(q, (model, *chunk))})
+        return out
+
+    def put_parses(self, model, items):
+        with self._tx() as db:
+            db.executemany("INSERT INTO parses (article_id, model, data) VALUES (?, ?, ?) "
+                           "ON CONFLICT(article_id, model) DO UPDATE SET data=excluded.data",
+                           [(a, model, d) for a, d in items])
+
     def get_vectors(self, model, keys):
         out = {}
         for i in range(0, len(keys), 500):  # SQLite caps bound parameters

@@ -50,4 +50,12 @@ MIGRATIONS = [
         """CREATE TABLE vectors (model TEXT NOT NULL, key TEXT NOT NULL, vec BYTEA NOT NULL,
             PRIMARY KEY (model, key))""",
     ]),
+    (3, [
+        # Each article's spaCy parse (compressed DocBytes), so comparing a story never re-parses.
+        """CREATE TABLE parses (article_id TEXT NOT NULL, model TEXT NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (article_id, model))""",
+    ], [
+        """CREATE TABLE parses (article_id TEXT NOT NULL, model TEXT NOT NULL, data BYTEA NOT NULL,
+            PRIMARY KEY (article_id, model))""",
+    ]),
 ]
