@@ -171,13 +171,18 @@ class SQLiteStore(Store):
         row = self.db.execute("SELECT data FROM state WHERE name=?", (name,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def get_parses(self, model, article_ids):
+    def _blobs(self, table: str, key_col: str, blob_col: str, model: str, keys: list[str]) -> dict[str, bytes]:
+        """{key: blob} for one model, in chunks of 500 keys (SQLite caps bound parameters)."""
         out = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i:i + 500]
-            q = f"SELECT article_id, data FROM parses WHERE model=? AND article_id IN ({','.join('?' * len(chunk))})"
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = (f"SELECT {key_col}, {blob_col} FROM {table} WHERE model=? "
+                 f"AND {key_col} IN ({','.join('?' * len(chunk))})")
             out.update({k: bytes(v) for k, v in self.db.execute(q, (model, *chunk))})
         return out
+
+    def get_parses(self, model, article_ids):
+        return self._blobs("parses", "article_id", "data", model, article_ids)
 
     def put_parses(self, model, items):
         with self._tx() as db:
@@ -186,12 +191,7 @@ class SQLiteStore(Store):
                            [(a, model, d) for a, d in items])
 
     def get_vectors(self, model, keys):
-        out = {}
-        for i in range(0, len(keys), 500):  # SQLite caps bound parameters
-            chunk = keys[i:i + 500]
-            q = f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({','.join('?' * len(chunk))})"
-            out.update({k: bytes(v) for k, v in self.db.execute(q, (model, *chunk))})
-        return out
+        return self._blobs("vectors", "key", "vec", model, keys)
 
     def put_vectors(self, model, items):
         with self._tx() as db:
