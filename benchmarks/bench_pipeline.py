@@ -3,8 +3,8 @@
 Input: BASIL's 300 articles (../shared/datasets/basil/stories.jsonl), read by path. Reports
 articles/s end to end (read, stages, grouping, every story's comparison), per stage words/s next to
 spaCy's own speed (nlp.pipe over the same texts), peak RSS per process, the top of a profile, and
-the effect of persisted vectors (every story compared again by a process whose in-memory cache
-is empty, reading vectors from the store). With --ray the same input then runs on a local Ray
+the effect of persisted vectors and parses (every story compared again by a process whose in-memory
+caches are empty, reading both from the store). With --ray the same input then runs on a local Ray
 with 2 workers: reading stages and each story's comparison on the workers, grouping on the driver.
 
     python benchmarks/bench_pipeline.py [--limit 300] [--ray]
@@ -69,16 +69,19 @@ def main() -> None:
     local = run_batch([path], db=os.path.join(tmp, "local.db"))
     if prof:
         prof.disable()
-    # Re-compare every story as a new process would: in-memory cache cleared, vectors in the store.
+    # Re-compare every story as a new process would: in-memory caches cleared, vectors and parses in the store.
     from storyscope.dossier.build import compare_story
     from storyscope.stages import embed as E
     from storyscope.workspace import Workspace
+    from storyscope.stages import nlp
     E.clear_cache()
+    nlp._DOCS.clear()  # and no parse in memory: they come from the store too
     before = dict(E.STATS)
     t = time.perf_counter()
     with Workspace(os.path.join(tmp, "local.db")) as ws, E.backed_by(ws.store):
         for s in ws.stories():
             _, arts, layers, _ = ws.comparison_inputs(s["id"])
+            nlp.load_parses(ws.store, arts)
             compare_story(s, arts, layers)
     recompare = time.perf_counter() - t
     result = {"articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
