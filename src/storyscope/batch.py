@@ -113,9 +113,9 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     ws = Workspace(db)
     ws.store.add_articles([(a, [d]) for a, d in items])
     t1 = time.perf_counter()
+    worker_rss: dict[str, float] = {}  # peak RSS (MB) a Ray worker reported, per phase
     if ray_address:
-        parses: dict[str, bytes] = {}
-        results = _run_on_ray(items, ray_address, workers, batch_size, parses)
+        results, parses = _run_on_ray(items, ray_address, workers, batch_size, worker_rss)
         from storyscope.stages.nlp import parse_key
         if parses:
             ws.store.put_parses(parse_key(), list(parses.items()))
@@ -137,15 +137,11 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     t3 = time.perf_counter()
     n_findings, on_workers, failed = 0, 0, set()
     if compare and ray_address:
-        on_workers, failed = _compare_on_ray(ws, workers, on_error)
+        on_workers, failed = _compare_on_ray(ws, workers, on_error, worker_rss)
     if compare:
         for s in stories:
-            if s["id"] in failed:
-                continue
-            try:  # one story's failure is reported; the other stories are still compared
-                f = ws.findings(s["id"])
-            except Exception as e:  # noqa: BLE001 - any bug in one story must not end the batch
-                on_error(InputError(f"story {s['id']}", errors.COMPARE_FAILED.format(detail=f"{e.__class__.__name__}: {e}")))
+            f = None if s["id"] in failed else ws.findings_or_report(s["id"], on_error)
+            if f is None:
                 continue
             n_findings += sum(len(f[k]) for k in ("provenance", "claims", "disputes", "quotes", "timeline", "framing"))
     timing["compare"] = time.perf_counter() - t3
@@ -155,12 +151,9 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     total = time.perf_counter() - t0
     return {"mode": mode, "articles": len(items), "stories": len(stories), "findings": n_findings,
             "stories_compared_on_workers": on_workers,
-            **({"worker_peak_rss_mb": dict(WORKER_RSS)} if ray_address else {}),
+            **({"worker_peak_rss_mb": worker_rss} if ray_address else {}),
             "seconds": round(total, 2), "articles_per_second": round(len(items) / total, 2) if total else None,
             "timing": {k: round(v, 3) for k, v in timing.items()}}
-
-
-WORKER_RSS: dict[str, float] = {}  # peak RSS (MB) a Ray worker reported, per phase
 
 
 def _version_of(layer: str) -> str:
@@ -171,8 +164,9 @@ def _version_of(layer: str) -> str:
     return "unknown"
 
 
-def _run_on_ray(items, address: str, workers: int, batch_size: int, parses: dict[str, bytes]) -> dict[str, dict]:
-    """Layers per article id from the Ray workers; their parses are added to ``parses``."""
+def _run_on_ray(items, address: str, workers: int, batch_size: int,
+                worker_rss: dict[str, float]) -> tuple[dict[str, dict], dict[str, bytes]]:
+    """Layers and compressed parses per article id, from the Ray reading workers."""
     try:
         import ray
     except ImportError as e:
@@ -190,12 +184,13 @@ def _run_on_ray(items, address: str, workers: int, batch_size: int, parses: dict
     ds = ray.data.from_items(rows, override_num_blocks=max(workers * 2, 1))
     out = ds.map_batches(StageWorker, batch_size=batch_size, concurrency=workers, num_cpus=1, batch_format="numpy")
     results: dict[str, dict] = {}
+    parses: dict[str, bytes] = {}
     for row in out.iter_rows():
         results[str(row["id"])] = json.loads(str(row["layers"]))
         if row["parse"]:
             parses[str(row["id"])] = bytes(row["parse"])
-        WORKER_RSS["reading"] = max(WORKER_RSS.get("reading", 0), float(row["rss_mb"]))
-    return results
+        worker_rss["reading"] = max(worker_rss.get("reading", 0), float(row["rss_mb"]))
+    return results, parses
 
 
 class StoryWorker:
@@ -247,7 +242,8 @@ class _CollectVectors:
         self.items.extend(items)
 
 
-def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None]) -> tuple[int, set[str]]:
+def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None],
+                    worker_rss: dict[str, float]) -> tuple[int, set[str]]:
     """Every stale story's findings, computed on ``workers`` Ray actors and stored by the driver.
 
     Returns how many stories the workers compared, and the ids of those whose comparison failed
@@ -256,10 +252,12 @@ def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None]) ->
     import ray
     from ray.util import ActorPool
     from storyscope.stages.embed import MODEL_NAME
-    payloads, failed = [], set()
     from storyscope.stages.nlp import parse_key
-    for sid in ws.stale_stories():
-        story, arts, layers, key = ws.comparison_inputs(sid)
+    payloads, failed = [], set()
+    for s in ws.stories():
+        story, arts, layers, key = ws.comparison_inputs(s["id"])
+        if ws.store.get_findings(story["id"], key) is not None:
+            continue  # up to date
         stored = ws.store.get_parses(parse_key(), [a.id for a in arts])
         payloads.append((len(arts), json.dumps({
             "story": story, "key": key, "articles": [a.to_dict() for a in arts],
@@ -274,20 +272,12 @@ def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None]) ->
         r = json.loads(out)
         if "error" in r:
             failed.add(r["story_id"])
-            on_error(InputError(f"story {r['story_id']}", errors.COMPARE_FAILED.format(detail=r["error"])))
+            on_error(errors.comparison_failed(r["story_id"], r["error"]))
             continue
-        WORKER_RSS["comparing"] = max(WORKER_RSS.get("comparing", 0), r["rss_mb"])
-        ws.put_findings(r["story_id"], r["key"], r["findings"])
+        worker_rss["comparing"] = max(worker_rss.get("comparing", 0), r["rss_mb"])
+        ws.store.put_findings(r["story_id"], r["key"], r["findings"])
         ws.store.put_vectors(MODEL_NAME, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
     return len(payloads), failed
-
-
-def _findings_or_none(ws, story_id: str) -> dict | None:
-    """A story's findings for the Parquet output; None (null) for one whose comparison failed (already reported)."""
-    try:
-        return ws.findings(story_id)
-    except Exception:  # noqa: BLE001
-        return None
 
 
 def _write_parquet(ws, output: str, stories: list[dict]) -> None:
@@ -300,5 +290,7 @@ def _write_parquet(ws, output: str, stories: list[dict]) -> None:
                                           "layers": _layers_to_json(ws.layers(a.id))} for a in arts]),
                    os.path.join(output, "articles.parquet"))
     pq.write_table(pa.Table.from_pylist([{"id": s["id"], "title": s.get("title", ""), "article_ids": s["article_ids"],
-                                          "findings": json.dumps(_findings_or_none(ws, s["id"]))} for s in stories]),
+                                          # null for a story whose failure run_batch already reported
+                                          "findings": json.dumps(ws.findings_or_report(s["id"], lambda e: None))}
+                                         for s in stories]),
                    os.path.join(output, "stories.parquet"))

@@ -44,4 +44,9 @@ TOO_MANY_REDIRECTS = "too many redirects"
 TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
 STAGE_FAILED = "stage {stage} failed: {detail}"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
+
+
+def comparison_failed(story_id: str, detail: str) -> InputError:
+    """The one line reporting a story whose comparison raised (a bug, not bad input)."""
+    return InputError(f"story {story_id}", COMPARE_FAILED.format(detail=detail))
 TOO_LONG_TO_ANALYSE = "{chars} characters is more than the {limit} an article may have to be analysed"

@@ -157,19 +157,6 @@ class Workspace:
         layers = {a.id: self.layers(a.id) for a in arts}
         return story, arts, layers, findings_key(arts, layers)
 
-    def stale_stories(self) -> list[str]:
-        """Ids of the stories whose findings are missing or out of date (what a batch must compare)."""
-        out = []
-        for s in self.stories():
-            _, _, _, key = self.comparison_inputs(s["id"])
-            if self.store.get_findings(s["id"], key) is None:
-                out.append(s["id"])
-        return out
-
-    def put_findings(self, story_id: str, key: str, findings: dict) -> None:
-        """Store findings computed elsewhere (a Ray worker) under the key of their inputs."""
-        self.store.put_findings(story_id, key, findings)
-
     def findings(self, story_id: str) -> dict:
         """All comparison findings of one story, cached by its articles and stage versions."""
         from storyscope.dossier.build import compare_story
@@ -188,6 +175,14 @@ class Workspace:
         self.store.put_findings(story["id"], key, result)
         return result
 
+    def findings_or_report(self, story_id: str, on_error: Callable[[InputError], None]) -> dict | None:
+        """Findings, or None once a failed comparison is reported through ``on_error`` (others go on)."""
+        try:
+            return self.findings(story_id)
+        except Exception as e:  # noqa: BLE001 - one story's bug must not cost the user the others
+            on_error(errors.comparison_failed(story_id, f"{e.__class__.__name__}: {e}"))
+            return None
+
     def dossier(self, story_ids: list[str] | None = None,
                 on_error: Callable[[InputError], None] | None = None) -> dict:
         """The ``storyscope.dossier/1`` document for the given stories (default: all).
@@ -196,15 +191,11 @@ class Workspace:
         dossier holds the others; without it the failure is raised."""
         from storyscope.dossier.build import build_dossier
         stories = [self.story(s) for s in story_ids] if story_ids else self.stories()
-        findings = {}
-        for s in stories:
-            try:
-                findings[s["id"]] = self.findings(s["id"])
-            except Exception as e:  # noqa: BLE001 - one story's bug must not cost the user the others
-                if on_error is None:
-                    raise
-                on_error(InputError(f"story {s['id']}", errors.COMPARE_FAILED.format(
-                    detail=f"{e.__class__.__name__}: {e}")))
+        if on_error is None:
+            findings = {s["id"]: self.findings(s["id"]) for s in stories}
+        else:
+            found = {s["id"]: self.findings_or_report(s["id"], on_error) for s in stories}
+            findings = {sid: f for sid, f in found.items() if f is not None}
         stories = [s for s in stories if s["id"] in findings]
         ids = [a for s in stories for a in s["article_ids"]]
         return build_dossier(stories, self.articles(list(dict.fromkeys(ids))), findings,

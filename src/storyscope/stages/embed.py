@@ -44,7 +44,12 @@ def canonical(text: str) -> str:
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha1(canonical(text).encode("utf-8", "surrogatepass")).hexdigest()
+    """The store key of a text's vector (of its canonical form)."""
+    return _key(canonical(text))
+
+
+def _key(canon: str) -> str:
+    return hashlib.sha1(canon.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def clear_cache() -> None:
@@ -115,7 +120,7 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
     got = {c: _CACHE[c] for c in canon if c in _CACHE}
     uniq = list(dict.fromkeys(c for c in canon if c not in got))
     if uniq and backing:
-        keys = {c: hashlib.sha1(c.encode("utf-8", "surrogatepass")).hexdigest() for c in uniq}
+        keys = {c: _key(c) for c in uniq}
         stored = backing[-1].get_vectors(MODEL_NAME, list(keys.values()))
         for c in uniq:
             raw = stored.get(keys[c])
@@ -129,7 +134,7 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         STATS["computed"] += len(uniq)
         got.update(zip(uniq, vecs))
         if backing:
-            backing[-1].put_vectors(MODEL_NAME, [(text_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
+            backing[-1].put_vectors(MODEL_NAME, [(_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
     for c, v in got.items():
         _CACHE[c] = v
     while len(_CACHE) > _CACHE_MAX:
