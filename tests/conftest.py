@@ -1,6 +1,10 @@
-"""Shared test helpers: the path of ../shared (skipped when absent) and fictional fixtures."""
+"""Shared test helpers: the path of ../shared (skipped when absent) and fictional fixtures.
+
+With ``STORYSCOPE_REQUIRE_SHARED=1`` (set by ``.ci/run``) a test that needs ../shared and cannot find it
+fails instead of skipping, so a quality floor can never pass in CI by not running."""
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
@@ -15,6 +19,21 @@ def shared_path(*parts: str) -> pathlib.Path:
     if not p.exists():
         pytest.skip(f"../shared not found: {p} is needed for this test")
     return p
+
+
+MISSING_SHARED = "../shared not found"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under STORYSCOPE_REQUIRE_SHARED=1, a skip for missing ../shared data is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("STORYSCOPE_REQUIRE_SHARED") == "1":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if MISSING_SHARED in reason:
+            report.outcome = "failed"
+            report.longrepr = f"STORYSCOPE_REQUIRE_SHARED=1 but {reason.removeprefix('Skipped: ')}"
 
 
 @pytest.fixture

@@ -76,11 +76,11 @@ def test_one_failing_story_is_reported_and_the_rest_compared(tmp_path, jsonl_inp
     path, _ = jsonl_input
     real, calls = build.compare_story, []
 
-    def flaky(story, arts, layers):  # a deterministic bug in the first story compared
+    def flaky(story, arts, layers, **kw):  # a deterministic bug in the first story compared
         calls.append(story["id"])
         if story["id"] == calls[0]:
             raise RuntimeError("simulated bug")
-        return real(story, arts, layers)
+        return real(story, arts, layers, **kw)
     monkeypatch.setattr(build, "compare_story", flaky)
     errs = []
     out = run_batch([path], db=str(tmp_path / "f.db"), on_error=errs.append, output=str(tmp_path / "pq"))

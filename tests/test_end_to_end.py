@@ -88,11 +88,11 @@ def test_analyze_leaves_out_a_failing_story_and_renders_the_rest(tmp_path, monke
     from storyscope.cli import app
     real, first = build.compare_story, []
 
-    def flaky(story, arts, layers):
+    def flaky(story, arts, layers, **kw):
         first.append(story["id"])
         if story["id"] == first[0]:
             raise RuntimeError("simulated bug")
-        return real(story, arts, layers)
+        return real(story, arts, layers, **kw)
     monkeypatch.setattr(build, "compare_story", flaky)
     out = tmp_path / "d.json"
     r = CliRunner().invoke(app, ["analyze", str(ROOT / "examples" / "corpus"), "--db", str(tmp_path / "f.db"),

@@ -55,3 +55,46 @@ def test_builtin_sentences_stage(ws, tmp_path):
     assert "By NORTHWIRE" not in texts
     assert texts[1:] == ["Engineers said the Orlen dam held.", '"It is safe," said Dr. Ines Kallo.',
                          '"We checked it twice."']
+
+
+def test_a_stage_reruns_when_a_layer_it_reads_was_recomputed(ws):
+    """A dependent layer computed from an older input layer is stale: it is recomputed too."""
+    arts = _arts(2)
+    ws.store.add_articles([(a, []) for a in arts])
+    seen = []
+
+    def lengths(k):
+        return lambda b: [{"lengths": [Span(0, k, "len")]} for _ in b]
+
+    def double(batch):
+        seen.append(len(batch))
+        return [{"double": [Span(0, 2 * l["lengths"][0].end, "double")]} for _, l in batch]
+
+    dbl = Stage("double", "double.v1", ("lengths",), ("double",), double)
+    list(pipe(ws.store.iter_articles(), ws.store, [Stage("lengths", "lengths.v1", (), ("lengths",), lengths(3)), dbl]))
+    list(pipe(ws.store.iter_articles(), ws.store, [Stage("lengths", "lengths.v1", (), ("lengths",), lengths(3)), dbl]))
+    assert seen == [2]  # unchanged inputs: cached
+    list(pipe(ws.store.iter_articles(), ws.store, [Stage("lengths", "lengths.v2", (), ("lengths",), lengths(5)), dbl]))
+    assert seen == [2, 2]
+    assert {ws.store.get_layers(a.id)["double"].spans[0].end for a in arts} == {10}
+    # a run of the dependent stage alone sees the new input version too, and caches
+    list(pipe(ws.store.iter_articles(), ws.store, [dbl]))
+    assert seen == [2, 2]
+
+
+def test_a_stage_reruns_when_an_article_field_it_reads_changes(ws):
+    """A stage that reads the publication date (like ``timex``) recomputes when the stored date changes."""
+    arts = _arts(1)
+    ws.store.add_articles([(a, []) for a in arts])
+    calls = []
+
+    def dated(batch):
+        calls.append(1)
+        return [{"dated": [Span(0, 1, str(a.published))]} for a, _ in batch]
+    st = Stage("dated", "dated.v1", (), ("dated",), dated, reads_article=("published",))
+    list(pipe(ws.store.iter_articles(), ws.store, [st]))
+    list(pipe(ws.store.iter_articles(), ws.store, [st]))
+    assert len(calls) == 1
+    ws.store.update_published(arts[0].id, "2025-03-14", "inferred")
+    list(pipe(ws.store.iter_articles(), ws.store, [st]))
+    assert len(calls) == 2 and ws.store.get_layers(arts[0].id)["dated"].spans[0].label == "2025-03-14"

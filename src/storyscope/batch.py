@@ -84,16 +84,21 @@ class StageWorker:
         debris = {a.id: [Span.from_dict(s) for s in json.loads(d)] for a, d in zip(arts, batch["debris"])}
 
         class _Mem:  # the pipeline's cache view: only the debris layer is known up front
+            def __init__(self):
+                self.put: dict[str, dict[str, Layer]] = {}
+
             def get_layers(self, aid):
                 return {"debris": Layer("debris", "detect.v1", debris.get(aid, []))}
 
             def put_layers(self, aid, layers):
-                pass
+                self.put.setdefault(aid, {}).update({l.name: l for l in layers})
         from storyscope.stages import nlp
+        mem = _Mem()
         ids, layer_json, parses, errs = [], [], [], []
-        for art, layers in pipe(arts, _Mem(), self.stages, batch_size=len(arts), on_error=lambda e: errs.append(str(e))):
+        for art, layers in pipe(arts, mem, self.stages, batch_size=len(arts), on_error=lambda e: errs.append(str(e))):
             ids.append(art.id)
-            layer_json.append(_layers_to_json(layers))
+            # each layer with the lineage version the pipeline gave it, so the driver stores exactly that
+            layer_json.append(json.dumps({n: l.to_dict() for n, l in mem.put.get(art.id, {}).items()}))
             doc = nlp.cached(art.text)  # shipped to the driver, stored, and reused by the comparison
             parses.append(nlp.doc_to_bytes(doc) if doc is not None else b"")
         return {"id": ids, "layers": layer_json, "parse": parses, "errors": [json.dumps(errs)] * len(ids),
@@ -120,8 +125,7 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
         if parses:
             ws.store.put_parses(parse_key(), list(parses.items()))
         for aid, layers in results.items():
-            ws.store.put_layers(aid, [Layer(n, _version_of(n), [Span.from_dict(s) for s in sp]) for n, sp in layers.items()
-                                      if n != "debris"])
+            ws.store.put_layers(aid, [Layer.from_dict(d) for n, d in layers.items() if n != "debris"])
         mode = f"ray ({workers} workers)"
     else:
         stage_t: dict[str, float] = {}
@@ -154,14 +158,6 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
             **({"worker_peak_rss_mb": worker_rss} if ray_address else {}),
             "seconds": round(total, 2), "articles_per_second": round(len(items) / total, 2) if total else None,
             "timing": {k: round(v, 3) for k, v in timing.items()}}
-
-
-def _version_of(layer: str) -> str:
-    from storyscope.stages.registry import all_stages
-    for st in all_stages():
-        if layer in st.adds:
-            return st.version
-    return "unknown"
 
 
 def _run_on_ray(items, address: str, workers: int, batch_size: int,
@@ -217,7 +213,8 @@ class StoryWorker:
         new = _CollectVectors()
         try:
             with backed_by(new):
-                findings = compare_story(p["story"], arts, layers)
+                from storyscope.pipeline import reread_without_store
+                findings = compare_story(p["story"], arts, layers, reread=lambda changed: reread_without_store(changed, layers))
         except Exception as e:  # noqa: BLE001 - reported by the driver; the worker goes on
             return json.dumps({"story_id": p["story"]["id"], "error": f"{e.__class__.__name__}: {e}"})
         return json.dumps({"story_id": p["story"]["id"], "key": p["key"], "findings": findings, "rss_mb": _peak_rss_mb(),
@@ -275,7 +272,7 @@ def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None],
             on_error(errors.comparison_failed(r["story_id"], r["error"]))
             continue
         worker_rss["comparing"] = max(worker_rss.get("comparing", 0), r["rss_mb"])
-        ws.store.put_findings(r["story_id"], r["key"], r["findings"])
+        ws.save_findings(r["story_id"], r["findings"])
         ws.store.put_vectors(MODEL_NAME, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
     return len(payloads), failed
 

@@ -1,12 +1,15 @@
 """The one streaming runner: ``pipe(articles, store, batch_size)`` drives every stage.
 
-Per batch, each stage runs only on articles whose stored layer version differs from the stage's
-version (the cache), so re-running computes only what changed. A failing batch is retried article
+Per batch, each stage runs only on articles whose stored layer was made by another version of the
+stage *or from other inputs*: a layer is stored under its stage's lineage version (``lineage_version``:
+the stage version plus a digest of the versions of the layers it read), so when a stage it depends on
+changes, its layer is recomputed too. Re-running computes only what changed. A failing batch is retried article
 by article, so one bad article is reported and skipped while the rest go on. Local runs, the web
 app and Ray workers all call this.
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from typing import Callable, Iterable, Iterator
@@ -22,6 +25,19 @@ def resolve_stages(names: Iterable[str] | None = None) -> list[Stage]:
         return all_stages()
     wanted = set(names)
     return [s for s in all_stages() if s.name in wanted]
+
+
+def lineage_version(stage: Stage, input_versions: dict[str, str], article: Article | None = None) -> str:
+    """The version a stage's layers are stored under: ``stage.version`` alone for a stage that reads no
+    layer and no article field, else ``"<stage.version>@<8 hex>"`` where the digest covers the (lineage)
+    version of every layer it requires, as given by ``input_versions`` (layer name -> version; a missing
+    layer counts as "-"), and the value of every ``stage.reads_article`` field of ``article``.
+    Two layers with the same lineage version were computed by the same code from the same inputs."""
+    if not stage.requires and not stage.reads_article:
+        return stage.version
+    key = ",".join([f"{r}={input_versions.get(r, '-')}" for r in stage.requires]
+                   + [f"{f}={getattr(article, f, None)}" for f in stage.reads_article])
+    return f"{stage.version}@{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -64,11 +80,13 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
         ids = [a.id for a in batch]
         stored = {a.id: store.get_layers(a.id) if store else {} for a in batch}
         layers = {aid: {n: l.spans for n, l in stored[aid].items()} for aid in ids}
+        versions = {aid: {n: l.version for n, l in stored[aid].items()} for aid in ids}
         failed: set[str] = set()
         new_layers: dict[str, list[Layer]] = {aid: [] for aid in ids}
         for st in stages:
+            want = {a.id: lineage_version(st, versions[a.id], a) for a in batch}
             todo = [a for a in batch if a.id not in failed and (force or any(
-                stored[a.id].get(n) is None or stored[a.id][n].version != st.version for n in st.adds))]
+                versions[a.id].get(n) != want[a.id] for n in st.adds))]
             if not todo:
                 continue
             t0 = time.perf_counter()
@@ -82,7 +100,8 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
                     continue
                 for name, spans in res.items():
                     layers[art.id][name] = spans
-                    new_layers[art.id].append(Layer(name, st.version, spans))
+                    versions[art.id][name] = want[art.id]
+                    new_layers[art.id].append(Layer(name, want[art.id], spans))
         if store is not None:
             for aid in ids:
                 if new_layers[aid]:  # keep what succeeded, even when a later stage failed
@@ -97,8 +116,28 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
             progress(len(batch))
 
 
+def reread_without_store(arts: list[Article], layers: dict[str, dict[str, list[Span]]]) -> dict[str, dict[str, list[Span]]]:
+    """For a worker without a store: recompute the layers of ``arts`` that depend on an article field
+    (``Stage.reads_article``, e.g. the publication date) and of every stage downstream of them, the other
+    layers taken from ``layers`` (article id -> layer name -> spans). Returns only the recomputed layers."""
+    dirty: list[Stage] = []
+    dirty_layers: set[str] = set()
+    for st in all_stages():
+        if st.reads_article or dirty_layers & set(st.requires):
+            dirty.append(st)
+            dirty_layers |= set(st.adds)
+
+    class _Given:  # the other layers, as if stored
+        def get_layers(self, aid):
+            return {n: Layer(n, "given", sp) for n, sp in layers.get(aid, {}).items() if n not in dirty_layers}
+
+        def put_layers(self, aid, new):
+            pass
+    return {a.id: {n: ls[n] for n in dirty_layers if n in ls} for a, ls in pipe(arts, _Given(), dirty)}
+
+
 def stage_versions(stages: list[Stage] | None = None) -> dict[str, str]:
     return {s.name: s.version for s in (stages if stages is not None else all_stages())}
 
 
-__all__ = ["pipe", "resolve_stages", "stage_versions", "get_stage"]
+__all__ = ["pipe", "lineage_version", "resolve_stages", "stage_versions", "get_stage"]

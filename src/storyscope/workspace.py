@@ -13,7 +13,6 @@ from storyscope.record import Article, Layer, Span
 from storyscope.store.base import Store, open_store
 
 DEFAULT_DB = "storyscope.db"
-COMPARE_VERSION = "compare.v1"
 
 
 @dataclass
@@ -158,20 +157,48 @@ class Workspace:
         return story, arts, layers, findings_key(arts, layers)
 
     def findings(self, story_id: str) -> dict:
-        """All comparison findings of one story, cached by its articles and stage versions."""
+        """All comparison findings of one story (``dossier.build.compare_story``), cached in the store
+        under ``findings_key`` of its articles, dates, stage and step versions and layer contents."""
         from storyscope.dossier.build import compare_story
         story, arts, layers, key = self.comparison_inputs(story_id)
         cached = self.store.get_findings(story["id"], key)
         if cached is not None:
             return cached
-        # Inferred publication dates live in the findings, not on the stored article: they depend on
-        # the story's other articles and must change when the story does.
         from storyscope.stages import nlp
         from storyscope.stages.embed import backed_by
         had_parse = nlp.load_parses(self.store, arts)  # restoring a parse is ~90x faster than parsing
         with backed_by(self.store):
-            result = compare_story(story, arts, layers)
+            result = compare_story(story, arts, layers, reread=self.reread)
         nlp.save_parses(self.store, arts, skip=had_parse)
+        return self.save_findings(story["id"], result)
+
+    def reread(self, arts: list[Article]) -> dict[str, dict[str, list[Span]]]:
+        """Store the (inferred) publication dates of ``arts`` and run the reading pipeline on them again:
+        the stages whose lineage covers the date (``timex``) recompute. Returns their layers."""
+        for a in arts:
+            self.store.update_published(a.id, a.published, a.published_source)
+        from storyscope.pipeline import pipe
+        return {a.id: ls for a, ls in pipe(self.store.iter_articles([a.id for a in arts]), self.store)}
+
+    def save_findings(self, story_id: str, result: dict) -> dict:
+        """Persist one story's ``compare_story`` result: dates and re-read layers it carries (from a
+        worker without a store) and the findings under the key of the story as it now stands."""
+        from storyscope.pipeline import lineage_version, resolve_stages
+        for aid, (published, source) in result.get("dates", {}).items():
+            art = self.store.get_article(aid)
+            if art is not None and (art.published, art.published_source) != (published, source):
+                self.store.update_published(aid, published, source)
+        if result.get("reread"):
+            stages = {n: st for st in resolve_stages() for n in st.adds}
+            for aid, ls in result["reread"].items():
+                stored = self.store.get_layers(aid)
+                if all(n in stored and stored[n].spans == [Span.from_dict(d) for d in sp] for n, sp in ls.items()):
+                    continue  # already stored by this process's own re-read
+                versions = {n: l.version for n, l in stored.items()}
+                art = self.store.get_article(aid)
+                self.store.put_layers(aid, [Layer(n, lineage_version(stages[n], versions, art), [Span.from_dict(d) for d in sp])
+                                            for n, sp in ls.items() if n in stages])
+        story, _, _, key = self.comparison_inputs(story_id)
         self.store.put_findings(story["id"], key, result)
         return result
 

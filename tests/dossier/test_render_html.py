@@ -206,7 +206,8 @@ def test_multiple_stories_and_selection():
         s2[k] = [x for x in s2[k] if all(e["article_id"] in keep for e in x.get("evidence", []))
                  and x.get("article_id", next(iter(keep))) in keep]
     kept = {c["id"] for c in s2["claims"]}
-    s2["omissions"] = [{"article_id": o["article_id"], "claim_ids": [c for c in o["claim_ids"] if c in kept]}
+    s2["omissions"] = [{**o, "claim_ids": [c for c in o["claim_ids"] if c in kept],
+                        "evidence": [e for e in o["evidence"] if e["article_id"] in keep]}
                        for o in s2["omissions"] if o["article_id"] in keep]
     s2["disputes"] = []
     s2["summary"] = [x for x in s2["summary"] if x["evidence"][0]["article_id"] in keep]
@@ -286,7 +287,7 @@ def payload_dossier() -> dict:
         c["text"] = p1 + c["text"]
         c["attributed_to"] = p2
     for dis in s["disputes"]:
-        dis["about"], dis["kind"] = p0, p1
+        dis["about"], dis["basis"] = p0, p1
         for side in dis["sides"]:
             side["actors"] = PAYLOADS
             side["stance"] = p2

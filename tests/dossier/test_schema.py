@@ -135,3 +135,20 @@ def test_optional_forms_are_accepted(dossier):
     dossier.pop("generated_at")
     dossier["extra_field"] = {"anything": True}
     assert validate_dossier(dossier) == []
+
+
+def test_schema_describes_exactly_the_typed_findings():
+    """Each finding definition in schema.json has the fields of its type in ``storyscope.findings``."""
+    from storyscope.findings import SCHEMA_DEFS, schema_def
+    defs = load_schema()["$defs"]
+    for name, cls in SCHEMA_DEFS.items():
+        assert defs[name] == schema_def(cls, defs[name]), name
+        assert {"id", "kind", "confidence", "evidence"} <= set(defs[name]["required"])
+
+
+def test_typed_findings_reject_a_missing_field():
+    from storyscope.findings import Dispute
+    with pytest.raises(TypeError):
+        Dispute.from_raw({"id": "d1", "sides": []})  # no "about", no evidence
+    d = Dispute.from_raw({"id": "d1", "about": "the toll", "kind": "number", "score": 0.7, "sides": [], "evidence": []})
+    assert d.to_dict()["kind"] == "dispute" and d.basis == "number" and d.confidence == 0.7

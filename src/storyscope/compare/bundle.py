@@ -13,12 +13,23 @@ class StoryBundle:
     layers: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
     # provenance edges: {"article_id": derived, "source_id": source, "score": float, ...}
     provenance: list[dict] = field(default_factory=list)
+    # story-level views of reading layers (e.g. actors linked across the story): article id -> layer
+    # name -> spans. Read before ``layers``; the stored reading layers themselves are never rewritten.
+    story_layers: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
 
     def article(self, aid: str) -> Article:
         return next(a for a in self.articles if a.id == aid)
 
     def spans(self, aid: str, layer: str) -> list[Span]:
-        return self.layers.get(aid, {}).get(layer, [])
+        """The spans of one layer of one article: the story overlay when a step set one, else the stored layer."""
+        over = self.story_layers.get(aid, {})
+        return over[layer] if layer in over else self.layers.get(aid, {}).get(layer, [])
+
+    layer = spans
+
+    def overlay(self, aid: str, layer: str, spans: list[Span]) -> None:
+        """Set the story-level view of one layer of one article (see ``story_layers``)."""
+        self.story_layers.setdefault(aid, {})[layer] = spans
 
     def independence_groups(self) -> dict[str, str]:
         """Article id -> id of its independent-source group (derived copies join their source)."""

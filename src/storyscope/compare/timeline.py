@@ -250,9 +250,10 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
     raw = []
     for a in bundle.articles:
         dct = a.published[:10] if a.published else None
-        inf = a.id in inferred
+        # an article dated by the story was re-read with that date (dossier.build.compare_story)
+        inf = a.id in inferred or a.published_source == "inferred"
         spans = bundle.spans(a.id, "timex")
-        if inf:
+        if a.id in inferred:
             spans = _extract(a.text, inferred[a.id]["published"]) or spans
             dct = inferred[a.id]["published"]
         elif not spans:

@@ -1,7 +1,6 @@
 """Assemble a story's findings and the ``storyscope.dossier/1`` document.
 
-``compare_story`` runs every comparison on one story (provenance first, because corroboration
-counts derived copies once, and date inference, because the timeline needs the dates).
+``compare_story`` runs the registered comparison steps (``compare.registry``) on one story.
 ``build_dossier`` lays stories, articles and findings out in the documented JSON contract.
 """
 from __future__ import annotations
@@ -11,22 +10,35 @@ import json
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from storyscope import __version__
 from storyscope.compare.bundle import StoryBundle
-from storyscope.dossier.summary import summarize
 from storyscope.record import Article, Span
 
 SCHEMA = "storyscope.dossier/1"
-COMPARE_VERSION = "compare.v1"
+
+# Re-reads articles whose publication date the story inferred: gets the articles with their new
+# dates, returns their re-computed reading layers (article id -> layer name -> spans).
+Reread = Callable[[list[Article]], dict[str, dict[str, list[Span]]]]
 
 
 def findings_key(arts: list[Article], layers: dict[str, dict[str, list[Span]]]) -> str:
-    """Cache key: the story's article ids, their dates and the versions of every input layer."""
-    parts = [COMPARE_VERSION] + sorted(
-        f"{a.id}:{a.published}:{a.published_source}:" + ",".join(sorted(f"{n}={len(s)}" for n, s in layers.get(a.id, {}).items()))
-        for a in arts)
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+    """Cache key of a story's findings (20 hex chars).
+
+    Covers the story's article ids with their dates, the version of every registered reading stage and
+    comparison step, and a digest of every input layer's content (span offsets, labels and attributes),
+    so two layers with the same number of spans but other content give different keys."""
+    from storyscope.compare.registry import step_versions
+    from storyscope.pipeline import stage_versions
+    h = hashlib.sha256(json.dumps([stage_versions(), step_versions()], sort_keys=True).encode())
+    for a in sorted(arts, key=lambda x: x.id):
+        h.update(f"|{a.id}:{a.published}:{a.published_source}".encode())
+        for name in sorted(layers.get(a.id, {})):
+            h.update(f"|{name}:".encode())
+            for sp in layers[a.id][name]:
+                h.update(json.dumps(sp.to_dict(), sort_keys=True, default=str).encode())
+    return h.hexdigest()[:20]
 
 
 def outlet_name(a: Article) -> str:
@@ -43,79 +55,47 @@ def outlet_name(a: Article) -> str:
     return Path(a.path.split("#")[0]).stem or a.id[:8]
 
 
-def _reresolve_dates(bundle: StoryBundle, inferred: dict[str, dict]) -> None:
-    """Give undated articles their inferred date and resolve their time expressions against it."""
-    from storyscope.stages.timex import extract_timexes
-    for i, a in enumerate(bundle.articles):
-        inf = inferred.get(a.id)
-        if inf and not a.published:
-            new = replace(a, published=inf["published"], published_source="inferred")
-            bundle.articles[i] = new
-            bundle.layers.setdefault(a.id, {})["timex"] = extract_timexes(new.text, new.published)
+def _undated_if_inferred(a: Article) -> Article:
+    # A stored inferred date came from an earlier state of the story: infer it again from stated dates.
+    return replace(a, published=None, published_source=None) if a.published_source == "inferred" else a
 
 
-def link_story_actors(bundle: StoryBundle) -> None:
-    """One actor key per referent across the story ("Khan" in one article, "Imran Khan" in another),
-    and the quotes' speakers re-pointed at those keys."""
-    from storyscope.stages.actors import link_corpus_actors
-    from storyscope.stages.quotes import relink_quotes
-    old = {a.id: bundle.spans(a.id, "actors") for a in bundle.articles}
-    new = link_corpus_actors(old)
-    for aid, spans in new.items():
-        layers = bundle.layers.setdefault(aid, {})
-        if "quotes" in layers:
-            layers["quotes"] = relink_quotes(layers["quotes"], old[aid], spans)
-        layers["actors"] = spans
+def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, list[Span]]],
+                  reread: Reread | None = None) -> dict:
+    """Every comparison finding of one story: the registered comparison steps, in dependency order.
 
-
-def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, list[Span]]]) -> dict:
-    from storyscope.compare import claims as claims_mod
-    from storyscope.compare.disputes import find_disputes
-    from storyscope.compare.framing import find_framing
-    from storyscope.compare.omissions import find_omissions
-    from storyscope.compare.provenance import external_credits, find_provenance
-    from storyscope.compare.quote_integrity import group_quotes
-    from storyscope.compare.timeline import build_timeline, infer_publication_dates
-
+    Phase ``dates`` (actor links, provenance, date inference) runs first; articles whose inferred
+    publication date differs from the stored one are then given it and re-read through ``reread``
+    (the one reading pipeline: their date-dependent layers, such as ``timex``, are recomputed), and
+    the other steps run on the result. Returns the findings dict stored in the store: one entry per
+    step result plus ``"dates"`` (article id -> [published, published_source] for every article whose
+    stored date must change), ``"reread"`` (article id -> layer name -> span dicts, the re-read
+    layers) and ``"timings"`` (seconds per step). Exceptions of a step propagate."""
+    from storyscope.compare.registry import ordered_steps, run_steps
     t0 = time.perf_counter()
-    bundle = StoryBundle(list(arts), {a: dict(l) for a, l in layers.items()})
-    link_story_actors(bundle)
-    timings = {}
-
-    def step(name, fn, *args):
-        t = time.perf_counter()
-        out = fn(*args)
-        timings[name] = round(time.perf_counter() - t, 3)
-        return out
-
-    bundle.provenance = step("provenance", find_provenance, bundle) if len(arts) > 1 else []
-    inferred = step("dates", infer_publication_dates, bundle)
-    inferred = {k: v for k, v in inferred.items() if v and v.get("published")}
-    _reresolve_dates(bundle, inferred)
-    claims = step("claims", claims_mod.extract_claims, bundle)
-    story_claims = step("align", claims_mod.align_claims, bundle, claims)
-    disputes = step("disputes", find_disputes, bundle, story_claims)
-    timeline = step("timeline", build_timeline, bundle, story_claims)
-    omissions = step("omissions", find_omissions, bundle, story_claims) if len(arts) > 1 else []
-    quotes = step("quotes", group_quotes, bundle)
-    framing = step("framing", find_framing, bundle)
-    credits = {a.id: external_credits(a, bundle.spans(a.id, "debris")) for a in bundle.articles}
-    public_claims = claims_mod.public(story_claims)
-    summary = summarize(bundle, public_claims, disputes)
+    bundle = StoryBundle([_undated_if_inferred(a) for a in arts], {a: dict(l) for a, l in layers.items()})
+    timings: dict[str, float] = {}
+    results = run_steps(bundle, {}, ordered_steps("dates"), timings)
+    stored = {a.id: a for a in arts}
+    dated, changed = [], []
+    for a in bundle.articles:
+        inf = results["inferred_dates"].get(a.id)
+        new = replace(a, published=inf["published"], published_source="inferred") if inf else a
+        dated.append(new)
+        if (new.published, new.published_source) != (stored[a.id].published, stored[a.id].published_source):
+            changed.append(new)
+    bundle.articles = dated
+    reread_layers = reread(changed) if (reread and changed) else {}
+    for aid, ls in reread_layers.items():
+        bundle.layers.setdefault(aid, {}).update(ls)
+    run_steps(bundle, results, ordered_steps("main"), timings)
     timings["total"] = round(time.perf_counter() - t0, 3)
-    return {
-        "provenance": bundle.provenance,
-        "inferred_dates": inferred,
-        "claims": public_claims,
-        "disputes": disputes,
-        "timeline": timeline,
-        "omissions": omissions,
-        "quotes": quotes,
-        "framing": framing,
-        "external_credits": credits,
-        "summary": summary,
-        "timings": timings,
-    }
+    out = {k: v for k, v in results.items() if not k.startswith("_")}
+    out["dates"] = {a.id: [a.published, a.published_source] for a in changed}
+    out["reread"] = {aid: {n: [sp.to_dict() for sp in spans] for n, spans in ls.items()}
+                     for aid, ls in reread_layers.items()}
+    out["timings"] = timings
+    return out
 
 
 def _article_json(a: Article, layers: dict[str, list[Span]], credits: list[dict]) -> dict:
@@ -130,22 +110,22 @@ def _article_json(a: Article, layers: dict[str, list[Span]], credits: list[dict]
 
 def build_dossier(stories: list[dict], arts: list[Article], findings: dict[str, dict],
                   layers: dict[str, dict[str, list[Span]]]) -> dict:
+    """The ``storyscope.dossier/1`` document. ``arts`` are the stored articles (inferred publication
+    dates already stored on them by the comparison, ``published_source == "inferred"``); ``findings``
+    maps story id -> ``compare_story`` output; ``layers`` article id -> layer name -> spans."""
     by_id = {a.id: a for a in arts}
     inferred = {aid: inf for f in findings.values() for aid, inf in f.get("inferred_dates", {}).items()}
     credits = {aid: c for f in findings.values() for aid, c in f.get("external_credits", {}).items()}
     articles = []
     for a in arts:
-        if a.id in inferred and not a.published:
-            a = replace(a, published=inferred[a.id]["published"], published_source="inferred")
         art = _article_json(a, layers.get(a.id, {}), credits.get(a.id, []))
-        if a.id in inferred:
+        if a.id in inferred and a.published_source == "inferred":
             art["published_inference"] = {k: v for k, v in inferred[a.id].items() if k != "published"}
         articles.append(art)
     out_stories = []
     for s in stories:
         f = findings[s["id"]]
-        dates = sorted(d for d in (by_id[x].published or inferred.get(x, {}).get("published") for x in s["article_ids"]
-                                   if x in by_id) if d)
+        dates = sorted(d for d in (by_id[x].published for x in s["article_ids"] if x in by_id) if d)
         out_stories.append({
             "id": s["id"], "title": s.get("title", ""), "article_ids": s["article_ids"],
             "outlets": sorted({outlet_name(by_id[x]) for x in s["article_ids"] if x in by_id}),

@@ -321,7 +321,7 @@ def _provenance_svg(pg: _Page, story: dict) -> Markup:
             cx = (sx + tx) / 2
             path = f"M{sx},{sy} C{cx},{sy} {cx},{ty} {tx + (2 if x1 > x2 else -2)},{ty}"
             mx, my = cx, (sy + ty) / 2
-        label = f"{e.get('kind', 'derived')} \u00b7 {float(e.get('score', 0)):.2f}"
+        label = f"{e.get('reuse') or 'derived'} \u00b7 {float(e.get('score', 0)):.2f}"
         parts.append(M('<path d="{}" fill="none" stroke="#5f6670" stroke-width="1.6" marker-end="url(#arrow)"/>'
                        '<rect x="{}" y="{}" width="{}" height="20" rx="10" fill="#fff" stroke="#d6d4cc"/>'
                        '<text x="{}" y="{}" text-anchor="middle" font-size="11.5" fill="#1c1f24">{}</text>',
@@ -354,7 +354,7 @@ def _provenance(pg: _Page, story: dict, sid: str) -> Markup:
         al = M(" \u00b7 {} aligned passage{}", n_al, "" if n_al == 1 else "s") if n_al else Markup("")
         items.append(M('<li>{} <span class="sub">copied from</span> {}<div class="sub">{} \u00b7 score {}{}</div>{}</li>',
                        pg.article_chip(e["article_id"], True), pg.article_chip(e["source_id"], True),
-                       e.get("kind", "derived"), f"{float(e.get('score', 0)):.2f}", al,
+                       e.get("reuse") or "derived", f"{float(e.get('score', 0)):.2f}", al,
                        pg.evlist(e.get("evidence", []), show=1)))
     side = M("<ul>{}</ul>", join(items)) if items else Markup(
         '<p class="empty">No copying detected: every article reads as independently written.</p>')
@@ -423,7 +423,7 @@ def _disputes(pg: _Page, story: dict, sid: str) -> Markup:
                 join(pg.evq(e) for e in s.get("evidence", []))))
         n = len(d.get("sides", []))
         cols = " auto ".join(["minmax(0,1fr)"] * max(n, 1))
-        kind = _badge(d["kind"], "info") if d.get("kind") else Markup("")
+        kind = _badge(d["basis"], "info") if d.get("basis") else Markup("")
         cards.append(M('<div class="card dispute" id="{}-dispute-{}"><h3>{}{}</h3>'
                        '<div class="sides" style="grid-template-columns:{}">{}</div></div>',
                        sid, d["id"], d.get("about", ""), kind, cols, join(sides)))
@@ -453,7 +453,7 @@ def _quote_rows(pg: _Page, qs: list[dict]) -> Markup:
         ops = quote_diff(ref, q)
         text = _diff_markup(ops) if ops else escape(q.get("text", ""))
         label, kind = INTEGRITY_BADGE.get(q.get("integrity", ""), (q.get("integrity", ""), ""))
-        badges = [_badge(q.get("kind", ""))] if q.get("kind") else []
+        badges = [_badge(q.get("form", ""))] if q.get("form") else []
         if len(qs) > 1:
             badges.append(_badge(label, kind))
         if q.get("paraphrase_as_direct"):
@@ -482,7 +482,7 @@ def _quotes(pg: _Page, story: dict, sid: str) -> Markup:
     if single:
         items = []
         for _, (q,) in single:
-            badges = [_badge(q["kind"])] if q.get("kind") else []
+            badges = [_badge(q["form"])] if q.get("form") else []
             if q.get("paraphrase_as_direct"):
                 badges.append(_badge("paraphrase printed as direct quote", "bad"))
             link = join(pg.cite(e, "in article \u2192") for e in (q.get("evidence") or [])[:1])

@@ -72,7 +72,7 @@ def _provenance(cx: _Ctx, story: dict) -> list[str]:
         n_al = len(e.get("aligned") or [])
         al = f", {n_al} aligned passage{'s' if n_al != 1 else ''}" if n_al else ""
         lines.append(f"- **{md_escape(cx.outlet(e['article_id']))}** copied from **{md_escape(cx.outlet(e['source_id']))}** "
-                     f"({md_escape(e.get('kind', 'derived'))}, score {float(e.get('score', 0)):.2f}{al}) "
+                     f"({md_escape(e.get('reuse') or 'derived')}, score {float(e.get('score', 0)):.2f}{al}) "
                      f"{cx.cites(e.get('evidence', []), 1)}".rstrip())
     return lines + [""]
 
@@ -110,7 +110,7 @@ def _disputes(cx: _Ctx, story: dict) -> list[str]:
     claims = {c["id"]: c for c in story.get("claims", [])}
     lines = ["## Disputes", ""]
     for d in story.get("disputes", []):
-        kind = f" ({md_escape(d['kind'])})" if d.get("kind") else ""
+        kind = f" ({md_escape(d['basis'])})" if d.get("basis") else ""
         lines += [f"### {md_escape(d.get('about', ''))}{kind}", ""]
         for i, s in enumerate(d.get("sides", []), 1):
             actors = ", ".join(md_escape(a) for a in s.get("actors", []))
@@ -157,7 +157,7 @@ def _quotes(cx: _Ctx, story: dict) -> list[str]:
         for q in qs:
             ops = quote_diff(ref, q)
             text = _diff_md(ops) if ops else md_escape(q.get("text", ""))
-            tags = [q.get("kind", "")] if q.get("kind") else []
+            tags = [q.get("form", "")] if q.get("form") else []
             if len(qs) > 1:
                 tags.append(INTEGRITY_LABEL.get(q.get("integrity", ""), q.get("integrity", "")))
             if q.get("paraphrase_as_direct"):

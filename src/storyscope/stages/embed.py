@@ -28,6 +28,7 @@ _MODEL = None
 _CACHE: "OrderedDict[str, np.ndarray]" = OrderedDict()
 _CACHE_MAX = 200_000
 _LOCAL = threading.local()  # per thread: a stack of stores (innermost last) that persist vectors
+_LOCK = threading.RLock()  # the web app compares stories in several threads: one cache, one model load
 STATS = {"computed": 0, "from_store": 0}
 
 
@@ -54,7 +55,8 @@ def _key(canon: str) -> str:
 
 def clear_cache() -> None:
     """Forget every in-memory vector (what a new process starts with)."""
-    _CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 @contextmanager
@@ -98,6 +100,13 @@ def _encode(model, texts: list[str], batch_size: int) -> np.ndarray:
 
 
 def warm_up():
+    """Load the model once per process (thread-safe) and return it."""
+    global _MODEL
+    with _LOCK:
+        return _MODEL if _MODEL is not None else _load()
+
+
+def _load():
     global _MODEL
     if _MODEL is None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -117,7 +126,8 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
     """Embed texts (cached per process and, inside ``backed_by``, in the store); (n, 384) unit vectors."""
     canon = [canonical(t) for t in texts]
     backing = _backing()
-    got = {c: _CACHE[c] for c in canon if c in _CACHE}
+    with _LOCK:
+        got = {c: _CACHE[c] for c in canon if c in _CACHE}
     uniq = list(dict.fromkeys(c for c in canon if c not in got))
     if uniq and backing:
         keys = {c: _key(c) for c in uniq}
@@ -135,10 +145,11 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         got.update(zip(uniq, vecs))
         if backing:
             backing[-1].put_vectors(MODEL_NAME, [(_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
-    for c, v in got.items():
-        _CACHE[c] = v
-    while len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        for c, v in got.items():
+            _CACHE[c] = v
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for i, c in enumerate(canon):
         out[i] = got[c]

@@ -23,17 +23,21 @@ class Stage:
     adds: tuple[str, ...]
     run: RunFn
     warm_up: Callable[[], None] = field(default=lambda: None)
+    reads_article: tuple[str, ...] = ()  # Article fields the output depends on besides its text (e.g. "published")
 
 
 _REGISTRY: dict[str, Stage] = {}
 
 
 def register(name: str, version: str, requires: Sequence[str] = (), adds: Sequence[str] = (),
-             warm_up: Callable[[], None] | None = None):
-    """Decorator registering ``fn(batch) -> list[dict[layer, spans]]`` as a stage."""
+             warm_up: Callable[[], None] | None = None, reads_article: Sequence[str] = ()):
+    """Decorator registering ``fn(batch) -> list[dict[layer, spans]]`` as a stage.
+
+    ``reads_article`` names the ``Article`` fields besides its text that the output depends on; a
+    stored layer is recomputed when one of them changes (``pipeline.lineage_version``)."""
     def deco(fn: RunFn) -> RunFn:
         _REGISTRY[name] = Stage(name, version, tuple(requires), tuple(adds or (name,)), fn,
-                                warm_up or (lambda: None))
+                                warm_up or (lambda: None), tuple(reads_article))
         return fn
     return deco
 

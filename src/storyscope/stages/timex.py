@@ -1042,7 +1042,7 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
     return spans
 
 
-@register("timex", "timex.v2", requires=(), adds=("timex",))
+@register("timex", "timex.v2", requires=(), adds=("timex",), reads_article=("published",))
 def run(batch):
     """Pipeline stage: one ``timex`` layer per article, anchored on its publication date."""
     return [{"timex": extract_timexes(a.text, a.published)} for a, _ in batch]
