@@ -92,7 +92,7 @@ def test_every_evidence_link_targets_a_mark_with_the_cited_text(tree):
     d = load()
     texts = {(e["article_id"], e["start"], e["end"]): e["text"] for _, e in iter_evidence(d)}
     links = tree.xpath("//a[@data-ev]")
-    assert len(links) > 60
+    assert len(links) > 40  # single-source claims are not shown as corroborated facts
     keys = set()
     for a in links:
         key = a.get("data-ev")
@@ -131,9 +131,25 @@ def test_coverage_rows_with_dates_and_credits(tree):
     assert tree.get_element_by_id(key).text_content() == "Source: Northshore Wire"
 
 
-def test_facts_sorted_by_independent_sources(tree):
+def test_facts_are_corroborated_claims_sorted_by_independent_sources(tree):
     counts = [int(b.text_content()) for b in tree.xpath("//section[@id='st-s1-facts']//div[contains(@class,'srcbox')]/b")]
-    assert counts == sorted(counts, reverse=True) and counts[0] == 2 and counts[-1] == 1
+    assert counts == sorted(counts, reverse=True) and counts[0] == 2 and counts[-1] == 2  # single-source: not facts
+
+
+def test_findings_below_the_display_threshold_are_hidden_then_marked(monkeypatch):
+    from storyscope.dossier import view
+    from storyscope.dossier.render import render
+    d = load()
+    monkeypatch.setattr(view, "display_thresholds", lambda: {"dispute": 0.99})
+    low = min(d["stories"][0]["disputes"], key=lambda x: x["confidence"])
+    low["confidence"] = 0.2
+    page = lxml.html.fromstring(render(d, "html"))
+    ids = [c.get("id") for c in page.xpath("//section[@id='st-s1-disputes']//div[contains(@class,'dispute')]")]
+    assert f"st-s1-dispute-{low['id']}" not in ids
+    assert "below the confidence threshold hidden" in page.text_content()
+    page = lxml.html.fromstring(render(d, "html", include_uncertain=True))
+    card = page.get_element_by_id(f"st-s1-dispute-{low['id']}")
+    assert "uncertain" in card.text_content()
 
 
 def test_disputes_side_by_side(tree):

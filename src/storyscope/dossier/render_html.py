@@ -218,6 +218,11 @@ def _badge(text: str, kind: str = "") -> Markup:
     return M('<span class="badge {}">{}</span>', kind, text)
 
 
+def _uncertain(f: dict) -> Markup:
+    """A badge on a finding shown below its kind's display threshold (``view.display_view``)."""
+    return M('{} ', _badge(f"uncertain \u00b7 {float(f.get('confidence', 0)):.2f}", "warn")) if f.get("uncertain") else Markup("")
+
+
 PUB_BADGE = {"explicit": ("date stated", "ok"), "inferred": ("date inferred", "warn"),
              "unknown": ("date unknown", "")}
 INTEGRITY_BADGE = {"identical": ("identical", "ok"), "minor": ("minor change", "warn"),
@@ -389,7 +394,8 @@ def _attrib(c: dict) -> str:
 
 
 def _facts(pg: _Page, story: dict, sid: str) -> Markup:
-    claims = sorted(story.get("claims", []), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"])))
+    from storyscope.dossier.view import shown_facts
+    claims = sorted(shown_facts(story), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"])))
     cards = []
     for c in claims:
         n = int(c.get("independent_sources", 0))
@@ -400,9 +406,10 @@ def _facts(pg: _Page, story: dict, sid: str) -> Markup:
             '<div class="card fact" id="{}-claim-{}"><div class="srcbox {}"><b>{}</b><span>independent<br>source{}'
             '</span></div><div><div class="text">{}</div><div class="meta-row">{}<span class="chips">{}</span></div>'
             '{}</div></div>',
-            sid, c["id"], cls, n, "" if n == 1 else "s", c.get("text", ""), attr,
+            sid, c["id"], cls, n, "" if n == 1 else "s", M("{}{}", _uncertain(c), c.get("text", "")), attr,
             join(pg.chip(o, True) for o in outlets), pg.evlist(c.get("evidence", []))))
-    body = M('<div class="facts">{}</div>', join(cards)) if cards else Markup('<p class="empty">No claims.</p>')
+    body = M('<div class="facts">{}</div>', join(cards)) if cards else Markup(
+        '<p class="empty">No fact is stated by two or more independent sources.</p>')
     return _section(f"{sid}-facts", "Corroborated facts", body, len(claims),
                     "Independent sources count an article and the copies derived from it once.")
 
@@ -423,7 +430,7 @@ def _disputes(pg: _Page, story: dict, sid: str) -> Markup:
                 join(pg.evq(e) for e in s.get("evidence", []))))
         n = len(d.get("sides", []))
         cols = " auto ".join(["minmax(0,1fr)"] * max(n, 1))
-        kind = _badge(d["basis"], "info") if d.get("basis") else Markup("")
+        kind = M("{}{}", _badge(d["basis"], "info") if d.get("basis") else Markup(""), _uncertain(d))
         cards.append(M('<div class="card dispute" id="{}-dispute-{}"><h3>{}{}</h3>'
                        '<div class="sides" style="grid-template-columns:{}">{}</div></div>',
                        sid, d["id"], d.get("about", ""), kind, cols, join(sides)))
@@ -644,6 +651,10 @@ def _story(pg: _Page, story: dict, idx: int, multi: bool) -> Markup:
              sid, f"Story {idx + 1}" if multi else "Story dossier", story.get("title") or "(untitled story)",
              when if start else "dates unknown", n_art, "" if n_art == 1 else "s", len(outlets),
              "" if len(outlets) == 1 else "s", join(pg.chip(o) for o in outlets))
+    from storyscope.dossier.view import hidden_note
+    note = hidden_note(story)
+    if note:
+        head = M('{}<p class="sub hidden-note">{}</p>', head, note)
     return M('<article class="story">{}{}{}{}{}{}{}{}{}{}</article>', head, _coverage(pg, story, sid),
              _provenance(pg, story, sid), _summary(pg, story, sid), _facts(pg, story, sid),
              _disputes(pg, story, sid), _quotes(pg, story, sid), _framing(pg, story, sid),

@@ -96,14 +96,16 @@ def _attrib(c: dict) -> str:
 
 
 def _facts(cx: _Ctx, story: dict) -> list[str]:
+    from storyscope.dossier.view import shown_facts
     lines = ["## Corroborated facts", ""]
-    claims = sorted(story.get("claims", []), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"])))
+    claims = sorted(shown_facts(story), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"])))
     for c in claims:
         n = int(c.get("independent_sources", 0))
         who = f"; according to {md_escape(_attrib(c))}" if _attrib(c) else ""
-        lines.append(f"- **{md_escape(c.get('text', ''))}** ({n} independent source{'s' if n != 1 else ''}{who}) "
+        flag = f"*(uncertain, {float(c.get('confidence', 0)):.2f})* " if c.get("uncertain") else ""
+        lines.append(f"- {flag}**{md_escape(c.get('text', ''))}** ({n} independent source{'s' if n != 1 else ''}{who}) "
                      f"{cx.cites(c.get('evidence', []))}".rstrip())
-    return lines + ([""] if claims else ["No claims.", ""])
+    return lines + ([""] if claims else ["No fact is stated by two or more independent sources.", ""])
 
 
 def _disputes(cx: _Ctx, story: dict) -> list[str]:
@@ -111,6 +113,7 @@ def _disputes(cx: _Ctx, story: dict) -> list[str]:
     lines = ["## Disputes", ""]
     for d in story.get("disputes", []):
         kind = f" ({md_escape(d['basis'])})" if d.get("basis") else ""
+        kind += f" *(uncertain, {float(d.get('confidence', 0)):.2f})*" if d.get("uncertain") else ""
         lines += [f"### {md_escape(d.get('about', ''))}{kind}", ""]
         for i, s in enumerate(d.get("sides", []), 1):
             actors = ", ".join(md_escape(a) for a in s.get("actors", []))
@@ -244,6 +247,9 @@ def render_markdown(dossier: dict, story_id: str | None = None) -> str:
         out += [f"# {md_escape(s.get('title') or '(untitled story)')}", "",
                 f"*{md_escape(when)} \u00b7 {n} article{'s' if n != 1 else ''} \u00b7 "
                 f"{md_escape(', '.join(outlets))}*", ""]
+        from storyscope.dossier.view import hidden_note
+        if hidden_note(s):
+            out += [f"> {md_escape(hidden_note(s))}", ""]
         for section in (_coverage, _provenance, _summary, _facts, _disputes, _quotes, _framing, _omissions,
                         _timeline):
             out += section(cx, s)
