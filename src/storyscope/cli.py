@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -11,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storyscope import __version__
+from storyscope import __version__, errors
 from storyscope.errors import StoryscopeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -25,9 +27,29 @@ DbOpt = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (defau
 OutletOpt = typer.Option(None, "--outlet", help="outlet of inputs that do not name one (e.g. a folder of .txt files from one site)")
 
 
-def _ws(db):
+def _store_url(db: Optional[str]) -> str:
+    from storyscope.workspace import DEFAULT_DB
+    return db or os.environ.get("STORYSCOPE_DB") or DEFAULT_DB
+
+
+def _is_missing(url: str) -> bool:
+    """A SQLite path with no file behind it (a PostgreSQL URL is checked by connecting)."""
+    return not url.startswith(("postgresql://", "postgres://")) and url != ":memory:" and not os.path.exists(url)
+
+
+@contextmanager
+def _ws(db: Optional[str], *, create: bool = False):
+    """The workspace of ``--db``; a command that only reads refuses a store that does not exist
+    (a mistyped path must not print an empty result). Any StoryscopeError becomes one line and exit 1."""
     from storyscope.workspace import Workspace
-    return Workspace(db)
+    url = _store_url(db)
+    try:
+        if not create and _is_missing(url):
+            raise errors.NoStore(url)
+        with Workspace(url) as ws:
+            yield ws
+    except StoryscopeError as e:
+        _fail(e)
 
 
 def _report_error(e) -> None:
@@ -56,11 +78,18 @@ def ingest(paths: List[str] = typer.Argument(..., help="files, directories, glob
            allow_private: bool = typer.Option(False, "--allow-private", help="allow URLs on private/loopback addresses"),
            outlet: Optional[str] = OutletOpt):
     """Read articles into the store. Re-ingesting the same article changes nothing."""
-    with _ws(db) as ws:
+    with _ws(db, create=True) as ws:
         report = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
+    _ingest_summary(report, paths)
+
+
+def _ingest_summary(report, paths: List[str]) -> None:
+    """One count line; exit 1 when an input failed or nothing at all could be read."""
     print(f"{len(report.added)} added, {len(report.existing)} already stored, {len(report.errors)} errors",
           file=sys.stderr)
-    if report.errors and not report.added and not report.existing:
+    if not report.added and not report.existing:
+        print(f"error: {errors.NOTHING_ADDED.format(inputs=', '.join(paths))}", file=sys.stderr)
+    if report.errors or (not report.added and not report.existing):
         raise typer.Exit(1)
 
 
@@ -89,12 +118,9 @@ def articles(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--f
 def show(article_id: str, db: Optional[str] = DbOpt,
          format: str = typer.Option("text", "--format", "-f", help="text|json")):
     """Show one article: metadata, then the text with debris marked."""
-    try:
-        with _ws(db) as ws:
-            a = ws.article(article_id)
-            layers = ws.layers(a.id)
-    except StoryscopeError as e:
-        _fail(e)
+    with _ws(db) as ws:
+        a = ws.article(article_id)
+        layers = ws.layers(a.id)
     if format == "json":
         print(json.dumps({**_article_row(a), "text": a.text,
                           "layers": {n: [s.to_dict() for s in sp] for n, sp in layers.items()}}, ensure_ascii=False))
@@ -125,21 +151,21 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             outlet: Optional[str] = OutletOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
     from storyscope.dossier.render import render
-    try:
-        with _ws(db) as ws:
-            if paths:
-                rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
-                print(f"{len(rep.added)} added, {len(rep.existing)} already stored, {len(rep.errors)} errors",
-                      file=sys.stderr)
-            total = ws.store.count_articles()
-            with _progress() as prog:
-                task = prog.add_task("reading", total=total)
-                ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
-            stories = ws.group()
-            print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
-            dossier = ws.dossier(story or None, on_error=_report_error)
-    except StoryscopeError as e:
-        _fail(e)
+    with _ws(db, create=bool(paths)) as ws:
+        if paths:
+            rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
+            try:
+                _ingest_summary(rep, paths)
+            except typer.Exit:
+                if not rep.added and not rep.existing:
+                    raise  # nothing to analyse; a failed input among good ones is reported and the rest goes on
+        total = ws.store.count_articles()
+        with _progress() as prog:
+            task = prog.add_task("reading", total=total)
+            ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
+        stories = ws.group()
+        print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
+        dossier = ws.dossier(story or None, on_error=_report_error)
     text = render(dossier, format)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -174,11 +200,8 @@ def dossier(story_ids: List[str] = typer.Argument(None), db: Optional[str] = DbO
             output: Optional[Path] = typer.Option(None, "--output", "-o")):
     """Render the dossier of stored stories (run `analyze` first)."""
     from storyscope.dossier.render import render
-    try:
-        with _ws(db) as ws:
-            text = render(ws.dossier(story_ids or None, on_error=_report_error), format)
-    except StoryscopeError as e:
-        _fail(e)
+    with _ws(db) as ws:
+        text = render(ws.dossier(story_ids or None, on_error=_report_error), format)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -206,15 +229,18 @@ def serve(db: Optional[str] = DbOpt, host: str = "127.0.0.1", port: int = 8000,
 
 
 @app.command()
-def batch(inputs: List[str] = typer.Argument(...), ray: Optional[str] = typer.Option(
-              None, "--ray", flag_value="local", help="run on Ray (no address: start a local Ray)"),
+def batch(inputs: List[str] = typer.Argument(..., help="JSON Lines, Parquet or WARC files"),
+          ray: bool = typer.Option(False, "--ray", help="run on Ray (a local Ray unless --ray-address is given)"),
+          ray_address: Optional[str] = typer.Option(None, "--ray-address", metavar="ADDR",
+                                                    help="address of a running Ray cluster (implies --ray)"),
           db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", help="Parquet output dir"),
           workers: int = typer.Option(2, "--workers")):
     """Run the whole pipeline over JSON Lines / Parquet / WARC inputs, locally or on Ray."""
     from storyscope.batch import run_batch
+    address = ray_address or ("local" if ray else None)
     try:
-        summary = run_batch(inputs, ray_address=ray, db=db, output=str(output) if output else None, workers=workers,
-                            on_error=_report_error)
+        summary = run_batch(inputs, ray_address=address, db=db, output=str(output) if output else None,
+                            workers=workers, on_error=_report_error)
     except StoryscopeError as e:
         _fail(e)
     print(json.dumps(summary, indent=2))
@@ -224,26 +250,38 @@ def _emit(result: dict) -> None:
     print(json.dumps(result, indent=2))
 
 
+@contextmanager
+def _eval_data():
+    """Missing or malformed evaluation data: one line naming the file and the reason, exit 1."""
+    try:
+        yield
+    except (OSError, ValueError, KeyError, StoryscopeError) as e:
+        _fail(e if not isinstance(e, KeyError) else f"missing column or field {e}")
+
+
 @eval_app.command("quotes")
 def eval_quotes(data: Path = typer.Option(..., "--data", help="PolNeAR-layout dir (text/, attributions/)"),
                 limit: Optional[int] = typer.Option(None, "--limit")):
     """Quote attribution: source, cue and content P/R/F1 (exact and overlap)."""
     from storyscope.evaluate.quotes import evaluate_quotes
-    _emit(evaluate_quotes(str(data), limit=limit))
+    with _eval_data():
+        _emit(evaluate_quotes(str(data), limit=limit))
 
 
 @eval_app.command("time")
 def eval_time(data: Path = typer.Option(..., "--data", help="folder of TimeML .tml files")):
     """Temporal expressions: TempEval-3 strict, relaxed and value P/R/F1."""
     from storyscope.evaluate.time import evaluate_time
-    _emit(evaluate_time(str(data)))
+    with _eval_data():
+        _emit(evaluate_time(str(data)))
 
 
 @eval_app.command("stance")
 def eval_stance(data: Path = typer.Option(..., "--data"), split: str = typer.Option("test", "--split")):
     """Stance (FNC-1 layout): official relative score, macro F1, per class, confusion."""
     from storyscope.evaluate.stance import evaluate_stance
-    _emit(evaluate_stance(str(data), split))
+    with _eval_data():
+        _emit(evaluate_stance(str(data), split))
 
 
 @eval_app.command("stories")
@@ -251,14 +289,16 @@ def eval_stories(data: Path = typer.Option(..., "--data", help="JSON Lines in th
                  baseline: Optional[str] = typer.Option(None, "--baseline", help="tfidf-agglomerative")):
     """Story grouping: B-cubed, pairwise, ARI (and a peer in the same run)."""
     from storyscope.evaluate.stories import evaluate_stories
-    _emit(evaluate_stories(str(data), baseline=baseline))
+    with _eval_data():
+        _emit(evaluate_stories(str(data), baseline=baseline))
 
 
 @eval_app.command("seeds")
 def eval_seeds(dossier_json: Path = typer.Argument(...), gold: Path = typer.Option(..., "--gold")):
     """Check a dossier JSON against a gold file in the seeds' expected.json format."""
     from storyscope.evaluate.gold import check_dossier
-    _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
+    with _eval_data():
+        _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
 
 
 def main():  # console script entry point

@@ -1,0 +1,84 @@
+"""The command line through Typer's CliRunner, on real stores and the project's example corpus."""
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from storyscope.cli import app
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "corpus"
+runner = CliRunner()
+
+
+def run(*args: str, ok: bool = True):
+    r = runner.invoke(app, list(args))
+    if ok:
+        assert r.exit_code == 0, (args, r.output, r.exception)
+    return r
+
+
+def test_batch_ray_flag_takes_no_value(tmp_path, monkeypatch):
+    """The README's `storyscope batch corpus.jsonl --ray --db out/big.db`, as written, on a real local Ray."""
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'ray[data]')")
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "wire.jsonl", tmp_path / "corpus.jsonl")
+    line = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.startswith("storyscope batch "))
+    args = line.split("#")[0].split()[1:]
+    assert args == ["batch", "corpus.jsonl", "--ray", "--db", "out/big.db"]
+    (tmp_path / "out").mkdir()
+    try:
+        r = run(*args)
+    finally:
+        import ray
+        ray.shutdown()
+    summary = json.loads(r.stdout)
+    assert summary["mode"].startswith("ray") and summary["articles"] == 2
+    assert (tmp_path / "out" / "big.db").exists()
+
+
+@pytest.mark.parametrize("args", [["articles"], ["stories"], ["dossier"], ["search", "dam"], ["show", "abc"],
+                                  ["analyze"]])
+def test_reading_commands_refuse_a_missing_store(tmp_path, args):
+    db = tmp_path / "typo.db"
+    r = run(*args, "--db", str(db), ok=False)
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"error: no store at {db}; run storyscope ingest first"
+    assert not db.exists()  # a mistyped --db creates nothing
+
+
+def test_ingest_says_why_nothing_was_added(tmp_path):
+    db = str(tmp_path / "s.db")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run("ingest", str(empty), "--db", db, ok=False)
+    assert r.exit_code == 1 and f"{empty}: empty folder" in r.stderr and "nothing was added" in r.stderr
+    other = tmp_path / "pdfs"
+    other.mkdir()
+    (other / "report.pdf").write_bytes(b"%PDF-1.4")
+    r = run("ingest", str(other), "--db", db, ok=False)
+    assert r.exit_code == 1 and f"{other}: no file Storyscope can read" in r.stderr
+
+
+def test_ingest_bad_jsonl_line_fails_the_command_but_keeps_the_good_lines(tmp_path):
+    feed = tmp_path / "wire.jsonl"
+    good = {"id": "w1", "outlet": "Ostmark Herald", "title": "Ferry crews return",
+            "text": "The Ostmark ferry crews returned to work on Tuesday, the union said."}
+    feed.write_text(json.dumps(good) + "\n{not json\n")
+    db = str(tmp_path / "s.db")
+    r = run("ingest", str(feed), "--db", db, ok=False)
+    assert r.exit_code == 1
+    assert f"{feed}: line 2: invalid JSON" in r.stderr and "1 added, 0 already stored, 1 errors" in r.stderr
+    r = run("ingest", str(feed), "--db", db, ok=False)  # re-ingest: the good line is already stored
+    assert "0 added, 1 already stored, 1 errors" in r.stderr
+
+
+def test_eval_stance_missing_split_is_one_line(tmp_path):
+    r = run("eval", "stance", "--data", str(tmp_path), "--split", "dev", ok=False)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "dev_bodies.csv: no such file" in lines[0], lines
