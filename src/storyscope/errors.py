@@ -19,6 +19,13 @@ class MissingDependency(StoryscopeError):
         super().__init__(f"{what} is not available; install it with: {install}")
 
 
+class NoStore(StoryscopeError):
+    """A command that reads a store was pointed at one that does not exist (a mistyped --db)."""
+
+    def __init__(self, url: str):
+        super().__init__(f"no store at {url}; run storyscope ingest first")
+
+
 class NotFound(StoryscopeError):
     def __init__(self, kind: str, key: str):
         super().__init__(f"no {kind} with id {key!r} in this store")
@@ -36,6 +43,10 @@ BAD_JSON = "line {line}: invalid JSON ({detail})"
 MISSING_FIELD = "line {line}: record has no {field!r} field"
 UNSUPPORTED = "unsupported file type {suffix!r}"
 NOT_FOUND = "no such file or directory"
+SUPPORTED_INPUTS = ".txt, .html/.htm, RSS/Atom feeds (.xml, .rss, .atom), JSON Lines (.jsonl, .ndjson), folders, globs and URLs"
+EMPTY_FOLDER = "empty folder"
+NOTHING_READABLE = "no file Storyscope can read in this folder (it reads " + SUPPORTED_INPUTS + ")"
+NOTHING_ADDED = "nothing was added: no article could be read from {inputs}"
 PRIVATE_ADDRESS = "refused: {host} resolves to a private, loopback or link-local address ({ip}); pass --allow-private to permit it"
 URL_TIMEOUT = "timed out after {seconds} s"
 BAD_CONTENT_TYPE = "unsupported content type {ctype!r}"
