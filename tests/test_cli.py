@@ -82,3 +82,50 @@ def test_eval_stance_missing_split_is_one_line(tmp_path):
     assert r.exit_code == 1 and "Traceback" not in r.output
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "dev_bodies.csv: no such file" in lines[0], lines
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    """The example corpus analysed through the CLI: (store path, dossier dict)."""
+    d = tmp_path_factory.mktemp("cli")
+    db, out = str(d / "s.db"), d / "dossier.json"
+    run("analyze", str(EXAMPLES), "--db", db, "--format", "json", "--output", str(out))
+    return db, json.loads(out.read_text())
+
+
+def _csv(text: str) -> list[dict]:
+    import csv
+    import io
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_list_commands_speak_csv(analysed):
+    db, dossier = analysed
+    arts = _csv(run("articles", "--db", db, "--format", "csv").stdout)
+    assert sorted(a["id"] for a in arts) == sorted(a["id"] for a in dossier["articles"])
+    stories = _csv(run("stories", "--db", db, "-f", "csv").stdout)
+    assert sorted(s["id"] for s in stories) == sorted(s["id"] for s in dossier["stories"])
+    hits = _csv(run("search", "Korvath", "--db", db, "-f", "csv").stdout)
+    assert hits and all("[" in h["snippet"] for h in hits)
+    r = run("articles", "--db", db, "--format", "xml", ok=False)
+    assert r.exit_code == 1 and "unknown format 'xml': choose one of table|json|csv" in r.stderr
+
+
+def test_export_story_tables(analysed, tmp_path):
+    db, dossier = analysed
+    story = max(dossier["stories"], key=lambda s: len(s["claims"]))
+    texts = {a["id"]: a["text"] for a in dossier["articles"]}
+    for table in ("claims", "disputes", "quotes", "omissions"):
+        out = tmp_path / f"{table}.csv"
+        r = run("export", story["id"][:10], table, "--db", db, "-o", str(out))
+        assert str(out) in r.stderr
+        rows = _csv(out.read_text())
+        for row in rows:
+            aid = row["reported_in"] if table == "omissions" else row["article_id"]
+            assert texts[aid][int(row["start"]):int(row["end"])] == row["evidence"].removeprefix("'")
+        if table in ("claims", "quotes"):
+            assert rows, table
+    quotes = _csv(run("export", story["id"], "quotes", "--db", db).stdout)
+    assert {"speaker", "text", "outlet", "integrity", "article_id", "start", "end"} <= set(quotes[0])
+    r = run("export", "nope", "claims", "--db", db, ok=False)
+    assert r.exit_code == 1 and "no story with id 'nope'" in r.stderr

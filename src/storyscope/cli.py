@@ -98,19 +98,44 @@ def _article_row(a) -> dict:
             "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url}
 
 
+def _check_format(value: str, allowed: tuple[str, ...], what: str = "format") -> str:
+    if value not in allowed:
+        _fail(errors.StoryscopeError(errors.BAD_CHOICE.format(what=what, value=value, allowed="|".join(allowed))))
+    return value
+
+
+def _write(text: str, output: Optional[Path], what: str = "output") -> None:
+    """Data to ``output`` (saying where on stderr) or to stdout."""
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8", newline="")
+        print(f"{what} written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+LIST_FORMATS = ("table", "json", "csv")
+ListFormatOpt = typer.Option("table", "--format", "-f", help="table|json|csv")
+
+
 @app.command()
-def articles(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--format", "-f", help="table|json")):
+def articles(db: Optional[str] = DbOpt, format: str = ListFormatOpt):
     """List stored articles: id, outlet/credit, published date, title."""
+    from storyscope.dossier.render_csv import render_articles_csv
+    _check_format(format, LIST_FORMATS)
     with _ws(db) as ws:
-        arts = ws.articles()
+        rows = [_article_row(a) for a in ws.articles()]
     if format == "json":
-        print(json.dumps([_article_row(a) for a in arts], ensure_ascii=False, indent=2))
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if format == "csv":
+        sys.stdout.write(render_articles_csv(rows))
         return
     t = Table("id", "outlet / credit", "published", "title", box=None, pad_edge=False)
-    for a in arts:
-        src = {"explicit": "", "inferred": " (inferred)", "unknown": ""}.get(a.published_source, "")
-        who = " / ".join(x for x in dict.fromkeys([a.outlet, a.credit]) if x) or "-"
-        t.add_row(a.id[:12], who, (a.published or "-") + src, a.title or "(untitled)")
+    for a in rows:
+        src = {"explicit": "", "inferred": " (inferred)", "unknown": ""}.get(a["published_source"], "")
+        who = " / ".join(x for x in dict.fromkeys([a["outlet"], a["credit"]]) if x) or "-"
+        t.add_row(a["id"][:12], who, (a["published"] or "-") + src, a["title"] or "(untitled)")
     out.print(t)
 
 
@@ -178,20 +203,44 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
         sys.stdout.write(text)
 
 
+STORY_COLUMNS = ("id", "title", "articles", "outlets", "start", "end")
+
+
 @app.command()
-def stories(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--format", "-f", help="table|json"),
+def stories(db: Optional[str] = DbOpt, format: str = ListFormatOpt,
             rebuild: bool = typer.Option(False, "--rebuild", help="re-cluster all articles from scratch")):
     """List stories (grouping any articles not yet assigned)."""
+    from storyscope.dossier.render_csv import to_csv
+    _check_format(format, LIST_FORMATS)
     with _ws(db) as ws:
         ss = ws.group(rebuild=rebuild)
     if format == "json":
         print(json.dumps(ss, ensure_ascii=False, indent=2))
         return
+    if format == "csv":
+        sys.stdout.write(to_csv(STORY_COLUMNS, ({**s, "articles": len(s["article_ids"])} for s in ss)))
+        return
     t = Table("id", "articles", "outlets", "dates", "title", box=None, pad_edge=False)
     for s in ss:
-        t.add_row(s["id"][:12], str(len(s["article_ids"])), ", ".join(s.get("outlets", []))[:40],
+        t.add_row(s["id"][:12], str(len(s["article_ids"])), ", ".join(s.get("outlets", [])),
                   f"{s.get('start') or '?'} – {s.get('end') or '?'}", s.get("title", ""))
     out.print(t)
+
+
+@app.command()
+def export(story_id: str = typer.Argument(..., help="a story id (or a unique prefix) from `storyscope stories`"),
+           table: str = typer.Argument(..., help="claims|disputes|quotes|omissions"),
+           db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", "-o")):
+    """One story's claims, disputes, quotes or omissions as CSV: one row per cited span, with the
+    article id, its outlet and the character offsets of the words."""
+    from storyscope.dossier.render_csv import TABLES, render_story_csv
+    _check_format(table, TABLES, "table")
+    with _ws(db) as ws:
+        sid = ws.story(story_id)["id"]
+        d = ws.dossier([sid], on_error=_report_error)
+    if not d["stories"]:
+        raise typer.Exit(1)  # the comparison failed and was reported
+    _write(render_story_csv(d, sid, table), output, f"{table} of story {sid}")
 
 
 @app.command()
@@ -208,12 +257,22 @@ def dossier(story_ids: List[str] = typer.Argument(None), db: Optional[str] = DbO
         sys.stdout.write(text)
 
 
+SEARCH_COLUMNS = ("id", "outlet", "title", "snippet")
+
+
 @app.command()
-def search(query: str, db: Optional[str] = DbOpt, limit: int = 20):
-    """Full-text search over stored articles (JSON lines)."""
+def search(query: str, db: Optional[str] = DbOpt, limit: int = 20,
+           format: str = typer.Option("jsonl", "--format", "-f", help="jsonl|csv")):
+    """Full-text search over stored articles; the snippet marks matched words [like this]."""
+    from storyscope.dossier.render_csv import to_csv
+    _check_format(format, ("jsonl", "csv"))
     with _ws(db) as ws:
-        for hit in ws.search(query, limit):
-            print(json.dumps(hit, ensure_ascii=False))
+        hits = ws.search(query, limit)
+    if format == "csv":
+        sys.stdout.write(to_csv(SEARCH_COLUMNS, hits))
+        return
+    for hit in hits:
+        print(json.dumps(hit, ensure_ascii=False))
 
 
 @app.command()

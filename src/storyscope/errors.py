@@ -53,6 +53,16 @@ BAD_CONTENT_TYPE = "unsupported content type {ctype!r}"
 HTTP_STATUS = "HTTP status {status}"
 TOO_MANY_REDIRECTS = "too many redirects"
 TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
+BAD_CHOICE = "unknown {what} {value!r}: choose one of {allowed}"
+# Web app and API.
+TOKEN_REQUIRED = "a valid token is required for this endpoint"
+SERVE_NEEDS_TOKEN = "serving on {host} needs a token for write endpoints: pass --token or set STORYSCOPE_TOKEN"
+NO_JOB = "no such job"
+TOO_MANY_FILES = "at most {limit} files per upload"
+WEB_URLS_ONLY = "only http and https URLs can be ingested through the web app"
+NOTHING_TO_INGEST = "nothing to ingest: give URLs or files"
+BAD_INGEST_BODY = 'send JSON {"urls": [...]} or a multipart form with files'
+NEW_STORE = "no store at {url} yet: starting with an empty one (add articles on the Ingest page or with storyscope ingest)"
 STAGE_FAILED = "stage {stage} failed: {detail}"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
 
