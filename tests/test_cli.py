@@ -129,3 +129,10 @@ def test_export_story_tables(analysed, tmp_path):
     assert {"speaker", "text", "outlet", "integrity", "article_id", "start", "end"} <= set(quotes[0])
     r = run("export", "nope", "claims", "--db", db, ok=False)
     assert r.exit_code == 1 and "no story with id 'nope'" in r.stderr
+
+
+def test_license_is_an_spdx_string():
+    """A TOML-table license makes setuptools print pages of deprecation warnings on every install."""
+    import tomllib
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["license"] == "Apache-2.0"
