@@ -136,3 +136,87 @@ def test_license_is_an_spdx_string():
     import tomllib
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["license"] == "Apache-2.0"
+
+
+def test_analyze_shows_progress_for_reading_grouping_comparing(analysed, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import storyscope.cli as cli
+    db, dossier = analysed
+    buf = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=buf, force_terminal=True, width=140))
+    run("analyze", "--db", db, "--format", "json")
+    shown = buf.getvalue()
+    n_art, n_st = len(dossier["articles"]), len(dossier["stories"])
+    for label, count in (("reading articles", f"{n_art}/{n_art}"), ("grouping into stories", "1/1"),
+                         ("comparing stories", f"{n_st}/{n_st}")):
+        assert label in shown and count in shown, (label, shown[-2000:])
+
+
+def test_story_choice_and_default_format_are_one_convention(analysed):
+    db, dossier = analysed
+    sid = dossier["stories"][0]["id"]
+    a = run("analyze", "--db", db, "--story", sid[:8]).stdout
+    d = run("dossier", "--db", db, "--story", sid[:8]).stdout
+    assert a.lstrip().lower().startswith("<!doctype html") and d.lstrip().lower().startswith("<!doctype html")
+    one = json.loads(run("dossier", "--db", db, "-s", sid, "-f", "json").stdout)
+    assert [s["id"] for s in one["stories"]] == [sid]
+    r = run("dossier", "--db", db, "--story", "s-nope", ok=False)
+    assert r.exit_code == 1 and "no story with id 's-nope'" in r.stderr
+
+
+def test_open_says_where_the_file_is_without_a_browser(analysed, tmp_path, monkeypatch):
+    db, _ = analysed
+    monkeypatch.setenv("BROWSER", "false")  # a browser command that fails, as on a server with none
+    monkeypatch.chdir(tmp_path)
+    r = run("analyze", "--db", db, "--open")
+    assert (tmp_path / "dossier.html").exists()
+    assert f"no browser could be opened; the dossier is at {tmp_path / 'dossier.html'}" in r.stderr
+
+
+def test_tables_do_not_cut_outlet_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "70")
+    name = "Ostmark Evening Herald and Northern Provinces Courier Incorporated"
+    page = tmp_path / "a.txt"
+    page.write_text("Ferry crews return to work\n\nThe Ostmark ferry crews returned to work on Tuesday, the union said.\n")
+    db = str(tmp_path / "s.db")
+    run("ingest", str(page), "--db", db, "--outlet", name)
+    shown = run("articles", "--db", db).stdout
+    assert "…" not in shown and all(w in shown for w in name.split()), shown
+    art_id = json.loads(run("articles", "--db", db, "-f", "json").stdout)[0]["id"]
+    assert art_id in shown  # whole ids, so they can be copied
+
+
+def test_serve_prints_its_url_and_says_when_the_store_is_new(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path / "new.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "storyscope.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first, second = proc.stderr.readline(), proc.stderr.readline()
+        assert f"no store at {db} yet" in first
+        url = f"http://127.0.0.1:{port}/"
+        assert url in second
+        for _ in range(600):  # the line comes before uvicorn binds; wait for it to answer
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                import time
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the printed URL never answered")
+    finally:
+        proc.terminate()
+        proc.wait(30)

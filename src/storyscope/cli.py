@@ -10,7 +10,8 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from storyscope import __version__, errors
@@ -57,8 +58,9 @@ def _report_error(e) -> None:
 
 
 def _progress():
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+    """Rich progress on stderr: what, bar, done/total, time spent, time left."""
+    return Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("left"), TimeRemainingColumn(), console=err, transient=True)
 
 
 def _fail(e: Exception) -> None:
@@ -114,6 +116,14 @@ def _write(text: str, output: Optional[Path], what: str = "output") -> None:
         sys.stdout.write(text)
 
 
+def _table(*columns: str) -> Table:
+    """A terminal table that wraps long cells instead of cutting them (ids never wrap)."""
+    t = Table(box=None, pad_edge=False)
+    for c in columns:
+        t.add_column(c, overflow="fold", no_wrap=c == "id", min_width=18 if c == "id" else None)
+    return t
+
+
 LIST_FORMATS = ("table", "json", "csv")
 ListFormatOpt = typer.Option("table", "--format", "-f", help="table|json|csv")
 
@@ -131,11 +141,11 @@ def articles(db: Optional[str] = DbOpt, format: str = ListFormatOpt):
     if format == "csv":
         sys.stdout.write(render_articles_csv(rows))
         return
-    t = Table("id", "outlet / credit", "published", "title", box=None, pad_edge=False)
+    t = _table("id", "outlet / credit", "published", "title")
     for a in rows:
         src = {"explicit": "", "inferred": " (inferred)", "unknown": ""}.get(a["published_source"], "")
         who = " / ".join(x for x in dict.fromkeys([a["outlet"], a["credit"]]) if x) or "-"
-        t.add_row(a["id"][:12], who, (a["published"] or "-") + src, a["title"] or "(untitled)")
+        t.add_row(a["id"], who, (a["published"] or "-") + src, a["title"] or "(untitled)")
     out.print(t)
 
 
@@ -165,17 +175,25 @@ def show(article_id: str, db: Optional[str] = DbOpt,
     print("".join(buf))
 
 
+DOSSIER_FORMATS = ("html", "md", "json")
+DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json")
+StoryOpt = typer.Option(None, "--story", "-s", help="only this story (an id or unique prefix from `storyscope stories`; "
+                                                    "repeat for more); default: every story")
+OutputOpt = typer.Option(None, "--output", "-o", help="write the dossier here (default: stdout)")
+
+
 @app.command()
 def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first (optional)"),
-            db: Optional[str] = DbOpt,
-            format: str = typer.Option("html", "--format", "-f", help="html|md|json"),
-            output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the dossier here (default stdout)"),
-            story: Optional[List[str]] = typer.Option(None, "--story", help="only these story ids"),
-            open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser"),
+            db: Optional[str] = DbOpt, format: str = DossierFormatOpt, output: Optional[Path] = OutputOpt,
+            story: Optional[List[str]] = StoryOpt,
+            open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser (written to "
+                                                             "./dossier.html unless --output says where)"),
             allow_private: bool = typer.Option(False, "--allow-private"),
             outlet: Optional[str] = OutletOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
-    from storyscope.dossier.render import render
+    _check_format(format, DOSSIER_FORMATS)
+    if open_ and output is None:
+        output = Path("dossier.html" if format == "html" else f"dossier.{format}")
     with _ws(db, create=bool(paths)) as ws:
         if paths:
             rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
@@ -186,21 +204,33 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
                     raise  # nothing to analyse; a failed input among good ones is reported and the rest goes on
         total = ws.store.count_articles()
         with _progress() as prog:
-            task = prog.add_task("reading", total=total)
+            task = prog.add_task("reading articles", total=total)
             ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
-        stories = ws.group()
+            task = prog.add_task("grouping into stories", total=None)
+            stories = ws.group()
+            prog.update(task, total=1, completed=1)
+            chosen = [ws.story(s)["id"] for s in story] if story else [s["id"] for s in stories]
+            task = prog.add_task("comparing stories", total=len(chosen))
+            failed = set()
+            for sid in chosen:  # findings are stored, so the dossier below only assembles them
+                if ws.findings_or_report(sid, _report_error) is None:
+                    failed.add(sid)
+                prog.advance(task)
         print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
-        dossier = ws.dossier(story or None, on_error=_report_error)
-    text = render(dossier, format)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        print(f"dossier written to {output}", file=sys.stderr)
-        if open_ and format == "html":
-            import webbrowser
-            webbrowser.open(output.resolve().as_uri())
-    else:
-        sys.stdout.write(text)
+        dossier = ws.dossier([s for s in chosen if s not in failed], on_error=_report_error)
+    _write_dossier(dossier, format, output, open_)
+
+
+def _write_dossier(dossier: dict, format: str, output: Optional[Path], open_: bool = False) -> None:
+    from storyscope.dossier.render import render
+    _write(render(dossier, format), output, "dossier")
+    if open_ and output is not None:
+        import webbrowser
+        where = output.resolve()
+        if format != "html":
+            print(errors.OPEN_HTML_ONLY.format(path=where), file=sys.stderr)
+        elif not webbrowser.open(where.as_uri()):
+            print(errors.NO_BROWSER.format(path=where), file=sys.stderr)
 
 
 STORY_COLUMNS = ("id", "title", "articles", "outlets", "start", "end")
@@ -220,9 +250,9 @@ def stories(db: Optional[str] = DbOpt, format: str = ListFormatOpt,
     if format == "csv":
         sys.stdout.write(to_csv(STORY_COLUMNS, ({**s, "articles": len(s["article_ids"])} for s in ss)))
         return
-    t = Table("id", "articles", "outlets", "dates", "title", box=None, pad_edge=False)
+    t = _table("id", "articles", "outlets", "dates", "title")
     for s in ss:
-        t.add_row(s["id"][:12], str(len(s["article_ids"])), ", ".join(s.get("outlets", [])),
+        t.add_row(s["id"], str(len(s["article_ids"])), ", ".join(s.get("outlets", [])),
                   f"{s.get('start') or '?'} – {s.get('end') or '?'}", s.get("title", ""))
     out.print(t)
 
@@ -244,17 +274,15 @@ def export(story_id: str = typer.Argument(..., help="a story id (or a unique pre
 
 
 @app.command()
-def dossier(story_ids: List[str] = typer.Argument(None), db: Optional[str] = DbOpt,
-            format: str = typer.Option("json", "--format", "-f", help="html|md|json"),
-            output: Optional[Path] = typer.Option(None, "--output", "-o")):
-    """Render the dossier of stored stories (run `analyze` first)."""
-    from storyscope.dossier.render import render
+def dossier(story_ids: List[str] = typer.Argument(None, hidden=True), db: Optional[str] = DbOpt,
+            story: Optional[List[str]] = StoryOpt, format: str = DossierFormatOpt,
+            output: Optional[Path] = OutputOpt):
+    """Render the dossier of stored stories (after `analyze`; a story not yet compared is compared now)."""
+    _check_format(format, DOSSIER_FORMATS)
+    keys = [*(story or []), *(story_ids or [])]  # positional ids: the old spelling, still accepted
     with _ws(db) as ws:
-        text = render(ws.dossier(story_ids or None, on_error=_report_error), format)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        d = ws.dossier([ws.story(k)["id"] for k in keys] or None, on_error=_report_error)
+    _write_dossier(d, format, output)
 
 
 SEARCH_COLUMNS = ("id", "outlet", "title", "snippet")
@@ -279,10 +307,14 @@ def search(query: str, db: Optional[str] = DbOpt, limit: int = 20,
 def serve(db: Optional[str] = DbOpt, host: str = "127.0.0.1", port: int = 8000,
           token: Optional[str] = typer.Option(None, "--token", envvar="STORYSCOPE_TOKEN",
                                               help="token for write endpoints (required beyond localhost)")):
-    """Run the web app and JSON API."""
+    """Run the web app and JSON API; prints the address to open."""
     from storyscope.web.app import run_server
+    url = _store_url(db)
+    if _is_missing(url):  # the web app can start empty (its Ingest page adds articles), but never silently
+        print(errors.NEW_STORE.format(url=url), file=sys.stderr)
     try:
-        run_server(db=db, host=host, port=port, token=token)
+        run_server(db=url, host=host, port=port, token=token,
+                   on_ready=lambda address: print(errors.SERVING.format(url=address), file=sys.stderr, flush=True))
     except StoryscopeError as e:
         _fail(e)
 

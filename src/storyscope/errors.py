@@ -54,6 +54,10 @@ HTTP_STATUS = "HTTP status {status}"
 TOO_MANY_REDIRECTS = "too many redirects"
 TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
 BAD_CHOICE = "unknown {what} {value!r}: choose one of {allowed}"
+# Command line.
+NO_BROWSER = "no browser could be opened; the dossier is at {path}"
+OPEN_HTML_ONLY = "--open opens HTML only; the dossier is at {path}"
+SERVING = "Storyscope is serving {url} (press Ctrl+C to stop)"
 # Web app and API.
 TOKEN_REQUIRED = "a valid token is required for this endpoint"
 SERVE_NEEDS_TOKEN = "serving on {host} needs a token for write endpoints: pass --token or set STORYSCOPE_TOKEN"
