@@ -22,25 +22,6 @@ def run(*args: str, ok: bool = True):
     return r
 
 
-def test_batch_ray_flag_takes_no_value(tmp_path, monkeypatch):
-    """The README's `storyscope batch corpus.jsonl --ray --db out/big.db`, as written, on a real local Ray."""
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'ray[data]')")
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(EXAMPLES / "wire.jsonl", tmp_path / "corpus.jsonl")
-    line = next(ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.startswith("storyscope batch "))
-    args = line.split("#")[0].split()[1:]
-    assert args == ["batch", "corpus.jsonl", "--ray", "--db", "out/big.db"]
-    (tmp_path / "out").mkdir()
-    try:
-        r = run(*args)
-    finally:
-        import ray
-        ray.shutdown()
-    summary = json.loads(r.stdout)
-    assert summary["mode"].startswith("ray") and summary["articles"] == 2
-    assert (tmp_path / "out" / "big.db").exists()
-
-
 @pytest.mark.parametrize("args", [["articles"], ["stories"], ["dossier"], ["search", "dam"], ["show", "abc"],
                                   ["analyze"]])
 def test_reading_commands_refuse_a_missing_store(tmp_path, args):
@@ -84,13 +65,59 @@ def test_eval_stance_missing_split_is_one_line(tmp_path):
     assert len(lines) == 1 and "dev_bodies.csv: no such file" in lines[0], lines
 
 
+def readme_commands() -> list[list[str]]:
+    """The `storyscope ...` lines of the README's "Using it" block, as argument lists (comments dropped)."""
+    import shlex
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Using it", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    return [shlex.split(ln, comments=True)[1:] for ln in block.splitlines() if ln.startswith("storyscope ")]
+
+
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    """The example corpus analysed through the CLI: (store path, dossier dict)."""
-    d = tmp_path_factory.mktemp("cli")
-    db, out = str(d / "s.db"), d / "dossier.json"
-    run("analyze", str(EXAMPLES), "--db", db, "--format", "json", "--output", str(out))
-    return db, json.loads(out.read_text())
+def readme_run(tmp_path_factory):
+    """Every command of the README's "Using it" section, as written, in a folder laid out like a clone
+    (``examples/``), with no browser and no $STORYSCOPE_DB: the folder and each command's result."""
+    import os
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'ray[data]')")
+    d = tmp_path_factory.mktemp("clone")
+    (d / "examples").symlink_to(ROOT / "examples")
+    results = {}
+    cwd = os.getcwd()
+    os.chdir(d)
+    try:
+        for args in readme_commands():
+            if args[0] == "serve":  # runs until stopped: test_serve_prints_its_url starts it for real
+                continue
+            r = runner.invoke(app, args, env={"STORYSCOPE_DB": None, "BROWSER": "false"})
+            assert r.exit_code == 0, (args, r.output, r.exception)
+            results[" ".join(args)] = r
+    finally:
+        os.chdir(cwd)
+        if "ray" in __import__("sys").modules:
+            import ray
+            ray.shutdown()
+    return d, results
+
+
+@pytest.fixture(scope="module")
+def analysed(readme_run):
+    """The README's store and its whole dossier: (store path, dossier dict)."""
+    d, _ = readme_run
+    return str(d / "storyscope.db"), json.loads((d / "dossier.json").read_text())
+
+
+def test_readme_commands_run_as_written(readme_run):
+    d, results = readme_run
+    assert [a[0] for a in readme_commands()] == ["ingest", "articles", "show", "analyze", "stories", "dossier",
+                                                 "export", "search", "dossier", "eval", "batch", "serve"]
+    assert (d / "dossier.html").exists() and "Korvath" in (d / "korvath.md").read_text()
+    assert _csv((d / "quotes.csv").read_text())
+    batch = next(r for k, r in results.items() if k.startswith("batch "))
+    summary = json.loads(batch.stdout)  # `--ray --db out/big.db`: --ray takes no value
+    assert summary["mode"].startswith("ray") and summary["articles"] == 2 and (d / "out" / "big.db").exists()
+    assert json.loads(next(r for k, r in results.items() if k.startswith("eval ")).stdout)
+    show = next(r for k, r in results.items() if k.startswith("show "))
+    assert "Kestrel Press Agency" in show.stdout
 
 
 def _csv(text: str) -> list[dict]:

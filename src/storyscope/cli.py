@@ -95,6 +95,20 @@ def _ingest_summary(report, paths: List[str]) -> None:
         raise typer.Exit(1)
 
 
+def _story_id(ws, key: str) -> str:
+    """A story named by its id, a unique id prefix, or words of its title (case-insensitive)."""
+    try:
+        return ws.story(key)["id"]
+    except errors.NotFound:
+        hits = [s for s in ws.stories() if key.lower() in (s.get("title") or "").lower()]
+        if len(hits) == 1:
+            return hits[0]["id"]
+        if hits:
+            raise StoryscopeError(errors.AMBIGUOUS_STORY.format(key=key, n=len(hits),
+                                                                ids=", ".join(s["id"] for s in hits[:5])))
+        raise
+
+
 def _article_row(a) -> dict:
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "credit": a.credit, "byline": a.byline,
             "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url}
@@ -177,8 +191,8 @@ def show(article_id: str, db: Optional[str] = DbOpt,
 
 DOSSIER_FORMATS = ("html", "md", "json")
 DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json")
-StoryOpt = typer.Option(None, "--story", "-s", help="only this story (an id or unique prefix from `storyscope stories`; "
-                                                    "repeat for more); default: every story")
+StoryOpt = typer.Option(None, "--story", "-s", help="only this story: an id (or unique prefix) from `storyscope stories` "
+                                                    "or words of its title; repeat for more; default: every story")
 OutputOpt = typer.Option(None, "--output", "-o", help="write the dossier here (default: stdout)")
 
 
@@ -209,7 +223,7 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             task = prog.add_task("grouping into stories", total=None)
             stories = ws.group()
             prog.update(task, total=1, completed=1)
-            chosen = [ws.story(s)["id"] for s in story] if story else [s["id"] for s in stories]
+            chosen = [_story_id(ws, s) for s in story] if story else [s["id"] for s in stories]
             task = prog.add_task("comparing stories", total=len(chosen))
             failed = set()
             for sid in chosen:  # findings are stored, so the dossier below only assembles them
@@ -258,7 +272,7 @@ def stories(db: Optional[str] = DbOpt, format: str = ListFormatOpt,
 
 
 @app.command()
-def export(story_id: str = typer.Argument(..., help="a story id (or a unique prefix) from `storyscope stories`"),
+def export(story_id: str = typer.Argument(..., help="a story id (or unique prefix) from `storyscope stories`, or words of its title"),
            table: str = typer.Argument(..., help="claims|disputes|quotes|omissions"),
            db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", "-o")):
     """One story's claims, disputes, quotes or omissions as CSV: one row per cited span, with the
@@ -266,7 +280,7 @@ def export(story_id: str = typer.Argument(..., help="a story id (or a unique pre
     from storyscope.dossier.render_csv import TABLES, render_story_csv
     _check_format(table, TABLES, "table")
     with _ws(db) as ws:
-        sid = ws.story(story_id)["id"]
+        sid = _story_id(ws, story_id)
         d = ws.dossier([sid], on_error=_report_error)
     if not d["stories"]:
         raise typer.Exit(1)  # the comparison failed and was reported
@@ -281,7 +295,7 @@ def dossier(story_ids: List[str] = typer.Argument(None, hidden=True), db: Option
     _check_format(format, DOSSIER_FORMATS)
     keys = [*(story or []), *(story_ids or [])]  # positional ids: the old spelling, still accepted
     with _ws(db) as ws:
-        d = ws.dossier([ws.story(k)["id"] for k in keys] or None, on_error=_report_error)
+        d = ws.dossier([_story_id(ws, k) for k in keys] or None, on_error=_report_error)
     _write_dossier(d, format, output)
 
 

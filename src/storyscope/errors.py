@@ -57,6 +57,7 @@ BAD_CHOICE = "unknown {what} {value!r}: choose one of {allowed}"
 # Command line.
 NO_BROWSER = "no browser could be opened; the dossier is at {path}"
 OPEN_HTML_ONLY = "--open opens HTML only; the dossier is at {path}"
+AMBIGUOUS_STORY = "{key!r} matches {n} story titles ({ids}); give a story id from `storyscope stories`"
 SERVING = "Storyscope is serving {url} (press Ctrl+C to stop)"
 # Web app and API.
 TOKEN_REQUIRED = "a valid token is required for this endpoint"
