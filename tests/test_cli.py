@@ -247,3 +247,17 @@ def test_serve_prints_its_url_and_says_when_the_store_is_new(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_inferred_date_and_story_are_the_same_as_in_the_dossier(analysed):
+    db, dossier = analysed
+    story_of = {a: s["id"] for s in dossier["stories"] for a in s["article_ids"]}
+    listed = {a["id"]: a for a in json.loads(run("articles", "--db", db, "-f", "json").stdout)}
+    for a in dossier["articles"]:
+        row = listed[a["id"]]
+        assert (row["published"], row["published_source"], row["story_id"]) == (
+            a["published"], a["published_source"], story_of[a["id"]])
+    undated = next(a for a in dossier["articles"] if a["published_source"] == "inferred")
+    assert f"{undated['published']} (inferred)" in run("articles", "--db", db).stdout
+    shown = json.loads(run("show", undated["id"], "--db", db, "-f", "json").stdout)
+    assert (shown["published"], shown["published_source"]) == (undated["published"], "inferred")

@@ -109,11 +109,6 @@ def _story_id(ws, key: str) -> str:
         raise
 
 
-def _article_row(a) -> dict:
-    return {"id": a.id, "title": a.title, "outlet": a.outlet, "credit": a.credit, "byline": a.byline,
-            "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url}
-
-
 def _check_format(value: str, allowed: tuple[str, ...], what: str = "format") -> str:
     if value not in allowed:
         _fail(errors.StoryscopeError(errors.BAD_CHOICE.format(what=what, value=value, allowed="|".join(allowed))))
@@ -131,11 +126,14 @@ def _write(text: str, output: Optional[Path], what: str = "output") -> None:
 
 
 def _table(*columns: str) -> Table:
-    """A terminal table that wraps long cells instead of cutting them (ids never wrap)."""
+    """A terminal table that wraps long cells instead of cutting them (ids and dates never wrap)."""
     t = Table(box=None, pad_edge=False)
     for c in columns:
-        t.add_column(c, overflow="fold", no_wrap=c == "id", min_width=18 if c == "id" else None)
+        t.add_column(c, overflow="fold", no_wrap=c in ("id", "published"), min_width=NO_WRAP_WIDTH.get(c))
     return t
+
+
+NO_WRAP_WIDTH = {"id": 18, "published": 21}  # an article or story id; "2025-03-14 (inferred)"
 
 
 LIST_FORMATS = ("table", "json", "csv")
@@ -148,12 +146,12 @@ def articles(db: Optional[str] = DbOpt, format: str = ListFormatOpt):
     from storyscope.dossier.render_csv import render_articles_csv
     _check_format(format, LIST_FORMATS)
     with _ws(db) as ws:
-        rows = [_article_row(a) for a in ws.articles()]
+        rows = ws.article_records(ws.articles())  # the records the web app and its API show
     if format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if format == "csv":
-        sys.stdout.write(render_articles_csv(rows))
+        sys.stdout.write(render_articles_csv(rows, extra=("story_id",)))
         return
     t = _table("id", "outlet / credit", "published", "title")
     for a in rows:
@@ -170,11 +168,12 @@ def show(article_id: str, db: Optional[str] = DbOpt,
     with _ws(db) as ws:
         a = ws.article(article_id)
         layers = ws.layers(a.id)
+        row = ws.article_records([a])[0]
     if format == "json":
-        print(json.dumps({**_article_row(a), "text": a.text,
+        print(json.dumps({**row, "text": a.text,
                           "layers": {n: [s.to_dict() for s in sp] for n, sp in layers.items()}}, ensure_ascii=False))
         return
-    for k, v in _article_row(a).items():
+    for k, v in row.items():
         if v:
             print(f"{k:>16}: {v}")
     print()

@@ -104,6 +104,7 @@ def render_story_csv(dossier: dict, story_id: str, table: str) -> str:
     return to_csv(COLUMNS[table], rows)
 
 
-def render_articles_csv(articles: list[dict]) -> str:
-    """Article records (dicts with ARTICLE_COLUMNS keys, e.g. the dossier's or the API's) as CSV text."""
-    return to_csv(ARTICLE_COLUMNS, articles)
+def render_articles_csv(articles: list[dict], extra: tuple[str, ...] = ()) -> str:
+    """Article records (dicts with ARTICLE_COLUMNS keys, e.g. the dossier's or the API's, plus the
+    ``extra`` columns such as ``story_id``) as CSV text."""
+    return to_csv((*ARTICLE_COLUMNS, *extra), articles)

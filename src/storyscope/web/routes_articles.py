@@ -33,9 +33,9 @@ def api_articles(limit: int = Query(100, le=1000), offset: int = 0, c: WebContex
 @router.get("/api/articles.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def api_articles_csv(c: WebContext = Depends(ctx)):
     """Every article record as CSV."""
-    from storyscope.dossier.render_csv import ARTICLE_COLUMNS, to_csv
+    from storyscope.dossier.render_csv import render_articles_csv
     c.stories()
-    return Response(to_csv((*ARTICLE_COLUMNS, "story_id"), c.ws.article_records(c.ws.articles())),
+    return Response(render_articles_csv(c.ws.article_records(c.ws.articles()), extra=("story_id",)),
                     media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="articles.csv"'})
 
