@@ -170,10 +170,10 @@ def test_analyze_shows_progress_for_reading_grouping_comparing(analysed, monkeyp
 
     from rich.console import Console
 
-    import storyscope.cli as cli
+    import storyscope.cli_support as cli_support
     db, dossier = analysed
     buf = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=buf, force_terminal=True, width=140))
+    monkeypatch.setattr(cli_support, "err", Console(file=buf, force_terminal=True, width=140))
     run("analyze", "--db", db, "--format", "json")
     shown = buf.getvalue()
     n_art, n_st = len(dossier["articles"]), len(dossier["stories"])
