@@ -91,5 +91,11 @@ def test_ingest_open_story_click_evidence_search(server):
         marks = page.locator("#article-hits .snippet mark")
         assert marks.count() >= 1 and marks.first.text_content().lower() == "brannvik"
         page.screenshot(path=os.path.join(ART, "web-search.png"), full_page=True)
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(server + "/docs")  # the API page renders from local files: no CDN
+        page.wait_for_selector(".opblock")
+        assert page.locator(".opblock").count() >= 10
+        assert all(u.startswith(server) for u in requested), [u for u in requested if not u.startswith(server)]
         browser.close()
     assert not console_errors, console_errors
