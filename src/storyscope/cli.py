@@ -3,45 +3,24 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from storyscope import __version__
+from storyscope import __version__, errors
+from storyscope.cli_support import (_check_format, _fail, _ingest_summary, _is_missing, _progress, _report_error,
+                                    _store_url, _story_id, _table, _write, _ws, out)
 from storyscope.errors import StoryscopeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Group news articles into stories and compare how outlets cover each one.")
 eval_app = typer.Typer(no_args_is_help=True, help="Evaluation commands: each prints JSON scores to stdout.")
 app.add_typer(eval_app, name="eval")
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False, soft_wrap=True)
 
 DbOpt = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: ./storyscope.db or $STORYSCOPE_DB)")
 OutletOpt = typer.Option(None, "--outlet", help="outlet of inputs that do not name one (e.g. a folder of .txt files from one site)")
-
-
-def _ws(db):
-    from storyscope.workspace import Workspace
-    return Workspace(db)
-
-
-def _report_error(e) -> None:
-    print(f"error: {e}", file=sys.stderr)
-
-
-def _progress():
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
-
-
-def _fail(e: Exception) -> None:
-    print(f"error: {e}", file=sys.stderr)
-    raise typer.Exit(1)
 
 
 @app.command()
@@ -56,32 +35,33 @@ def ingest(paths: List[str] = typer.Argument(..., help="files, directories, glob
            allow_private: bool = typer.Option(False, "--allow-private", help="allow URLs on private/loopback addresses"),
            outlet: Optional[str] = OutletOpt):
     """Read articles into the store. Re-ingesting the same article changes nothing."""
-    with _ws(db) as ws:
+    with _ws(db, create=True) as ws:
         report = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
-    print(f"{len(report.added)} added, {len(report.existing)} already stored, {len(report.errors)} errors",
-          file=sys.stderr)
-    if report.errors and not report.added and not report.existing:
-        raise typer.Exit(1)
+    _ingest_summary(report, paths)
 
 
-def _article_row(a) -> dict:
-    return {"id": a.id, "title": a.title, "outlet": a.outlet, "credit": a.credit, "byline": a.byline,
-            "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url}
+LIST_FORMATS = ("table", "json", "csv")
+ListFormatOpt = typer.Option("table", "--format", "-f", help="table|json|csv")
 
 
 @app.command()
-def articles(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--format", "-f", help="table|json")):
+def articles(db: Optional[str] = DbOpt, format: str = ListFormatOpt):
     """List stored articles: id, outlet/credit, published date, title."""
+    from storyscope.dossier.render_csv import render_articles_csv
+    _check_format(format, LIST_FORMATS)
     with _ws(db) as ws:
-        arts = ws.articles()
+        rows = ws.article_records(ws.articles())  # the records the web app and its API show
     if format == "json":
-        print(json.dumps([_article_row(a) for a in arts], ensure_ascii=False, indent=2))
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    t = Table("id", "outlet / credit", "published", "title", box=None, pad_edge=False)
-    for a in arts:
-        src = {"explicit": "", "inferred": " (inferred)", "unknown": ""}.get(a.published_source, "")
-        who = " / ".join(x for x in dict.fromkeys([a.outlet, a.credit]) if x) or "-"
-        t.add_row(a.id[:12], who, (a.published or "-") + src, a.title or "(untitled)")
+    if format == "csv":
+        sys.stdout.write(render_articles_csv(rows, extra=("story_id",)))
+        return
+    t = _table("id", "outlet / credit", "published", "title")
+    for a in rows:
+        src = {"explicit": "", "inferred": " (inferred)", "unknown": ""}.get(a["published_source"], "")
+        who = " / ".join(x for x in dict.fromkeys([a["outlet"], a["credit"]]) if x) or "-"
+        t.add_row(a["id"], who, (a["published"] or "-") + src, a["title"] or "(untitled)")
     out.print(t)
 
 
@@ -89,17 +69,15 @@ def articles(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--f
 def show(article_id: str, db: Optional[str] = DbOpt,
          format: str = typer.Option("text", "--format", "-f", help="text|json")):
     """Show one article: metadata, then the text with debris marked."""
-    try:
-        with _ws(db) as ws:
-            a = ws.article(article_id)
-            layers = ws.layers(a.id)
-    except StoryscopeError as e:
-        _fail(e)
+    with _ws(db) as ws:
+        a = ws.article(article_id)
+        layers = ws.layers(a.id)
+        row = ws.article_records([a])[0]
     if format == "json":
-        print(json.dumps({**_article_row(a), "text": a.text,
+        print(json.dumps({**row, "text": a.text,
                           "layers": {n: [s.to_dict() for s in sp] for n, sp in layers.items()}}, ensure_ascii=False))
         return
-    for k, v in _article_row(a).items():
+    for k, v in row.items():
         if v:
             print(f"{k:>16}: {v}")
     print()
@@ -114,107 +92,163 @@ def show(article_id: str, db: Optional[str] = DbOpt,
     print("".join(buf))
 
 
+DOSSIER_FORMATS = ("html", "md", "json")
+DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json")
+StoryOpt = typer.Option(None, "--story", "-s", help="only this story: an id (or unique prefix) from `storyscope stories` "
+                                                    "or words of its title; repeat for more; default: every story")
+OutputOpt = typer.Option(None, "--output", "-o", help="write the dossier here (default: stdout)")
+
+
 @app.command()
 def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first (optional)"),
-            db: Optional[str] = DbOpt,
-            format: str = typer.Option("html", "--format", "-f", help="html|md|json"),
-            output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the dossier here (default stdout)"),
-            story: Optional[List[str]] = typer.Option(None, "--story", help="only these story ids"),
-            open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser"),
+            db: Optional[str] = DbOpt, format: str = DossierFormatOpt, output: Optional[Path] = OutputOpt,
+            story: Optional[List[str]] = StoryOpt,
+            open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser (written to "
+                                                             "./dossier.html unless --output says where)"),
             allow_private: bool = typer.Option(False, "--allow-private"),
             outlet: Optional[str] = OutletOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
-    from storyscope.dossier.render import render
-    try:
-        with _ws(db) as ws:
-            if paths:
-                rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
-                print(f"{len(rep.added)} added, {len(rep.existing)} already stored, {len(rep.errors)} errors",
-                      file=sys.stderr)
-            total = ws.store.count_articles()
-            with _progress() as prog:
-                task = prog.add_task("reading", total=total)
-                ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
+    _check_format(format, DOSSIER_FORMATS)
+    if open_ and output is None:
+        output = Path("dossier.html" if format == "html" else f"dossier.{format}")
+    with _ws(db, create=bool(paths)) as ws:
+        if paths:
+            rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
+            try:
+                _ingest_summary(rep, paths)
+            except typer.Exit:
+                if not rep.added and not rep.existing:
+                    raise  # nothing to analyse; a failed input among good ones is reported and the rest goes on
+        total = ws.store.count_articles()
+        with _progress() as prog:
+            task = prog.add_task("reading articles", total=total)
+            ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
+            task = prog.add_task("grouping into stories", total=None)
             stories = ws.group()
-            print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
-            dossier = ws.dossier(story or None, on_error=_report_error)
-    except StoryscopeError as e:
-        _fail(e)
-    text = render(dossier, format)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        print(f"dossier written to {output}", file=sys.stderr)
-        if open_ and format == "html":
-            import webbrowser
-            webbrowser.open(output.resolve().as_uri())
-    else:
-        sys.stdout.write(text)
+            prog.update(task, total=1, completed=1)
+            chosen = [_story_id(ws, s) for s in story] if story else [s["id"] for s in stories]
+            task = prog.add_task("comparing stories", total=len(chosen))
+            failed = set()
+            for sid in chosen:  # findings are stored, so the dossier below only assembles them
+                if ws.findings_or_report(sid, _report_error) is None:
+                    failed.add(sid)
+                prog.advance(task)
+        print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
+        dossier = ws.dossier([s for s in chosen if s not in failed], on_error=_report_error)
+    _write_dossier(dossier, format, output, open_)
+
+
+def _write_dossier(dossier: dict, format: str, output: Optional[Path], open_: bool = False) -> None:
+    from storyscope.dossier.render import render
+    _write(render(dossier, format), output, "dossier")
+    if open_ and output is not None:
+        import webbrowser
+        where = output.resolve()
+        if format != "html":
+            print(errors.OPEN_HTML_ONLY.format(path=where), file=sys.stderr)
+        elif not webbrowser.open(where.as_uri()):
+            print(errors.NO_BROWSER.format(path=where), file=sys.stderr)
+
+
+STORY_COLUMNS = ("id", "title", "articles", "outlets", "start", "end")
 
 
 @app.command()
-def stories(db: Optional[str] = DbOpt, format: str = typer.Option("table", "--format", "-f", help="table|json"),
+def stories(db: Optional[str] = DbOpt, format: str = ListFormatOpt,
             rebuild: bool = typer.Option(False, "--rebuild", help="re-cluster all articles from scratch")):
     """List stories (grouping any articles not yet assigned)."""
+    from storyscope.dossier.render_csv import to_csv
+    _check_format(format, LIST_FORMATS)
     with _ws(db) as ws:
         ss = ws.group(rebuild=rebuild)
     if format == "json":
         print(json.dumps(ss, ensure_ascii=False, indent=2))
         return
-    t = Table("id", "articles", "outlets", "dates", "title", box=None, pad_edge=False)
+    if format == "csv":
+        sys.stdout.write(to_csv(STORY_COLUMNS, ({**s, "articles": len(s["article_ids"])} for s in ss)))
+        return
+    t = _table("id", "articles", "outlets", "dates", "title")
     for s in ss:
-        t.add_row(s["id"][:12], str(len(s["article_ids"])), ", ".join(s.get("outlets", []))[:40],
+        t.add_row(s["id"], str(len(s["article_ids"])), ", ".join(s.get("outlets", [])),
                   f"{s.get('start') or '?'} – {s.get('end') or '?'}", s.get("title", ""))
     out.print(t)
 
 
 @app.command()
-def dossier(story_ids: List[str] = typer.Argument(None), db: Optional[str] = DbOpt,
-            format: str = typer.Option("json", "--format", "-f", help="html|md|json"),
-            output: Optional[Path] = typer.Option(None, "--output", "-o")):
-    """Render the dossier of stored stories (run `analyze` first)."""
-    from storyscope.dossier.render import render
-    try:
-        with _ws(db) as ws:
-            text = render(ws.dossier(story_ids or None, on_error=_report_error), format)
-    except StoryscopeError as e:
-        _fail(e)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+def export(story_id: str = typer.Argument(..., help="a story id (or unique prefix) from `storyscope stories`, or words of its title"),
+           table: str = typer.Argument(..., help="claims|disputes|quotes|omissions"),
+           db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", "-o")):
+    """One story's claims, disputes, quotes or omissions as CSV: one row per cited span, with the
+    article id, its outlet and the character offsets of the words."""
+    from storyscope.dossier.render_csv import TABLES, render_story_csv
+    _check_format(table, TABLES, "table")
+    with _ws(db) as ws:
+        sid = _story_id(ws, story_id)
+        d = ws.dossier([sid], on_error=_report_error)
+    if not d["stories"]:
+        raise typer.Exit(1)  # the comparison failed and was reported
+    _write(render_story_csv(d, sid, table), output, f"{table} of story {sid}")
 
 
 @app.command()
-def search(query: str, db: Optional[str] = DbOpt, limit: int = 20):
-    """Full-text search over stored articles (JSON lines)."""
+def dossier(story_ids: List[str] = typer.Argument(None, hidden=True), db: Optional[str] = DbOpt,
+            story: Optional[List[str]] = StoryOpt, format: str = DossierFormatOpt,
+            output: Optional[Path] = OutputOpt):
+    """Render the dossier of stored stories (after `analyze`; a story not yet compared is compared now)."""
+    _check_format(format, DOSSIER_FORMATS)
+    keys = [*(story or []), *(story_ids or [])]  # positional ids: the old spelling, still accepted
     with _ws(db) as ws:
-        for hit in ws.search(query, limit):
-            print(json.dumps(hit, ensure_ascii=False))
+        d = ws.dossier([_story_id(ws, k) for k in keys] or None, on_error=_report_error)
+    _write_dossier(d, format, output)
+
+
+SEARCH_COLUMNS = ("id", "outlet", "title", "snippet")
+
+
+@app.command()
+def search(query: str, db: Optional[str] = DbOpt, limit: int = 20,
+           format: str = typer.Option("jsonl", "--format", "-f", help="jsonl|csv")):
+    """Full-text search over stored articles; the snippet marks matched words [like this]."""
+    from storyscope.dossier.render_csv import to_csv
+    _check_format(format, ("jsonl", "csv"))
+    with _ws(db) as ws:
+        hits = ws.search(query, limit)
+    if format == "csv":
+        sys.stdout.write(to_csv(SEARCH_COLUMNS, hits))
+        return
+    for hit in hits:
+        print(json.dumps(hit, ensure_ascii=False))
 
 
 @app.command()
 def serve(db: Optional[str] = DbOpt, host: str = "127.0.0.1", port: int = 8000,
           token: Optional[str] = typer.Option(None, "--token", envvar="STORYSCOPE_TOKEN",
                                               help="token for write endpoints (required beyond localhost)")):
-    """Run the web app and JSON API."""
+    """Run the web app and JSON API; prints the address to open."""
     from storyscope.web.app import run_server
+    url = _store_url(db)
+    if _is_missing(url):  # the web app can start empty (its Ingest page adds articles), but never silently
+        print(errors.NEW_STORE.format(url=url), file=sys.stderr)
     try:
-        run_server(db=db, host=host, port=port, token=token)
+        run_server(db=url, host=host, port=port, token=token,
+                   on_ready=lambda address: print(errors.SERVING.format(url=address), file=sys.stderr, flush=True))
     except StoryscopeError as e:
         _fail(e)
 
 
 @app.command()
-def batch(inputs: List[str] = typer.Argument(...), ray: Optional[str] = typer.Option(
-              None, "--ray", flag_value="local", help="run on Ray (no address: start a local Ray)"),
+def batch(inputs: List[str] = typer.Argument(..., help="JSON Lines, Parquet or WARC files"),
+          ray: bool = typer.Option(False, "--ray", help="run on Ray (a local Ray unless --ray-address is given)"),
+          ray_address: Optional[str] = typer.Option(None, "--ray-address", metavar="ADDR",
+                                                    help="address of a running Ray cluster (implies --ray)"),
           db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", help="Parquet output dir"),
           workers: int = typer.Option(2, "--workers")):
     """Run the whole pipeline over JSON Lines / Parquet / WARC inputs, locally or on Ray."""
     from storyscope.batch import run_batch
+    address = ray_address or ("local" if ray else None)
     try:
-        summary = run_batch(inputs, ray_address=ray, db=db, output=str(output) if output else None, workers=workers,
-                            on_error=_report_error)
+        summary = run_batch(inputs, ray_address=address, db=db, output=str(output) if output else None,
+                            workers=workers, on_error=_report_error)
     except StoryscopeError as e:
         _fail(e)
     print(json.dumps(summary, indent=2))
@@ -224,26 +258,38 @@ def _emit(result: dict) -> None:
     print(json.dumps(result, indent=2))
 
 
+@contextmanager
+def _eval_data():
+    """Missing or malformed evaluation data: one line naming the file and the reason, exit 1."""
+    try:
+        yield
+    except (OSError, ValueError, KeyError, StoryscopeError) as e:
+        _fail(e if not isinstance(e, KeyError) else f"missing column or field {e}")
+
+
 @eval_app.command("quotes")
 def eval_quotes(data: Path = typer.Option(..., "--data", help="PolNeAR-layout dir (text/, attributions/)"),
                 limit: Optional[int] = typer.Option(None, "--limit")):
     """Quote attribution: source, cue and content P/R/F1 (exact and overlap)."""
     from storyscope.evaluate.quotes import evaluate_quotes
-    _emit(evaluate_quotes(str(data), limit=limit))
+    with _eval_data():
+        _emit(evaluate_quotes(str(data), limit=limit))
 
 
 @eval_app.command("time")
 def eval_time(data: Path = typer.Option(..., "--data", help="folder of TimeML .tml files")):
     """Temporal expressions: TempEval-3 strict, relaxed and value P/R/F1."""
     from storyscope.evaluate.time import evaluate_time
-    _emit(evaluate_time(str(data)))
+    with _eval_data():
+        _emit(evaluate_time(str(data)))
 
 
 @eval_app.command("stance")
 def eval_stance(data: Path = typer.Option(..., "--data"), split: str = typer.Option("test", "--split")):
     """Stance (FNC-1 layout): official relative score, macro F1, per class, confusion."""
     from storyscope.evaluate.stance import evaluate_stance
-    _emit(evaluate_stance(str(data), split))
+    with _eval_data():
+        _emit(evaluate_stance(str(data), split))
 
 
 @eval_app.command("stories")
@@ -251,14 +297,16 @@ def eval_stories(data: Path = typer.Option(..., "--data", help="JSON Lines in th
                  baseline: Optional[str] = typer.Option(None, "--baseline", help="tfidf-agglomerative")):
     """Story grouping: B-cubed, pairwise, ARI (and a peer in the same run)."""
     from storyscope.evaluate.stories import evaluate_stories
-    _emit(evaluate_stories(str(data), baseline=baseline))
+    with _eval_data():
+        _emit(evaluate_stories(str(data), baseline=baseline))
 
 
 @eval_app.command("seeds")
 def eval_seeds(dossier_json: Path = typer.Argument(...), gold: Path = typer.Option(..., "--gold")):
     """Check a dossier JSON against a gold file in the seeds' expected.json format."""
     from storyscope.evaluate.gold import check_dossier
-    _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
+    with _eval_data():
+        _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
 
 
 def main():  # console script entry point

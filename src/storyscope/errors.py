@@ -19,6 +19,13 @@ class MissingDependency(StoryscopeError):
         super().__init__(f"{what} is not available; install it with: {install}")
 
 
+class NoStore(StoryscopeError):
+    """A command that reads a store was pointed at one that does not exist (a mistyped --db)."""
+
+    def __init__(self, url: str):
+        super().__init__(f"no store at {url}; run storyscope ingest first")
+
+
 class NotFound(StoryscopeError):
     def __init__(self, kind: str, key: str):
         super().__init__(f"no {kind} with id {key!r} in this store")
@@ -36,12 +43,31 @@ BAD_JSON = "line {line}: invalid JSON ({detail})"
 MISSING_FIELD = "line {line}: record has no {field!r} field"
 UNSUPPORTED = "unsupported file type {suffix!r}"
 NOT_FOUND = "no such file or directory"
+SUPPORTED_INPUTS = ".txt, .html/.htm, RSS/Atom feeds (.xml, .rss, .atom), JSON Lines (.jsonl, .ndjson), folders, globs and URLs"
+EMPTY_FOLDER = "empty folder"
+NOTHING_READABLE = "no file Storyscope can read in this folder (it reads " + SUPPORTED_INPUTS + ")"
+NOTHING_ADDED = "nothing was added: no article could be read from {inputs}"
 PRIVATE_ADDRESS = "refused: {host} resolves to a private, loopback or link-local address ({ip}); pass --allow-private to permit it"
 URL_TIMEOUT = "timed out after {seconds} s"
 BAD_CONTENT_TYPE = "unsupported content type {ctype!r}"
 HTTP_STATUS = "HTTP status {status}"
 TOO_MANY_REDIRECTS = "too many redirects"
 TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
+BAD_CHOICE = "unknown {what} {value!r}: choose one of {allowed}"
+# Command line.
+NO_BROWSER = "no browser could be opened; the dossier is at {path}"
+OPEN_HTML_ONLY = "--open opens HTML only; the dossier is at {path}"
+AMBIGUOUS_STORY = "{key!r} matches {n} story titles ({ids}); give a story id from `storyscope stories`"
+SERVING = "Storyscope is serving {url} (press Ctrl+C to stop)"
+# Web app and API.
+TOKEN_REQUIRED = "a valid token is required for this endpoint"
+SERVE_NEEDS_TOKEN = "serving on {host} needs a token for write endpoints: pass --token or set STORYSCOPE_TOKEN"
+NO_JOB = "no such job"
+TOO_MANY_FILES = "at most {limit} files per upload"
+WEB_URLS_ONLY = "only http and https URLs can be ingested through the web app"
+NOTHING_TO_INGEST = "nothing to ingest: give URLs or files"
+BAD_INGEST_BODY = 'send JSON {"urls": [...]} or a multipart form with files'
+NEW_STORE = "no store at {url} yet: starting with an empty one (add articles on the Ingest page or with storyscope ingest)"
 STAGE_FAILED = "stage {stage} failed: {detail}"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
 

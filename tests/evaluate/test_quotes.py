@@ -80,9 +80,9 @@ def test_evaluate_on_a_fictional_split(tmp_path):
     res = evaluate_quotes(str(_write_split(tmp_path)))
     json.dumps(res)
     assert res["documents"] == 1
-    assert res["cue"]["exact"]["r"] == 100.0 and res["cue"]["exact"]["p"] == 100.0
-    assert res["content"]["exact"]["r"] == 100.0
-    assert res["source"]["exact"]["f1"] == 100.0
+    assert res["cue"]["exact"]["r"] == 1.0 and res["cue"]["exact"]["p"] == 1.0  # fractions, like every eval
+    assert res["content"]["exact"]["r"] == 1.0
+    assert res["source"]["exact"]["f1"] == 1.0
 
 
 def test_polnear_dev_floor():
@@ -90,7 +90,7 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v2): exact 66.4/64.4/45.7, overlap 70.6/71.3/73.8
-    assert res["source"]["exact"]["f1"] >= 63 and res["source"]["overlap"]["f1"] >= 67
-    assert res["cue"]["exact"]["f1"] >= 61 and res["cue"]["overlap"]["f1"] >= 68
-    assert res["content"]["exact"]["f1"] >= 43 and res["content"]["overlap"]["f1"] >= 70
+    # measured on these 30 documents (quotes.v2): exact .664/.644/.457, overlap .706/.713/.738
+    assert res["source"]["exact"]["f1"] >= .63 and res["source"]["overlap"]["f1"] >= .67
+    assert res["cue"]["exact"]["f1"] >= .61 and res["cue"]["overlap"]["f1"] >= .68
+    assert res["content"]["exact"]["f1"] >= .43 and res["content"]["overlap"]["f1"] >= .70

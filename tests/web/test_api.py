@@ -114,3 +114,93 @@ def test_openapi(client):
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/articles/{article_id}",
                  "/api/ingest", "/api/search"):
         assert path in spec["paths"]
+
+
+def _csv(text: str) -> list[dict]:
+    import csv
+    import io
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_story_csv_exports_and_download_links(client):
+    main = client.get("/api/stories").json()[0]
+    html = client.get(f"/stories/{main['id']}").text
+    texts = {}
+    for table in ("claims", "disputes", "quotes", "omissions"):
+        assert f'href="/api/stories/{main["id"]}/{table}.csv"' in html
+        r = client.get(f"/api/stories/{main['id']}/{table}.csv")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        assert "attachment" in r.headers["content-disposition"]
+        for row in _csv(r.text):
+            aid = row["reported_in"] if table == "omissions" else row["article_id"]
+            texts.setdefault(aid, client.get(f"/api/articles/{aid}").json()["text"])
+            assert texts[aid][int(row["start"]):int(row["end"])] == row["evidence"].removeprefix("'")
+    quotes = _csv(client.get(f"/api/stories/{main['id']}/quotes.csv").text)
+    assert quotes and {"speaker", "text", "outlet", "integrity"} <= set(quotes[0])
+    assert client.get(f"/api/stories/{main['id']}/tweets.csv").status_code == 404
+    arts = _csv(client.get("/api/articles.csv").text)
+    assert len(arts) == 9 and all(a["story_id"] for a in arts)
+
+
+def test_docs_work_offline(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower() and "/static/swagger-ui/swagger-ui-bundle.js" in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert client.get(f"/static/swagger-ui/{asset}").status_code == 200
+    assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN
+
+
+def test_search_returns_articles_with_marked_snippets(client):
+    hits = client.get("/api/search", params={"q": "spillway"}).json()
+    assert hits and all(h["story_id"] and "[" in h["snippet"] for h in hits)
+    page = client.get("/", params={"q": "spillway"}).text
+    assert 'id="article-hits"' in page and "<mark>" in page.lower() and f'href="/articles/{hits[0]["id"]}"' in page
+
+
+def test_article_links_its_story_and_inferred_date_is_the_same_everywhere(client):
+    main = client.get("/api/stories").json()[0]
+    d = client.get(f"/api/stories/{main['id']}").json()
+    inferred = [a for a in d["articles"] if a["published_source"] == "inferred"]
+    assert inferred, "the example corpus has an undated article (001) whose date the story infers"
+    a = inferred[0]
+    rec = client.get(f"/api/articles/{a['id']}").json()
+    assert (rec["published"], rec["published_source"], rec["story_id"]) == (a["published"], "inferred", main["id"])
+    assert [x for x in client.get("/api/articles").json() if x["id"] == a["id"]][0]["published"] == a["published"]
+    page = client.get(f"/articles/{a['id']}").text
+    assert f"{a['published']} (inferred)" in page and f'id="story-link" href="/stories/{main["id"]}"' in page
+
+
+def test_ingest_then_serve_groups_and_analyses_on_first_view(tmp_path):
+    """`storyscope ingest` alone, then the web app: stories show at once; a story is read and compared
+    by a job on its first view, then shown."""
+    from storyscope.workspace import Workspace
+    db = str(tmp_path / "fresh.db")
+    body = ("The Ostmark ferry crews returned to work on Tuesday after a two-day strike, the Harbour Union said. "
+            "\"We have a deal,\" union leader Mara Quist said.\n")
+    with Workspace(db) as ws:
+        ws.ingest([str(_write(tmp_path / "a.txt", "Ferry crews end strike\n\n" + body)),
+                   str(_write(tmp_path / "b.txt", "Ostmark ferry strike ends\n\n" + body.replace("Tuesday", "Tuesday morning")))],
+                  outlet="Ostmark Herald")
+    c = TestClient(create_app(db))
+    stories = c.get("/api/stories").json()
+    assert stories and sum(len(s["article_ids"]) for s in stories) == 2
+    r = c.get(f"/stories/{stories[0]['id']}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    job = _wait(c, r.headers["location"].rsplit("/", 1)[1])
+    assert job["state"] == "done" and job["story_id"] == stories[0]["id"], job
+    page = c.get(f"/stories/{stories[0]['id']}", follow_redirects=False)
+    assert page.status_code == 200 and "Download CSV" in page.text
+
+
+def _write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_form_token(tmp_path):
+    c = TestClient(create_app(str(tmp_path / "f.db"), host="0.0.0.0", token="s3cret"))
+    files = [("files", ("a.txt", b"Ferry crews return\n\nThe crews returned, the union said.\n", "text/plain"))]
+    assert c.post("/ingest", data={"token": "wrong"}, files=files, follow_redirects=False).status_code == 401
+    r = c.post("/ingest", data={"token": "s3cret"}, files=files, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")

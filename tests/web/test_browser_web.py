@@ -1,5 +1,6 @@
 """Main web flows in headless Chromium (Debian's /usr/bin/chromium driven by Playwright):
-ingest the example corpus through the ingest page, open a story, click a dispute's evidence, search."""
+ingest the example corpus through the ingest page, open a story (analysed on first view), click a dispute's
+evidence, download its quotes as CSV, search and see matching articles with the matched words marked."""
 from __future__ import annotations
 
 import glob
@@ -64,10 +65,11 @@ def test_ingest_open_story_click_evidence_search(server):
         assert links.count() >= 2
         page.screenshot(path=os.path.join(ART, "web-index.png"), full_page=True)
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-        links.first.click()  # the story with the widest coverage
-        page.wait_for_load_state("load")
+        links.first.click()  # the story with the widest coverage: analysed by a job on its first view
+        page.wait_for_url("**/stories/*", timeout=600_000)
         for h in hrefs:  # the first story that has a dispute
             page.goto(server + h)
+            page.wait_for_url("**/stories/*", timeout=600_000)
             if page.locator("section[id$='-disputes'] a[href^='#ev-']").count():
                 break
         ev = page.locator("section[id$='-disputes'] a[href^='#ev-']").first
@@ -77,7 +79,23 @@ def test_ingest_open_story_click_evidence_search(server):
         page.wait_for_function("id => document.getElementById(id).className.length > 0", arg=href[1:])
         assert target.text_content()
         page.screenshot(path=os.path.join(ART, "web-story.png"))
+        csv_links = page.locator("a.csv-link")
+        assert csv_links.count() == 4
+        with page.expect_download() as dl:
+            page.locator("a.csv-link", has_text="quotes").click()
+        body = open(dl.value.path(), encoding="utf-8").read()
+        assert body.startswith("story_id,quote_id,group,speaker,text,kind,integrity")
+        assert len(body.splitlines()) > 1
         page.goto(server + "/?q=Brannvik")
         assert page.locator("a.story-link").count() == 1
+        marks = page.locator("#article-hits .snippet mark")
+        assert marks.count() >= 1 and marks.first.text_content().lower() == "brannvik"
+        page.screenshot(path=os.path.join(ART, "web-search.png"), full_page=True)
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(server + "/docs")  # the API page renders from local files: no CDN
+        page.wait_for_selector(".opblock")
+        assert page.locator(".opblock").count() >= 10
+        assert all(u.startswith(server) for u in requested), [u for u in requested if not u.startswith(server)]
         browser.close()
     assert not console_errors, console_errors

@@ -137,7 +137,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f, 1)}
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}  # fractions, like every eval
 
 
 def evaluate_quotes(data_dir: str, limit: int | None = None) -> dict:

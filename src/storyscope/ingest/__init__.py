@@ -35,12 +35,17 @@ def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
         if p.startswith(("http://", "https://")):
             yield p
         elif os.path.isdir(p):
+            found = seen_any = False
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                seen_any = seen_any or bool(files)
                 for f in sorted(files):
                     full = os.path.join(root, f)
                     if _is_article_file(full):
+                        found = True
                         yield full
+            if not found:  # never a silent nothing: say why the folder gave no article
+                on_error(InputError(p, errors.NOTHING_READABLE if seen_any else errors.EMPTY_FOLDER))
         elif os.path.isfile(p):
             yield p
         elif any(c in p for c in "*?["):

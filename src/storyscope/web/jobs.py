@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 class Job:
     id: str
     inputs: list[str]
-    state: str = "queued"          # queued | ingesting | reading | grouping | done | failed
+    state: str = "queued"          # queued | ingesting | reading | grouping | comparing | done | failed
     done: int = 0
     total: int = 0
     added: int = 0
@@ -20,6 +20,14 @@ class Job:
     errors: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
     finished: float | None = None
+    story_id: str | None = None    # a story job: read this story's articles, then compare them
+    next: str = "/"                # where to go when it is done
+
+    def report(self, err) -> None:
+        self.errors.append(str(err))
+
+    def tick(self, n: int) -> None:
+        self.done += n
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -38,29 +46,33 @@ class JobRunner:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    def for_story(self, story_id: str) -> Job | None:
+        """The latest job analysing this story, if any."""
+        jobs = [j for j in self._jobs.values() if j.story_id == story_id]
+        return jobs[-1] if jobs else None
+
+    def submit_story(self, story_id: str, article_ids: list[str]) -> Job:
+        """Read a story's unread articles, then compare it, in the background (the first view of a
+        story that was ingested but not analysed)."""
+        job = Job(uuid.uuid4().hex[:12], [], story_id=story_id, next=f"/stories/{story_id}")
+        return self._start(job, self._read_and_compare, article_ids)
+
     def submit(self, inputs: list[str], allow_private: bool = False, cleanup: str | None = None,
                outlet: str | None = None) -> Job:
-        job = Job(uuid.uuid4().hex[:12], inputs)
+        """Ingest ``inputs``, read every unread article, group; ``cleanup`` is a folder removed afterwards."""
+        return self._start(Job(uuid.uuid4().hex[:12], inputs), self._ingest_read_group, allow_private, outlet,
+                           cleanup=cleanup)
+
+    def _start(self, job: Job, body, *args, cleanup: str | None = None) -> Job:
         self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job, allow_private, cleanup, outlet), daemon=True).start()
+        threading.Thread(target=self._run, args=(job, body, args, cleanup), daemon=True).start()
         return job
 
-    def _run(self, job: Job, allow_private: bool, cleanup: str | None, outlet: str | None = None) -> None:
+    def _run(self, job: Job, body, args: tuple, cleanup: str | None) -> None:
         with self._lock:
             ws = self._factory()
             try:
-                job.state = "ingesting"
-                rep = ws.ingest(job.inputs, allow_private=allow_private, on_error=lambda e: job.errors.append(str(e)),
-                                outlet=outlet)
-                job.added, job.existing = len(rep.added), len(rep.existing)
-                job.state = "reading"
-                job.total = ws.store.count_articles()
-
-                def tick(n):
-                    job.done += n
-                ws.analyze(on_error=lambda e: job.errors.append(str(e)), progress=tick)
-                job.state = "grouping"
-                ws.group()
+                body(ws, job, *args)
                 job.state = "done"
             except Exception as e:  # the job reports; the server stays up
                 job.errors.append(f"job failed: {e.__class__.__name__}: {e}")
@@ -70,3 +82,23 @@ class JobRunner:
                 ws.close()
                 if cleanup:
                     shutil.rmtree(cleanup, ignore_errors=True)
+
+    @staticmethod
+    def _ingest_read_group(ws, job: Job, allow_private: bool, outlet: str | None) -> None:
+        job.state = "ingesting"
+        rep = ws.ingest(job.inputs, allow_private=allow_private, on_error=job.report, outlet=outlet)
+        job.added, job.existing = len(rep.added), len(rep.existing)
+        job.state, job.total = "reading", ws.store.count_articles()
+        ws.analyze(on_error=job.report, progress=job.tick)
+        job.state = "grouping"
+        ws.group()
+
+    @staticmethod
+    def _read_and_compare(ws, job: Job, article_ids: list[str]) -> None:
+        unread = ws.unread(article_ids)
+        job.state, job.total = "reading", len(unread) + 1  # +1: the comparison
+        if unread:
+            ws.analyze(unread, on_error=job.report, progress=job.tick)
+        job.state = "comparing"
+        ws.findings_or_report(job.story_id, job.report)
+        job.done = job.total
