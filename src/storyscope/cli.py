@@ -97,6 +97,8 @@ DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json")
 StoryOpt = typer.Option(None, "--story", "-s", help="only this story: an id (or unique prefix) from `storyscope stories` "
                                                     "or words of its title; repeat for more; default: every story")
 OutputOpt = typer.Option(None, "--output", "-o", help="write the dossier here (default: stdout)")
+UncertainOpt = typer.Option(False, "--uncertain", help="also show findings below their confidence threshold, "
+                                                      "marked uncertain (HTML and Markdown; JSON always has all)")
 
 
 @app.command()
@@ -106,7 +108,7 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             open_: bool = typer.Option(False, "--open", help="open the HTML dossier in a browser (written to "
                                                              "./dossier.html unless --output says where)"),
             allow_private: bool = typer.Option(False, "--allow-private"),
-            outlet: Optional[str] = OutletOpt):
+            outlet: Optional[str] = OutletOpt, uncertain: bool = UncertainOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
     _check_format(format, DOSSIER_FORMATS)
     if open_ and output is None:
@@ -135,12 +137,13 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
                 prog.advance(task)
         print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
         dossier = ws.dossier([s for s in chosen if s not in failed], on_error=_report_error)
-    _write_dossier(dossier, format, output, open_)
+    _write_dossier(dossier, format, output, open_, uncertain)
 
 
-def _write_dossier(dossier: dict, format: str, output: Optional[Path], open_: bool = False) -> None:
+def _write_dossier(dossier: dict, format: str, output: Optional[Path], open_: bool = False,
+                   uncertain: bool = False) -> None:
     from storyscope.dossier.render import render
-    _write(render(dossier, format), output, "dossier")
+    _write(render(dossier, format, include_uncertain=uncertain), output, "dossier")
     if open_ and output is not None:
         import webbrowser
         where = output.resolve()
@@ -193,13 +196,13 @@ def export(story_id: str = typer.Argument(..., help="a story id (or unique prefi
 @app.command()
 def dossier(story_ids: List[str] = typer.Argument(None, hidden=True), db: Optional[str] = DbOpt,
             story: Optional[List[str]] = StoryOpt, format: str = DossierFormatOpt,
-            output: Optional[Path] = OutputOpt):
+            output: Optional[Path] = OutputOpt, uncertain: bool = UncertainOpt):
     """Render the dossier of stored stories (after `analyze`; a story not yet compared is compared now)."""
     _check_format(format, DOSSIER_FORMATS)
     keys = [*(story or []), *(story_ids or [])]  # positional ids: the old spelling, still accepted
     with _ws(db) as ws:
         d = ws.dossier([_story_id(ws, k) for k in keys] or None, on_error=_report_error)
-    _write_dossier(d, format, output)
+    _write_dossier(d, format, output, uncertain=uncertain)
 
 
 SEARCH_COLUMNS = ("id", "outlet", "title", "snippet")

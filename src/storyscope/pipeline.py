@@ -116,6 +116,18 @@ def pipe(articles: Iterable[Article], store=None, stages: list[Stage] | None = N
             progress(len(batch))
 
 
+def stale_stages(article: Article, stored_versions: dict[str, str], stages: list[Stage] | None = None) -> list[Stage]:
+    """The stages ``pipe`` would run on ``article`` given its stored layer versions (layer name -> version)."""
+    versions = dict(stored_versions)
+    stale = []
+    for st in stages if stages is not None else all_stages():
+        want = lineage_version(st, versions, article)
+        if any(versions.get(n) != want for n in st.adds):
+            stale.append(st)
+        versions.update({n: want for n in st.adds})
+    return stale
+
+
 def reread_without_store(arts: list[Article], layers: dict[str, dict[str, list[Span]]]) -> dict[str, dict[str, list[Span]]]:
     """For a worker without a store: recompute the layers of ``arts`` that depend on an article field
     (``Stage.reads_article``, e.g. the publication date) and of every stage downstream of them, the other

@@ -238,10 +238,9 @@ class Workspace:
     # what the shells show (CLI, web) -------------------------------------
     def unread(self, ids: list[str]) -> list[str]:
         """The ids among ``ids`` that some reading stage has not processed at its current version."""
-        from storyscope.pipeline import resolve_stages
+        from storyscope.pipeline import stale_stages
         stored = self.store.layer_versions(ids)
-        need = {n: st.version for st in resolve_stages(None) for n in st.adds}
-        return [a for a in ids if any(stored.get(a, {}).get(n) != v for n, v in need.items())]
+        return [a.id for a in self.store.iter_articles(ids) if stale_stages(a, stored.get(a.id, {}))]
 
     def compared(self, story_id: str) -> bool:
         """Whether the story's findings are stored for its current articles and layers."""
@@ -258,21 +257,12 @@ class Workspace:
     def article_records(self, arts: list[Article]) -> list[dict]:
         """One flat record per article as every shell shows it: ``id, title, outlet, credit, byline,
         published, published_source, url, path, story_id``. An article that states no date shows the
-        date its story's stored comparison inferred (``published_source`` "inferred"), as the dossier does."""
+        date its story's comparison inferred and stored (``published_source`` "inferred"), as the dossier does."""
         from storyscope.dossier.build import outlet_name
         story_of = {aid: s["id"] for s in self.stories() for aid in s["article_ids"]}
-        inferred: dict[str, dict] = {}
-        for sid in {story_of.get(a.id) for a in arts if not a.published} - {None}:
-            story, _, _, key = self.comparison_inputs(sid)
-            inferred.update((self.store.get_findings(story["id"], key) or {}).get("inferred_dates", {}))
-        out = []
-        for a in arts:
-            inf = (inferred.get(a.id) or {}).get("published") if not a.published else None
-            out.append({"id": a.id, "title": a.title, "outlet": outlet_name(a), "credit": a.credit,
-                        "byline": a.byline, "published": inf or a.published,
-                        "published_source": "inferred" if inf else a.published_source, "url": a.url,
-                        "path": a.path, "story_id": story_of.get(a.id)})
-        return out
+        return [{"id": a.id, "title": a.title, "outlet": outlet_name(a), "credit": a.credit, "byline": a.byline,
+                 "published": a.published, "published_source": a.published_source, "url": a.url, "path": a.path,
+                 "story_id": story_of.get(a.id)} for a in arts]
 
 
 def digest(obj) -> str:

@@ -16,10 +16,11 @@ TABLES = ("claims", "disputes", "quotes", "omissions")
 ARTICLE_COLUMNS = ("id", "outlet", "credit", "byline", "published", "published_source", "title", "url", "path")
 _SPAN = ("article_id", "outlet", "start", "end", "evidence")
 COLUMNS = {
-    "claims": ("story_id", "claim_id", "claim", "attributed_to", "independent_sources", *_SPAN),
-    "disputes": ("story_id", "dispute_id", "about", "kind", "side", "stance", "actors", "claim_ids", *_SPAN),
-    "quotes": ("story_id", "quote_id", "group", "speaker", "text", "kind", "integrity", "paraphrase_as_direct",
-               *_SPAN),
+    "claims": ("story_id", "claim_id", "claim", "attributed_to", "independent_sources", "confidence", *_SPAN),
+    "disputes": ("story_id", "dispute_id", "about", "basis", "confidence", "side", "stance", "actors", "claim_ids",
+                 *_SPAN),
+    "quotes": ("story_id", "quote_id", "group", "speaker", "text", "form", "integrity", "confidence",
+               "paraphrase_as_direct", *_SPAN),
     # one row per (article, claim it leaves out); the span is where another article reports the claim
     "omissions": ("story_id", "article_id", "outlet", "claim_id", "claim", "reported_in", "reported_outlet",
                   "start", "end", "evidence"),
@@ -70,18 +71,20 @@ def story_rows(dossier: dict, story_id: str, table: str) -> list[dict]:
     if table == "claims":
         for c in story["claims"]:
             head = {**base, "claim_id": c["id"], "claim": c["text"], "attributed_to": c.get("attributed_to"),
-                    "independent_sources": c.get("independent_sources")}
+                    "independent_sources": c.get("independent_sources"), "confidence": c.get("confidence")}
             rows += [{**head, **sp} for sp in _spans(c.get("evidence"), outlets)]
     elif table == "disputes":
         for d in story["disputes"]:
             for i, side in enumerate(d.get("sides", []), 1):
-                head = {**base, "dispute_id": d["id"], "about": d.get("about"), "kind": d.get("kind"), "side": i,
+                head = {**base, "dispute_id": d["id"], "about": d.get("about"), "basis": d.get("basis"),
+                        "confidence": d.get("confidence"), "side": i,
                         "stance": side.get("stance"), "actors": side.get("actors"), "claim_ids": side.get("claim_ids")}
                 rows += [{**head, **sp} for sp in _spans(side.get("evidence"), outlets)]
     elif table == "quotes":
         for q in story["quotes"]:
             head = {**base, "quote_id": q["id"], "group": q.get("group"), "speaker": q.get("speaker"),
-                    "text": q.get("text"), "kind": q.get("kind"), "integrity": q.get("integrity"),
+                    "text": q.get("text"), "form": q.get("form"), "integrity": q.get("integrity"),
+                    "confidence": q.get("confidence"),
                     "paraphrase_as_direct": q.get("paraphrase_as_direct")}
             ev = q.get("evidence") or [{"article_id": q.get("article_id")}]
             rows += [{**head, **sp} for sp in _spans(ev, outlets)]

@@ -60,9 +60,10 @@ def _nav(story_id: str) -> str:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(story_id: str, c: WebContext = Depends(ctx)):
-    """The story's dossier; a story not yet read or compared is analysed first by a job with progress."""
-    from storyscope.dossier.render_html import render_html
+def story_page(story_id: str, uncertain: int = 0, c: WebContext = Depends(ctx)):
+    """The story's dossier; a story not yet read or compared is analysed first by a job with progress.
+    ``?uncertain=1`` also shows the findings below their confidence threshold, marked uncertain."""
+    from storyscope.dossier.render import render
     story = c.story(story_id)
     job = c.jobs.for_story(story["id"])
     if (job is None or job.finished is None) and (c.ws.unread(story["article_ids"]) or not c.ws.compared(story["id"])):
@@ -70,10 +71,10 @@ def story_page(story_id: str, c: WebContext = Depends(ctx)):
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     def build(d: dict) -> bytes:
-        html = render_html(d, d["stories"][0]["id"])
+        html = render(d, "html", d["stories"][0]["id"], include_uncertain=bool(uncertain))
         nav = _nav(d["stories"][0]["id"])
         return (html.replace("<body>", "<body>" + nav, 1) if "<body>" in html else nav + html).encode()
-    return HTMLResponse(c.cached(story, "html", build))
+    return HTMLResponse(c.cached(story, "html-uncertain" if uncertain else "html", build))
 
 
 @router.get("/api/stories")
