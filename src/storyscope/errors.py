@@ -43,6 +43,8 @@ HTTP_STATUS = "HTTP status {status}"
 TOO_MANY_REDIRECTS = "too many redirects"
 TOO_MANY_ITEMS = "feed has more than {limit} items; only the first {limit} were read"
 STAGE_FAILED = "stage {stage} failed: {detail}"
+UNKNOWN_SPLIT = "unknown split; use one of: {splits}"
+NO_TIMEML = "no TimeML (*.tml) files in this folder"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
 
 
