@@ -84,7 +84,7 @@ def test_bad_inputs_get_no_invented_dates():
 
 def test_registered_stage_runs_on_articles():
     stage = get_stage("timex")
-    assert stage.version == "timex.v2" and stage.adds == ("timex",)
+    assert stage.version == "timex.v3" and stage.adds == ("timex",)
     a = Article.create(STORY, published=DCT)
     out = stage.run([(a, {})])
     assert {a.text[s.start:s.end] for s in out[0]["timex"]} >= {"Saturday", "Sunday", "last June"}

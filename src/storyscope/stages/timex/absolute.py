@@ -4,9 +4,10 @@ groups) and returns a resolution (`context.result`) or None when the match is no
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from storyscope.stages.timex.calendar import clock_value, holiday_date, make_date, number
+from storyscope.stages.timex.calendar import clock_value, holiday_date, holiday_name, iso_week, make_date, number
 from storyscope.stages.timex.context import (PENALTY_DAYS, Context, invalid, pick_year, result,
                                              unresolved)
 from storyscope.stages.timex.patterns import Candidate
@@ -65,8 +66,26 @@ def month_day(c: Candidate, ctx: Context, g: dict) -> dict | None:
     return result("TIME", v + cv, "time") if cv else result("DATE", v, "day")
 
 
+def week_of(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"the week of March 6": the ISO week holding that day."""
+    res = month_day(c, ctx, {**g, "d2": None, "clock": None})
+    v = res.get("value") or ""
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+        return res
+    return result("DATE", iso_week(dt.date.fromisoformat(v)), "week")
+
+
 def month_year(c: Candidate, ctx: Context, g: dict) -> dict | None:
     return result("DATE", f"{int(g['y']):04d}-{month_number(g['mon']):02d}", "month")
+
+
+def month_rel_year(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"January this year", "June last year": the month of the year relative to the DCT."""
+    mo = month_number(g["mon"])
+    if ctx.dct is None:
+        return unresolved(ctx, "DATE", f"XXXX-{mo:02d}", "month")
+    y = ctx.dct.year + {"this": 0, "last": -1, "next": 1}[g["ry"].lower()]
+    return result("DATE", f"{y}-{mo:02d}", "month")
 
 
 def month(c: Candidate, ctx: Context, g: dict) -> dict | None:
@@ -132,20 +151,41 @@ def clock(c: Candidate, ctx: Context, g: dict) -> dict | None:
     return result("TIME", day.isoformat() + cv, "time")
 
 
+_NOT_A_DATE_AFTER = re.compile(r"\s*(?:[A-Z][a-z]|(?!(?:and|or|but|to|in|on|at|by|for|of|with|from|was|is|were|will|"
+                               r"would|when|while|as|the|a|this|that|he|she|they|we|it|after|before|until|since|"
+                               r"day|eve|week|weekend|morning|night|evening|afternoon|last|next|this|holidays?|"
+                               r"approaches|approached|falls|fell|comes|came)\b)[a-z]{2,})")
+
+
 def holiday(c: Candidate, ctx: Context, g: dict) -> dict | None:
-    """"Christmas 2021", "last Thanksgiving", "on Easter": the nearest one on the side of the tense."""
-    h = " ".join(g["h"].split()).lower()
+    """"Christmas 2021", "last Thanksgiving", "on Easter", "Easter week": the nearest one on the side
+    of the tense. A name alone that modifies a noun or starts a longer name ("Christmas shopping",
+    "Easter Island", "Merry Christmas") is not a date and gives None."""
+    name = holiday_name(g["h"])
+    rel = (g.get("rel") or "").lower()
+    after = _NOT_A_DATE_AFTER.match(ctx.text, c.end)
+    if not (g["y"] or rel or g.get("week")) and (
+            after and (after.group().strip()[:1].isupper() or not re.search(r"(?:Day|Eve|Friday|Sunday)$", g["h"])) or
+            re.search(r"(?i)\b(?:merry|happy)\s+$", ctx.text[max(0, c.start - 8):c.start])):
+        return None
     d0 = ctx.dct
     if g["y"]:
-        d = holiday_date(h, int(g["y"]))
-        return result("DATE", d.isoformat(), "day") if d else None
-    if d0 is None:
+        d = holiday_date(name, int(g["y"]))
+    elif d0 is None:
         return unresolved(ctx, "DATE", None, "day")
-    rel = (g.get("rel") or "").lower()
-    t = {"last": -1, "next": 1}.get(rel, ctx.tense(c))
+    else:
+        d = _nearest_holiday(name, d0, rel, {"last": -1, "next": 1}.get(rel) or ctx.tense(c))
+    if d is None:
+        return None
+    if g.get("week"):
+        return result("DATE", iso_week(d) + ("-WE" if g["week"].lower() == "weekend" else ""), "week")
+    return result("DATE", d.isoformat(), "day")
+
+
+def _nearest_holiday(name: str, d0: dt.date, rel: str, t: int) -> dt.date | None:
     best = None
     for yy in (d0.year - 1, d0.year, d0.year + 1):
-        d = holiday_date(h, yy)
+        d = holiday_date(name, yy)
         if d is None:
             continue
         delta = (d - d0).days
@@ -155,4 +195,4 @@ def holiday(c: Candidate, ctx: Context, g: dict) -> dict | None:
             (PENALTY_DAYS if t == 1 and delta < 0 else 0)
         if best is None or score < best[0]:
             best = (score, d)
-    return result("DATE", best[1].isoformat(), "day") if best else None
+    return best[1] if best else None

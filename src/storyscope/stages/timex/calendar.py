@@ -157,12 +157,15 @@ def clock_value(s: str) -> str | None:
 # --------------------------------------------------------------------------- holidays
 
 _FIXED = {"christmas eve": (12, 24), "new year's eve": (12, 31), "halloween": (10, 31),
-          "valentine's day": (2, 14)}
+          "valentine's day": (2, 14), "boxing day": (12, 26)}
 #: our holiday names -> the name the ``holidays`` package gives the US holiday
 _US_NAMES = {"christmas": "Christmas Day", "christmas day": "Christmas Day", "new year's": "New Year's Day",
              "new year's day": "New Year's Day", "independence day": "Independence Day",
              "thanksgiving": "Thanksgiving Day", "thanksgiving day": "Thanksgiving Day",
-             "labor day": "Labor Day", "memorial day": "Memorial Day"}
+             "labor day": "Labor Day", "labour day": "Labor Day", "memorial day": "Memorial Day",
+             "veterans day": "Veterans Day", "columbus day": "Columbus Day",
+             "martin luther king day": "Martin Luther King Jr. Day", "presidents day": "Washington's Birthday",
+             "juneteenth": "Juneteenth National Independence Day"}
 
 
 @functools.lru_cache(maxsize=256)
@@ -171,10 +174,19 @@ def _us_holidays(year: int) -> dict[str, dt.date]:
     return {name: day for day, name in cal.items()}
 
 
+def holiday_name(text: str) -> str:
+    """The key `holiday_date` knows for a holiday as written ("Martin Luther King Jr. Day" -> ...)."""
+    s = " ".join(text.lower().replace("jr.", "").replace("presidents'", "presidents").split())
+    return s
+
+
 def holiday_date(name: str, year: int) -> dt.date | None:
-    """Date of a holiday ("thanksgiving", "easter", "christmas eve") in ``year``; None if unknown."""
+    """Date of a holiday (a `holiday_name` key: "thanksgiving", "easter", "christmas eve") in ``year``;
+    None if unknown or not kept that year (Juneteenth before 2021)."""
     if name in _FIXED:
         return dt.date(year, *_FIXED[name])
-    if name == "easter":
+    if name in ("easter", "easter sunday"):
         return easter(year)
+    if name == "good friday":
+        return easter(year) - dt.timedelta(days=2)
     return _us_holidays(year).get(_US_NAMES.get(name, ""))

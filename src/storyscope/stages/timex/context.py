@@ -14,6 +14,8 @@ NO_DCT = "no publication date to anchor a relative expression"
 BAD_DCT = "publication date {dct!r} is not a valid date"
 NO_ANCHOR = "relative to an unspecified time"
 
+_ANCHOR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-Q\d|-H\d)?")
+
 PENALTY_DAYS = 120     # a date on the wrong side of the DCT for the tense counts as this many days further
 PENALTY_MONTHS = 12
 
@@ -28,6 +30,24 @@ class Context:
         self.bounds = sentence_starts(text)
         self.last_day: dt.date | None = None
         self.last: list[tuple[int, str]] = []
+        self.later: list[tuple[Candidate, dict]] = []  # the resolutions of the candidates still to come
+
+    def sentence_anchor(self, c: Candidate) -> str | None:
+        """The absolute date that "a year earlier", "later that year" and the like are relative to:
+        the latest one its sentence names before it, else the first one after it in the sentence
+        ("a year earlier than January 2012"), else the latest one of the previous sentence."""
+        s0, s1 = self.sentence(c.start)
+        p0 = self.sentence(s0 - 1)[0] if s0 > 0 else s0
+        before = [(off, v) for off, v in reversed(self.last) if off >= p0 and _ANCHOR.fullmatch(v)]
+        if before and before[0][0] >= s0:
+            return before[0][1]
+        for c2, res in self.later:
+            if c2.start >= s1:
+                break
+            v = res.get("value") if res else None
+            if c2.start >= c.end and v and res.get("resolved") and not res.get("derived") and _ANCHOR.fullmatch(v):
+                return v
+        return before[0][1] if before else None
 
     def tense(self, c: Candidate) -> int:
         """Tense cue of the candidate's sentence (see `tense.tense`)."""

@@ -57,8 +57,9 @@ def set_(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def agolater(c: Candidate, ctx: Context, g: dict) -> dict | None:
-    """"two years ago" (from the DCT); "a year earlier", "three days later" (from the date they are
-    relative to: a quarter or day named shortly before, else the DCT); "two years after" is a duration."""
+    """"two years ago" (from the DCT); "a year earlier", "three days later" from the date they are
+    relative to, at that date's granularity: one the sentence names ("a year earlier" than January 2012
+    is 2011-01), else a quarter or day named shortly before, else the DCT. "two years after" is a duration."""
     if c.kind == "yearago":
         n, u, dirw = 1, UNITS[g["w"].lower()], g["dir"].lower()
     else:
@@ -74,6 +75,10 @@ def agolater(c: Candidate, ctx: Context, g: dict) -> dict | None:
     if ctx.dct is None:
         return unresolved(ctx, "DATE", None, None)
     if dirw in ("earlier", "later"):
+        anchor = ctx.sentence_anchor(c)
+        moved = shift(anchor, u, sign * n) if anchor and u in ("Y", "Q", "M", "W", "D") else None
+        if moved:
+            return result("DATE", moved, None, derived=True)
         anchor = ctx.recent(r"\d{4}-Q\d", c.start) if u == "Y" else None
         if anchor:
             return result("DATE", shift(anchor, "Y", sign * n), "quarter", derived=True)

@@ -77,6 +77,24 @@ def _widen(text: str, c: Candidate, start: int, end: int, spans: list[Span]) -> 
     return start
 
 
+_CLOCK_DAY_GAP = re.compile(r"\s*,?\s*(?P<on>on\s+|of\s+)?")
+
+
+def _clock_day(text: str, c: Candidate, res: dict, nxt: Candidate, ctx: Context) -> tuple[dict, bool] | None:
+    """A clock time followed by its day: "9 a.m. Tuesday" (one TIME), "at 9 a.m. on Sunday" (the time
+    takes Sunday's date, the day keeps its own span). Returns (resolution, merged) or None."""
+    gap = _CLOCK_DAY_GAP.fullmatch(text, c.end, nxt.start)
+    if not gap or not res.get("value") or res["type"] != "TIME":
+        return None
+    day = resolve(nxt, ctx)
+    v = (day or {}).get("value") or ""
+    if not re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d", v):
+        return None
+    clock = res["value"][res["value"].index("T"):]
+    joined = result("TIME", v + clock, "time", resolved=day["resolved"], reason=day["reason"])
+    return joined, gap.group("on") is None
+
+
 def extract_timexes(text: str, dct: str | None) -> list[Span]:
     """TIMEX3 spans of ``text``, relative ones anchored on ``dct`` ("YYYY-MM-DD[...]" or None).
 
@@ -90,12 +108,29 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
     d0, bad = parse_dct(dct)
     ctx = Context(text, d0, bad)
     probe = Context(text, d0, bad)
+    first: dict[int, dict | None] = {}  # resolutions without the article's earlier dates, by id
+
+    def usable(c: Candidate) -> bool:
+        first[id(c)] = resolve(c, probe)
+        return first[id(c)] is not None
+
+    chosen = select(candidates(text), usable)
     spans: list[Span] = []
-    for c in select(candidates(text), lambda c: resolve(c, probe) is not None):
+    skip = -1
+    for i, c in enumerate(chosen):
+        if i == skip:
+            continue
+        ctx.later = [(c2, first[id(c2)]) for c2 in chosen[i + 1:i + 8]]
         res = resolve(c, ctx)
         if res is None:
             continue
         start, end = c.start, c.end
+        if c.kind == "clock" and i + 1 < len(chosen):
+            joined = _clock_day(text, c, res, chosen[i + 1], ctx)
+            if joined:
+                res, merged = joined
+                if merged:
+                    end, skip = chosen[i + 1].end, i + 1
         ahead = _ahead_of(text, start, res)
         if ahead:
             start, res = ahead

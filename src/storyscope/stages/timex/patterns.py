@@ -40,6 +40,8 @@ _p("mdy", r"\b(?P<mon>" + MONTH + r")\s+(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|
 _p("dmy", r"\b(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|and)\s*(?P<d2>" + DAYNUM + r"))?\s+(?:of\s+)?(?P<mon>" + MONTH +
    r")(?:\s*,?\s*(?P<y>\d{4})(?!\d))?\b" + _DATE_CLOCK, 4)
 _p("my", r"\b(?P<mon>" + MONTH + r")\s*,?\s*(?:of\s+)?(?P<y>\d{4})(?!\d)", 3)
+_p("month_rel_year", r"\b(?P<mon>" + MONTH + r")\s+(?:of\s+)?(?P<ry>this|last|next)\s+year\b", 3)
+_p("week_of", r"\bthe\s+week\s+of\s+(?P<mon>" + MONTH + r")\s+(?P<d>" + DAYNUM + r")(?:\s*,?\s*(?P<y>\d{4})(?!\d))?\b", 4)
 _p("month", r"\b(?:(?P<rel>" + REL + r")\s+)?(?P<mon>" + MONTH + r")(?![\w.]*\s*\d)", 2)
 _p("year", r"(?<![\w$.,/-])(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?P<y>1[6-9]\d\d|20\d\d)(?![\w%/-]|[.,]\d)", 1)
 _p("year", r"(?<![\w$])(?P<fiscal>fiscal|FY)\s*'?(?P<yy>\d\d)\b", 1)
@@ -82,6 +84,7 @@ _p("set", r"\b(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannu
    r"each\s+month|each\s+year|per\s+(?:day|week|month|year|hour)|a\s+(?:day|week|month|year)"
    r"(?=\s*(?:[,.;)]|$|and|or|for|in|on|to)))\b", 1)
 _p("every", r"\b(?:every|each)\s+(?:(?P<other>other)\s+)?(?:(?P<n>" + NUMW + r"|\d+)\s+)?(?P<what>" + WEEKDAY +
+   r"|(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)"
    r"|day|week|month|year|morning|afternoon|evening|night|weekend|summer|winter|spring|fall|hour|minute|quarter|"
    r"decade)s?\b", 3)
 _p("clock", r"(?:\b(?:at|by|until|before|after|around|about|from)\s+)?(?<![\d:.])(?P<clock>" + CLOCK + r")", 2)
@@ -89,9 +92,12 @@ _p("clock", r"\b(?P<word>noon|midnight|midday)\b", 1)
 _p("anchor_day", r"\b(?P<w>the\s+(?:day|night|week|month|year)\s+(?:before|after|earlier|later)|the\s+(?:previous|"
    r"next|following|same|preceding)\s+(?:day|night|morning|evening|week|month|year)|that\s+(?:day|night|morning|"
    r"evening|afternoon))\b", 3)
-_p("holiday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>Christmas(?:\s+(?:Day|Eve))?|New\s+Year's(?:\s+(?:Day|"
-   r"Eve))?|Thanksgiving(?:\s+Day)?|Independence\s+Day|Halloween|Valentine's\s+Day|Labor\s+Day|Memorial\s+Day|"
-   r"Easter)\b(?:\s+(?P<y>\d{4}))?", 2, 0)
+HOLIDAY = (r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year's(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?|Independence\s+Day|"
+           r"Halloween|Valentine's\s+Day|Labou?r\s+Day|Memorial\s+Day|Veterans\s+Day|Columbus\s+Day|"
+           r"Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day|Presidents'?\s+Day|Juneteenth|Good\s+Friday|Easter(?:\s+Sunday)?|"
+           r"Boxing\s+Day")
+_p("holiday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>" + HOLIDAY + r")(?:\s+(?P<week>week(?:end)?)\b)?"
+   r"(?:\s+(?P<y>\d{4}))?\b", 2, 0)
 
 # --------------------------------------------------------------------------- filters
 

@@ -8,8 +8,10 @@ import re
 
 from storyscope.stages.timex.calendar import iso_week, number, offset
 from storyscope.stages.timex.context import Candidate, Context, result, unresolved
-from storyscope.stages.timex.vocab import PARTS, REL_SIGN, SEASONS, UNITS, WEEKDAYS
+from storyscope.stages.timex.vocab import MONTHS, PARTS, REL_SIGN, SEASONS, UNITS, WEEKDAYS
 
+_DEADLINE = re.compile(r"\b(?:until|till|by|before)\s+(?:(?:noon|midnight|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)"
+                       r"\s*(?:[ECMP][SD]T|GMT)?\s*,?\s*(?:on\s+)?)?$", re.I)
 _EVENT_NOUN = re.compile(r"'s\s+(?:vote|election|meeting|talks|game|match|deadline|summit|poll|referendum|race)\b")
 
 
@@ -41,6 +43,8 @@ def weekday(c: Candidate, ctx: Context, g: dict) -> dict | None:
         t = ctx.tense(c)
         if re.match(r"'s\b", ctx.text[c.end:c.end + 3]):
             t = 1 if t == 1 and _EVENT_NOUN.match(ctx.text[c.end:c.end + 20]) else -1
+        if t in (0, 2) and _DEADLINE.search(ctx.text, max(0, c.start - 40), c.start):
+            t = 1  # "until 9 a.m. Tuesday": a deadline still to come
         if t == 1 or rel == "this" and t == 0:
             delta = (wd - w0) % 7
         else:
@@ -101,6 +105,10 @@ def unit_rel(c: Candidate, ctx: Context, g: dict) -> dict | None:
     if rel in ("the", "the same", "that"):
         if unit not in ("year", "week", "month", "weekend"):
             return None
+        anchor = ctx.sentence_anchor(c) if rel != "the" else None
+        cut = {"year": 4, "month": 7}.get(unit)
+        if anchor and cut and len(anchor) >= cut and anchor[4:5] in ("", "-") and "Q" not in anchor[:cut]:
+            return result("DATE", anchor[:cut], unit, derived=True)  # "later that year" than June 1998: 1998
         if d0 is None:
             return unresolved(ctx, "DATE", None, "year" if unit == "year" else None)
         if unit == "weekend":
@@ -167,6 +175,8 @@ def anchor_day(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 def every(c: Candidate, ctx: Context, g: dict) -> dict | None:
     """"every Monday" -> XXXX-WXX-1; "every two weeks" -> P2W (a SET)."""
+    if g.get("mon"):
+        return result("SET", f"XXXX-{MONTHS[g['mon'].lower()[:3]]:02d}", None)
     what = g["what"].lower().rstrip("s")
     n = int(number_or_one(g["n"])) * (2 if g["other"] else 1)
     wd = WEEKDAYS.get(what) or WEEKDAYS.get(what + "s")

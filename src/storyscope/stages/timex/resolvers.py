@@ -21,6 +21,8 @@ RESOLVERS: dict[str, Resolver] = {
     "dmy": absolute.month_day,
     "my": absolute.month_year,
     "month": absolute.month,
+    "month_rel_year": absolute.month_rel_year,
+    "week_of": absolute.week_of,
     "year": absolute.year,
     "year_words": absolute.year_words,
     "decade": absolute.decade,

@@ -81,6 +81,9 @@ def tense(text: str, bounds: list[int], start: int, end: int) -> int:
     toks = [(m.end(), m.group().lower()) for m in _WORD.finditer(text, s0, s1)]
     before = [t for t in toks if t[0] <= start]
     after = [t for t in toks if t[0] - len(t[1]) >= end]
+    comma = text.find(",", end, s1)
+    if comma >= 0:  # "..., officials said": the speech frame after a clause is not the clause's tense
+        after = [t for t in after if t[0] <= comma]
     seq = [(len(before) - j, t) for j, t in enumerate(before)] + [(j + 1.5, t) for j, t in enumerate(after)]
     best = (10 ** 9, UNKNOWN)
     for dist, (te, w) in seq:
