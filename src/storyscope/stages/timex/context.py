@@ -17,7 +17,7 @@ NO_ANCHOR = "relative to an unspecified time"
 _ANCHOR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-Q\d|-H\d)?")
 
 PENALTY_DAYS = 120     # a date on the wrong side of the DCT for the tense counts as this many days further
-PENALTY_MONTHS = 12
+PENALTY_MONTHS = 8
 
 
 class Context:
@@ -99,7 +99,7 @@ def pick_year(ctx: Context, c: Candidate, mo: int, day: int | None, rel: str | N
     if rel in ("this", "current"):
         return d0.year
     t = ctx.tense(c)
-    t = FUTURE if t == PRESENT else t
+    t = UNKNOWN if t == PRESENT else t
     best = None
     for y in (d0.year - 1, d0.year, d0.year + 1):
         if day is None:

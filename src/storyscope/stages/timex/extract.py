@@ -21,6 +21,7 @@ _MOD_BEFORE = re.compile(r"(?:\b(?:early|late|mid|earlier|later|the\s+(?:end|beg
                          r"the\s+(?:first|second|latter|last)\s+half\s+of|the\s+(?:early|late)\s+part\s+of)[\s-]*)$", re.I)
 _AHEAD = re.compile(r"\b(?P<n>" + NUM + r")\s+(?P<unit>days?|weeks?|hours?|months?|years?)\s+(?P<dir>ahead\s+of|before|"
                     r"after|prior\s+to)\s+$", re.I)
+_OR_SO = re.compile(r"\s+or\s+so\b")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
@@ -65,7 +66,7 @@ def _ahead_of(text: str, start: int, res: dict) -> tuple[int, dict] | None:
 def _widen(text: str, c: Candidate, start: int, end: int, spans: list[Span]) -> int:
     """The start after TimeML's extent rules: modifiers in, a leading article of an adjective out."""
     hd = _HYPHEN_DET.match(text, start)
-    if hd and hd.end() < end:
+    if hd and hd.end() < end and not re.search(r"\s", text[hd.end():end]):
         start = hd.end()  # "a third-quarter loss": the adjective only
     mod = _MOD_BEFORE.search(text, max(0, start - 30), start)
     if mod and mod.start() < start and not any(s.end > mod.start() for s in spans) \
@@ -136,6 +137,9 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
             start, res = ahead
             spans = [s for s in spans if s.end <= start]
         start = _widen(text, c, start, end, spans)
+        approx = _OR_SO.match(text, end)
+        if approx:
+            end = approx.end()  # "the next year or so"
         v = res["value"]
         if v and res["resolved"] and not res.get("derived"):
             ctx.last.append((c.start, v))

@@ -35,9 +35,10 @@ _DATE_CLOCK = r"(?:,?\s+(?:at\s+)?(?P<clock>" + CLOCK + r"))?"
 _p("iso", r"\b(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?)?(?![\d-])", 5)
 _p("iso_ym", r"\b(?P<y>(?:19|20)\d{2})-(?P<mo>[01]\d)\b(?![-/]\d)", 1)
 _p("slash", r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])", 5)
-_p("mdy", r"\b(?P<mon>" + MONTH + r")\s+(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|and|through)\s*(?P<d2>" + DAYNUM +
+_WD_PREFIX = r"(?:(?P<wd>" + WEEKDAY + r"),?\s+)?"
+_p("mdy", r"\b" + _WD_PREFIX + r"(?P<mon>" + MONTH + r")\s+(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|and|through)\s*(?P<d2>" + DAYNUM +
    r"))?(?:\s*,?\s*(?P<y>\d{4})(?!\d))?\b" + _DATE_CLOCK, 4)
-_p("dmy", r"\b(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|and)\s*(?P<d2>" + DAYNUM + r"))?\s+(?:of\s+)?(?P<mon>" + MONTH +
+_p("dmy", r"\b" + _WD_PREFIX + r"(?P<d>" + DAYNUM + r")(?:\s*(?:-|–|to|and)\s*(?P<d2>" + DAYNUM + r"))?\s+(?:of\s+)?(?P<mon>" + MONTH +
    r")(?:\s*,?\s*(?P<y>\d{4})(?!\d))?\b" + _DATE_CLOCK, 4)
 _p("my", r"\b(?P<mon>" + MONTH + r")\s*,?\s*(?:of\s+)?(?P<y>\d{4})(?!\d)", 3)
 _p("month_rel_year", r"\b(?P<mon>" + MONTH + r")\s+(?:of\s+)?(?P<ry>this|last|next)\s+year\b", 3)

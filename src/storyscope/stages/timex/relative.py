@@ -84,10 +84,8 @@ def ref(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def recent_units(c: Candidate, ctx: Context, g: dict) -> dict | None:
-    """"recent years" -> PAST_REF; "coming weeks" -> an unspecified number of weeks."""
+    """"recent years", "coming weeks": an unspecified number of years / weeks (PXY, PXW), as TimeBank mostly has it."""
     u = UNITS[g["unit"].lower().rstrip("s")]
-    if g["w"].lower() == "recent":
-        return result("DATE", "PAST_REF", None)
     return result("DURATION", f"P{'T' if u in 'HS' else ''}X{u}", "duration")
 
 

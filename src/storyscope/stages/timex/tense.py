@@ -13,7 +13,7 @@ PAST, UNKNOWN, FUTURE, PRESENT = -1, 0, 1, 2
 
 _FUTURE = {"will", "'ll", "shall", "wo", "gonna", "upcoming", "scheduled", "plans", "plan",
            "expected", "expects", "due", "set", "faces", "face", "slated", "aims",
-           "intends", "hopes", "next", "tomorrow", "begins", "starts", "opens", "ahead", "soon"}
+           "intends", "hopes", "planned", "next", "tomorrow", "begins", "starts", "opens", "ahead", "soon"}
 _PAST = {"was", "were", "had", "did", "said", "told", "ago", "went", "came", "made", "took", "gave",
          "got", "met", "held", "left", "lost", "won", "began", "fell", "rose", "sold", "bought", "paid",
          "saw", "found", "thought", "became", "knew", "sent", "spent", "led", "brought", "struck",
@@ -26,8 +26,7 @@ _PRESENT = {"is", "are", "am", "says", "say", "has", "have", "does", "do"}
 _NOT_ED = {"need", "speed", "feed", "seed", "bed", "red", "hundred", "indeed", "proceed", "exceed",
            "succeed", "united", "based", "shed", "bred", "sped", "led", "wed", "breed", "greed",
            "weed", "reed", "deed", "embed", "naked", "sacred", "wicked", "beloved", "alleged",
-           "supposed", "so-called", "related", "limited", "interested", "concerned", "expected",
-           "scheduled", "planned"}
+           "supposed", "so-called", "related", "limited", "interested", "concerned"}
 _AUX = {"was", "were", "is", "are", "am", "be", "been", "has", "have", "had", "s"}
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
@@ -48,7 +47,7 @@ def _skip(text: str, te: int, w: str) -> bool:
     """Cue words that are not tense cues in this use ("set up", "next to", "was expected to" -> future)."""
     if w in ("set", "due") and not re.match(r"\s+(?:to|for)\b", text[te:te + 5]):
         return True
-    if w in ("going", "plans", "plan") and text[te:te + 3] != " to":
+    if w in ("going", "plans", "plan", "planned", "planning") and text[te:te + 3] != " to":
         return True
     if w == "next" and text[te:te + 3] == " to":
         return True
