@@ -187,6 +187,9 @@ def holiday_date(name: str, year: int) -> dt.date | None:
         return dt.date(year, *_FIXED[name])
     if name in ("easter", "easter sunday"):
         return easter(year)
+    if name == "election day":  # US: the Tuesday after the first Monday of November
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(7 - first.weekday()) % 7 + 1)
     if name == "good friday":
         return easter(year) - dt.timedelta(days=2)
     return _us_holidays(year).get(_US_NAMES.get(name, ""))

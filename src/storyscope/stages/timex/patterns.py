@@ -61,7 +61,9 @@ _p("weekday_date", r"\b(?P<wd>" + WEEKDAY + r")\s*,?\s*(?=(?:" + MONTH + r"\s+\d
 _p("deictic", r"\b(?P<w>today|tonight|yesterday|tomorrow|overnight)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", 2)
 _p("deictic", r"\b(?P<w>this|last|tomorrow|yesterday)\s+(?P<part>morning|afternoon|evening|night)\b", 2)
 _p("ref", r"\b(?P<w>now|currently|current|presently|at\s+present|nowadays|these\s+days|"
-   r"recently|the\s+past|the\s+future|in\s+future)\b", 0)
+   r"recently|the\s+past|the\s+future|in\s+future|the\s+near\s+(?:future|term))\b", 0)
+_p("year", r"\bmid-(?P<y>1[6-9]\d\d|20\d\d)\b", 2)
+_p("year_end", r"\b(?P<w>year[- ]end|the\s+full\s+year)\b", 2)
 _p("recent_units", r"\b(?P<w>recent|coming|past)\s+(?P<unit>days|weeks|months|years|decades)\b", 3)
 _p("unit_rel", r"\b(?:(?P<mod>early|late|mid|earlier|later)[\s-]+)?(?P<rel>" + REL + r"|the|a\s+full)\s+"
    r"(?P<unit>day|week|weekend|month|year|quarter|decade|century|season|fiscal\s+year)\b", 2)
@@ -95,7 +97,7 @@ _p("anchor_day", r"\b(?P<w>the\s+(?:day|night|week|month|year)\s+(?:before|after
    r"evening|afternoon))\b", 3)
 HOLIDAY = (r"Christmas(?:\s+(?:Day|Eve))?|New\s+Year's(?:\s+(?:Day|Eve))?|Thanksgiving(?:\s+Day)?|Independence\s+Day|"
            r"Halloween|Valentine's\s+Day|Labou?r\s+Day|Memorial\s+Day|Veterans\s+Day|Columbus\s+Day|"
-           r"Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day|Presidents'?\s+Day|Juneteenth|Good\s+Friday|Easter(?:\s+Sunday)?|"
+           r"Martin\s+Luther\s+King(?:\s+Jr\.)?\s+Day|Presidents'?\s+Day|Juneteenth|Election\s+Day|Good\s+Friday|Easter(?:\s+Sunday)?|"
            r"Boxing\s+Day")
 _p("holiday", r"\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<h>" + HOLIDAY + r")(?:\s+(?P<week>week(?:end)?)\b)?"
    r"(?:\s+(?P<y>\d{4}))?\b", 2, 0)
@@ -157,7 +159,7 @@ def _march_is_noun(text: str, m: re.Match) -> bool:
 
 def _year_ok(text: str, m: re.Match) -> bool:
     """A four-digit number is a year unless a unit follows or a quantity word precedes it."""
-    if m.group("fiscal") or m.groupdict().get("yy"):
+    if m.groupdict().get("fiscal") or m.groupdict().get("yy") or m.group(0).lower().startswith("mid"):
         return True
     after = text[m.end():m.end() + 25]
     before = text[max(0, m.start() - 25):m.start()].lower()

@@ -76,11 +76,22 @@ def deictic(c: Candidate, ctx: Context, g: dict) -> dict | None:
 def ref(c: Candidate, ctx: Context, g: dict) -> dict | None:
     """"now", "currently" -> PRESENT_REF; "the future" -> FUTURE_REF; "recently", "the past" -> PAST_REF."""
     w = " ".join(g["w"].lower().split())
-    if w in ("the future", "in future"):
+    if w in ("the future", "in future") or w.startswith("the near"):
         return result("DATE", "FUTURE_REF", None)
     if w in ("recently", "the past"):
         return result("DATE", "PAST_REF", None)
     return result("DATE", "PRESENT_REF", None)
+
+
+def year_end(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"by year-end" -> the DCT year's 31 December ("since year-end": the previous one); "the full year"
+    -> the DCT year."""
+    if ctx.dct is None:
+        return unresolved(ctx, "DATE", None, None)
+    if g["w"].lower().startswith("the"):
+        return result("DATE", f"{ctx.dct.year}", "year")
+    back = bool(re.search(r"(?i)\bsince\s+$", ctx.text[max(0, c.start - 7):c.start]))
+    return result("DATE", f"{ctx.dct.year - back}-12-31", "day")
 
 
 def recent_units(c: Candidate, ctx: Context, g: dict) -> dict | None:

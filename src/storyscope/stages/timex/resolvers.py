@@ -33,6 +33,7 @@ RESOLVERS: dict[str, Resolver] = {
     "weekday_date": relative.weekday_date,
     "deictic": relative.deictic,
     "ref": relative.ref,
+    "year_end": relative.year_end,
     "recent_units": relative.recent_units,
     "unit_rel": relative.unit_rel,
     "season": relative.season,
