@@ -85,7 +85,7 @@ def agolater(c: Candidate, ctx: Context, g: dict) -> dict | None:
         if u == "D" and ctx.last_day:
             return result("DATE", (ctx.last_day + dt.timedelta(days=sign * n)).isoformat(), "day")
     if u == "Y" and dirw == "ago" and n == 1:
-        anchor = ctx.recent(r"\d{4}-Q\d", c.start, 300)
+        anchor = ctx.recent(r"\d{4}-Q\d", c.start, 3000)
         if anchor:
             return result("DATE", shift(anchor, "Y", -1), "quarter", derived=True)
     return at_offset(u, ctx.dct, sign * n)

@@ -27,6 +27,7 @@ _NOT_ED = {"need", "speed", "feed", "seed", "bed", "red", "hundred", "indeed", "
            "succeed", "united", "based", "shed", "bred", "sped", "led", "wed", "breed", "greed",
            "weed", "reed", "deed", "embed", "naked", "sacred", "wicked", "beloved", "alleged",
            "supposed", "so-called", "related", "limited", "interested", "concerned"}
+_SPEECH = {"said", "says", "say", "told", "added", "stated", "announced", "reported", "wrote"}
 _AUX = {"was", "were", "is", "are", "am", "be", "been", "has", "have", "had", "s"}
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
@@ -81,8 +82,9 @@ def tense(text: str, bounds: list[int], start: int, end: int) -> int:
     before = [t for t in toks if t[0] <= start]
     after = [t for t in toks if t[0] - len(t[1]) >= end]
     comma = text.find(",", end, s1)
-    if comma >= 0:  # "..., officials said": the speech frame after a clause is not the clause's tense
-        after = [t for t in after if t[0] <= comma]
+    if comma >= 0 and any(_cue(w) != UNKNOWN for _, w in before):
+        # "will vote on Sunday, officials said": the speech frame is not the tense of the clause before it
+        after = [t for t in after if t[0] <= comma or t[1] not in _SPEECH]
     seq = [(len(before) - j, t) for j, t in enumerate(before)] + [(j + 1.5, t) for j, t in enumerate(after)]
     best = (10 ** 9, UNKNOWN)
     for dist, (te, w) in seq:
