@@ -122,6 +122,8 @@ def test_a_clock_time_takes_the_day_that_follows_it():
     # published Monday 30 December 2024: the coming Sunday is in the next year
     got = by_text("Polls in Valdoria will open at 9 a.m. on Sunday, officials said.", "2024-12-30")
     assert got["9 a.m."]["value"] == "2025-01-05T09:00" and got["Sunday"]["value"] == "2025-01-05"
+    got = by_text("On Sunday, officials in Valdoria said polls would open at 9 a.m.", "2024-12-30")
+    assert got["Sunday"]["value"] == "2024-12-29"   # the speech verb is the sentence's tense here
     got = by_text("The Hollin deadline runs until 9 a.m. EST Tuesday.", "2000-04-03")
     assert got["9 a.m. EST Tuesday"]["value"] == "2000-04-04T09:00"
     got = by_text("The fire at the Orlen depot started at 11 p.m. on Dec. 31, police said.", "2025-01-02")
