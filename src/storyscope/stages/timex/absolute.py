@@ -20,6 +20,7 @@ def month_number(tok: str) -> int | None:
 
 
 def iso(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"2022-03-28" (a DATE), "2022-03-28T16:04" (a TIME); an impossible one is `invalid`."""
     y, mo, d = int(g["y"]), int(g["mo"]), int(g["d"])
     if not make_date(y, mo, d):
         return invalid()
@@ -32,6 +33,7 @@ def iso(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def iso_ym(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"2022-03": a month; None when the second number is not a month."""
     mo = int(g["mo"])
     return result("DATE", f"{g['y']}-{mo:02d}", "month") if 1 <= mo <= 12 else None
 
@@ -76,6 +78,7 @@ def week_of(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def month_year(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"March 2022", "March of 2022": the month."""
     return result("DATE", f"{int(g['y']):04d}-{month_number(g['mon']):02d}", "month")
 
 
@@ -99,6 +102,7 @@ def month(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def year(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"1998", "mid-1996", "fiscal 1989", "FY'99" (two digits: 50-99 -> 19xx, else 20xx)."""
     if g.get("yy"):
         y = int(g["yy"])
         y += 1900 if y >= 50 else 2000
@@ -108,6 +112,7 @@ def year(c: Candidate, ctx: Context, g: dict) -> dict | None:
 
 
 def year_words(c: Candidate, ctx: Context, g: dict) -> dict | None:
+    """"nineteen ninety-four" -> 1994, "two thousand and two" -> 2002 (transcribed broadcasts)."""
     base = 1900 if g["c"].lower() == "nineteen" else 2000
     n = number(g["yy"]) if g.get("yy") else 0
     return result("DATE", f"{base + int(n or 0)}", "year")

@@ -112,6 +112,7 @@ def extract_timexes(text: str, dct: str | None) -> list[Span]:
     first: dict[int, dict | None] = {}  # resolutions without the article's earlier dates, by id
 
     def usable(c: Candidate) -> bool:
+        """Whether the candidate resolves to a timex at all (remembering how, for look-ahead)."""
         first[id(c)] = resolve(c, probe)
         return first[id(c)] is not None
 

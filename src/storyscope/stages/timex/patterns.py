@@ -57,7 +57,6 @@ _p("decade", r"\bthe\s+(?:(?P<mod>early|late|mid)[\s-]+)?(?P<word>twenties|thirt
 _p("century", r"\b(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + "|".join(ORDWORDS) + r")[\s-]+century\b", 3)
 _p("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|previous|following)\s+)?(?P<wd>" + WEEKDAY +
    r")(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\s*,?\s*" + MONTH + r"\s+\d)", 2)
-_p("weekday_date", r"\b(?P<wd>" + WEEKDAY + r")\s*,?\s*(?=(?:" + MONTH + r"\s+\d|\d{1,2}\s+" + MONTH + r"))", 2)
 _p("deictic", r"\b(?P<w>today|tonight|yesterday|tomorrow|overnight)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", 2)
 _p("deictic", r"\b(?P<w>this|last|tomorrow|yesterday)\s+(?P<part>morning|afternoon|evening|night)\b", 2)
 _p("ref", r"\b(?P<w>now|currently|current|presently|at\s+present|nowadays|these\s+days|"

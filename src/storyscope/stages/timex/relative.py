@@ -53,13 +53,6 @@ def weekday(c: Candidate, ctx: Context, g: dict) -> dict | None:
     return result("DATE", v + suffix, "time" if part else "day")
 
 
-def weekday_date(c: Candidate, ctx: Context, g: dict) -> dict | None:
-    """"Friday," before "March 14": only a timex of its own when there is no DCT to give the date."""
-    if ctx.dct is None:
-        return unresolved(ctx, "DATE", f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()]}", "day")
-    return None
-
-
 def deictic(c: Candidate, ctx: Context, g: dict) -> dict | None:
     """"today", "yesterday morning", "tonight", "last night"."""
     w = g["w"].lower()

@@ -30,7 +30,6 @@ RESOLVERS: dict[str, Resolver] = {
     "clock": absolute.clock,
     "holiday": absolute.holiday,
     "weekday": relative.weekday,
-    "weekday_date": relative.weekday_date,
     "deictic": relative.deictic,
     "ref": relative.ref,
     "year_end": relative.year_end,
