@@ -33,9 +33,21 @@ _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 
+_NO_END = re.compile(r"(?:\b(?:[A-Z]|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|"
+                     r"Lt|Col|Sgt|Capt|Prof|Inc|Corp|Co|No|U\.S|[ap]\.m)\.)$")
+_NO_START = re.compile(r"(?:\d|(?:[ECMP][SD]T|GMT|UTC)\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)")
+
+
 def sentence_starts(text: str) -> list[int]:
-    """Start offsets of the sentences of ``text`` (a punctuation split, enough for tense cues)."""
-    return [0] + [m.end() for m in _SENT_END.finditer(text)]
+    """Start offsets of the sentences of ``text``: a punctuation split (enough for tense cues) that
+    does not end a sentence inside "Oct. 23", "9 a.m. EST" or "5 p.m. Tuesday"."""
+    out = [0]
+    for m in _SENT_END.finditer(text):
+        dot = m.start()
+        if _NO_END.search(text, max(0, dot - 6), dot) and _NO_START.match(text, m.end()):
+            continue
+        out.append(m.end())
+    return out
 
 
 def sentence_of(bounds: list[int], length: int, pos: int) -> tuple[int, int]:
