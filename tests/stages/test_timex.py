@@ -95,11 +95,13 @@ def test_registered_stage_runs_on_articles():
 
 _PIECES = st.one_of(st.sampled_from(list("0123456789 -/.,:'aAdeMmnorstuy\n")),
                     st.sampled_from(["March ", "Sunday ", "last ", "week ", "years ", "ago ", "the ", "1990s ",
-                                     "2022-", "p.m. ", "every ", "quarter ", "third ", "32 ", "a day ahead of "]),
+                                     "2022-", "p.m. ", "every ", "quarter ", "third ", "32 ", "a day ahead of ",
+                                     "9 a.m. ", "on ", "Christmas ", "Easter week ", "earlier ", "later that year ",
+                                     "the week of ", "Friday, ", "this year ", "year-end ", "mid-"]),
                     st.text(max_size=3))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join),
        st.sampled_from([None, DCT, "1999-12-31T23:00", "bogus", "2022-02-30"]))
 def test_random_text_never_crashes_and_offsets_are_sane(text, dct):
