@@ -41,6 +41,12 @@ def seeds_dir() -> pathlib.Path:
     return shared_path("seeds")
 
 
+@pytest.fixture(scope="session")
+def timeml_dir() -> pathlib.Path:
+    """TimeBank + AQUAINT (*.tml) for the timex floors."""
+    return shared_path("datasets", "timeml")
+
+
 @pytest.fixture
 def ws(tmp_path):
     from storyscope.workspace import Workspace

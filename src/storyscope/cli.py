@@ -280,11 +280,12 @@ def eval_quotes(data: Path = typer.Option(..., "--data", help="PolNeAR-layout di
 
 
 @eval_app.command("time")
-def eval_time(data: Path = typer.Option(..., "--data", help="folder of TimeML .tml files")):
-    """Temporal expressions: TempEval-3 strict, relaxed and value P/R/F1."""
+def eval_time(data: Path = typer.Option(..., "--data", help="folder of TimeML .tml files"),
+              split: str = typer.Option("all", "--split", help="dev (every 5th file, held out), tune (the rest) or all")):
+    """Temporal expressions: TempEval-3 strict, relaxed and value P/R/F1, and documents/s."""
     from storyscope.evaluate.time import evaluate_time
     with _eval_data():
-        _emit(evaluate_time(str(data)))
+        _emit(evaluate_time(str(data), split=split))
 
 
 @eval_app.command("stance")

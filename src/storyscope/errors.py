@@ -69,6 +69,8 @@ NOTHING_TO_INGEST = "nothing to ingest: give URLs or files"
 BAD_INGEST_BODY = 'send JSON {"urls": [...]} or a multipart form with files'
 NEW_STORE = "no store at {url} yet: starting with an empty one (add articles on the Ingest page or with storyscope ingest)"
 STAGE_FAILED = "stage {stage} failed: {detail}"
+UNKNOWN_SPLIT = "unknown split; use one of: {splits}"
+NO_TIMEML = "no TimeML (*.tml) files in this folder"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
 
 

@@ -1,6 +1,8 @@
 """The timex stage on fictional sentences: values, precision, unresolved and invalid dates."""
 from __future__ import annotations
 
+import pathlib
+
 from hypothesis import given, settings, strategies as st
 
 from storyscope.record import Article
@@ -8,6 +10,7 @@ from storyscope.stages.registry import get_stage
 from storyscope.stages.timex import INVALID, NO_DCT, extract_timexes
 
 DCT = "2022-04-02"  # a Saturday
+CASES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "cases"
 
 STORY = ("Officials in Valdoria said on Saturday that Premier Osk faces a confidence vote on Sunday. "
          "The motion was first tabled last February, and again on 7 March. "
@@ -84,7 +87,7 @@ def test_bad_inputs_get_no_invented_dates():
 
 def test_registered_stage_runs_on_articles():
     stage = get_stage("timex")
-    assert stage.version == "timex.v2" and stage.adds == ("timex",)
+    assert stage.version == "timex.v3" and stage.adds == ("timex",)
     a = Article.create(STORY, published=DCT)
     out = stage.run([(a, {})])
     assert {a.text[s.start:s.end] for s in out[0]["timex"]} >= {"Saturday", "Sunday", "last June"}
@@ -92,11 +95,13 @@ def test_registered_stage_runs_on_articles():
 
 _PIECES = st.one_of(st.sampled_from(list("0123456789 -/.,:'aAdeMmnorstuy\n")),
                     st.sampled_from(["March ", "Sunday ", "last ", "week ", "years ", "ago ", "the ", "1990s ",
-                                     "2022-", "p.m. ", "every ", "quarter ", "third ", "32 ", "a day ahead of "]),
+                                     "2022-", "p.m. ", "every ", "quarter ", "third ", "32 ", "a day ahead of ",
+                                     "9 a.m. ", "on ", "Christmas ", "Easter week ", "earlier ", "later that year ",
+                                     "the week of ", "Friday, ", "this year ", "year-end ", "mid-"]),
                     st.text(max_size=3))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join),
        st.sampled_from([None, DCT, "1999-12-31T23:00", "bogus", "2022-02-30"]))
 def test_random_text_never_crashes_and_offsets_are_sane(text, dct):
@@ -105,3 +110,54 @@ def test_random_text_never_crashes_and_offsets_are_sane(text, dct):
         assert s.label in ("DATE", "TIME", "DURATION", "SET")
         assert set(s.attrs) == {"value", "precision", "end", "resolved", "reason"}
         assert s.attrs["resolved"] or s.attrs["reason"]
+
+
+def test_last_and_next_weekday_on_that_weekday():
+    """Case 01 kind: on a Friday, "last Friday" is a week back and "next Friday" a week ahead."""
+    got = by_text("The board voted last Friday and will meet again next Friday. It met on Friday.", "2025-03-14")
+    assert got["last Friday"]["value"] == "2025-03-07"
+    assert got["next Friday"]["value"] == "2025-03-21"
+    assert got["Friday"]["value"] == "2025-03-14"
+
+
+def test_a_clock_time_takes_the_day_that_follows_it():
+    # published Monday 30 December 2024: the coming Sunday is in the next year
+    got = by_text("Polls in Valdoria will open at 9 a.m. on Sunday, officials said.", "2024-12-30")
+    assert got["9 a.m."]["value"] == "2025-01-05T09:00" and got["Sunday"]["value"] == "2025-01-05"
+    got = by_text("On Sunday, officials in Valdoria said polls would open at 9 a.m.", "2024-12-30")
+    assert got["Sunday"]["value"] == "2024-12-29"   # the speech verb is the sentence's tense here
+    got = by_text("The Hollin deadline runs until 9 a.m. EST Tuesday.", "2000-04-03")
+    assert got["9 a.m. EST Tuesday"]["value"] == "2000-04-04T09:00"
+    got = by_text("The fire at the Orlen depot started at 11 p.m. on Dec. 31, police said.", "2025-01-02")
+    assert got["11 p.m."]["value"] == "2024-12-31T23:00"
+
+
+def test_a_holiday_name_alone_is_not_a_date():
+    text = ("Christmas shopping in Valdoria fell, and Easter Island tours sold out. Merry Christmas, said Osk, "
+            "who left on Christmas Eve. Talks resume after Thanksgiving. Ferries stop for Easter week.")
+    got = by_text(text, "2024-12-30")
+    assert set(got) == {"Christmas Eve", "Thanksgiving", "Easter week"}
+    assert got["Christmas Eve"]["value"] == "2024-12-24"
+    assert got["Thanksgiving"]["value"] == "2024-11-28"
+    assert got["Easter week"]["value"] == "2025-W16"
+
+
+def test_relative_expression_anchored_on_the_date_its_sentence_gives():
+    got = by_text("The Orlen plant closed in January 2012; it had been sold about a year earlier.", "2019-06-01")
+    assert got["a year earlier"]["value"] == "2011-01"
+    got = by_text("The plant was sold a year earlier than the flood of March 2012.", "2019-06-01")
+    assert got["a year earlier"]["value"] == "2011-03"
+    got = by_text("Osk fled Valdoria in June 1998 and returned later that year.", "2000-01-28")
+    assert got["later that year"]["value"] == "1998"
+    got = by_text("Sales fell two years ago.", "2019-06-01")   # no date in the sentence: the DCT
+    assert got["two years ago"]["value"] == "2017"
+
+
+def test_decades_and_centuries_case_03():
+    """Case 03 (passes, must stay so)."""
+    text = (CASES / "03-decade-and-century-values" / "orla_review.txt").read_text(encoding="utf-8")
+    got = by_text(text, "2024-06-03")
+    assert got["the 1930s"]["value"] == "193"
+    assert got["the late 1980s"]["value"] == "198"
+    assert got["the '60s"]["value"] == "196"
+    assert got["the 19th century"]["value"] == "18"

@@ -15,7 +15,9 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import sentence_spans
+from storyscope.compare.timeline_events import event_clause
 from storyscope.record import Span
+from storyscope.stages.timex import extract_timexes
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
@@ -24,15 +26,9 @@ PAST_WEEK = re.compile(r"\blast week\b|\ba week (?:after|later)\b|\bearlier this
 _PREC_RANK = {"day": 0, "month": 1, "year": 2}
 
 
-def _extract(text: str, dct: str | None) -> list[Span] | None:
-    try:
-        from storyscope.stages.timex import extract_timexes
-    except ImportError:
-        return None
-    try:
-        return extract_timexes(text, dct)
-    except Exception:  # a timex bug must not take the comparison down
-        return None
+def _extract(text: str, dct: str | None) -> list[Span]:
+    """The timex stage's spans of ``text`` anchored on ``dct`` (the stage never raises on text)."""
+    return extract_timexes(text, dct)
 
 
 def _sentence_at(bundle: StoryBundle, aid: str, pos: int) -> tuple[int, int] | None:
@@ -60,6 +56,28 @@ def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -
     return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
 
 
+_REL_WORD = re.compile(r"(?i)\b(?:last|next|this|coming|past|previous|following|earlier|later)\b")
+_NAMES_DAY = re.compile(r"(?i)\b(?:" + "|".join(WEEKDAYS) + r"|today|tonight|yesterday|tomorrow|jan|feb|mar|apr|may|jun|jul|"
+                        r"aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d\d-\d\d|\d/\d")
+
+
+def _bare_weekday(text: str) -> int | None:
+    """The weekday a timex names when it is only a weekday ("on Friday"), which the timeline may
+    re-read by the clause's tense; None for "last Friday", "next Friday", "Friday, March 14"."""
+    return None if _REL_WORD.search(text) or re.search(r"\d", text) else _weekday_of(text)
+
+
+def _month_without_year(text: str) -> bool:
+    """"22 November", "in March": a month named without its year, weekday or relative word."""
+    return bool(re.search(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text)) and \
+        not re.search(r"\b\d{4}\b", text) and _weekday_of(text) is None and not _REL_WORD.search(text)
+
+
+def _dated_label(label: str, text: str) -> bool:
+    """A DATE, or a TIME that names its day ("9 a.m. Sunday"), not a clock time alone."""
+    return label == "DATE" or label == "TIME" and bool(_NAMES_DAY.search(text))
+
+
 def _weekday_of(text: str) -> int | None:
     low = text.lower()
     return next((i for i, w in enumerate(WEEKDAYS) if re.search(rf"\b{w}\b", low)), None)
@@ -84,14 +102,14 @@ def _dated_events(bundle: StoryBundle) -> list[dict]:
     for a in bundle.articles:
         if not a.published:
             continue
-        for t in bundle.spans(a.id, "timex") or (_extract(a.text, a.published) or []):
+        for t in bundle.spans(a.id, "timex") or _extract(a.text, a.published):
             v = (t.attrs or {}).get("value")
-            if t.label != "DATE" or not (t.attrs or {}).get("resolved") or not _date(v):
+            if not _dated_label(t.label, a.text[t.start:t.end]) or not (t.attrs or {}).get("resolved") or not _date(v):
                 continue
             se = _sentence_at(bundle, a.id, t.start)
             if se:
                 d = _date(v)
-                wd = _weekday_of(a.text[t.start:t.end])
+                wd = _bare_weekday(a.text[t.start:t.end])
                 if wd is not None and _date(a.published):  # re-read weekday names by tense
                     d = _nearest_weekday(_date(a.published), wd, _future(a.text, se[0], t.start, t.end))
                 out.append({"article_id": a.id, "date": d, "text": a.text[t.start:t.end], "start": t.start,
@@ -125,7 +143,7 @@ def infer_publication_dates(bundle: StoryBundle) -> dict[str, dict]:
     for a in undated:
         if a.id in out:
             continue
-        spans = bundle.spans(a.id, "timex") or (_extract(a.text, None) or [])
+        spans = bundle.spans(a.id, "timex") or _extract(a.text, None)
         mentions = []
         for t in spans:
             v = (t.attrs or {}).get("value") or ""
@@ -219,29 +237,9 @@ def _norm_value(v: str | None) -> tuple[str, str] | None:
 
 
 def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
-    """The clause around a date: the verb governing it and its arguments, trimmed to ~25 words."""
+    """The whole clause around a date (see `timeline_events.event_clause`)."""
     from storyscope.stages.nlp import parse
-    doc = parse(text)
-    span = doc.char_span(s0, s1, alignment_mode="expand")  # O(sentence), not O(article) per date
-    toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
-    inside = [t for t in toks if start <= t.idx < end]
-    if not inside:
-        return text[s0:s1]
-    head = inside[0]
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i and s0 <= head.head.idx < s1:
-        head = head.head
-    if head.pos_ not in ("VERB", "AUX"):
-        return " ".join(text[s0:s1].split()[:25])
-    keep = {x.i for x in head.subtree}
-    for c in head.children:  # drop sub-clauses that do not hold the date
-        if c.dep_ in ("advcl", "relcl", "conj", "parataxis") and not (c.left_edge.idx <= start < c.right_edge.idx + len(c.right_edge)):
-            keep -= {x.i for x in c.subtree}
-    sel = [t for t in toks if t.i in keep]
-    if len([t for t in sel if not t.is_punct]) < 4:
-        sel = toks
-    words = "".join(t.text_with_ws for t in sel).strip(" ,;:")
-    w = words.split()
-    return " ".join(w[:25]) + (" ..." if len(w) > 25 else "")
+    return event_clause(parse(text), s0, s1, start, end, text)
 
 
 def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, limit: int = 30) -> list[dict]:
@@ -254,13 +252,13 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
         inf = a.id in inferred or a.published_source == "inferred"
         spans = bundle.spans(a.id, "timex")
         if a.id in inferred:
-            spans = _extract(a.text, inferred[a.id]["published"]) or spans
+            spans = _extract(a.text, inferred[a.id]["published"])
             dct = inferred[a.id]["published"]
         elif not spans:
-            spans = _extract(a.text, dct) or []
+            spans = _extract(a.text, dct)
         for t in spans:
             at = t.attrs or {}
-            if t.label != "DATE" or not at.get("resolved"):
+            if not _dated_label(t.label, a.text[t.start:t.end]) or not at.get("resolved"):
                 continue
             nv = _norm_value(at.get("value"))
             if nv is None:
@@ -269,15 +267,15 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             if se is None:  # datelines, captions, debris
                 continue
             value, prec = nv
-            wd = _weekday_of(a.text[t.start:t.end])
-            if wd is not None and prec == "day" and _date(dct) and not re.search(r"\d", a.text[t.start:t.end]):
+            wd = _bare_weekday(a.text[t.start:t.end])
+            if wd is not None and prec == "day" and _date(dct):
                 fut = _future(a.text, se[0], t.start, t.end)
                 day = _date(dct)
                 near = _nearest_weekday(day, wd, fut)
                 if abs((near - day).days) <= 6 and not re.search(r"(?i)ahead|before|after", a.text[t.start:t.end]):
                     value = near.isoformat()
-            if prec in ("day", "month") and _date(dct) and not re.search(r"\b\d{4}\b", a.text[t.start:t.end]) \
-                    and wd is None and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
+            if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
+                    and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
                 value = f"{int(value[:4]) + 1}{value[4:]}"  # "he'll retire on 22 November": the coming one
             if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
                 continue  # "this year": not an event date
