@@ -103,8 +103,8 @@ def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, 
             if text[ce:ce + 1] == ":":  # PolNeAR cues keep a following colon ('added:')
                 ce += 1
             out["cue"].add(((cs, ce),))
-        if a.get("speaker"):
-            ss, se = a["speaker"]
+        if a.get("source") or a.get("speaker"):
+            ss, se = a.get("source") or a["speaker"]  # PolNeAR's source is the relative pronoun itself
             if doc is not None and SOURCE_FULL_NP:
                 ss, se = _full_np(doc, ss, se)
             if ", " in text[ss:se] and text[se:se + 1] == ",":  # 'X, the chair,' keeps its comma
