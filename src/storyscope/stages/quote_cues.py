@@ -194,10 +194,15 @@ def speaker_of(verb):
             return c
     # the subject after the verb, parsed as its object: '"...," grumbled councillor Piet Aske.'
     prev = verb.doc[verb.i - 1] if verb.i else None
-    if prev is not None and prev.text in ('"', "”", "’", "'", ",", "''"):
+    if prev is not None and prev.text in ('"', "”", "’", "'", "''"):
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
         if obj is not None and obj.pos_ in ("PROPN", "NOUN"):
             return obj
+    if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+        # 'Biden was quick to retort', 'X declined to comment': the subject of the governing verb
+        sp = next((c for c in verb.head.children if c.dep_ == "nsubj" and c.lower_ not in ("it", "there")), None)
+        if sp is not None:
+            return antecedent(sp, verb.head) if sp.lower_ in RELATIVE and sp.tag_ in ("WP", "WDT") else sp
     # participial cue attached to a noun: 'officials saying ...'
     if verb.dep_ in ("advcl", "conj", "xcomp"):
         # 'X said ..., adding ...': the subject of the nearest reporting verb above

@@ -36,6 +36,7 @@ _COLON_STOP = {"update", "updated", "editor", "editor's", "editor’s", "note", 
                "listen", "subscribe", "follow", "click", "share", "tags", "posted", "by", "filed", "the", "this",
                "here", "washington", "note", "warning", "transcript", "poll", "polls", "report", "exclusive",
                "published", "date", "last", "more", "pictured", "caption", "top", "breaking", "live"}
+ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")  # entity types of an addressee object ('told CNN')
 # a press-release attribution after a closing mark: '"..." —Hospital director Ines Karv'
 _DASH_ATTRIBUTION = re.compile(r"[ \t]*(?:—|–|--|-)[ \t]*([A-Z][^\n—–]{1,120})$")
 
@@ -72,6 +73,10 @@ class _Article:
         j = bisect.bisect_right(self.blocked, (ch, float("inf"))) - 1
         return j >= 0 and self.blocked[j][0] <= ch < self.blocked[j][1]
 
+    def subject_outside_quotes(self, s: int, e: int) -> bool:
+        """Is a token of [s, e) a clause's subject, outside direct quotes?"""
+        return self.in_direct(s) is None and any(t.dep_ in ("nsubj", "nsubjpass") for t in self.tokens(s, e))
+
     def sentence_index(self, ch: int) -> int:
         return max(bisect.bisect_right(self.sent_starts, ch) - 1, 0)
 
@@ -89,9 +94,11 @@ class QuoteExtractor:
     CONTENT_PREPS = {"for", "of", "about", "against", "on", "to", "into", "at"}
 
     def __init__(self, cue_p: float = 0.5, cue_p_lex: float = 0.3, cue_p_obj: float = 0.4,
-                 mixed_ratio: float = 1.1, colon_lines: bool = True):
+                 mixed_ratio: float = 1.1, colon_lines: bool = True, obj_lexicon_p: float = 0.0,
+                 addressee_objects: bool = False):
         self.cue_p, self.cue_p_lex, self.cue_p_obj = cue_p, cue_p_lex, cue_p_obj
         self.mixed_ratio, self.colon_lines = mixed_ratio, colon_lines
+        self.obj_lexicon_p, self.addressee_objects = obj_lexicon_p, addressee_objects
 
     def __call__(self, text: str, actors: list[Span] | None = None, sentences: list[tuple[int, int]] | None = None,
                  debris: list[Span] | None = None) -> list[Span]:
@@ -126,9 +133,10 @@ class QuoteExtractor:
                 out.append(q)
         if self.colon_lines:
             out.extend(self._colon_lines(art))
+        out.extend(self._lead_in_paragraphs(art))
         out.extend(self._direct_quotes(art, used_direct, out))
         out.sort(key=lambda s: (s.start, s.end))
-        art.speakers.carry_pronouns(out)
+        art.speakers.carry_pronouns(out, art.subject_outside_quotes)
         seen, res = set(), []
         for s in out:
             if (s.start, s.end, s.label) not in seen:
@@ -169,9 +177,12 @@ class QuoteExtractor:
         comp = [c for c in kids if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i or c.dep_ == "ccomp"]
         if comp:
             return comp[0], None, False
-        if strong:
-            # 'X denied the report', 'X slammed the plan': the object is what is attributed
-            obj = [c for c in kids if c.dep_ == "dobj" and c.pos_ in OBJ_POS and c.lower_ not in ("it", "that")]
+        lemma = tok.lemma_.lower()
+        if strong and (lemma in SPEECH_VERBS or _learned_cues().get(lemma, 0) >= self.obj_lexicon_p):
+            # 'X denied the report', 'X slammed the plan': the object is what is attributed; not an
+            # addressee ('telling CNN') nor the object of a deed ('signed a revised version of the act')
+            obj = [c for c in kids if c.dep_ == "dobj" and c.pos_ in OBJ_POS and c.lower_ not in ("it", "that")
+                   and not (self.addressee_objects and (c.pos_ == "PRON" or c.ent_type_ in ADDRESSEES))]
             if obj:
                 return obj[0], None, False
             if speaker_of(tok) is not None:
@@ -254,6 +265,25 @@ class QuoteExtractor:
             out.append(self._make(art, cs, ce, self._named(art, m.start(1), m.end(1), [m.end(1), m.end(1) + 1])))
         return out
 
+    def _lead_in_paragraphs(self, art: _Article) -> list[Span]:
+        """A paragraph without quotation marks after a lead-in line ending in ':' whose cue has a
+        speaker ('And Trump lashed out on Twitter, saying:' + the tweet): the paragraph is the content."""
+        out = []
+        text = art.text
+        for m in re.finditer(r"(?m)^[^\n]*:[ \t]*\n+[ \t]*([^\n]+)", text):
+            cs, ce = trim(text, m.start(1), m.end(1))
+            colon = text.rindex(":", m.start(), m.start(1))
+            if art.in_debris(cs) or art.in_debris(m.start()) or ce - cs < 3 or any(
+                    c in text[cs:ce] for c in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIG):
+                continue
+            cue = next((t for t in art.tokens(m.start(), colon) if t.pos_ == "VERB"
+                        and t.lemma_.lower() in SPEECH_VERBS and speaker_of(t) is not None), None)
+            if cue is not None:
+                attrs = self._speaker_attrs(art, cue)
+                attrs["cue"] = list(cue_span(cue))
+                out.append(self._make(art, cs, ce, attrs))
+        return out
+
     @staticmethod
     def _speaker_attrs(art: _Article, verb, sp=False) -> dict:
         """Speaker attrs of a cue verb (``sp``: its source token when already known). 'The senator, who
@@ -293,7 +323,7 @@ class QuoteExtractor:
         for j, (a, b, g) in enumerate(art.direct):
             attrs = found[j] or group_attrs.get(g)
             if attrs is None and prev_attrs is not None and text.count("\n", prev_end, a) <= 2 \
-                    and a - prev_end < 400 and not self._names_own_source(art, prev_end, a):
+                    and a - prev_end < 400 and not self._names_own_source(art, prev_end, a, prev_attrs.get("cue")):
                 attrs = dict(prev_attrs)  # a quote continuing the previous speaker's
             if attrs is None and g not in group_attrs:
                 attrs = self._cue_after(art, b, next_paragraph=True)
@@ -324,7 +354,7 @@ class QuoteExtractor:
         return False
 
     @staticmethod
-    def _names_own_source(art: _Article, prev_end: int, a: int) -> bool:
+    def _names_own_source(art: _Article, prev_end: int, a: int, prev_cue=None) -> bool:
         """Is a person or organisation named outside quotes after the previous quote's sentence (which holds
         its attribution) and up to the end of this quote's sentence? Then the previous speaker is not
         carried over."""
@@ -333,6 +363,8 @@ class QuoteExtractor:
         si = art.sentence_index(a)
         hi = max(a, art.sents[si][1])
         lo = max(prev_end, art.sents[art.sentence_index(prev_end - 1)][1])
+        if prev_cue and prev_end <= prev_cue[0] < a:  # '"...?" Obama continued, calling out Boehner.'
+            lo = max(lo, art.sents[art.sentence_index(prev_cue[0])][1])
         sp = art.speakers
         j = bisect.bisect_left(sp.starts, lo)
         while j < len(sp.actors) and sp.actors[j].start < hi:

@@ -20,6 +20,7 @@ NO_SPEAKER = {"speaker": None, "speaker_text": None, "speaker_actor": None, "spe
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "one"}
 QUANTIFIERS = {"some", "many", "several", "few", "most", "all", "both", "others", "each", "any", "none",
                "those", "these", "more", "much", "half", "dozens", "hundreds", "thousands", "a few"}
+DEMONSTRATIVES = {"that", "this", "which", "what", "who", "whom", "whose", "whoever", "it"}
 DESCRIPTOR_WINDOW = 1500  # characters back to look for the person a descriptor or pronoun names
 
 
@@ -114,15 +115,18 @@ class SpeakerResolver:
             return dict(NO_SPEAKER)
         s, e = speaker_span(tok, self.text)
         low = tok.lower_
-        if low in QUANTIFIERS and tok.pos_ in ("PRON", "DET", "ADJ", "NOUN", "NUM"):
-            return dict(NO_SPEAKER, speaker=[s, e])  # 'Some said ...': nobody in particular
+        if low in QUANTIFIERS and tok.pos_ in ("PRON", "DET", "ADJ", "NOUN", "NUM") \
+                or low in DEMONSTRATIVES or tok.ent_type_ in ("DATE", "TIME"):
+            # 'Some said ...', 'That didn't seem to ...', 'that October praising ...': nobody in particular
+            return dict(NO_SPEAKER, speaker=[s, e])
         s = self._skip_quantifier(tok, s, e)
         a = self.actor_for(s, e, tok)
         if a is None and tok.pos_ == "NOUN":  # 'the No. 2 official ..., Dr. Ansel Kroy,': the apposition
             a = next((x for c in tok.children if c.dep_ == "appos"
                       for x in [self.actor_for(c.idx, c.idx + len(c.text), c)] if x is not None), None)
-        if a is None and tok.pos_ == "NOUN" and tok.tag_ in ("NN", "NNP"):
-            a = self._descriptor(tok, s, e)
+        if tok.pos_ == "NOUN" and tok.tag_ in ("NN", "NNP") and (a is None or a.label != "PERSON"):
+            # 'the House speaker', 'the Texas governor': the place or body is a modifier of the role
+            a = self._descriptor(tok, s, e) or a
         if a is None and low in ("he", "she"):
             a = self._before(s, lambda x: True) if low else None
         text = self.text[s:e]
@@ -144,9 +148,10 @@ class SpeakerResolver:
             return nxt.idx
         return s
 
-    def carry_pronouns(self, quotes: list[Span]) -> None:
+    def carry_pronouns(self, quotes: list[Span], subject_outside_quotes) -> None:
         """'he said' after a quote by a named person is usually that person: a he/she speaker takes the
-        most recent earlier PERSON speaker within two paragraphs (in place)."""
+        most recent earlier PERSON speaker within two paragraphs, unless the actor the actors layer
+        gave it is named since as a subject outside quotes (``subject_outside_quotes(start, end)``) (in place)."""
         person_keys = {a.attrs.get("actor") for a in self.actors if a.label == "PERSON"}
         last = None  # (position, attrs)
         for q in quotes:
@@ -155,9 +160,22 @@ class SpeakerResolver:
             st = self.text[sp[0]:sp[1]].lower() if sp else ""
             pos = sp[0] if sp else q.start
             if st in ("he", "she") and last is not None and self.text.count("\n", last[0], pos) <= 4 \
-                    and pos - last[0] < 2500 and last[1]["speaker_actor"] != a.get("speaker_actor"):
+                    and pos - last[0] < 2500 and last[1]["speaker_actor"] != a.get("speaker_actor") \
+                    and not self._named_since(a.get("speaker_actor"), last[0], pos, subject_outside_quotes):
                 a["speaker_actor"] = last[1]["speaker_actor"]
                 a["speaker_canonical"] = last[1]["speaker_canonical"]
                 a["speaker_text"] = a.get("speaker_text") or self.text[sp[0]:sp[1]]
             if a.get("speaker_actor") in person_keys:
                 last = (pos, a)
+
+    def _named_since(self, key, lo: int, hi: int, subject_outside_quotes) -> bool:
+        """Is actor ``key`` the subject of a clause outside quotes in [lo, hi), by name, alias or title?"""
+        if key is None:
+            return False
+        j = bisect.bisect_left(self.starts, lo)
+        while j < len(self.actors) and self.actors[j].start < hi:
+            x = self.actors[j]
+            if x.attrs.get("actor") == key and x.attrs.get("kind") != "pronoun" and subject_outside_quotes(x.start, x.end):
+                return True
+            j += 1
+        return False
