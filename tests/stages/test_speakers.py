@@ -119,3 +119,12 @@ def test_a_sentence_naming_its_own_source_does_not_take_the_previous_speaker():
     qs = read(text)
     may = [q for q in qs if "out of the question" in q["content"]]
     assert not may or may[0]["who"] != "Tor Lind"
+
+
+def test_a_quote_about_someone_is_not_credited_to_him():
+    text = ("Judge criticises candidate\n\n"
+            "Judge Mara Velt spoke to the Lomar Herald on Monday about the election.\n\n"
+            "Candidate Oskar Brenn had called the court biased the week before.\n\n"
+            'She did not hold back. "He is a faker," she said.')
+    q = [q for q in read(text) if "faker" in q["content"]]
+    assert q and q[0]["who"] == "Mara Velt"

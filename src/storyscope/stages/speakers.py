@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 
 from storyscope.record import Span
+from storyscope.stages.actors import name_gender
 from storyscope.stages.quote_cues import speaker_span
 
 NO_SPEAKER = {"speaker": None, "speaker_text": None, "speaker_actor": None, "speaker_canonical": None}
@@ -21,6 +22,7 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "
 QUANTIFIERS = {"some", "many", "several", "few", "most", "all", "both", "others", "each", "any", "none",
                "those", "these", "more", "much", "half", "dozens", "hundreds", "thousands", "a few"}
 DEMONSTRATIVES = {"that", "this", "which", "what", "who", "whom", "whose", "whoever", "it"}
+_OTHER = {"he": "female", "she": "male"}  # the first-name gender a he/she speaker cannot have
 DESCRIPTOR_WINDOW = 1500  # characters back to look for the person a descriptor or pronoun names
 
 
@@ -128,7 +130,7 @@ class SpeakerResolver:
             # 'the House speaker', 'the Texas governor': the place or body is a modifier of the role
             a = self._descriptor(tok, s, e) or a
         if a is None and low in ("he", "she"):
-            a = self._before(s, lambda x: True) if low else None
+            a = self._before(s, lambda x: name_gender(x.attrs.get("canonical", "")) != _OTHER[low])
         text = self.text[s:e]
         if a is None and low in PRONOUNS:
             text = None  # a pronoun without antecedent names nobody
@@ -160,6 +162,7 @@ class SpeakerResolver:
             st = self.text[sp[0]:sp[1]].lower() if sp else ""
             pos = sp[0] if sp else q.start
             if st in ("he", "she") and last is not None and self.text.count("\n", last[0], pos) <= 4 \
+                    and name_gender(last[1].get("speaker_canonical") or "") != _OTHER[st] \
                     and pos - last[0] < 2500 and last[1]["speaker_actor"] != a.get("speaker_actor") \
                     and not self._named_since(a.get("speaker_actor"), last[0], pos, subject_outside_quotes):
                 a["speaker_actor"] = last[1]["speaker_actor"]
