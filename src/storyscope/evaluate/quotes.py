@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -103,8 +104,8 @@ def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, 
             if text[ce:ce + 1] == ":":  # PolNeAR cues keep a following colon ('added:')
                 ce += 1
             out["cue"].add(((cs, ce),))
-        if a.get("speaker"):
-            ss, se = a["speaker"]
+        if a.get("source") or a.get("speaker"):
+            ss, se = a.get("source") or a["speaker"]  # PolNeAR's source is the relative pronoun itself
             if doc is not None and SOURCE_FULL_NP:
                 ss, se = _full_np(doc, ss, se)
             if ", " in text[ss:se] and text[se:se + 1] == ",":  # 'X, the chair,' keeps its comma
@@ -215,3 +216,113 @@ def train_cue_lexicon(data_dir: str, out_path: str, min_count: int = 3) -> dict:
     Path(out_path).write_text(json.dumps({"p_cue": p_cue, "min_count": min_count,
                                           "documents": len(anns)}, indent=0, sort_keys=True))
     return {"lemmas": len(p_cue)}
+
+
+# ---------------------------------------------------------------- BASIL: quotes by named persons and their speakers
+
+GROUP_WORDS = {"lawmakers", "democrats", "republicans", "officials", "members", "campaign", "companies",
+               "catholics", "party", "plaintiffs", "protestors", "and"}
+ORGS = {"BuzzFeed", "NAACP", "Secure_America_Now"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me", "his", "its", "their"}
+RELATIVES = {"who", "that", "which", "whom", "whose", "what"}
+QUANTIFIERS = {"some", "many", "several", "few", "most", "all", "both", "others", "each", "any", "none",
+               "those", "these", "more", "much"}
+DATE_WORDS = {"today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday",
+              "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "published", "updated", "posted", "by"}
+
+
+def bad_speaker_kind(rendered: str | None) -> str | None:
+    """'pronoun', 'relative', 'quantifier' or 'date/label' when a rendered speaker is no speaker, else None."""
+    if not rendered:
+        return None
+    words = rendered.lower().split()
+    if rendered.lower() in PRONOUNS:
+        return "pronoun"
+    if rendered.lower() in RELATIVES:
+        return "relative"
+    if words[0] in QUANTIFIERS:
+        return "quantifier"
+    if rendered.lower().strip(":") in DATE_WORDS:
+        return "date/label"
+    return None
+
+
+def named_person(label: str) -> bool:
+    """Is a BASIL speaker label one named person ('Donald_Trump'), not a group, party or organisation?"""
+    toks = label.split("_")
+    return (not label.startswith("other") and label not in ORGS and all(t[:1].isupper() for t in toks)
+            and not any(t.lower() in GROUP_WORDS for t in toks))
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
+
+
+def surname(label: str) -> str:
+    """The folded surname of a BASIL person label ('Donald_Trump_Jr.' -> 'trump')."""
+    toks = [t for t in label.split("_") if t.rstrip(".") not in ("Jr", "Sr")]
+    return _fold(toks[-1])
+
+
+def evaluate_basil_speakers(basil_dir: str, limit: int | None = None, misses: list | None = None) -> dict:
+    """Quotes by named persons on BASIL (Fan et al. 2019) and speakers that are no speaker.
+
+    BASIL marks phrases with ``quote: yes`` and a ``speaker`` label (``Donald_Trump``, ``House_Democrats``,
+    ``other_anti``); a *named person* is a label of capitalised words that is not a group or an
+    organisation. Found: a quote span of the reading stages (ingest's furniture, ``sentences``, ``actors``,
+    ``quotes``, as the product runs them) overlaps the annotated phrase. Right speaker: that quote's
+    rendered speaker (``speaker_canonical`` else ``speaker_text``, as the dossier shows it) contains the
+    person's surname. Bad speakers (pronoun, relative pronoun, quantifier, date word or line label) are
+    counted over every quote of every article. ``misses`` collects 'article@offset' lines (no text)."""
+    import glob
+    import json
+    from storyscope.ingest.jsonl import record_to_article
+    from storyscope.stages.registry import get_stage
+
+    root = Path(basil_dir)
+    recs = [json.loads(x) for x in (root / "stories.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    if limit:
+        recs = recs[:limit]
+    anns = {Path(p).name[:-len("_ann.json")]: p for p in glob.glob(str(root / "annotations" / "*" / "*_ann.json"))}
+    stages = [get_stage(n) for n in ("sentences", "actors", "quotes")]
+    n_named = found = right = n_quotes = words = 0
+    bad: dict[str, int] = {}
+    misses = [] if misses is None else misses
+    t0 = time.perf_counter()
+    for rec in recs:
+        art, debris = record_to_article(rec, "basil", "stories.jsonl")
+        layers = {"debris": list(debris.spans)}
+        for st in stages:
+            layers.update(st.run([(art, layers)])[0])
+        text, quotes = art.text, layers["quotes"]
+        words += len(text.split())
+        n_quotes += len(quotes)
+        for q in quotes:
+            kind = bad_speaker_kind(q.attrs.get("speaker_canonical") or q.attrs.get("speaker_text"))
+            if kind:
+                bad[kind] = bad.get(kind, 0) + 1
+                misses.append(f"{rec['id']}@{q.start}: {kind} speaker")
+        if rec["id"] not in anns:
+            continue
+        for p in json.loads(Path(anns[rec["id"]]).read_text(encoding="utf-8"))["phrase-level-annotations"]:
+            if p.get("quote") != "yes" or not named_person(p.get("speaker", "")):
+                continue
+            s = text.find(p["txt"])
+            if s < 0:
+                continue
+            n_named += 1
+            e = s + len(p["txt"])
+            shown = [_fold(q.attrs.get("speaker_canonical") or q.attrs.get("speaker_text") or "")
+                     for q in quotes if q.start < e and s < q.end]
+            found += bool(shown)
+            ok = any(surname(p["speaker"]) in x for x in shown)
+            right += ok
+            if not ok:
+                misses.append(f"{rec['id']}@{s}: {p['speaker']} " + ("wrong speaker" if shown else "not found"))
+    secs = time.perf_counter() - t0
+    return {"articles": len(recs), "quotes": n_quotes, "named_person_quotes": n_named,
+            "found": round(found / n_named, 3) if n_named else None,
+            "speaker_right": round(right / n_named, 3) if n_named else None,
+            "bad_speakers": bad, "bad_speakers_total": sum(bad.values()),
+            "seconds": round(secs, 1), "words_per_second": round(words / secs) if secs else None}

