@@ -42,6 +42,17 @@ NAV = re.compile(
     r"click here.*|also read.*|see also.*|recommended|trending|most read|newsletter.*|"
     r"copyright.*|©.*|all rights reserved.*|skip to (?:main )?content|menu|home|search)\s*[:!.]?\s*$", re.I)
 LEADING_GLYPH = re.compile(r"^\s*[›»]")
+# Cross-links to other articles: a lead-in ("Read also:", "Lea también:", "Lesen Sie auch") and a headline.
+RELATED = re.compile(
+    r"^\s*(?:read (?:more|also)|see also|also read|related(?: stories| articles| content)?\s*:|more on this|"
+    r"lea también|lee también|le puede interesar|te puede interesar|notas relacionadas|noticias relacionadas|"
+    r"(?:à|a) lire aussi|lire aussi|voir aussi|auch lesen|lesen sie auch|mehr zum thema|mehr themen|weitere themen|"
+    r"zum weiterlesen|das könnte sie auch interessieren|leggi anche|potrebbe interessarti|leia também|veja também|"
+    r"lees ook|czytaj (?:także|też|więcej)|dowiedz się więcej|zobacz (?:też|także))\b", re.I)
+# Debris rules judge short interface lines, never paragraphs: longer lines are body text.
+MAX_UI_LINE = 120       # a captcha or comment-form prompt
+MAX_GLYPH_LINE = 80     # a "» link" bullet
+MAX_RELATED_LINE = 160  # a lead-in plus one headline
 
 DEBRIS_LABELS = ("credit", "caption", "byline", "dateline", "comment_form", "captcha", "nav", "section_label")
 
@@ -94,6 +105,14 @@ def _is_section_label(s: str) -> bool:
             and all(w[:1].isupper() for w in words if w[:1].isalpha()))
 
 
+def _is_link_bullet(line: str) -> bool:
+    """'» Read more' / '› Subscribe': a short link line behind a glyph; not a »quotation« (German
+    and French quotation marks open with the same glyph) and not a sentence."""
+    if not LEADING_GLYPH.match(line) or len(line) > MAX_GLYPH_LINE or "«" in line or "‹" in line:
+        return False
+    return not re.search(r"[.!?]\W*$", line) or len(line.split()) <= 4
+
+
 def parse_date_line(s: str) -> str | None:
     """ISO date (with time when given) of a dateline such as 'Published: APRIL 2, 2022 16:04'."""
     import dateparser  # local: heavy import, only when a dateline exists
@@ -121,13 +140,14 @@ def detect_furniture(text: str, title_in_text: bool = True) -> Furniture:
         a, b = _strip_span(s, raw)
         label = None
         low = line.lower()
-        if COMMENT_FORM.search(line):
+        if COMMENT_FORM.search(line) and len(line) <= MAX_UI_LINE:
             label = "comment_form"
-        elif CAPTCHA.search(line):
+        elif CAPTCHA.search(line) and len(line) <= MAX_UI_LINE:
             label = "captcha"
         elif PHOTO_CREDIT.search(line):
             label = "caption" if len(PHOTO_CREDIT.sub("", line).strip()) > 3 else "credit"
-        elif LEADING_GLYPH.match(raw) or (NAV.match(line) and (id(item) in tail_zone or id(item) in head_zone)):
+        elif (_is_link_bullet(line) or (NAV.match(line) and (id(item) in tail_zone or id(item) in head_zone))
+              or (RELATED.match(line) and len(line) <= MAX_RELATED_LINE)):
             label = "nav"
         elif id(item) in head_zone and BY_LINE.match(line) and len(line.split()) <= 10:
             who = BY_LINE.match(line).group(1)
