@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Callable
@@ -64,6 +65,24 @@ def _snippet_counts(text: str | None, entry: dict) -> tuple[int, int]:
     return found, present
 
 
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
+
+
+def site_name_in_title(art) -> bool:
+    """True when the title's first or last segment (split at " | ", " - ", ...) is the outlet's name
+    or the URL's domain label."""
+    from storyscope.ingest.credits import _key, domain_name
+    parts = _SEPARATOR.split(art.title or "")
+    if len(parts) < 2:
+        return False
+    outlet, domain = _key(art.outlet), domain_name(art.url).lower()
+
+    def named(seg: str) -> bool:
+        k = _key(seg)
+        return bool(k) and (k == outlet or (bool(domain) and k.startswith(domain) and len(k) - len(domain) <= 3))
+    return named(parts[0]) or named(parts[-1])
+
+
 def _share(k: int, n: int) -> float:
     return round(k / n, 4) if n else 0.0
 
@@ -73,13 +92,14 @@ def evaluate_body(folder: Path, limit: int | None = None, progress: Progress = _
 
     Returns {"pages", "must_include", "must_exclude" (snippet counts), "storyscope": {...},
     "trafilatura": {...}}; each side gives ``must_include_found``/``must_exclude_present`` (shares),
-    ``rejected`` (pages with no text) and, for Storyscope, ``passes`` (extraction pass counts)."""
+    ``rejected`` (pages with no text) and, for Storyscope, ``passes`` (extraction pass counts) and
+    ``titles_with_site_name`` (pages whose stored title still carries the outlet's name)."""
     import trafilatura
     gold = json.loads((folder / "body.json").read_text(encoding="utf-8"))
     items = [(f, e) for f, e in sorted(gold.items()) if (folder / f).is_file()][:limit]
     n_with = sum(len(e.get("with", [])) for _, e in items)
     n_without = sum(len(e.get("without", [])) for _, e in items)
-    ours = {"found": 0, "present": 0, "rejected": [], "passes": {}}
+    ours = {"found": 0, "present": 0, "rejected": [], "passes": {}, "site_titles": []}
     lib = {"found": 0, "present": 0, "rejected": []}
     for i, (name, entry) in enumerate(items, 1):
         data = (folder / name).read_bytes()
@@ -93,6 +113,8 @@ def evaluate_body(folder: Path, limit: int | None = None, progress: Progress = _
             text = visible_text(art, debris)
             p = art.meta.get("extraction", "default")
             ours["passes"][p] = ours["passes"].get(p, 0) + 1
+            if site_name_in_title(art):
+                ours["site_titles"].append(f"{name}: {art.title}")
         f, pr = _snippet_counts(text, entry)
         ours["found"] += f
         ours["present"] += pr
@@ -112,6 +134,7 @@ def evaluate_body(folder: Path, limit: int | None = None, progress: Progress = _
                "rejected": len(d["rejected"]), "rejected_pages": d["rejected"]}
         if "passes" in d:
             out["passes"] = d["passes"]
+            out["titles_with_site_name"] = d["site_titles"]
         return out
     return {"pages": len(items), "must_include": n_with, "must_exclude": n_without,
             "storyscope": side(ours), "trafilatura": side(lib)}

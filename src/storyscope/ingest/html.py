@@ -44,29 +44,39 @@ def nesting_depth(html: str) -> int:
     return deepest
 
 
-# Extraction passes, most precise first: the first whose text reaches MIN_TEXT_CHARS is used
-# (trafilatura's own fallbacks, readability and jusText, run in each pass).
+# Extraction passes, most precise first (trafilatura's own fallbacks, readability and jusText, run in
+# each). The precise pass is kept unless it is short (MIN_TEXT_CHARS) or keeps less than
+# MIN_PRECISION_SHARE of what the default pass finds (it dropped the article, not the boilerplate).
 PASSES = (("precision", {"favor_precision": True}), ("default", {}), ("recall", {"favor_recall": True}))
 MIN_TEXT_CHARS = 250
+MIN_PRECISION_SHARE = 0.2
+
+
+def _run_pass(html: str, url: str | None, opts: dict):
+    import trafilatura
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=True, **opts)
+    except Exception:  # a library failure on odd markup is one pass failing, not the page
+        return None, ""
+    return doc, ((getattr(doc, "text", None) or "").strip() if doc is not None else "")
 
 
 def extract_text(html: str, url: str | None):
-    """(trafilatura Document, pass name) of the first pass giving at least MIN_TEXT_CHARS of text,
-    else of the longest non-empty one; (None, "") when no pass finds text."""
-    import trafilatura
-    best, best_name = None, ""
+    """(trafilatura Document, pass name): the precise pass, unless short or far shorter than the
+    default pass; then the first pass reaching MIN_TEXT_CHARS, else the longest non-empty one;
+    (None, "") when no pass finds text."""
+    got = {}
     for name, opts in PASSES:
-        try:
-            doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                              include_tables=True, **opts)
-        except Exception:  # a library failure on odd markup is one pass failing, not the page
-            doc = None
-        text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-        if len(text) >= MIN_TEXT_CHARS:
-            return doc, name
-        if text and (best is None or len(text) > len(best.text.strip())):
-            best, best_name = doc, name
-    return best, best_name
+        got[name] = _run_pass(html, url, opts)
+        if name == "default":
+            precise, default = len(got["precision"][1]), len(got["default"][1])
+            if precise >= MIN_TEXT_CHARS and precise >= MIN_PRECISION_SHARE * default:
+                return got["precision"][0], "precision"
+            if default >= MIN_TEXT_CHARS:
+                return got["default"][0], "default"
+    name = max(got, key=lambda n: len(got[n][1]))
+    return (got[name][0], name) if got[name][1] else (None, "")
 
 
 def publication_date(html: str, tree, url: str | None, library_date: str | None) -> tuple[str | None, str, str]:
