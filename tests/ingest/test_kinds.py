@@ -63,6 +63,9 @@ def test_author_fields_split_into_byline_and_wire_credit():
     assert split_author_field("AFP; The Orlen Local", ["The Orlen Local"]) == ("", "AFP")
     assert split_author_field("CNN Wire") == ("", "CNN Wire")
     assert split_author_field("Reuters") == ("", "Reuters")
+    assert split_author_field("Reuters Staff") == ("", "Reuters")
+    assert split_author_field("hal/PAP") == ("", "PAP")
+    assert split_author_field("Zum Profil von orlenfan orlenfan") == ("", "")
     for junk in ("No Author", "Account You're logged", "Orlen News February", "admin"):
         assert split_author_field(junk, ["Orlen News"])[0] == ""
     assert split_author_field("Orlen Courier", ["Orlen Courier"]) == ("", "")

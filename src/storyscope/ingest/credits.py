@@ -13,9 +13,11 @@ from storyscope.ingest.detect import _MONTHS, agency_of
 
 _TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/]{1,2}\s+|\s*[|·•»]\s*")
 _AUTHOR_SEP = re.compile(r"\s*(?:;|\||/|,|\band\b|\bund\b|\bet\b|\by\b|&)\s*", re.I)
+_STAFF = re.compile(r"\s+(?:staff|reporters?|wire service|news service|newsroom)$", re.I)
 _NOT_A_NAME = re.compile(
     rf"\d|@|https?:|\b(?:no|not|author|authors|account|logged|log|login|sign|admin|administrator|staff|editor|"
-    rf"editors|editorial|team|redaktion|unknown|anonymous|guest|user|you|your|you're|newsroom|desk|"
+    rf"editors|editorial|team|redaktion|autor|autorin|profil|profile|said|stand|foto|photo|bild|image|фото|"
+    rf"unknown|anonymous|guest|user|you|your|you're|newsroom|desk|"
     rf"{_MONTHS})\b", re.I)
 
 
@@ -74,12 +76,12 @@ def split_author_field(author: str, site_names: list[str] = (), url: str = "") -
             continue
         if part.lower().startswith("by "):
             part = part[3:].strip()
-        ag = agency_of(part)
+        ag = agency_of(part) or agency_of(_STAFF.sub("", part))
         if ag:
             credit = credit or ag
             continue
         words = part.split()
-        if (not 2 <= len(words) <= 5 or _NOT_A_NAME.search(part) or _is_site(part, list(site_names), domain)
+        if (not 2 <= len(words) <= 5 or len({w.lower() for w in words}) < len(words) or _NOT_A_NAME.search(part) or _is_site(part, list(site_names), domain)
                 or any(_key(n) and _key(n) in _key(part) for n in site_names)):
             continue
         if part.isupper():

@@ -18,6 +18,11 @@ AGENCIES = {
     "ansa": "ANSA", "anadolu": "Anadolu", "anadolu agency": "Anadolu", "irna": "IRNA", "kyodo": "Kyodo",
     "yonhap": "Yonhap", "ria novosti": "RIA Novosti", "interfax": "Interfax", "cnn wire": "CNN Wire",
     "press trust of india": "PTI", "bernama": "Bernama", "aap": "AAP", "pa media": "PA Media",
+    "kna": "KNA", "epd": "epd", "apa": "APA", "sda": "SDA", "keystone-sda": "Keystone-SDA", "anp": "ANP",
+    "belga": "Belga", "ntb": "NTB", "ritzau": "Ritzau", "pap": "PAP", "ctk": "ČTK", "mti": "MTI", "lusa": "Lusa",
+    "europa press": "Europa Press", "agi": "AGI", "adnkronos": "Adnkronos", "dpa-afx": "dpa-AFX",
+    "notimex": "Notimex", "telam": "Télam", "agência brasil": "Agência Brasil", "ap news": "AP",
+    "thomson reuters": "Reuters", "afp news": "AFP", "agence france presse": "AFP",
 }
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
