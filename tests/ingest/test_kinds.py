@@ -155,3 +155,28 @@ def test_feed_item_with_only_a_headline_is_reported_as_such(tmp_path):
     errs: list = []
     assert not list(read_sources([str(feed)], on_error=errs.append))
     assert len(errs) == 1 and errors.HEADLINE_ONLY in str(errs[0]) and "item1" in str(errs[0])
+
+
+def test_promo_credit_and_cross_link_lines_are_debris_but_sentences_about_them_are_not():
+    lines = ["Anzeige, enthält Affiliate Links", "© Stadt Orlen | Mira Telk", "Crédits photos : Orlen Presse",
+             "Weitere Informationen zum Brückenbau:", "Subscribe now to our Orlen edition for the full story.",
+             "Bescheid | 38 KB | Datei ist nicht barrierefrei", "Inhaltsverzeichnis"]
+    body = ["The Orlen council said advertisement revenue of the city's buses fell by a third last year, and it "
+            "will ask the regional government to cover the gap before the summer.",
+            "Fewer people subscribe to the council's paper newsletter than ten years ago, the clerk said."]
+    text = "Bridge vote\n\n" + "\n\n".join(body[:1] + lines + body[1:]) + "\n"
+    hidden = {text[s.start:s.end] for s in detect_furniture(text).debris}
+    assert set(lines) <= hidden and not hidden & set(body)
+
+
+def test_precise_pass_delimits_the_article_and_the_default_pass_fills_it_in():
+    from types import SimpleNamespace
+    from storyscope.ingest.html import _filled_in
+    precise = "First paragraph of the Orlen bridge story.\nThird paragraph, the last of the story."
+    default = ("Orlen bridge vote\nFirst paragraph of the Orlen bridge story.\n- a list item the precise pass dropped\n"
+               "Third paragraph, the last of the story.\nComments (3)\nReader one says the bridge is a waste.")
+    doc, name = _filled_in((SimpleNamespace(text=precise), precise), (SimpleNamespace(text=default), default))
+    assert name == "precision+default" and "- a list item" in doc.text and "Orlen bridge vote" in doc.text
+    assert "Comments" not in doc.text and "Reader one" not in doc.text
+    other = "Completely different block.\nNothing shared here."
+    assert _filled_in((SimpleNamespace(text=precise), precise), (SimpleNamespace(text=other), other))[1] == "precision"

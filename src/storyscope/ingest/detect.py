@@ -45,7 +45,8 @@ NAV = re.compile(
     r"email|print|whatsapp|facebook|twitter|telegram|linkedin|discuss|comments?|more articles|read more|"
     r"related(?: articles| stories| news)?|advertisement|advertising|sponsored|follow us.*|"
     r"click here.*|also read.*|see also.*|recommended|trending|most read|newsletter.*|"
-    r"copyright.*|©.*|all rights reserved.*|skip to (?:main )?content|menu|home|search)\s*[:!.]?\s*$", re.I)
+    r"copyright.*|©.*|all rights reserved.*|skip to (?:main )?content|menu|home|search|"
+    r"inhaltsverzeichnis|table of contents|inhalt|sommaire|índice)\s*[:!.]?\s*$", re.I)
 LEADING_GLYPH = re.compile(r"^\s*[›»]")
 # Cross-links to other articles: a lead-in ("Read also:", "Lea también:", "Lesen Sie auch") and a headline.
 RELATED = re.compile(
@@ -53,7 +54,20 @@ RELATED = re.compile(
     r"lea también|lee también|le puede interesar|te puede interesar|notas relacionadas|noticias relacionadas|"
     r"(?:à|a) lire aussi|lire aussi|voir aussi|auch lesen|lesen sie auch|mehr zum thema|mehr themen|weitere themen|"
     r"zum weiterlesen|das könnte sie auch interessieren|leggi anche|potrebbe interessarti|leia também|veja também|"
-    r"lees ook|czytaj (?:także|też|więcej)|dowiedz się więcej|zobacz (?:też|także))\b", re.I)
+    r"lees ook|czytaj (?:także|też|więcej)|dowiedz się więcej|zobacz (?:też|także)|"
+    r"weitere (?:infos?|informationen|themen|artikel|beiträge|\w*tipps)|more (?:stories|news) from)\b", re.I)
+# Advertising labels, affiliate notes, subscription and follow prompts, file-download links.
+PROMO = re.compile(
+    r"^\s*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|pubblicità)\b|affiliate[- ]?links?|"
+    r"partner-?links?|^\s*(?:to (?:view|read|continue reading) the full|subscribe (?:now|today|here)|"
+    r"if you(?:'|’)re (?:seeing this|already a subscriber)|already a subscriber|zum newsletter|"
+    r"jetzt (?:abonnieren|anmelden)|newsletter abonnieren|síguenos|suivez-nous|folgen? (?:sie )?uns)|"
+    r"sign up here|canal de (?:telegram|whatsapp)|(?:telegram|whatsapp) channel|\|\s*\d+(?:[.,]\d+)?\s*[KMG]B\b", re.I)
+# A credit line: "© Name", "Crédits photos : Agency", "Foto: Name".
+LINE_CREDIT = re.compile(r"^\s*(?:©|\(c\)\s|(?:crédits? photos?|photo credits?|fotos?|bild(?:quelle)?|imagen|"
+                         r"credits?)\s*:)", re.I)
+MAX_PROMO_LINE = 200
+MAX_CREDIT_LINE = 100
 # Debris rules judge short interface lines, never paragraphs: longer lines are body text.
 MAX_UI_LINE = 120       # a captcha or comment-form prompt
 MAX_GLYPH_LINE = 80     # a "» link" bullet
@@ -149,10 +163,13 @@ def detect_furniture(text: str, title_in_text: bool = True) -> Furniture:
             label = "comment_form"
         elif CAPTCHA.search(line) and len(line) <= MAX_UI_LINE:
             label = "captcha"
+        elif LINE_CREDIT.match(line) and len(line) <= MAX_CREDIT_LINE:
+            label = "credit"
         elif PHOTO_CREDIT.search(line):
             label = "caption" if len(PHOTO_CREDIT.sub("", line).strip()) > 3 else "credit"
         elif (_is_link_bullet(line) or (NAV.match(line) and (id(item) in tail_zone or id(item) in head_zone))
-              or (RELATED.match(line) and len(line) <= MAX_RELATED_LINE)):
+              or (RELATED.match(line) and len(line) <= MAX_RELATED_LINE)
+              or (PROMO.search(line) and len(line) <= MAX_PROMO_LINE)):
             label = "nav"
         elif id(item) in head_zone and BY_LINE.match(line) and len(line.split()) <= 10:
             who = BY_LINE.match(line).group(1)

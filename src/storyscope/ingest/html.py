@@ -45,8 +45,8 @@ def nesting_depth(html: str) -> int:
 
 
 # Extraction passes, most precise first (trafilatura's own fallbacks, readability and jusText, run in
-# each). The precise pass is kept unless it is short (MIN_TEXT_CHARS) or keeps less than
-# MIN_PRECISION_SHARE of what the default pass finds (it dropped the article, not the boilerplate).
+# each). The precise pass delimits the article (see _filled_in) unless it is short (MIN_TEXT_CHARS) or
+# keeps less than MIN_PRECISION_SHARE of what the default pass finds (it dropped the article itself).
 PASSES = (("precision", {"favor_precision": True}), ("default", {}), ("recall", {"favor_recall": True}))
 MIN_TEXT_CHARS = 250
 MIN_PRECISION_SHARE = 0.2
@@ -62,6 +62,26 @@ def _run_pass(html: str, url: str | None, opts: dict):
     return doc, ((getattr(doc, "text", None) or "").strip() if doc is not None else "")
 
 
+def _filled_in(precise, default):
+    """(Document, pass name): the default pass's text up to the last line the precise pass kept.
+
+    The precise pass finds where the article ends (it trims comments, related links and footers),
+    but it also drops headings, list items, tables and a lead inside the article; the default
+    pass's lines up to that end restore them, in order. The precise text alone when the two passes
+    share under half its lines (they disagree on where the article is)."""
+    doc, text = precise
+    kept = {x.strip() for x in text.split("\n") if x.strip()}
+    lines = default[1].split("\n")
+    at = [i for i, x in enumerate(lines) if x.strip() in kept]
+    if len(at) < max(2, len(kept) / 2):
+        return doc, "precision"
+    filled = "\n".join(lines[:at[-1] + 1]).strip()
+    if len(filled) <= len(text):
+        return doc, "precision"
+    doc.text = filled
+    return doc, "precision+default"
+
+
 def extract_text(html: str, url: str | None):
     """(trafilatura Document, pass name): the precise pass, unless short or far shorter than the
     default pass; then the first pass reaching MIN_TEXT_CHARS, else the longest non-empty one;
@@ -72,7 +92,7 @@ def extract_text(html: str, url: str | None):
         if name == "default":
             precise, default = len(got["precision"][1]), len(got["default"][1])
             if precise >= MIN_TEXT_CHARS and precise >= MIN_PRECISION_SHARE * default:
-                return got["precision"][0], "precision"
+                return _filled_in(got["precision"], got["default"])
             if default >= MIN_TEXT_CHARS:
                 return got["default"][0], "default"
     name = max(got, key=lambda n: len(got[n][1]))
