@@ -83,8 +83,8 @@ def _filled_in(precise, default):
 
 
 def extract_text(html: str, url: str | None):
-    """(trafilatura Document, pass name): the precise pass, unless short or far shorter than the
-    default pass; then the first pass reaching MIN_TEXT_CHARS, else the longest non-empty one;
+    """(trafilatura Document, pass name): the precise pass filled in by the default one (``_filled_in``),
+    unless short or far shorter than the default pass; then the first pass reaching MIN_TEXT_CHARS, else the longest non-empty one;
     (None, "") when no pass finds text."""
     got = {}
     for name, opts in PASSES:
@@ -100,12 +100,14 @@ def extract_text(html: str, url: str | None):
 
 
 def publication_date(html: str, tree, url: str | None, library_date: str | None) -> tuple[str | None, str, str]:
-    """(YYYY-MM-DD, published_source, evidence) of a page's first publication.
+    """(YYYY-MM-DD, published_source, evidence) of a page's first publication; ``library_date``
+    is the date trafilatura computed for the page.
 
     htmldate (original_date, extensive search, the URL only after header and JSON-LD metadata), else
     trafilatura's own date. A UTC date-time one day after the URL's date gives way to the URL's
-    day (the outlet's local day). "explicit" when the page's structured metadata states that day, or,
-    with no such metadata, when htmldate's fast search (URL, header, date elements) finds it too;
+    day (the outlet's local day). "explicit" when the page's structured metadata states that day,
+    or, with no such metadata, when trafilatura does not disagree and htmldate's fast search (URL,
+    header, date elements) finds it too;
     "inferred" when the evidence disagrees or only free text gave it."""
     from datetime import date
     from htmldate import find_date
@@ -126,6 +128,8 @@ def publication_date(html: str, tree, url: str | None, library_date: str | None)
         return in_url, "explicit", "url (local day of a UTC time stamp)"
     if stated:
         return day, ("explicit" if stated == day else "inferred"), evidence
+    if iso_day(library_date) not in (None, day):  # trafilatura read the page's evidence otherwise
+        return day, "inferred", "htmldate (trafilatura disagrees)"
     return day, ("explicit" if htmldate(False) == day else "inferred"), "htmldate"
 
 
