@@ -313,6 +313,17 @@ def eval_seeds(dossier_json: Path = typer.Argument(...), gold: Path = typer.Opti
         _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
 
 
+@eval_app.command("pages")
+def eval_pages(data: Path = typer.Option(..., "--data", help="folder with body/body.json and/or dates/dates.json"),
+               limit: Optional[int] = typer.Option(None, "--limit", help="at most this many pages per set")):
+    """Saved web pages: text snippets and publication dates, Storyscope beside trafilatura and htmldate."""
+    from storyscope.evaluate.pages import evaluate_pages
+    try:
+        _emit(evaluate_pages(str(data), limit=limit))
+    except FileNotFoundError as e:
+        _fail(e)
+
+
 def main():  # console script entry point
     try:
         app()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -19,6 +20,7 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+DOCUMENT_SUFFIXES = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".odt": "OpenDocument", ".rtf": "RTF"}
 # Files a directory walk passes over silently: documentation and answer keys, not articles.
 SKIP_NAMES = {"readme", "license", "licence", "changelog", "expected", "gold", "provenance"}
 
@@ -30,7 +32,11 @@ def _raise(err: InputError) -> None:
 
 
 def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
-    """Files and URLs named by paths, directories (recursively, sorted) and globs."""
+    """Files and URLs named by paths, directories (recursively, sorted) and globs.
+
+    In a directory walk or a glob, a file that is not an article file is reported to on_error in
+    one line naming it and why (documentation and answer keys, ``SKIP_NAMES``, and hidden files
+    are passed over silently); a file named directly is always read."""
     for p in paths:
         if p.startswith(("http://", "https://")):
             yield p
@@ -40,8 +46,7 @@ def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 seen_any = seen_any or bool(files)
                 for f in sorted(files):
-                    full = os.path.join(root, f)
-                    if _is_article_file(full):
+                    for full in _walked(os.path.join(root, f), on_error):
                         found = True
                         yield full
             if not found:  # never a silent nothing: say why the folder gave no article
@@ -53,20 +58,49 @@ def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
             if not hits:
                 on_error(InputError(p, "the pattern matches no files"))
             for h in hits:
-                yield from expand([h], on_error) if os.path.isdir(h) else ([h] if _is_article_file(h) else [])
+                yield from expand([h], on_error) if os.path.isdir(h) else _walked(h, on_error)
         else:
             on_error(InputError(p, errors.NOT_FOUND))
 
 
-def _is_article_file(path: str) -> bool:
+def _walked(path: str, on_error: OnError) -> Iterator[str]:
     name = Path(path).name
-    stem, suffix = Path(name).stem.lower(), Path(name).suffix.lower()
-    if name.startswith(".") or stem in SKIP_NAMES:
-        return False
-    return suffix in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
+    if name.startswith(".") or Path(name).stem.lower() in SKIP_NAMES:
+        return
+    reason = skip_reason(path)
+    if reason:
+        on_error(InputError(path, reason))
+    else:
+        yield path
+
+
+def skip_reason(path: str) -> str | None:
+    """Why a file met in a directory walk is not read (one line), or None when it is an article file:
+    a known suffix, or content sniffed as HTML, a feed or JSON (pages saved as .php, .shtml, ...)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES:
+        return None
+    if suffix in DOCUMENT_SUFFIXES:
+        return errors.UNREAD_DOCUMENT.format(kind=DOCUMENT_SUFFIXES[suffix])
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as e:
+        return f"could not be read ({e.__class__.__name__}: {e})"
+    if head.startswith(b"%PDF"):
+        return errors.UNREAD_DOCUMENT.format(kind="PDF")
+    if sniff(head, "") in ("html", "feed", "jsonl"):
+        return None
+    return errors.UNSUPPORTED.format(suffix=suffix) if suffix else errors.NO_SUFFIX
+
+
+_PROLOGUE = re.compile(rb"^(?:\xef\xbb\xbf|\s+|<\?xml[^>]*\?>|<!--.*?-->)+", re.S)
 
 
 def sniff(data: bytes, suffix: str) -> str:
+    """Kind of a blob: "text", "html", "feed" or "jsonl", by suffix, else by content; a BOM, an XML
+    prologue and leading comments are looked past. A known page suffix (.php, .shtml, .asp, ...) or
+    none is decided by content."""
     if suffix in TEXT_SUFFIXES:
         return "text"
     if suffix in HTML_SUFFIXES:
@@ -75,31 +109,39 @@ def sniff(data: bytes, suffix: str) -> str:
         return "feed"
     if suffix in JSONL_SUFFIXES or suffix == ".json":
         return "jsonl"
-    head = data[:2048].lstrip().lower()
-    if head.startswith(b"{") or head.startswith(b"["):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        data = data.decode("utf-16", "replace").encode("utf-8")
+    m = _PROLOGUE.match(data[:8192])
+    head = data[m.end() if m else 0:][:2048].lower()
+    if head.startswith((b"{", b"[")):
         return "jsonl"
-    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+    if head.startswith((b"<rss", b"<feed", b"<rdf:rdf", b"<?xml-stylesheet")) or b"<rss" in head[:300]:
         return "feed"
-    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<body")) or b"<body" in head \
+            or b"<html" in head[:512]:
         return "html"
     return "text"
 
 
 def read_bytes(data: bytes, source: str, path: str = "", url: str = "", kind: str | None = None,
-               on_error: OnError = _raise) -> Iterator[tuple[Article, Layer]]:
-    """Articles in one blob of bytes (a file's or a URL's content)."""
+               on_error: OnError = _raise, http_charset: str | None = None) -> Iterator[tuple[Article, Layer]]:
+    """Articles in one blob of bytes (a file's or a URL's content); ``http_charset`` is the charset
+    of a fetched page's Content-Type header. Raises InputError for a bad blob; bad items of a
+    feed or a JSON Lines file go to on_error."""
     from storyscope.ingest import feeds, html, jsonl, text
 
-    kind = kind or sniff(data, Path(path or urlsplit_path(url)).suffix.lower())
+    suffix = Path(path or urlsplit_path(url)).suffix.lower()
     if not data.strip():
         raise InputError(source, errors.EMPTY)
+    if data.startswith(b"%PDF") or (suffix in DOCUMENT_SUFFIXES and not data.lstrip().startswith(b"<")):
+        raise InputError(source, errors.UNREAD_DOCUMENT.format(kind=DOCUMENT_SUFFIXES.get(suffix, "PDF")))
+    kind = kind or sniff(data, suffix)
     if kind == "feed":
         yield from feeds.read_feed(data, source, path=path, on_error=on_error)
     elif kind == "jsonl":
         yield from jsonl.read_jsonl(data, source, path, on_error=on_error)
     elif kind == "html":
-        art, layer = html.html_to_article(text.decode(data, source), source, path=path, url=url)
-        yield art, layer
+        yield html.html_to_article(data, source, path=path, url=url, http_charset=http_charset)
     else:
         yield text.article_from_text(text.decode(data, source), source, path=path, url=url)
 
@@ -125,7 +167,8 @@ def read_sources(paths: Iterable[str], on_error: OnError = _raise, allow_private
                     kind = "feed"
                 elif "json" in got.content_type:
                     kind = "jsonl"
-                yield from read_bytes(got.data, item, url=got.url, kind=kind, on_error=on_error)
+                yield from read_bytes(got.data, item, url=got.url, kind=kind, on_error=on_error,
+                                      http_charset=got.charset)
                 continue
             size = os.path.getsize(item)
             if size > max_bytes:

@@ -18,6 +18,11 @@ AGENCIES = {
     "ansa": "ANSA", "anadolu": "Anadolu", "anadolu agency": "Anadolu", "irna": "IRNA", "kyodo": "Kyodo",
     "yonhap": "Yonhap", "ria novosti": "RIA Novosti", "interfax": "Interfax", "cnn wire": "CNN Wire",
     "press trust of india": "PTI", "bernama": "Bernama", "aap": "AAP", "pa media": "PA Media",
+    "kna": "KNA", "epd": "epd", "apa": "APA", "sda": "SDA", "keystone-sda": "Keystone-SDA", "anp": "ANP",
+    "belga": "Belga", "ntb": "NTB", "ritzau": "Ritzau", "pap": "PAP", "ctk": "ČTK", "mti": "MTI", "lusa": "Lusa",
+    "europa press": "Europa Press", "agi": "AGI", "adnkronos": "Adnkronos", "dpa-afx": "dpa-AFX",
+    "notimex": "Notimex", "telam": "Télam", "agência brasil": "Agência Brasil", "ap news": "AP",
+    "thomson reuters": "Reuters", "afp news": "AFP", "agence france presse": "AFP",
 }
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -40,8 +45,33 @@ NAV = re.compile(
     r"email|print|whatsapp|facebook|twitter|telegram|linkedin|discuss|comments?|more articles|read more|"
     r"related(?: articles| stories| news)?|advertisement|advertising|sponsored|follow us.*|"
     r"click here.*|also read.*|see also.*|recommended|trending|most read|newsletter.*|"
-    r"copyright.*|©.*|all rights reserved.*|skip to (?:main )?content|menu|home|search)\s*[:!.]?\s*$", re.I)
+    r"copyright.*|©.*|all rights reserved.*|skip to (?:main )?content|menu|home|search|"
+    r"inhaltsverzeichnis|table of contents|inhalt|sommaire|índice)\s*[:!.]?\s*$", re.I)
 LEADING_GLYPH = re.compile(r"^\s*[›»]")
+# Cross-links to other articles: a lead-in ("Read also:", "Lea también:", "Lesen Sie auch") and a headline.
+RELATED = re.compile(
+    r"^\s*(?:read (?:more|also)|see also|also read|related(?: stories| articles| content)?\s*:|more on this|"
+    r"lea también|lee también|le puede interesar|te puede interesar|notas relacionadas|noticias relacionadas|"
+    r"(?:à|a) lire aussi|lire aussi|voir aussi|auch lesen|lesen sie auch|mehr zum thema|mehr themen|weitere themen|"
+    r"zum weiterlesen|das könnte sie auch interessieren|leggi anche|potrebbe interessarti|leia também|veja também|"
+    r"lees ook|czytaj (?:także|też|więcej)|dowiedz się więcej|zobacz (?:też|także)|"
+    r"weitere (?:infos?|informationen|themen|artikel|beiträge|\w*tipps)|more (?:stories|news) from)\b", re.I)
+# Advertising labels, affiliate notes, subscription and follow prompts, file-download links.
+PROMO = re.compile(
+    r"^\s*(?:anzeige|werbung|advertisement|sponsored|publicidad|publicité|pubblicità)\b|affiliate[- ]?links?|"
+    r"partner-?links?|^\s*(?:to (?:view|read|continue reading) the full|subscribe (?:now|today|here)|"
+    r"if you(?:'|’)re (?:seeing this|already a subscriber)|already a subscriber|zum newsletter|"
+    r"jetzt (?:abonnieren|anmelden)|newsletter abonnieren|síguenos|suivez-nous|folgen? (?:sie )?uns)|"
+    r"sign up here|canal de (?:telegram|whatsapp)|(?:telegram|whatsapp) channel|\|\s*\d+(?:[.,]\d+)?\s*[KMG]B\b", re.I)
+# A credit line: "© Name", "Crédits photos : Agency", "Foto: Name".
+LINE_CREDIT = re.compile(r"^\s*(?:©|\(c\)\s|(?:crédits? photos?|photo credits?|fotos?|bild(?:quelle)?|imagen|"
+                         r"credits?)\s*:)", re.I)
+MAX_PROMO_LINE = 200
+MAX_CREDIT_LINE = 100
+# Debris rules judge short interface lines, never paragraphs: longer lines are body text.
+MAX_UI_LINE = 120       # a captcha or comment-form prompt
+MAX_GLYPH_LINE = 80     # a "» link" bullet
+MAX_RELATED_LINE = 160  # a lead-in plus one headline
 
 DEBRIS_LABELS = ("credit", "caption", "byline", "dateline", "comment_form", "captcha", "nav", "section_label")
 
@@ -94,6 +124,14 @@ def _is_section_label(s: str) -> bool:
             and all(w[:1].isupper() for w in words if w[:1].isalpha()))
 
 
+def _is_link_bullet(line: str) -> bool:
+    """'» Read more' / '› Subscribe': a short link line behind a glyph; not a »quotation« (German
+    and French quotation marks open with the same glyph) and not a sentence."""
+    if not LEADING_GLYPH.match(line) or len(line) > MAX_GLYPH_LINE or "«" in line or "‹" in line:
+        return False
+    return not re.search(r"[.!?]\W*$", line) or len(line.split()) <= 4
+
+
 def parse_date_line(s: str) -> str | None:
     """ISO date (with time when given) of a dateline such as 'Published: APRIL 2, 2022 16:04'."""
     import dateparser  # local: heavy import, only when a dateline exists
@@ -121,13 +159,17 @@ def detect_furniture(text: str, title_in_text: bool = True) -> Furniture:
         a, b = _strip_span(s, raw)
         label = None
         low = line.lower()
-        if COMMENT_FORM.search(line):
+        if COMMENT_FORM.search(line) and len(line) <= MAX_UI_LINE:
             label = "comment_form"
-        elif CAPTCHA.search(line):
+        elif CAPTCHA.search(line) and len(line) <= MAX_UI_LINE:
             label = "captcha"
+        elif LINE_CREDIT.match(line) and len(line) <= MAX_CREDIT_LINE:
+            label = "credit"
         elif PHOTO_CREDIT.search(line):
             label = "caption" if len(PHOTO_CREDIT.sub("", line).strip()) > 3 else "credit"
-        elif LEADING_GLYPH.match(raw) or (NAV.match(line) and (id(item) in tail_zone or id(item) in head_zone)):
+        elif (_is_link_bullet(line) or (NAV.match(line) and (id(item) in tail_zone or id(item) in head_zone))
+              or (RELATED.match(line) and len(line) <= MAX_RELATED_LINE)
+              or (PROMO.search(line) and len(line) <= MAX_PROMO_LINE)):
             label = "nav"
         elif id(item) in head_zone and BY_LINE.match(line) and len(line.split()) <= 10:
             who = BY_LINE.match(line).group(1)

@@ -1,7 +1,8 @@
 """RSS/Atom feeds: one article per item, its HTML content reduced to text."""
 from __future__ import annotations
 
-import time
+import re
+from email.utils import parsedate_tz
 
 from storyscope import errors
 from storyscope.errors import InputError
@@ -31,6 +32,39 @@ def html_fragment_to_text(fragment: str) -> str:
     return "\n\n".join(" ".join(x.split()) for x in root.text_content().split("\n\n") if x.strip())
 
 
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def feed_date(raw: str | None) -> str | None:
+    """YYYY-MM-DD of a feed item's date string as written: the outlet's local day (the day in the
+    string's own time zone, never converted to UTC); RFC 822 dates, ISO 8601, else dateparser (any
+    language: "Seg, 24 Set 2018 19:42:40 -0300"). None when unparsable, or when the parsed day does
+    not agree with the digits of the string (a misread such as "2025/3/14" as 1 November)."""
+    raw = " ".join((raw or "").split())
+    if not raw:
+        return None
+    day = None
+    m = _ISO.match(raw)
+    if m:
+        day = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    else:
+        t = parsedate_tz(raw)
+        if t and t[0] > 1900:
+            day = f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
+        else:
+            import dateparser  # local: heavy import
+            dt = dateparser.parse(raw, settings={"PREFER_DATES_FROM": "past"})
+            day = dt.strftime("%Y-%m-%d") if dt else None
+    return day if day and agrees_with(day, raw) else None
+
+
+def agrees_with(day: str, raw: str) -> bool:
+    """True when the year and the day of month of YYYY-MM-DD both appear as numbers in raw."""
+    numbers = {int(n) for n in re.findall(r"\d+", raw)}
+    year, _, dom = (int(x) for x in day.split("-"))
+    return (year in numbers or year % 100 in numbers) and dom in numbers
+
+
 def read_feed(data: bytes, source: str, path: str = "", on_error=None) -> list[tuple[Article, Layer]]:
     import feedparser
     parsed = feedparser.parse(data)
@@ -52,12 +86,10 @@ def read_feed(data: bytes, source: str, path: str = "", on_error=None) -> list[t
         if not body.strip():
             if on_error:
                 from storyscope.ingest.html import no_text_reason
-                on_error(InputError(item_src, no_text_reason(html) if html else errors.NO_TEXT))
+                reason = no_text_reason(html) if html else errors.HEADLINE_ONLY if title else errors.NO_TEXT
+                on_error(InputError(item_src, reason))
             continue
-        published = None
-        stamp = e.get("published_parsed") or e.get("updated_parsed")
-        if stamp:
-            published = time.strftime("%Y-%m-%d", stamp)
+        published = feed_date(e.get("published") or e.get("updated") or e.get("created"))
         text = f"{title}\n\n{body}\n" if title else body + "\n"
         try:
             out.append(article_from_text(text, item_src, path=path, url=e.get("link", ""), outlet=outlet,

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from storyscope import errors
 from storyscope.errors import InputError
+from storyscope.ingest.charset import decode_bytes
 from storyscope.ingest.detect import detect_furniture
 from storyscope.record import Article, Layer
 
 DETECT_VERSION = "detect.v1"
 
 
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM, else cp1252, else latin-1; refuse binary content."""
+def decode(data: bytes, source: str, markup: bool = False, http_charset: str | None = None) -> str:
+    """Text of a file's bytes with newlines normalised; refuses binary content (InputError).
+
+    The encoding: a BOM, valid UTF-8, a charset the HTTP header or (``markup``) the page declares,
+    else charset-normalizer's detection (see ``ingest.charset``)."""
     if not data.strip():
         raise InputError(source, errors.EMPTY)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a BOM is text, though full of NULs
@@ -21,13 +25,8 @@ def decode(data: bytes, source: str) -> str:
     sample = data[:8192]
     if b"\x00" in sample or _control_ratio(sample) > 0.05:
         raise InputError(source, errors.BINARY)
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text, _ = decode_bytes(data, http_charset=http_charset, markup=markup)
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _control_ratio(b: bytes) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Fetched:
     url: str
     content_type: str
     data: bytes
+    charset: str | None = None  # the Content-Type header's charset parameter, if any
 
 
 def is_public(ip: str) -> bool:
@@ -94,7 +96,9 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = TIMEOUT, ma
                 continue
             if resp.status != 200:
                 raise InputError(source, errors.HTTP_STATUS.format(status=resp.status))
-            ctype = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            header = resp.getheader("Content-Type") or ""
+            ctype = header.split(";")[0].strip().lower()
+            cs = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
             if ctype and not ctype.startswith(ALLOWED_TYPES):
                 raise InputError(source, errors.BAD_CONTENT_TYPE.format(ctype=ctype))
             length = resp.getheader("Content-Length")
@@ -103,7 +107,7 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = TIMEOUT, ma
             data = resp.read(max_bytes + 1)
             if len(data) > max_bytes:
                 raise InputError(source, errors.TOO_LARGE.format(limit=max_bytes))
-            return Fetched(url, ctype, data)
+            return Fetched(url, ctype, data, cs.group(1) if cs else None)
         except (socket.timeout, TimeoutError):
             raise InputError(source, errors.URL_TIMEOUT.format(seconds=timeout))
         except (OSError, http.client.HTTPException) as e:
