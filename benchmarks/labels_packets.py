@@ -11,7 +11,10 @@ Draws 25 BASIL events with a fixed seed (20 dev / 5 test), runs the product on t
 - ``quote``: cross-outlet quote-rendering pairs (``quotes`` layer) sharing >= 3 content words or of
   cosine >= 0.7 (<= ``--quotes`` per event), plus every rendering the product flags altered with
   its reference rendering;
-- ``article``: all cross-outlet article pairs of each event (provenance edges are among them).
+- ``article``: all cross-outlet article pairs of each event (provenance edges are among them);
+- ``omission``: (a fact's passages in two outlets, the third outlet's article): the ``--omissions``
+  closest candidate sentence pairs per event, plus every omission the product shows (its first
+  cross-article evidence pair).
 
 Blind packets (texts, context, question; no scores or origin) go OUTSIDE the repo to
 ``--out`` (default /work/annot/packets); the label items (ids, offsets, sha1 of span text, origin,
@@ -60,13 +63,12 @@ class Units:
     def __init__(self, ws, dossier, source_of):
         self.arts = {a["id"]: a for a in dossier["articles"]}
         self.src = source_of
-        self.sents = {}
-        self.quotes = {}
+        self.sents, self.layer_sents, self.quotes = {}, {}, {}
         for aid in self.arts:
             lay = ws.layers(aid)
             text = self.arts[aid]["text"]
-            self.sents[aid] = [(s.start, s.end) for s in sorted(lay.get("sentences", []), key=lambda s: s.start)
-                               if 6 <= len(text[s.start:s.end].split()) <= 90]
+            self.layer_sents[aid] = sorted((s.start, s.end) for s in lay.get("sentences", []))
+            self.sents[aid] = [(s, e) for s, e in self.layer_sents[aid] if 6 <= len(text[s:e].split()) <= 90]
             self.quotes[aid] = [(q.start, q.end, q.label) for q in lay.get("quotes", [])
                                 if len(text[q.start:q.end].split()) >= 4]
 
@@ -81,24 +83,18 @@ class Units:
         return {"id": self.src[aid], "start": s, "end": e, "sha1": span_sha1(self.text(aid, s, e))}
 
     def context(self, aid, s, e) -> dict:
-        """The sentence before and after a span (by the product's sentence layer)."""
+        """Outlet, headline, the sentence before and after a span, and the sentence holding it when the
+        span is only part of one (by the product's sentence layer)."""
         text = self.arts[aid]["text"]
-        allsent = self.sents_all(aid)
+        allsent = self.layer_sents[aid]
         before = [x for x in allsent if x[1] <= s]
         after = [x for x in allsent if x[0] >= e]
-        return {"outlet": self.outlet(aid), "headline": self.arts[aid]["title"],
-                "before": text[before[-1][0]:before[-1][1]] if before else "",
-                "text": text[s:e], "after": text[after[0][0]:after[0][1]] if after else ""}
-
-    def sents_all(self, aid):
-        if not hasattr(self, "_all"):
-            self._all = {}
-        if aid not in self._all:
-            text = self.arts[aid]["text"]
-            lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-            self._all[aid] = sorted(set(self.sents[aid]) | {(s, e) for s, e in lines if len(text[s:e].split()) < 6})
-        return self._all[aid]
-
+        inside = [x for x in allsent if x[0] < e and x[1] > s]
+        ctx = {"outlet": self.outlet(aid), "headline": self.arts[aid]["title"],
+               "before": text[before[-1][0]:before[-1][1]] if before else ""}
+        if inside and (inside[0][0] < s or inside[-1][1] > e):   # a span within a sentence: show the sentence
+            ctx["sentence"] = text[min(inside[0][0], s):max(inside[-1][1], e)]
+        return {**ctx, "text": text[s:e], "after": text[after[0][0]:after[0][1]] if after else ""}
 
 def item_id(kind: str, spans: list[dict]) -> str:
     key = kind + "|" + "|".join(f"{s['id']}:{s['start']}:{s['end']}" for s in sorted(spans, key=lambda s: (s["id"], s["start"])))
@@ -148,7 +144,7 @@ def quote_candidates(u: Units, aids: list[str], limit: int) -> list[tuple]:
     return [(x, y) for _, x, y in cand[:limit]]
 
 
-CAP = {"corroborated": 2, "dispute": 1, "altered": 1, "provenance": 1}
+CAP = {"corroborated": 2, "dispute": 1, "altered": 1, "provenance": 1, "omission": 1}
 
 
 def product_units(story: dict) -> dict[str, list[tuple]]:
@@ -156,15 +152,27 @@ def product_units(story: dict) -> dict[str, list[tuple]]:
     (the first ``CAP`` pairs of each finding, as ``eval findings`` reduces them)."""
     got = defaultdict(list)
     for f in shown_findings(story):
-        got[FINDING_KINDS[f["kind"]][0]] += [(p, f["kind"]) for p in f["pairs"][:CAP[f["kind"]]]]
+        extra = (f["article"],) if f["kind"] == "omission" else ()
+        got[FINDING_KINDS[f["kind"]][0]] += [((*p, *extra), f["kind"]) for p in f["pairs"][:CAP[f["kind"]]]]
     return got
 
 
+def whole(u: Units, aid: str) -> dict:
+    text = u.arts[aid]["text"]
+    return {"id": u.src[aid], "start": 0, "end": len(text), "sha1": span_sha1(text)}
+
+
+def full_article(u: Units, aid: str) -> dict:
+    return {"outlet": u.outlet(aid), "headline": u.arts[aid]["title"], "published": u.arts[aid]["published"],
+            "text": u.arts[aid]["text"]}
+
+
 def pack(u: Units, kind: str, sides: list[tuple]) -> dict:
+    if kind == "omission":
+        return {"A": u.context(*sides[0]), "B": u.context(*sides[1]), "C": full_article(u, sides[2])}
     if kind == "article":
         a, b = sides
-        return {k: {"outlet": u.outlet(x), "headline": u.arts[x]["title"], "published": u.arts[x]["published"],
-                    "text": u.arts[x]["text"]} for k, x in (("A", a), ("B", b))}
+        return {"A": full_article(u, a), "B": full_article(u, b)}
     return {k: u.context(*x) for k, x in zip(("A", "B"), sides)}
 
 
@@ -180,6 +188,7 @@ def main(argv=None) -> None:
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--random", type=int, default=4)
     ap.add_argument("--quotes", type=int, default=6)
+    ap.add_argument("--omissions", type=int, default=2)
     args = ap.parse_args(argv)
     recs = load_records(args.data)
     split = choose_events(recs, args.events, args.test, args.seed)
@@ -191,8 +200,9 @@ def main(argv=None) -> None:
 
     def add(kind, event, sides, origin):
         if kind == "article":
-            spans = [{"id": u.src[a], "start": 0, "end": len(u.arts[a]["text"]),
-                      "sha1": span_sha1(u.arts[a]["text"])} for a in sides]
+            spans = [whole(u, a) for a in sides]
+        elif kind == "omission":
+            spans = [u.span(*sides[0]), u.span(*sides[1]), whole(u, sides[2])]
         else:
             spans = [u.span(*x) for x in sides]
         iid = item_id(kind, spans)
@@ -204,8 +214,13 @@ def main(argv=None) -> None:
 
     for story in dossier["stories"]:
         ev, aids = story["id"], story["article_ids"]
-        for x, y in sentence_candidates(u, aids, rng, args.top, args.random):
+        sent = sentence_candidates(u, aids, rng, args.top, args.random)
+        for x, y in sent:
             add("sentence", ev, (x, y), "candidate")
+        for x, y in sent[:args.omissions]:   # the closest pairs, asked of the event's third article
+            for c in aids:
+                if c not in (x[0], y[0]) and u.arts[c]["outlet"] not in (u.arts[x[0]]["outlet"], u.arts[y[0]]["outlet"]):
+                    add("omission", ev, (x, y, c), "candidate")
         for x, y in quote_candidates(u, aids, args.quotes):
             add("quote", ev, (x, y), "candidate")
         for a, b in itertools.combinations(aids, 2):
@@ -220,7 +235,7 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     counts = defaultdict(int)
     order = sorted(items.values(), key=lambda it: it["item_id"])  # hash order: blind to origin and event
-    for kind in ("sentence", "quote", "article"):
+    for kind in L.KINDS:
         with open(out / f"{kind}.jsonl", "w", encoding="utf-8") as fh:
             for it in order:
                 if it["kind"] == kind:

@@ -56,6 +56,7 @@ STORY = {
         {"id": "A2:1", "group": "q1", "integrity": "altered", "reference": "A1:1", "evidence": [ev("A2", Q_C)]},
     ],
     "provenance": [{"article_id": "A2", "source_id": "A1", "evidence": []}],
+    "omissions": [{"article_id": "A3", "claim_ids": ["claim-1"], "evidence": []}],
 }
 
 LABELS = [
@@ -67,6 +68,8 @@ LABELS = [
      "final": "independent", "spans": [{"id": "g", "start": 0, "end": len(G), "sha1": span_sha1(G)},
                                        {"id": "c", "start": 0, "end": len(C), "sha1": span_sha1(C)}]},
 ]
+OMITTED = {**lab("omission", "not-stated", [("A2", APPROVED_C), ("A1", APPROVED_G)]), "item_id": "o-1"}
+OMITTED["spans"].append({"id": "l", "start": 0, "end": len(LG), "sha1": span_sha1(LG)})
 
 
 def run_score():
@@ -78,7 +81,18 @@ def run_score():
 def test_single_source_claims_are_not_corroborated_findings():
     kinds = [f["kind"] for f in shown_findings(STORY)]
     assert kinds.count("corroborated") == 2 and kinds.count("dispute") == 1
-    assert kinds.count("altered") == 1 and kinds.count("provenance") == 1
+    assert kinds.count("altered") == 1 and kinds.count("provenance") == 1 and kinds.count("omission") == 1
+
+
+def test_omission_is_judged_for_its_article_only():
+    f = [x for x in shown_findings(STORY) if x["kind"] == "omission"][0]
+    assert judge(f, [OMITTED], SRC)["correct"] is True
+    other = {**OMITTED, "spans": OMITTED["spans"][:2] + [{**OMITTED["spans"][2], "id": "g"}]}
+    assert judge(f, [other], SRC)["covered"] is False
+    stated = {**OMITTED, "final": "facts-differ"}
+    assert judge(f, [stated], SRC)["correct"] is False
+    res = score([f], [judge(f, [OMITTED], SRC)], [OMITTED], SRC)
+    assert res["omission"]["recall"] == 1.0 and res["omission"]["precision"] == 1.0
 
 
 def test_precision_per_kind():

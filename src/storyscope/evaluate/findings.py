@@ -11,11 +11,13 @@ one story per gold event). Each shown finding is reduced to the decision units i
 - altered quote (rendering with ``integrity == "altered"``): the pair (its reference rendering, it);
   correct when labelled ``same-quote-meaning-changed``;
 - provenance edge: the article pair; correct when labelled as reuse (either direction); the share
-  whose labelled direction agrees is reported apart.
+  whose labelled direction agrees is reported apart;
+- omission (an article, a corroborated claim it omits): the claim's cross-article evidence pairs with
+  that article; correct when every labelled one is ``not-stated``.
 
 A finding is covered when at least one of its pairs is labelled (spans match when both ranges cover
 >= ``min_overlap`` of each other, ``labels.span_match``). Precision = correct / covered. Recall is
-over labelled positives (same-proposition, contradiction, meaning-changed, reuse): the share the
+over labelled positives (same-proposition, contradiction, meaning-changed, reuse, not-stated): the share the
 product shows, also restricted to items drawn independently of the product (origin "candidate"),
 the unbiased figure. Findings carrying ``confidence`` are also scored per threshold.
 """
@@ -30,7 +32,8 @@ from storyscope.evaluate import labels as L
 from storyscope.evaluate.events import load_records, run_events, span_sha1
 
 FINDING_KINDS = {"corroborated": ("sentence", {"same-proposition"}), "dispute": ("sentence", {"contradiction"}),
-                 "altered": ("quote", {"same-quote-meaning-changed"}), "provenance": ("article", L.POSITIVE["article"])}
+                 "altered": ("quote", {"same-quote-meaning-changed"}), "provenance": ("article", L.POSITIVE["article"]),
+                 "omission": ("omission", {"not-stated"})}
 REUSE_DIRECTION = {"b-reuses-a": 1, "a-reuses-b": 0}
 
 
@@ -60,6 +63,15 @@ def shown_findings(story: dict) -> list[dict]:
             pair = (_ev(ref[q["reference"]]["evidence"][0]), _ev(q["evidence"][0]))
             out.append({"kind": "altered", "id": q["id"], "confidence": q.get("confidence"), "pairs": [pair],
                         "group": q.get("group")})
+    claims = {c.get("id"): c for c in story.get("claims", [])}
+    for o in story.get("omissions", []):
+        for cid in o.get("claim_ids", []):
+            c = claims.get(cid)
+            if c is not None:
+                pairs = [(_ev(x), _ev(y)) for x, y in itertools.combinations(c["evidence"], 2)
+                         if x["article_id"] != y["article_id"]]
+                out.append({"kind": "omission", "id": f"{o['article_id']}:{cid}", "article": o["article_id"],
+                            "confidence": o.get("confidence", c.get("confidence")), "pairs": pairs})
     for p in story.get("provenance", []):
         out.append({"kind": "provenance", "id": f"{p['article_id']}<-{p['source_id']}",
                     "confidence": p.get("confidence"), "pairs": [((p["article_id"], 0, 0), (p["source_id"], 0, 0))]})
@@ -84,7 +96,8 @@ def judge(finding: dict, items: list[dict], source_of: dict, min_overlap: float 
             its = [it for it in index.get(frozenset((a[0], b[0])), ())]
             hits += [(it, a[0]) for it in its]
         else:
-            it = L.find_pair(index, a, b, min_overlap)
+            third = source_of.get(finding["article"], finding["article"]) if kind == "omission" else None
+            it = L.find_pair(index, a, b, min_overlap, third)
             if it is not None:
                 hits.append((it, a[0]))
     hits = list({it["item_id"]: (it, d) for it, d in hits}.values())
@@ -106,22 +119,22 @@ def shown_units(findings: list[dict], source_of: dict) -> dict[str, list]:
     for f in findings:
         kind = FINDING_KINDS[f["kind"]][0]
         verdict = f["kind"]
-        got[(kind, verdict)] += [(_to_source(a, source_of), _to_source(b, source_of)) for a, b in f["pairs"]]
+        third = source_of.get(f["article"], f["article"]) if "article" in f else None
+        got[(kind, verdict)] += [(_to_source(a, source_of), _to_source(b, source_of), third) for a, b in f["pairs"]]
     return got
 
 
 def is_shown(item: dict, shown: dict, min_overlap: float) -> bool:
     """Whether the product shows a labelled positive item (same-proposition as a corroborated pair,
     contradiction across dispute sides, meaning-changed as an altered flag, reuse as an edge)."""
-    fkind = {"same-proposition": "corroborated", "contradiction": "dispute",
-             "same-quote-meaning-changed": "altered"}.get(item["final"], "provenance")
-    s, t = item["spans"]
-    for a, b in shown.get((item["kind"], fkind), ()):
+    fkind = {"same-proposition": "corroborated", "contradiction": "dispute", "same-quote-meaning-changed": "altered",
+             "not-stated": "omission"}.get(item["final"], "provenance")
+    s, t = item["spans"][:2]
+    for a, b, third in shown.get((item["kind"], fkind), ()):
         if item["kind"] == "article":
             if {a[0], b[0]} == {s["id"], t["id"]}:
                 return True
-        elif (L.span_match(s, a, min_overlap) and L.span_match(t, b, min_overlap)) or \
-                (L.span_match(s, b, min_overlap) and L.span_match(t, a, min_overlap)):
+        elif (third is None or item["spans"][2]["id"] == third) and L.pair_matches(item, a, b, min_overlap):
             return True
     return False
 

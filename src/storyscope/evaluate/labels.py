@@ -10,7 +10,8 @@ A labels directory holds ``items.jsonl``, one decision unit per line, never arti
 ``start``/``end`` are character offsets into the product's ``Article.text`` of the JSON Lines
 record ``id`` (``events.product_text``); ``sha1`` is the sha1 of that span's text, so a label whose
 text moved is detected instead of silently misapplied. Article-pair items span whole articles
-(A = ``spans[0]``, B = ``spans[1]``; the verdict's direction refers to that order).
+(A = ``spans[0]``, B = ``spans[1]``; the verdict's direction refers to that order). Omission items
+hold the fact's two passages and then the whole article judged (``spans[2]``).
 """
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ import os
 from storyscope import errors
 from storyscope.evaluate.events import json_lines
 
-KINDS = ("sentence", "quote", "article")
+KINDS = ("sentence", "quote", "article", "omission")
 VERDICTS = {
     "sentence": ("same-proposition", "related-not-same", "contradiction", "unrelated", "unclear"),
     "quote": ("different-quote", "same-quote-meaning-changed", "same-quote-meaning-kept", "unclear"),
     "article": ("independent", "b-reuses-a", "a-reuses-b", "reuse-direction-unknown", "unclear"),
+    "omission": ("stated", "not-stated", "facts-differ", "unclear"),
 }
 POSITIVE = {"sentence": {"same-proposition", "contradiction"}, "quote": {"same-quote-meaning-changed"},
-            "article": {"b-reuses-a", "a-reuses-b", "reuse-direction-unknown"}}
+            "article": {"b-reuses-a", "a-reuses-b", "reuse-direction-unknown"}, "omission": {"not-stated"}}
 
 QUESTIONS = {
     "sentence": (
@@ -59,6 +61,12 @@ QUESTIONS = {
         "Verdicts: independent; b-reuses-a (B derives from A); a-reuses-b (A derives from B); "
         "reuse-direction-unknown (one reuses the other but you cannot tell which; both may copy a common wire "
         "story); unclear."),
+    "omission": (
+        "Passages A and B come from two outlets' articles on a news event; C is a third outlet's full article on "
+        "the same event. First: do A.text and B.text state the same fact (same who, what, and where/when "
+        "wherever both give them)? If not: facts-differ. If they do: does article C state that fact anywhere, in "
+        "any words (a paraphrase, a summary that includes it, or a quote stating it all count)? stated or "
+        "not-stated. unclear: you cannot tell."),
 }
 
 
@@ -108,14 +116,23 @@ def span_match(label_span: dict, ev: tuple[str, int, int], min_overlap: float) -
     return label_span["id"] == ev[0] and overlap((label_span["start"], label_span["end"]), ev[1:]) >= min_overlap
 
 
-def find_pair(index: dict, a: tuple[str, int, int], b: tuple[str, int, int], min_overlap: float) -> dict | None:
-    """The labelled two-span item matching the unordered evidence pair (a, b), or None.
+def pair_matches(item: dict, a: tuple[str, int, int], b: tuple[str, int, int], min_overlap: float) -> bool:
+    """Whether the first two spans of ``item`` match the unordered evidence pair (a, b)."""
+    s, t = item["spans"][:2]
+    return (span_match(s, a, min_overlap) and span_match(t, b, min_overlap)) or \
+        (span_match(s, b, min_overlap) and span_match(t, a, min_overlap))
+
+
+def find_pair(index: dict, a: tuple[str, int, int], b: tuple[str, int, int], min_overlap: float,
+              third: str | None = None) -> dict | None:
+    """The labelled item whose first two spans match the unordered evidence pair (a, b), or None;
+    with ``third`` (a jsonl id), only an item whose third span is that record (omission items).
 
     ``index`` maps an unordered pair of jsonl ids to its items (``pair_index``)."""
     for it in index.get(frozenset((a[0], b[0])), ()):
-        s, t = it["spans"]
-        if (span_match(s, a, min_overlap) and span_match(t, b, min_overlap)) or \
-                (span_match(s, b, min_overlap) and span_match(t, a, min_overlap)):
+        if third is not None and (len(it["spans"]) < 3 or it["spans"][2]["id"] != third):
+            continue
+        if pair_matches(it, a, b, min_overlap):
             return it
     return None
 
@@ -125,5 +142,5 @@ def pair_index(items: list[dict], kind: str) -> dict:
     idx: dict = {}
     for it in items:
         if it["kind"] == kind and it.get("final") and it["final"] != "unclear":
-            idx.setdefault(frozenset(s["id"] for s in it["spans"]), []).append(it)
+            idx.setdefault(frozenset(s["id"] for s in it["spans"][:2]), []).append(it)
     return idx
