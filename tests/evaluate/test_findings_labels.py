@@ -196,3 +196,17 @@ def test_eval_findings_on_dev_labels(dev_report):
         assert res["labelled_positives"] >= res["candidate_positives"], kind
     # every kind the product shows is measured on labels, not guessed
     assert r["findings"]["corroborated"]["covered"] >= 20
+
+
+def test_cli_names_bad_inputs_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+    from storyscope.cli import app
+    data = tmp_path / "stories.jsonl"
+    data.write_text(json.dumps({"id": "x1", "story": "e9", "outlet": "Gazette", "text": G}) + "\n")
+    r = CliRunner().invoke(app, ["eval", "findings", "--labels", str(tmp_path), "--data", str(data), "--split", "odd"])
+    assert r.exit_code == 1 and "--split odd: expected dev, test or all" in r.output
+    r = CliRunner().invoke(app, ["eval", "findings", "--labels", str(tmp_path), "--data", str(data)])
+    assert r.exit_code == 1 and "items.jsonl: no such file or directory" in r.output
+    L.save_items(str(tmp_path), LABELS)                   # labels of event e1, data of event e9 only
+    r = CliRunner().invoke(app, ["eval", "findings", "--labels", str(tmp_path), "--data", str(data)])
+    assert r.exit_code == 1 and "no labelled events of split 'dev' are in the data file" in r.output
