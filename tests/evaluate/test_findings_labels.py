@@ -210,3 +210,11 @@ def test_cli_names_bad_inputs_in_one_line(tmp_path):
     L.save_items(str(tmp_path), LABELS)                   # labels of event e1, data of event e9 only
     r = CliRunner().invoke(app, ["eval", "findings", "--labels", str(tmp_path), "--data", str(data)])
     assert r.exit_code == 1 and "no labelled events of split 'dev' are in the data file" in r.output
+
+
+def test_rule_checks_catch_a_dispute_citing_one_passage_on_both_sides():
+    from storyscope.evaluate.findings import rule_checks
+    bad = {"disputes": [{"id": "d", "sides": [{"evidence": [ev("A1", APPROVED_G)]},
+                                              {"evidence": [ev("A1", "council approved the river bridge")]}]}]}
+    assert rule_checks(shown_findings(bad))["dispute_sides_share_passage"] == 1
+    assert rule_checks(shown_findings(STORY)) == {"dispute_sides_share_passage": 0, "altered_within_one_passage": 0}

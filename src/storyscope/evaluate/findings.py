@@ -183,6 +183,21 @@ def by_threshold(cov: list[tuple[dict, dict]], confs: list[float]) -> list[dict]
     return rows
 
 
+def rule_checks(findings: list[dict]) -> dict:
+    """Violations of issue 15's rules visible without labels: a dispute whose two sides cite one
+    passage (overlapping spans of one article); an altered flag comparing a span with a span of the
+    same article that overlaps it (a span and its own sub-span)."""
+    def same_passage(a, b):
+        return a[0] == b[0] and L.overlap(a[1:], b[1:]) > 0
+    out = {"dispute_sides_share_passage": [], "altered_within_one_passage": []}
+    for f in findings:
+        if f["kind"] == "dispute" and any(same_passage(a, b) for a, b in f["pairs"]):
+            out["dispute_sides_share_passage"].append(f["id"])
+        if f["kind"] == "altered" and any(same_passage(a, b) for a, b in f["pairs"]):
+            out["altered_within_one_passage"].append(f["id"])
+    return {k: len(v) for k, v in out.items()}
+
+
 def check_spans(items: list[dict], texts: dict[str, str]) -> tuple[list[dict], list[str]]:
     """Items whose every span's text still has its sha1 (``texts``: {jsonl id: product text}), and the
     ids of the stale ones (text changed or record missing), which are left out."""
@@ -221,4 +236,5 @@ def evaluate_findings(labels_dir: str, data: str, split: str = "dev", min_overla
     return {"split": split, "events": len(events), "articles": len(texts), "items": len(items),
             "items_with_final": len(labelled), "stale_items": stale,
             "finals": {k: dict(Counter(it["final"] for it in labelled if it["kind"] == k)) for k in L.KINDS},
-            "min_overlap": min_overlap, "findings": score(findings, judged, labelled, source_of, min_overlap)}
+            "min_overlap": min_overlap, "findings": score(findings, judged, labelled, source_of, min_overlap),
+            "rule_checks": rule_checks(findings)}
