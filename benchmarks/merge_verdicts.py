@@ -10,6 +10,7 @@ reported on stderr and ignored.
 
 Usage: python benchmarks/merge_verdicts.py [--verdicts /work/annot/verdicts]
        [--labels benchmarks/labels/basil] [--allow-single] [--disagreements FILE]
+       [--third /work/annot/packets-third]   (the disagreeing items' packets, for a third judge)
 Prints a JSON summary on stdout (counts, agreement, disagreements' item ids).
 """
 from __future__ import annotations
@@ -80,6 +81,8 @@ def main(argv=None) -> None:
     ap.add_argument("--labels", default=str(ROOT / "benchmarks" / "labels" / "basil"))
     ap.add_argument("--allow-single", action="store_true")
     ap.add_argument("--disagreements", help="also write the disagreeing item ids here, one per line")
+    ap.add_argument("--packets", default="/work/annot/packets", help="the annotators' packets (for --third)")
+    ap.add_argument("--third", help="write the disagreeing items' packets here (<kind>.jsonl) for a third judge")
     args = ap.parse_args(argv)
     items = L.load_items(args.labels)
     got = read_verdicts(Path(args.verdicts), {it["item_id"]: it for it in items})
@@ -87,7 +90,19 @@ def main(argv=None) -> None:
     L.save_items(args.labels, items)
     if args.disagreements:
         Path(args.disagreements).write_text("".join(i + "\n" for i in summary["disagreements"]))
+    if args.third:
+        write_third(Path(args.packets), Path(args.third), set(summary["disagreements"]))
     print(json.dumps(summary, indent=2))
+
+
+def write_third(packets: Path, out: Path, ids: set[str]) -> None:
+    """Copy the packet lines of ``ids`` from ``packets/<kind>.jsonl`` to ``out/<kind>.jsonl`` (outside the repo)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for kind in L.KINDS:
+        src = packets / f"{kind}.jsonl"
+        if src.exists():
+            lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if json.loads(ln)["item_id"] in ids]
+            (out / f"{kind}.jsonl").write_text("".join(ln + "\n" for ln in lines), encoding="utf-8")
 
 
 if __name__ == "__main__":
