@@ -70,9 +70,23 @@ def merge(items: list[dict], got: dict[str, dict[str, str]], allow_single: bool 
             if it["final"] is None:
                 disagree.append(it["item_id"])
     return {"items": len(items), "with_verdicts": sum(bool(it["verdicts"]) for it in items),
+            "kappa": {k: kappa([it for it in items if it["kind"] == k]) for k in L.KINDS},
             "two_or_more": pairs, "all_agree": agree, "agreement": round(agree / pairs, 3) if pairs else None,
             "final": dict(Counter(f"{it['kind']}:{it['final']}" for it in items if it["final"])),
             "disagreements": disagree}
+
+
+def kappa(items: list[dict]) -> dict | None:
+    """Cohen's kappa (Cohen 1960) between the first two annotators (by name) of each doubly judged item,
+    pooled over annotator pairs: {"n", "kappa"}; None below 2 such items."""
+    pairs = [(v[a], v[b]) for it in items if len(v := it.get("verdicts", {})) >= 2 for a, b in [sorted(v)[:2]]]
+    if len(pairs) < 2:
+        return None
+    n = len(pairs)
+    po = sum(x == y for x, y in pairs) / n
+    ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
+    pe = sum(ca[k] * cb[k] for k in ca) / (n * n)
+    return {"n": n, "kappa": round((po - pe) / (1 - pe), 3) if pe < 1 else 1.0}
 
 
 def main(argv=None) -> None:

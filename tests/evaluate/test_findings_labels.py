@@ -218,3 +218,11 @@ def test_rule_checks_catch_a_dispute_citing_one_passage_on_both_sides():
                                               {"evidence": [ev("A1", "council approved the river bridge")]}]}]}
     assert rule_checks(shown_findings(bad))["dispute_sides_share_passage"] == 1
     assert rule_checks(shown_findings(STORY)) == {"dispute_sides_share_passage": 0, "altered_within_one_passage": 0}
+
+
+def test_kappa_is_zero_at_chance_and_one_when_all_agree():
+    import merge_verdicts as M
+    agree = [{"verdicts": {"a": v, "b": v}} for v in ("x", "y", "x", "y")]
+    assert M.kappa(agree) == {"n": 4, "kappa": 1.0}
+    chance = [{"verdicts": {"a": x, "b": y}} for x, y in (("x", "x"), ("x", "y"), ("y", "x"), ("y", "y"))]
+    assert M.kappa(chance) == {"n": 4, "kappa": 0.0}
