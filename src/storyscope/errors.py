@@ -81,3 +81,6 @@ def comparison_failed(story_id: str, detail: str) -> InputError:
     """The one line reporting a story whose comparison raised (a bug, not bad input)."""
     return InputError(f"story {story_id}", COMPARE_FAILED.format(detail=detail))
 TOO_LONG_TO_ANALYSE = "{chars} characters is more than the {limit} an article may have to be analysed"
+BAD_LABEL = "line {line}: {value!r} is not one of: {allowed}"
+NO_LABELLED_EVENTS = "no labelled events of split {split!r} are in the data file"
+BAD_SPLIT = "expected dev, test or all"
