@@ -47,6 +47,9 @@ class OmissionSettings:
 
 SETTINGS = OmissionSettings()
 _WORD = re.compile(r"[A-Za-z]+|\d[\d,.]*")
+# a claim in the first person is someone's words (a quotation whose marks were stripped), not a fact
+# of the event that an article can be charged with leaving out
+_FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019](?:m|ve|ll|d)|[Ww]e|[Ww]e['\u2019](?:re|ve|ll|d)|me|[Mm]y|mine|us|[Oo]urs?)\b")
 
 
 def _content(text: str) -> set[str]:
@@ -103,7 +106,8 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
     from storyscope.stages.embed import embed
     groups = bundle.independence_groups()
     all_groups = set(groups.values())
-    wanted = [c for c in story_claims if c.get("independent_sources", 0) >= 2 and not c["text"].rstrip().endswith("?")]
+    wanted = [c for c in story_claims if c.get("independent_sources", 0) >= 2 and not c["text"].rstrip().endswith("?")
+              and not _FIRST_PERSON.search(c["text"])]
     if not wanted:
         return []
     texts = sorted({t for c in wanted for _, t in _passages(bundle, c)} | {c["text"] for c in wanted})
