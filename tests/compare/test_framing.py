@@ -98,3 +98,22 @@ def test_failure_and_force_families_join_one_referent():
     assert force == {a.id: {"crackdown"}, c.id: {"security operation"}}
     # 'riot police' is not a riot
     assert "protest" not in rows or all("riot" not in t["term"] for ts in rows["protest"]["terms"].values() for t in ts)
+
+
+def test_a_term_counts_only_where_it_names_the_referent():
+    """'coup-prone country' does not frame the ouster as a coup; 'died after a long illness' is not
+    'a death caused by others'; every term and finding carries a confidence."""
+    t1 = "The army ousted President Vela of Southland on Monday in what rivals called a coup.\n"
+    t2 = "Southland, a coup-prone country, saw President Vela removed from power by the army on Monday.\n"
+    t3 = "Southland's former defence minister died after a long illness, his family said on Monday.\n"
+    t4 = "Two protesters were killed in Southland on Monday when soldiers fired on a crowd.\n"
+    arts = [Article.create(t) for t in (t1, t2, t3, t4)]
+    layers = {a.id: {"actors": _places(a.text), "quotes": []} for a in arts}
+    rows = {r["concept_id"]: r for r in find_framing(StoryBundle(arts, layers), aligned=False)}
+    removal = {aid: {t["term"] for t in ts} for aid, ts in rows["removal-from-power"]["terms"].items()}
+    assert "coup" not in removal.get(arts[1].id, set()) and "coup" in removal[arts[0].id]
+    killing = rows.get("killing", {"terms": {}})["terms"]
+    assert arts[2].id not in killing
+    for r in rows.values():
+        assert 0 < r["confidence"] <= 1
+        assert all(0 < t["confidence"] <= 1 for ts in r["terms"].values() for t in ts)

@@ -122,3 +122,54 @@ def test_seed_edges(seeds_dir):
     assert all(check_evidence(ev, texts) for e in edges for ev in e["evidence"])
     credits = {key[a.id]: {c["source"] for c in external_credits(a, layers[a.id]["debris"])} for a in arts}
     assert "Reuters" in credits["000"] and "Sputnik" in credits["003"] and "The Intercept" in credits["004"]
+
+
+# ---------------------------------------------------------------- what an edge means
+STATEMENT = ('"The harbour authority has acted in bad faith from the first day of these talks, and the union will '
+             'not return to work until the night-shift bonus is restored in full," the union said in a statement.')
+QUOTER_A = f"""Strike at Port Meridian enters second day
+
+Grain exports remained frozen on Wednesday as the dock strike at Port Meridian dragged on.
+{STATEMENT}
+Ship owners said they were losing money every hour their vessels sat idle in the bay.
+Officials at the farm ministry met traders in the capital to discuss storage for the harvest.
+"""
+QUOTER_B = f"""Union hardens stance as ships queue off Meridian
+
+Dockers showed no sign of ending their walkout, now in its second day, according to pickets at the main gate.
+{STATEMENT}
+A spokesman for the harbour authority declined to comment on the statement when reached by telephone.
+Bakers in the north of the country warned that flour could soon become scarce.
+"""
+
+
+def test_two_outlets_quoting_one_statement_is_not_copying():
+    a = Article.create(QUOTER_A, outlet="Gazette", published="2031-05-03")
+    b = Article.create(QUOTER_B, outlet="Courier", published="2031-05-03")
+    assert find_provenance(StoryBundle([a, b])) == []
+
+
+def test_copies_point_to_their_one_source_and_aligned_passages_correspond(trio):
+    wire, _, indep = trio
+    body = WIRE.replace("By REUTERS\n", "")
+    c1 = Article.create(body, outlet="Copycat", published="2031-05-04")
+    c2 = Article.create(body + "Port officials in the capital said more talks were planned for Friday.\n",
+                        outlet="Echo", published="2031-05-05")
+    edges = find_provenance(StoryBundle([c2, c1, wire, indep]))
+    assert {e["article_id"] for e in edges} == {c1.id, c2.id}          # one edge per derived article
+    assert all(e["source_id"] == wire.id for e in edges)                # never copy -> copy of one source
+    texts = {a.id: a.text for a in (wire, c1, c2)}
+    for e in edges:
+        assert 0 < e["confidence"] <= 1
+        for p in e["aligned"]:    # a verbatim copy: each shown pair is the same sentence
+            d, s = p["derived"], p["source"]
+            assert texts[d["article_id"]][d["start"]:d["end"]] == texts[s["article_id"]][s["start"]:s["end"]]
+
+
+def test_case_14_wire_copy_with_new_lede_and_no_credit(seeds_dir):
+    from storyscope.ingest.text import read_text_file
+    d = seeds_dir.parent / "cases" / "14-wire-copy-new-lede-no-credit"      # ../shared (skipped when absent)
+    arts = {p.stem: read_text_file(p.read_bytes(), str(p), str(p))[0][0] for p in sorted(d.glob("*.txt"))}
+    edges = find_provenance(StoryBundle(list(arts.values())))
+    assert [(e["article_id"], e["source_id"]) for e in edges] == \
+        [(arts["capital_daily"].id, arts["norland_press_agency"].id)]

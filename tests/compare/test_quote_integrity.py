@@ -134,3 +134,61 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     assert _integrity(ref, row)[1] in ("identical", "minor")
     row_changed = dict(row, _quoted=["political power grab"], text="the inquiry as a \u201cpolitical power grab")
     assert _integrity("a political witch hunt", row_changed)[1] == "altered"
+
+
+# ---------------------------------------------------------------- the rules of an "altered" verdict
+@pytest.mark.parametrize("ref,other,want", [
+    ("Colonel Gadhafi must leave the country now", "Colonel Qaddafi must leave the country now", "minor"),
+    ("that's okay with me, we will wait", "it's OK with me, we will wait", "minor"),
+    ("we will hire five nurses this year", "we will hire 5 nurses this year", "minor"),
+    ("our long-term plan is to honour the deal", "our long term plan is to honor the deal", "minor"),
+    ("we will build the bridge, and we will pay for it ourselves", "we will build the bridge ... ourselves", "minor"),
+    ("I won't pay for that damned wall", "I won't pay for that d****d wall!", "minor"),
+    ("we will not raise the harbour fees", "we will raise the harbour fees", "altered"),
+    ("you mustn't sell the farm", "you must sell the farm", "altered"),
+    ("the talks were a success", "the talks were a failure", "altered"),
+    ("Mayor Lobo is honest", "Mayor Lobo is dishonest", "altered"),
+])
+def test_alteration_only_when_meaning_changes(ref, other, want):
+    assert word_diff(ref, other)[1] == want
+
+
+def _bundle(texts_quotes):
+    arts, layers = [], {}
+    for text, inner, date in texts_quotes:
+        a = Article.create(text, published=date)
+        arts.append(a)
+        layers[a.id] = {"quotes": [quote_span(text, inner)]}
+    return arts, StoryBundle(arts, layers)
+
+
+def test_flag_lands_on_the_rendering_that_changed():
+    """The earliest rendering dropped a 'not': the two later ones agree, so the earliest is flagged."""
+    q = "We will not close the harbour school this winter"
+    arts, b = _bundle([(f'Reyes spoke. "{q.replace(" not", "")}," Reyes said.\n', q.replace(" not", ""), "2031-05-01"),
+                       (f'Reyes spoke. "{q}," Reyes said.\n', q, "2031-05-02"),
+                       (f'Reyes spoke again. "{q}," Reyes said.\n', q, "2031-05-03")])
+    got = {r["article_id"]: r for r in group_quotes(b)}
+    assert len({r["group"] for r in got.values()}) == 1
+    assert [a.id for a in arts if got[a.id]["integrity"] == "altered"] == [arts[0].id]
+    assert all(0 < r["confidence"] <= 1 for r in got.values())
+
+
+def test_different_quotes_of_one_speaker_never_group():
+    a_text = 'Reyes spoke on trade. "The harbour fees will fall by spring and exports will recover," Reyes said.\n'
+    b_text = 'Reyes spoke on trade. "Exporters deserve a harbour that works for them at night," Reyes said.\n'
+    arts, b = _bundle([(a_text, "The harbour fees will fall by spring and exports will recover", "2031-05-01"),
+                       (b_text, "Exporters deserve a harbour that works for them at night", "2031-05-01")])
+    out = group_quotes(b)
+    assert len({r["group"] for r in out}) == 2
+    assert not any(r["integrity"] == "altered" for r in out)
+
+
+def test_wrapper_is_not_compared_with_its_own_sub_span():
+    text = 'Reyes said the plan was "a gift to the harbour owners and nothing else," and left.\n'
+    a = Article.create(text)
+    mixed = quote_span(text, 'the plan was "a gift to the harbour owners and nothing else,"', "mixed")
+    direct = quote_span(text, "a gift to the harbour owners and nothing else,")
+    out = group_quotes(StoryBundle([a], {a.id: {"quotes": [mixed, direct]}}))
+    assert len({r["group"] for r in out}) == 1
+    assert all(r["integrity"] != "altered" for r in out)

@@ -8,7 +8,7 @@ Two sources of candidates:
   sharing a place are one referent; a place-less occurrence joins its article's own group of
   that concept when there is exactly one (e.g. 'the proxy war' after 'NATO's proxy war in Ukraine'),
   else the story's group when the story has exactly one. Outlet names are never places.
-- the data: sentences of different articles that align semantically (cosine >= ALIGN_COS)
+- the data: sentences of different articles that align semantically (cosine >= align_cos)
   and differ in exactly one short content slot give that slot's two fillers as terms for one
   referent (precision first: one slot, both sides content words, no names or numbers).
 
@@ -21,16 +21,38 @@ import difflib
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
-from storyscope.compare.quote_integrity import STOP, morph_equal
+from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "framing.json"
-ALIGN_COS = 0.80
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    """Tuned values of framing (checked by hand on BASIL events and the seeds).
+
+    align_cos: MiniLM cosine at which two sentences of different articles are aligned for the
+        data-driven one-slot contrasts;
+    conf_voice: confidence of a term by whose voice uses it: the outlet's own words or words
+        marked as quoted name the referent; words inside indirect speech are the outlet's
+        rendering of someone's (the speaker may have denied the very term);
+    conf_tie: confidence of a term by how it was tied to the referent: a place named with it,
+        the article's only group of that concept, or the story's only group;
+    conf_aligned: confidence of a data-driven contrast (two aligned sentences, one slot apart).
+    """
+    align_cos: float = 0.80
+    conf_voice: tuple = (("outlet", 0.95), ("quoted", 0.95), ("reported", 0.5))
+    conf_tie: tuple = (("place", 1.0), ("article", 0.85), ("story", 0.75))
+    conf_aligned: float = 0.6
+
+
+SETTINGS = FramingSettings()
 PLACE_LABELS = {"GPE", "NORP", "LOC"}
 DEMONYMS = {
     "russian": "Russia", "russians": "Russia", "ukrainian": "Ukraine", "ukrainians": "Ukraine", "american": "United States",
@@ -48,12 +70,14 @@ REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "expl
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> dict:
-    """concept id -> {"label", "template"?, "terms": [{"term", "connotation", "patterns": [compiled]}]}."""
+    """concept id -> {"label", "template"?, "not_rx": [compiled], "terms": [{"term", "connotation",
+    "rx": [compiled patterns], "not_rx": [compiled excludes]}]} (format: lexicon/README.md)."""
     data = json.loads(Path(path or LEXICON).read_text(encoding="utf-8"))
     out = {}
     for cid, c in data["concepts"].items():
-        terms = [{**t, "rx": [re.compile(p) for p in t["patterns"]]} for t in c["terms"]]
-        out[cid] = {**c, "terms": terms}
+        terms = [{**t, "rx": [re.compile(p) for p in t["patterns"]],
+                  "not_rx": [re.compile(p) for p in t.get("excludes", [])]} for t in c["terms"]]
+        out[cid] = {**c, "terms": terms, "not_rx": [re.compile(p) for p in c.get("excludes", [])]}
     return out
 
 
@@ -77,17 +101,33 @@ def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
 
 
 def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
-    """("quoted", speaker) inside a direct quote or the marked words of a mixed one, else ("outlet", None)."""
+    """("quoted", speaker) inside a direct quote or the marked words of a mixed one; ("reported",
+    speaker) elsewhere inside indirect or mixed speech; else ("outlet", None)."""
+    reported = None
     for q in bundle.spans(art.id, "quotes"):
         if q.start <= s and e <= q.end:
             if q.label == "direct":
                 return "quoted", q.attrs.get("speaker_canonical")
             if q.label == "mixed" and any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
                 return "quoted", q.attrs.get("speaker_canonical")
+            reported = reported or ("reported", q.attrs.get("speaker_canonical"))
+    if reported:
+        return reported
     if not bundle.spans(art.id, "quotes"):
         if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
             return "quoted", None
     return "outlet", None
+
+
+def names_referent(text: str, start: int, end: int) -> bool:
+    """Whether a matched term stands as a name of its own: not a piece of a hyphenated compound
+    ("coup-prone country", "war-torn", "anti-war") nor a possessive modifier of another noun."""
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    if after[:1] in "-\u2010\u2011" and after[1:2].isalpha():
+        return False
+    if before[-1:] in "-\u2010\u2011" and before[:1].isalpha():
+        return False
+    return True
 
 
 def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
@@ -100,8 +140,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                 for rx in t["rx"]:
                     for m in rx.finditer(art.text):
                         sent = next((x for x in sents if x.start <= m.start() < x.end), None)
-                        if sent is None:
-                            continue       # debris
+                        if sent is None or not names_referent(art.text, m.start(), m.end()):
+                            continue       # debris, or the word is part of another name
+                        if any(x.search(sent.text) for x in c["not_rx"] + t["not_rx"]):
+                            continue       # the family does not fit this referent (a death from illness)
                         ps = [p for p in places if sent.start <= p[0] < sent.end]
                         if t.get("needs_place") and not ps:
                             continue
@@ -135,6 +177,8 @@ def _group(hits: list[dict]) -> list[list[dict]]:
             x = parent[x]
         return x
     placed = [i for i, h in enumerate(hits) if h["places"]]
+    for i in placed:
+        hits[i]["tie"] = "place"
     for x, i in enumerate(placed):
         for j in placed[x + 1:]:
             if hits[i]["places"] & hits[j]["places"]:
@@ -144,6 +188,7 @@ def _group(hits: list[dict]) -> list[list[dict]]:
     for i in loose:
         h = hits[i]
         roots = {find(j) for j in placed if hits[j]["article"].id == h["article"].id}
+        h["tie"] = "article" if len(roots) == 1 else "story"
         if len(roots) == 1:
             parent[i] = roots.pop()
         elif not roots and len(story_roots) == 1:
@@ -175,10 +220,17 @@ def _name(c: dict, g: list[dict]) -> str:
     return f"{c['label']} ({where})" if where else c["label"]
 
 
+def _voice_fields(voice: str) -> dict:
+    """Dossier fields of a voice: indirect speech is the outlet's wording ("outlet"), marked as
+    ``reported_speech`` (its confidence is lower: the speaker may have rejected the very term)."""
+    return {"voice": "outlet", "reported_speech": True} if voice == "reported" else {"voice": voice}
+
+
 def _row(h: dict) -> dict:
     art = h["article"]
-    r = {"term": h["term"], "family": h.get("family", h["term"]), "voice": h["voice"],
-         "evidence": [art.evidence(h["start"], h["end"])]}
+    conf = dict(SETTINGS.conf_voice).get(h["voice"], 0.5) * dict(SETTINGS.conf_tie).get(h.get("tie"), 1.0)
+    r = {"term": h["term"], "family": h.get("family", h["term"]), **_voice_fields(h["voice"]),
+         "confidence": round(conf, 3), "evidence": [art.evidence(h["start"], h["end"])]}
     if h.get("speaker"):
         r["speaker"] = h["speaker"]
     if h.get("connotation"):
@@ -204,7 +256,7 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
             if not len(emb[a.id]) or not len(emb[b.id]):
                 continue
             sim = emb[a.id] @ emb[b.id].T
-            for i, j in zip(*((sim >= ALIGN_COS).nonzero())):
+            for i, j in zip(*((sim >= SETTINGS.align_cos).nonzero())):
                 sa, sb = sents[a.id][i], sents[b.id][j]
                 ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sa.text)]
                 tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sb.text)]
@@ -221,8 +273,9 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
                     continue
                 if not any(w.lower() not in STOP for w in wa) or not any(w.lower() not in STOP for w in wb):
                     continue
-                if len(wa) == len(wb) and all(morph_equal(p.lower(), q.lower()) for p, q in zip(wa, wb)):
-                    continue
+                na, nb = ([w.lower().replace("\u2019", "'") for w in ws] for ws in (wa, wb))
+                if len(na) == len(nb) and all(morph_equal(p, q) for p, q in zip(na, nb)):
+                    continue       # one word written two ways (he's / he\u2019s, country / countries)
                 found.append((float(sim[i, j]), a, (ta[i1][0], ta[i2 - 1][1]), b, (tb[j1][0], tb[j2 - 1][1])))
     rows = []
     for sc, a, (s1, e1), b, (s2, e2) in sorted(found, key=lambda f: -f[0])[:10]:
@@ -230,16 +283,29 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         terms = {}
         for art, s, e, t in ((a, s1, e1, ta), (b, s2, e2, tb)):
             voice, speaker = _voice(bundle, art, s, e)
-            r = {"term": t, "family": t, "voice": voice, "evidence": [art.evidence(s, e)]}
+            r = {"term": t, "family": t, **_voice_fields(voice), "confidence": SETTINGS.conf_aligned,
+                 "evidence": [art.evidence(s, e)]}
             if speaker:
                 r["speaker"] = speaker
             terms.setdefault(art.id, []).append(r)
-        rows.append({"concept": f"{ta} / {tb}", "source": "aligned", "similarity": round(sc, 3), "terms": terms})
+        rows.append({"concept": f"{ta} / {tb}", "source": "aligned", "similarity": round(sc, 3),
+                     "confidence": SETTINGS.conf_aligned, "terms": terms})
     return rows
 
 
+def _entry_confidence(terms: dict[str, list[dict]]) -> float:
+    """A contrast needs two terms: the confidence of the second most certain article's best term
+    (the only article's best when one article holds two families)."""
+    best = sorted((max(t["confidence"] for t in ts) for ts in terms.values()), reverse=True)
+    return best[1] if len(best) > 1 else best[0]
+
+
 def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True) -> list[dict]:
-    """[{"concept", "source": "lexicon"|"aligned", "terms": {article_id: [{"term", "voice", "evidence", ...}]}}].
+    """[{"concept", "source": "lexicon"|"aligned", "confidence", "terms": {article_id: [{"term", "voice",
+    "confidence", "evidence", ...}]}}]; voice is "outlet" or "quoted";
+    confidence in [0, 1]; a term inside indirect speech has ``reported_speech``. A term counts only
+    where it names the referent (:func:`names_referent`) and its family fits it (the lexicon's
+    ``excludes``).
 
     Lexicon concepts are kept when used by at least two articles or with at least two
     different term families (a contrast is what framing is about).
@@ -257,7 +323,7 @@ def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: 
             for h in sorted(g, key=lambda h: (h["article"].id, h["start"])):
                 terms.setdefault(h["article"].id, []).append(_row(h))
             out.append({"concept": _name(c, g), "concept_id": cid, "source": "lexicon",
-                        "families": sorted(fams), "terms": terms})
+                        "families": sorted(fams), "confidence": _entry_confidence(terms), "terms": terms})
     out.sort(key=lambda r: -len(r["terms"]))
     if aligned:
         out += _aligned_slots(bundle)

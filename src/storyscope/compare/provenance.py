@@ -1,13 +1,16 @@
 """Provenance: which articles of a story derive from which (wire copy, edited copy, rewrite).
 
-Lexical shingles miss paraphrased rewrites (a rewrite can share almost no word 5-grams with
-its source), so the decisive signal is sentence-level semantic alignment *in the same order*:
-independent reports of one event share facts and sometimes a quote, but rarely a long run of
-sentences that map onto each other in sequence. A cheap embedding-centroid / shared-shingle
-filter picks candidate pairs first so the alignment runs on few pairs.
+An edge means the derived article reuses the source's narrative text, near-verbatim or as a
+sentence-by-sentence paraphrase in order, outside quotation marks. Lexical shingles miss
+paraphrased rewrites, so the signal is sentence-level semantic alignment *in the same order*,
+on each sentence's narrative (its words outside the marks): two outlets quoting one statement is
+not copying, and template and footer lines (boilerplate) never align. Independent
+reports of one event align on meaning now and then; a copy or a rewrite aligns all along and
+keeps much of the source's wording, so an edge also needs aligned pairs that share most content
+words. Each derived article keeps its one most likely source. A cheap embedding-centroid /
+shared-shingle filter picks candidate pairs first so the alignment runs on few pairs.
 
-Also finds credits to sources outside the corpus ("By REUTERS", "(AFP)", "told Reuters",
-"obtained by The Intercept"), which later stages use to count independent sources.
+Credits to sources outside the corpus live in compare/credits.py (re-exported here).
 """
 from __future__ import annotations
 
@@ -18,159 +21,51 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.record import Article, Span
+from storyscope.compare.credits import AGENCIES, _canon, external_credits  # noqa: F401  (re-exported)
+from storyscope.compare.sentences import (  # noqa: F401  (re-exported: framing, quotes, tests)
+    Sent, quoted_intervals, sentence_spans, split_sentences, words)
+from storyscope.record import Article
 
-# Thresholds (tuned on the seeds and BASIL within-event pairs; see benchmarks/bench_provenance.py).
-ALIGN_COS = 0.80        # a sentence pair counts as aligned at or above this cosine (MiniLM-L6)
-STRONG_COS = 0.90       # such pairs (or near-identical strings) may align out of order (moved paragraphs)
-NEAR_EXACT = 90         # rapidfuzz ratio at/above which two sentences are the same text, lightly edited
-QUOTED_SENT = 0.5       # a sentence at least this much inside quotation marks is "a quotation"
-MIN_ALIGNED = 4         # fewer aligned sentences than this is coincidence (a shared quote, a stock phrase)
-MIN_SCORE = 0.20        # aligned fraction of the shorter article needed for an edge
-CENTROID_MIN = 0.50     # candidate filter: article-centroid cosine below this never aligns
-WINDOW_GAIN = 0.03      # a two-sentence window must beat both its sentences by this to count
-MIN_WORDS = 5           # sentences shorter than this are not aligned (datelines, captions, "Discuss")
+@dataclass(frozen=True)
+class ProvenanceSettings:
+    """Tuned values of provenance (MiniLM-L6 cosines; rapidfuzz ratios 0-100). Tuned on the seeds,
+    case 14 and BASIL events read by hand (benchmarks/bench_provenance.py for the synthetic pairs).
 
-_SENT_SPLIT = re.compile(r'(?<=[.!?])(["\'\u201d\u2019)\]]*)\s+(?=["\'\u201c\u2018(\[]?[A-Z0-9])')
-_WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
-
-
-@dataclass
-class Sent:
-    start: int
-    end: int
-    text: str
-    quoted: float = 0.0     # fraction of the sentence inside quotation marks
-
-
-_QMARK = re.compile(r'["\u201c\u201d]')
-
-
-def quoted_intervals(text: str, quotes: list[Span] = ()) -> list[tuple[int, int]]:
-    """Direct-quote intervals: the quotes layer's direct spans plus paired marks per paragraph."""
-    out = [(q.start, q.end) for q in quotes if q.label != "indirect"]
-    for m in re.finditer(r"[^\n]+", text):
-        pos = [m.start() + x.start() for x in _QMARK.finditer(m.group(0))]
-        out += [(pos[k], pos[k + 1] + 1) for k in range(0, len(pos) - 1, 2)]
-    return out
-
-
-def _quoted_fraction(s: int, e: int, iv: list[tuple[int, int]]) -> float:
-    cover = sum(max(0, min(e, b) - max(s, a)) for a, b in iv)
-    return min(1.0, cover / max(1, e - s))
-
-
-# --------------------------------------------------------------------------- sentences
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Fallback splitter: paragraphs (lines), then a punctuation+capital regex. Trims spaces."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        para, base = m.group(0), m.start()
-        pos = 0
-        for b in _SENT_SPLIT.finditer(para):
-            out.append((base + pos, base + b.start() + len(b.group(1))))
-            pos = b.end()
-        out.append((base + pos, base + len(para)))
-    spans = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
-
-
-def sentence_spans(bundle: StoryBundle, article: Article) -> list[Sent]:
-    """The article's sentences: the `sentences` layer when present, else the fallback splitter.
-
-    Sentences overlapping a debris span (captions, credits, forms) are dropped.
+    align_cos: a sentence pair counts as aligned at or above this cosine;
+    strong_cos: such pairs (or near-identical strings) may align out of order (moved paragraphs);
+    near_exact: ratio at/above which two sentences are the same text, lightly edited;
+    quoted_sent: a sentence at least this much inside quotation marks is "a quotation", never aligned
+        (two outlets quoting one statement is not copying);
+    min_words: narrative words (outside quotation marks) a sentence needs to be aligned;
+    min_aligned / min_score: aligned sentences, and their share of the shorter article, for an edge;
+    shared_words: content-word overlap (share of the smaller set) that makes an aligned pair share
+        wording; a paraphrase of the source keeps many of its words, two reports of one event few;
+    min_shared_pairs: aligned pairs sharing wording that an edge needs (independent reports of one
+        event align on meaning now and then, a copy or a sentence-by-sentence rewrite all along);
+    min_verbatim: near-verbatim narrative sentence pairs (ratio >= near_exact) that make an edge on
+        their own, however short the reused part (an outlet pasting a few paragraphs of another);
+    centroid_min: candidate filter, article-centroid cosine below which a pair is not aligned
+        (unless they share literal 5-grams);
+    window_gain: a two-sentence window must beat both its sentences by this to count;
+    conf_pairs: aligned pairs sharing wording at which confidence saturates.
     """
-    layer = bundle.spans(article.id, "sentences")
-    pairs = [(s.start, s.end) for s in layer] if layer else split_sentences(article.text)
-    debris = [(d.start, d.end) for d in bundle.spans(article.id, "debris")]
-    iv = quoted_intervals(article.text, bundle.spans(article.id, "quotes"))
-    out = []
-    for s, e in sorted(pairs):
-        if any(s < de and ds < e for ds, de in debris):
-            continue
-        out.append(Sent(s, e, article.text[s:e], _quoted_fraction(s, e, iv)))
-    return out
+    align_cos: float = 0.80
+    strong_cos: float = 0.90
+    near_exact: float = 90
+    quoted_sent: float = 0.5
+    min_words: int = 5
+    min_aligned: int = 4
+    min_score: float = 0.20
+    shared_words: float = 0.5
+    min_shared_pairs: int = 2
+    min_verbatim: int = 3
+    centroid_min: float = 0.50
+    window_gain: float = 0.03
+    conf_pairs: int = 8
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-# --------------------------------------------------------------------------- credits
-# Outlets and agencies recognised by name in credit lines; anything else needs an explicit
-# "obtained by / reported by / told" attribution with a capitalised name.
-AGENCIES = {
-    "reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP", "ap": "AP", "associated press": "AP",
-    "the associated press": "AP", "bloomberg": "Bloomberg", "pti": "PTI", "press trust of india": "PTI",
-    "ani": "ANI", "ians": "IANS", "xinhua": "Xinhua", "tass": "TASS", "sputnik": "Sputnik",
-    "ria novosti": "RIA Novosti", "anadolu": "Anadolu", "anadolu agency": "Anadolu", "dpa": "dpa", "efe": "EFE",
-    "kyodo": "Kyodo", "yonhap": "Yonhap", "upi": "UPI", "the intercept": "The Intercept", "bbc": "BBC",
-    "cnn": "CNN", "al jazeera": "Al Jazeera", "the new york times": "The New York Times",
-    "the washington post": "The Washington Post", "the guardian": "The Guardian", "axios": "Axios",
-}
-_AG = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
-_TOK = r"[A-Z][\w&\-]*(?:\.[A-Z][\w&\-]*)*"
-_NAME = rf"((?:The[ \t]+)?{_TOK}(?:[ \t]+(?:of[ \t]+)?{_TOK}){{0,3}})"
-_CREDIT_LINE = [
-    ("byline", re.compile(rf"^\s*(?:By|Source|Courtesy(?:\s+of)?|With inputs from)[:\s]+({_AG})\s*$", re.I)),
-    ("byline", re.compile(rf"^\s*({_AG})\s*$", re.I)),
-]
-_IN_TEXT = [
-    ("dateline", re.compile(rf"\(({_AG})\)\s*[-\u2013\u2014]", re.I)),
-    ("photo", re.compile(rf"(?:photo\s+)?credit:\s*(?:[^()/]*/)?(?:via\s+)?({_AG})\)", re.I)),
-    ("attribution", re.compile(rf"\b(?:obtained|reported|first reported|published|seen)\s+by\s+{_NAME}")),
-    ("attribution", re.compile(rf"\b(?:told|according to)\s+({_AG})\b", re.I)),
-    ("attribution", re.compile(rf"\b({_AG})\s+(?:reported|said it had seen|has reported|reports)\b", re.I)),
-]
-
-
-def _canon(name: str) -> str | None:
-    key = " ".join(name.lower().split()).rstrip(".")
-    if key in AGENCIES:
-        return AGENCIES[key]
-    if name[:1].isupper() and key not in {"the", "it", "he", "she", "they"}:
-        return " ".join(name.split())
-    return None
-
-
-def external_credits(article: Article, debris_spans: list[Span] | None = None) -> list[dict]:
-    """Credits to sources outside the corpus, one row per source: {"source", "kinds", "evidence"}.
-
-    Credit lines are looked for in debris spans (byline/credit/dateline) and, when no debris
-    layer was given, in short stand-alone lines; in-text attributions anywhere in the text.
-    """
-    text = article.text
-    found: dict[str, dict] = {}
-
-    def add(src: str | None, kind: str, s: int, e: int):
-        if not src:
-            return
-        row = found.setdefault(src, {"source": src, "kinds": [], "evidence": []})
-        if kind not in row["kinds"]:
-            row["kinds"].append(kind)
-        if not any(ev["start"] == s and ev["end"] == e for ev in row["evidence"]):
-            row["evidence"].append(article.evidence(s, e))
-
-    lines = [(d.start, d.end) for d in (debris_spans or [])]
-    lines += [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if len(m.group(0).split()) <= 4]
-    for s, e in lines:
-        for kind, rx in _CREDIT_LINE:
-            m = rx.match(text[s:e])
-            if m:
-                add(_canon(m.group(1)), kind, s + m.start(), s + m.end())
-                break
-    for kind, rx in _IN_TEXT:
-        for m in rx.finditer(text):
-            add(_canon(m.group(1)), kind, m.start(), m.end())
-    return list(found.values())
-
+SETTINGS = ProvenanceSettings()
+MIN_SCORE, MIN_ALIGNED = SETTINGS.min_score, SETTINGS.min_aligned   # defaults of find_provenance
 
 # --------------------------------------------------------------------------- alignment
 def _embed(texts: list[str]) -> np.ndarray:
@@ -194,33 +89,38 @@ def similarity_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarr
     sim = ea @ eb.T
     # two sentences that are mostly the same quotation show that both outlets quoted one
     # statement, not that one copied the other: they never align
-    qa = np.array([x.quoted >= QUOTED_SENT for x in a])
-    qb = np.array([x.quoted >= QUOTED_SENT for x in b])
+    qa = np.array([x.quoted >= SETTINGS.quoted_sent for x in a])
+    qb = np.array([x.quoted >= SETTINGS.quoted_sent for x in b])
     both_quoted = qa[:, None] & qb[None, :]
     sim[both_quoted] = 0.0
     single = sim.copy()
+    # a window's score goes to the half that is closer on its own: crediting both halves let the
+    # alignment pick the neighbour, and the passages shown were then one sentence off
     if wb is not None and len(wb):
-        # a_i vs b_j+b_j+1, credited to both halves, only when the window beats each half
-        # (else one strong sentence would also lend its score to its neighbour)
-        s2 = ea @ wb.T
-        s2 = np.where(s2 >= np.maximum(single[:, :-1], single[:, 1:]) + WINDOW_GAIN, s2, 0)
-        sim[:, :-1] = np.maximum(sim[:, :-1], s2)
-        sim[:, 1:] = np.maximum(sim[:, 1:], s2)
+        s2 = ea @ wb.T          # a_i vs b_j+b_j+1
+        left, right = single[:, :-1], single[:, 1:]
+        s2 = np.where(s2 >= np.maximum(left, right) + SETTINGS.window_gain, s2, 0)
+        to_left = left >= right
+        sim[:, :-1] = np.maximum(sim[:, :-1], np.where(to_left, s2, 0))
+        sim[:, 1:] = np.maximum(sim[:, 1:], np.where(~to_left, s2, 0))
     if wa is not None and len(wa):
-        s2 = wa @ eb.T
-        s2 = np.where(s2 >= np.maximum(single[:-1, :], single[1:, :]) + WINDOW_GAIN, s2, 0)
-        sim[:-1, :] = np.maximum(sim[:-1, :], s2)
-        sim[1:, :] = np.maximum(sim[1:, :], s2)
-    na, nb = [_norm(s.text) for s in a], [_norm(s.text) for s in b]
+        s2 = wa @ eb.T          # a_i+a_i+1 vs b_j
+        up, down = single[:-1, :], single[1:, :]
+        s2 = np.where(s2 >= np.maximum(up, down) + SETTINGS.window_gain, s2, 0)
+        to_up = up >= down
+        sim[:-1, :] = np.maximum(sim[:-1, :], np.where(to_up, s2, 0))
+        sim[1:, :] = np.maximum(sim[1:, :], np.where(~to_up, s2, 0))
+    na, nb = [_norm(s.narrative or s.text) for s in a], [_norm(s.narrative or s.text) for s in b]
     for i, j in zip(*np.nonzero((sim >= 0.6) & ~both_quoted)):
         r = fuzz.ratio(na[i], nb[j]) / 100.0
-        if r * 100 >= NEAR_EXACT:
+        if r * 100 >= SETTINGS.near_exact:
             sim[i, j] = max(sim[i, j], r)
     return sim
 
 
-def monotone_alignment(sim: np.ndarray, threshold: float = ALIGN_COS) -> list[tuple[int, int]]:
+def monotone_alignment(sim: np.ndarray, threshold: float | None = None) -> list[tuple[int, int]]:
     """Order-preserving one-to-one alignment maximising summed similarity (weighted LCS DP)."""
+    threshold = SETTINGS.align_cos if threshold is None else threshold
     m, n = sim.shape
     if not m or not n:
         return []
@@ -249,7 +149,7 @@ def align(sim: np.ndarray) -> list[tuple[int, int]]:
     """Monotone alignment plus strong out-of-order matches (moved paragraphs), one-to-one."""
     pairs = monotone_alignment(sim)
     used_a, used_b = {i for i, _ in pairs}, {j for _, j in pairs}
-    strong = sorted(zip(*np.nonzero(sim >= STRONG_COS)), key=lambda p: -sim[p])
+    strong = sorted(zip(*np.nonzero(sim >= SETTINGS.strong_cos)), key=lambda p: -sim[p])
     for i, j in strong:
         if i not in used_a and j not in used_b:
             pairs.append((int(i), int(j)))
@@ -318,7 +218,7 @@ def compare_pair(a: Article, b: Article, sa: list[Sent], sb: list[Sent], ea, eb,
     sim = similarity_matrix(sa, sb, ea, eb, wa, wb)
     pairs = align(sim)
     shorter = max(1, min(len(sa), len(sb)))
-    ratios = [fuzz.ratio(_norm(sa[i].text), _norm(sb[j].text)) for i, j in pairs]
+    ratios = [fuzz.ratio(_norm(sa[i].narrative), _norm(sb[j].narrative)) for i, j in pairs]
     return {"pairs": pairs, "sim": sim, "score": len(pairs) / shorter,
             "cov_a": len(pairs) / max(1, len(sa)), "cov_b": len(pairs) / max(1, len(sb)),
             "ratio": float(np.mean(ratios)) if ratios else 0.0}
@@ -340,7 +240,7 @@ def embed_articles(arts: list[Article], sents: dict[str, list[Sent]]):
     MiniLM mean-pools token vectors, so this approximates embedding the concatenation at no
     model cost.
     """
-    vecs = _embed([s.text for a in arts for s in sents[a.id]])
+    vecs = _embed([s.narrative or s.text for a in arts for s in sents[a.id]])
     emb, win, k = {}, {}, 0
     for a in arts:
         n = len(sents[a.id])
@@ -348,7 +248,7 @@ def embed_articles(arts: list[Article], sents: dict[str, list[Sent]]):
         k += n
         emb[a.id] = e
         if n > 1:
-            w = np.array([len(s.text.split()) for s in sents[a.id]], dtype=np.float32)[:, None]
+            w = np.array([len((s.narrative or s.text).split()) for s in sents[a.id]], dtype=np.float32)[:, None]
             m = e[:-1] * w[:-1] + e[1:] * w[1:]
             win[a.id] = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
         else:
@@ -356,14 +256,82 @@ def embed_articles(arts: list[Article], sents: dict[str, list[Sent]]):
     return emb, win
 
 
-def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_aligned: int = MIN_ALIGNED) -> list[dict]:
-    """Derived -> source edges among the bundle's articles, with scores and aligned passages.
+def _content(text: str) -> set[str]:
+    from storyscope.compare.quote_words import STOP
+    return {w[:6] for w in words(text) if w not in STOP and not w.isdigit()}
 
-    Each unordered pair yields at most one edge. Score = aligned sentences / sentences of the
-    shorter article (alignable sentences only).
+
+def shares_wording(x: Sent, y: Sent) -> bool:
+    """Whether two aligned sentences share most of their narrative content words (stems)."""
+    cx, cy = _content(x.narrative), _content(y.narrative)
+    return len(cx & cy) >= SETTINGS.shared_words * max(1, min(len(cx), len(cy)))
+
+
+_BOILER = re.compile(r"(?i)\b(?:contributed to this (?:report|story)|click here|sign up for|subscribe to|follow (?:us|him|her) on|"
+                     r"all rights reserved|copyright|may not be (?:published|reproduced)|read more\b|related:|"
+                     r"this (?:story|article) (?:has been|was) (?:updated|corrected)|newsletter|"
+                     r"(?:watch|see) (?:the )?video|share this|email (?:us|the author))")
+
+
+def is_boilerplate(x: Sent) -> bool:
+    """A template or footer line (credits of contributors, sign-up and sharing prompts, copyright
+    notices): text that unrelated articles share and that never shows copying."""
+    return bool(_BOILER.search(x.narrative))
+
+
+def confidence(n_shared: int, score: float) -> float:
+    """Edge confidence in [0, 1]: aligned pairs sharing wording (saturating at ``conf_pairs``)
+    times the aligned share of the shorter article (saturating at half of it)."""
+    return round(min(1.0, n_shared / SETTINGS.conf_pairs) ** 0.5 * min(1.0, score / 0.5) ** 0.5, 3)
+
+
+def one_source_each(edges: list[dict]) -> list[dict]:
+    """Keep, for each derived article, its one most likely source: the most confident edge, except
+    that a source which itself derives from another candidate source of the same article gives way
+    to that original (copies of one source are not linked to each other). Cycles are never kept."""
+    by_derived: dict[str, list[dict]] = {}
+    for e in edges:
+        by_derived.setdefault(e["article_id"], []).append(e)
+    parent: dict[str, str] = {}
+    best_of = {d: max(es, key=lambda e: (e["confidence"], e["score"])) for d, es in by_derived.items()}
+    kept = []
+    for d, es in sorted(by_derived.items(), key=lambda kv: -best_of[kv[0]]["confidence"]):
+        cands = {e["source_id"]: e for e in es}
+        order = sorted(es, key=lambda e: (-e["confidence"], -e["score"]))
+        pick = None
+        for e in order:
+            up = best_of.get(e["source_id"])
+            if up and up["source_id"] in cands and up["source_id"] != d:
+                continue      # the source is a copy of another candidate: prefer the original
+            pick = e
+            break
+        pick = pick or order[0]
+        root, seen = pick["source_id"], {d}
+        while root in parent and root not in seen:
+            seen.add(root)
+            root = parent[root]
+        if root == d or root in seen and root != pick["source_id"]:
+            continue
+        parent[d] = pick["source_id"]
+        kept.append(pick)
+    return [e for e in edges if e in kept]
+
+
+def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_aligned: int = MIN_ALIGNED) -> list[dict]:
+    """Derived -> source edges among the bundle's articles, with scores, confidence and aligned passages.
+
+    An edge means the derived article reuses the source's narrative text (near-verbatim or a
+    sentence-by-sentence paraphrase, in order) outside quotation marks: sentences are compared on
+    their words outside the marks, mostly-quoted sentences and boilerplate lines never align, and at
+    least ``min_shared_pairs`` aligned pairs must share most of their content words. Each derived
+    article keeps one source (:func:`one_source_each`). Score = aligned sentences / alignable
+    sentences of the shorter article. Returns [{"article_id", "source_id", "score", "confidence",
+    "kind", "direction", "aligned": [{"derived", "source", "similarity"}], "evidence"}].
     """
     arts = bundle.articles
-    sents = {a.id: [s for s in sentence_spans(bundle, a) if len(words(s.text)) >= MIN_WORDS] for a in arts}
+    sents = {a.id: [s for s in sentence_spans(bundle, a) if len(words(s.narrative)) >= SETTINGS.min_words]
+             for a in arts}
+    sents = {aid: [s for s in ss if not is_boilerplate(s)] for aid, ss in sents.items()}
     emb, win = embed_articles(arts, sents)
     cent = {aid: (v.mean(0) / (np.linalg.norm(v.mean(0)) or 1.0)) if len(v) else None for aid, v in emb.items()}
     shing = {a.id: _shingles(a.text) for a in arts}
@@ -374,22 +342,26 @@ def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_align
             if cent[a.id] is None or cent[b.id] is None:
                 continue
             # candidate filter: topical closeness or literally shared 5-grams
-            if float(cent[a.id] @ cent[b.id]) < CENTROID_MIN and len(shing[a.id] & shing[b.id]) < 3:
+            if float(cent[a.id] @ cent[b.id]) < SETTINGS.centroid_min and len(shing[a.id] & shing[b.id]) < 3:
                 continue
             r = compare_pair(a, b, sents[a.id], sents[b.id], emb[a.id], emb[b.id], win[a.id], win[b.id])
-            if len(r["pairs"]) < min_aligned or r["score"] < min_score:
-                continue
+            n_shared = sum(shares_wording(sents[a.id][i], sents[b.id][j]) for i, j in r["pairs"])
+            n_verbatim = sum(fuzz.ratio(_norm(sents[a.id][i].narrative), _norm(sents[b.id][j].narrative))
+                             >= SETTINGS.near_exact for i, j in r["pairs"])
+            copied = len(r["pairs"]) >= min_aligned and r["score"] >= min_score and n_shared >= SETTINGS.min_shared_pairs
+            if not copied and n_verbatim < SETTINGS.min_verbatim:
+                continue      # neither a rewrite all along nor whole sentences of narrative reused
             d, s, why = direction(a, b, r["cov_a"], r["cov_b"], bundle)
-            arts_by = {a.id: (a, sents[a.id], 0), b.id: (b, sents[b.id], 1)}
+            # pairs are (index in a, index in b): give each side its own index
+            side = {a.id: (a, sents[a.id], 0), b.id: (b, sents[b.id], 1)}
+            (da, dsents, dpos), (sa_, ssents, spos) = side[d], side[s]
             aligned, flat_ev = [], []
-            for i, j in r["pairs"]:
-                idx = (i, j)
-                da, dsents, dpos = arts_by[d]
-                sa_, ssents, spos = arts_by[s]
-                ds_, ss_ = dsents[idx[dpos]], ssents[idx[spos]]
+            for pair in r["pairs"]:
+                ds_, ss_ = dsents[pair[dpos]], ssents[pair[spos]]
                 dev, sev = da.evidence(ds_.start, ds_.end), sa_.evidence(ss_.start, ss_.end)
-                aligned.append({"derived": dev, "source": sev, "similarity": round(float(r["sim"][i, j]), 3)})
+                aligned.append({"derived": dev, "source": sev, "similarity": round(float(r["sim"][pair]), 3)})
                 flat_ev += [dev, sev]
             edges.append({"article_id": d, "source_id": s, "score": round(r["score"], 3),
+                          "confidence": max(confidence(n_shared, r["score"]), confidence(n_verbatim, 0.5)),
                           "kind": kind_of(r["ratio"]), "direction": why, "aligned": aligned, "evidence": flat_ev})
-    return edges
+    return one_source_each(edges)

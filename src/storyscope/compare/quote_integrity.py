@@ -8,11 +8,16 @@ rendering, earliest first on ties) and classified:
 
 - identical: same words once case, punctuation, bracketed insertions ("[a]", "(the)") and
   contractions (can't / cannot) are normalised;
-- minor: morphological variants (relationship/relations, country/countries), acronyms
-  (US / United States), function-word swaps, one or two inserted/dropped modifiers, or a
-  sub-quote (one outlet quotes half the sentence: the unshared ends are ignored);
-- altered: content words replaced by different ones, a negation or a number changed, or
-  more than a couple of content words added/dropped inside the marks.
+- minor: morphological, spelling and transliteration variants (relationship/relations,
+  Gadhafi/Qaddafi, okay/OK), acronyms (US / United States), function-word swaps, words dropped or
+  added without replacement (a trim, an ellipsis, a sub-quote);
+- altered: a negation added or removed, a number changed, or a content word replaced by a
+  different one (quote_words.judge).
+
+The reference is the rendering most others agree with (else a provenance source, else the
+earliest), so the flag lands on the rendering that changed; a rendering wrapping a direct quote
+of its own article takes that quote's verdict and is never compared with its own sub-span. Every
+row carries a ``confidence`` (QuoteSettings).
 
 Indirect renderings are the outlet's words, so they are never "altered"; they serve to flag a
 direct quote whose words exist elsewhere only as indirect speech (a paraphrase presented as
@@ -23,126 +28,47 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.provenance import sentence_spans
-
-STOP = set("""a an the of to in on at by for from with and or but as is are was were be been being it its this that
-these those there their they them he she his her him we our us you your i me my mine who whom which what when where
-how than then so such also very just not no can could will would shall should may might must do does did has have
-had into over about after before while if because said says say told""".split()) - {"not", "no"}
-NEGATION = {"not", "no", "never", "nor", "none", "nothing", "neither", "nobody", "without"}
-CONTRACTIONS = {"can't": "can not", "cannot": "can not", "won't": "will not", "n't": "not", "don't": "do not",
-                "doesn't": "does not", "didn't": "did not", "isn't": "is not", "aren't": "are not",
-                "wasn't": "was not", "weren't": "were not", "shouldn't": "should not", "wouldn't": "would not",
-                "couldn't": "could not", "haven't": "have not", "hasn't": "has not", "hadn't": "had not",
-                "it's": "it is", "we're": "we are", "they're": "they are", "i'm": "i am", "we've": "we have",
-                "he's": "he is", "she's": "she is", "that's": "that is", "we'll": "we will", "he'll": "he will",
-                "they'll": "they will", "i'll": "i will", "let's": "let us"}
-NUMBER_WORDS = set("zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-                   "hundred thousand million billion trillion percent half dozen".split())
-_TOKEN = re.compile(r"\[[^\]]{0,30}\]|\([^)]{0,12}\)|[\w$%]+(?:['\u2019.\-][\w]+)*")
-
-MAX_MINOR_INDELS = 2   # content words a rendering may add/drop inside the marks and stay "minor"
-GROUP_OVERLAP = 0.5    # content-stem overlap coefficient for the same utterance
-GROUP_COS = 0.80       # quote-text cosine for the same utterance
-CONTEXT_COS = 0.80     # surrounding-sentence cosine (then the quotes need QUOTE_MIN_COS)
-QUOTE_MIN_COS = 0.45
+from storyscope.compare.quote_words import (  # noqa: F401  (re-exported: framing and tests use them)
+    STOP, is_content, judge, morph_equal, stems, tokens, word_diff)
 
 
-# --------------------------------------------------------------------------- tokens
-def tokens(text: str) -> list[tuple[str, str]]:
-    """(display, key) pairs; bracketed editorial insertions get an empty key."""
-    out = []
-    for m in _TOKEN.finditer(text.replace("\u2019", "'")):
-        w = m.group(0)
-        if w[0] in "[(":
-            out.append((w, ""))
-            continue
-        lw = w.lower().strip(".")
-        if lw in CONTRACTIONS:
-            parts = CONTRACTIONS[lw].split()
-            out += [(w if i == 0 else "", p) for i, p in enumerate(parts)]
-        elif lw.endswith("'s"):
-            out.append((w, lw[:-2]))
-        else:
-            out.append((w, lw.replace(".", "")))
-    return out
+@dataclass(frozen=True)
+class QuoteSettings:
+    """Tuned values of quote grouping and integrity (checked by hand on BASIL events and the seeds).
+
+    group_overlap / group_min_shared: content-stem overlap coefficient (shared / smaller set) and the
+        number of shared stems for two renderings to be one utterance on words alone;
+    group_cos: MiniLM cosine of the two quote texts that groups them on meaning;
+    group_cos_anchor: the share of the smaller stem set that a cosine-only match must still share
+        (different quotes of one speaker on one topic are close in meaning but share few words);
+    context_cos / quote_min_cos: cosine of the surrounding sentences (a rewrite keeps the sentence
+        and swaps the words inside the marks) and the floor the quotes themselves must then reach;
+    conf_*: confidence of an "altered" verdict by the kind of change (negation and numbers are
+        unambiguous, a replaced content word is sometimes a synonym), scaled by how the reference
+        was chosen (a majority of renderings, the provenance source, or only the earliest date).
+    """
+    group_overlap: float = 0.5
+    group_min_shared: int = 3
+    group_cos: float = 0.80
+    group_cos_anchor: float = 0.3
+    context_cos: float = 0.80
+    quote_min_cos: float = 0.45
+    conf_negation: float = 0.95
+    conf_number: float = 0.95
+    conf_content: float = 0.80
+    conf_function: float = 0.60
+    basis_majority: float = 1.0
+    basis_source: float = 0.9
+    basis_earliest: float = 0.6
 
 
-def is_content(k: str) -> bool:
-    return bool(k) and k not in STOP
-
-
-def morph_equal(a: str, b: str) -> bool:
-    """Same word up to inflection/derivation: relationship~relations, country~countries."""
-    if a == b:
-        return True
-    n = min(len(a), len(b))
-    if n < 4:
-        return False
-    p = len(next((a[:i] for i in range(n, 0, -1) if a[:i] == b[:i]), ""))
-    return p >= 0.8 * n
-
-
-def stems(text: str) -> set[str]:
-    return {k[:6] for _, k in tokens(text) if is_content(k)}
-
-
-def _acronym(short: list[str], long: list[str]) -> bool:
-    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long if w not in STOP)
-
-
-def _numeric(k: str) -> bool:
-    return any(c.isdigit() for c in k) or k in NUMBER_WORDS
-
-
-# --------------------------------------------------------------------------- diff
-def word_diff(ref: str, other: str) -> tuple[list[dict], str]:
-    """Word-level diff of ``other`` against ``ref`` and the integrity class it implies."""
-    ta = [t for t in tokens(ref) if t[1]]
-    tb = [t for t in tokens(other) if t[1]]
-    ka, kb = [k for _, k in ta], [k for _, k in tb]
-    sm = difflib.SequenceMatcher(a=ka, b=kb, autojunk=False)
-    ops = sm.get_opcodes()
-    out = [{"op": op, "a": " ".join(d for d, _ in ta[i1:i2] if d), "b": " ".join(d for d, _ in tb[j1:j2] if d)}
-           for op, i1, i2, j1, j2 in ops]
-    # sub-quote: unshared leading/trailing material is where one outlet quoted less
-    core = list(ops)
-    while core and core[0][0] in ("delete", "insert"):
-        core.pop(0)
-    while core and core[-1][0] in ("delete", "insert"):
-        core.pop()
-    if not any(op == "equal" for op, *_ in core):
-        core = list(ops)
-    raw_same = " ".join(ref.split()) == " ".join(other.split())
-    indels, changed = 0, False
-    for op, i1, i2, j1, j2 in core:
-        if op == "equal":
-            continue
-        ra, rb = ka[i1:i2], kb[j1:j2]
-        if _acronym(ra, rb) or _acronym(rb, ra):
-            continue
-        if (NEGATION & set(ra)) ^ (NEGATION & set(rb)) or {k for k in ra if _numeric(k)} != {k for k in rb if _numeric(k)}:
-            return out, "altered"
-        ca, cb = [k for k in ra if is_content(k)], [k for k in rb if is_content(k)]
-        gone = [w for w in ca if not any(morph_equal(w, x) for x in cb)]
-        new = [w for w in cb if not any(morph_equal(w, x) for x in ca)]
-        if gone and new:
-            return out, "altered"
-        if op == "replace" and new and not ca:
-            return out, "altered"  # a function word swapped for a content word ("would" -> "reform")
-        indels += len(gone) + len(new)
-        changed = True
-    if indels > MAX_MINOR_INDELS:
-        return out, "altered"
-    if raw_same:
-        return out, "identical"
-    if not changed and [k for k in ka] == [k for k in kb] and ref.strip(" .,\"'") == other.strip(" .,\"'"):
-        return out, "identical"
-    return out, "minor"
+SETTINGS = QuoteSettings()
 
 
 # --------------------------------------------------------------------------- grouping
@@ -198,19 +124,32 @@ def _renderings(bundle: StoryBundle) -> list[dict]:
     return rows
 
 
+def _in_order(r1: dict, r2: dict) -> int:
+    """Content words the two renderings share in the same order (one quote keeps its word order;
+    two quotes on one topic share words scattered)."""
+    a = [k[:6] for _, k in tokens(r1["text"]) if is_content(k)]
+    b = [k[:6] for _, k in tokens(r2["text"]) if is_content(k)]
+    return sum(m.size for m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
+
+
 def _pair_score(r1: dict, r2: dict, cq: float, cs: float) -> float:
-    """Score > 0 when two renderings (different articles) look like one utterance."""
+    """Score in (0, 1] when two renderings (different articles) look like one utterance, else 0."""
+    st = SETTINGS
     ov, n = _overlap(r1["_stems"], r2["_stems"])
-    lexical = ov >= GROUP_OVERLAP and n >= (3 if min(len(r1["_stems"]), len(r2["_stems"])) > 3 else 2)
+    small = min(len(r1["_stems"]), len(r2["_stems"]))
+    lexical = (ov >= st.group_overlap and n >= (st.group_min_shared if small > st.group_min_shared else 2)
+               and _in_order(r1, r2) >= min(st.group_min_shared, small))
     same = _compatible(r1, r2)
     if same is False and not (ov >= 0.7 and n >= 5):
         return 0.0        # different speakers: only a long verbatim match overrides (a misattribution)
-    if same is None and not (ov >= 0.7 and n >= 4 or cq >= 0.9 or cs >= 0.85 and cq >= QUOTE_MIN_COS):
+    if same is None and not (ov >= 0.7 and n >= 4 or cq >= 0.9 or cs >= 0.85 and cq >= st.quote_min_cos):
         return 0.0
-    if lexical or cq >= GROUP_COS:
+    if lexical:
         return max(ov, cq)
-    if cs >= CONTEXT_COS and cq >= QUOTE_MIN_COS and min(len(r1["_stems"]), len(r2["_stems"])) >= 3:
-        return 0.9 * cs
+    if cq >= st.group_cos and ov >= st.group_cos_anchor and n >= 2:
+        return cq          # close in meaning and sharing words: one quote reworded
+    if cs >= st.context_cos and cq >= st.quote_min_cos and small >= 3 and same:
+        return 0.9 * cs    # the same sentence around it, the words inside the marks swapped
     return 0.0
 
 
@@ -247,6 +186,7 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
     # greedy agglomeration: direct-direct pairs first, best first; one rendering per article
     gid = list(range(len(rows)))
     members = {i: [i] for i in range(len(rows))}
+    link = [1.0] * len(rows)      # score of the weakest pair that brought a rendering into its group
     for _, sc, i, j in sorted(cand, reverse=True):
         gi, gj = gid[i], gid[j]
         if gi == gj:
@@ -255,6 +195,8 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
             continue
         for k in members[gj]:
             gid[k] = gi
+        for k in (i, j):
+            link[k] = sc if link[k] == 1.0 else max(link[k], sc)
         members[gi] += members.pop(gj)
     for i, j in wrapper_of.items():
         members.pop(gid[i])
@@ -263,7 +205,7 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
     quoted_by = Counter(r["_sur"] for r in rows if r["_sur"])
     out = [None] * len(rows)
     for g, idx in members.items():
-        out_rows = _classify(bundle, rows, idx, cq, quoted_by, wrapper_of)
+        out_rows = _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link)
         for i, row in zip(idx, out_rows):
             row["group"] = f"q{g}"
             out[i] = row
@@ -320,41 +262,77 @@ def _marked(text: str) -> list[str]:
     return [text[pos[k] + 1:pos[k + 1]] for k in range(0, len(pos), 2)]
 
 
-def _integrity(ref: str, r: dict) -> tuple[list[dict], str]:
-    diff, cls = word_diff(ref, r["text"])
+def _integrity(ref: str, r: dict) -> tuple[list[dict], str, str | None]:
+    diff, cls, why = judge(ref, r["text"])
     if r["kind"] == "mixed":
         # only the words inside the marks are a quotation (the quotes layer's "quoted" parts, which
         # also hold when the span stops before a closing mark); segments unrelated to the reference
         # are other fragments of the utterance
         inside = r.get("_quoted") or _marked(r["text"])
         if inside:
-            segs = [x for x in inside if stems(x) & stems(ref)]
-            cls = max((word_diff(ref, x)[1] for x in segs), key=_RANK.get, default="minor")
-    return diff, cls
+            segs = [judge(ref, x)[1:] for x in inside if stems(x) & stems(ref)]
+            cls, why = max(segs, key=lambda c: _RANK[c[0]], default=("minor", None))
+    if r["kind"] == "indirect" and cls == "altered":
+        cls, why = "minor", None      # the outlet's own words: not a misquote
+    return diff, cls, why
 
 
-def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of) -> list[dict]:
-    direct = [i for i in idx if rows[i]["kind"] == "direct"] or [i for i in idx if rows[i]["kind"] != "indirect"] or idx
-    # reference: the medoid direct rendering (closest to the others), earliest on ties
-    ref = min(direct, key=lambda i: (-round(sum(float(cq[i, j]) for j in direct if j != i), 3), rows[i]["_date"], i))
+def _reference(bundle, rows, idx, cq, wrapper_of) -> tuple[int, str]:
+    """The rendering the others are judged against, and how it was chosen.
+
+    The direct rendering that most other renderings agree with (not "altered" against it) is the
+    reference ("majority"); on a tie, a provenance source of another member ("source"), then the
+    earliest published ("earliest"), then the medoid by quote cosine.
+    """
+    judged = [i for i in idx if i not in wrapper_of and rows[i]["kind"] != "indirect"]
+    direct = [i for i in judged if rows[i]["kind"] == "direct"] or judged or idx
+    agree = {c: sum(1 for j in judged if j != c and _integrity(rows[c]["text"], rows[j])[1] != "altered")
+             for c in direct}
+    arts = {rows[i]["article_id"] for i in idx}
+    sources = {e.get("source_id") for e in bundle.provenance if e.get("article_id") in arts}
+    def key(i):
+        return (-agree[i], rows[i]["article_id"] not in sources, rows[i]["_date"],
+                -round(sum(float(cq[i, j]) for j in direct if j != i), 3), i)
+    ranked = sorted(direct, key=key)
+    ref = ranked[0]
+    others = len([j for j in judged if j != ref])
+    if len(ranked) == 1 or agree[ref] + 1 > others - agree[ref]:
+        return ref, "majority"      # the reference's wording outnumbers the changed ones
+    if rows[ref]["article_id"] in sources and rows[ranked[1]]["article_id"] not in sources:
+        return ref, "source"
+    return ref, "earliest"
+
+
+def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link) -> list[dict]:
+    ref, basis = _reference(bundle, rows, idx, cq, wrapper_of)
     derived_from = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
     speaker = _group_speaker(rows, idx, quoted_by)
+    st = SETTINGS
+    weight = {"negation": st.conf_negation, "number": st.conf_number, "content": st.conf_content,
+              "function": st.conf_function}
+    basis_w = {"majority": st.basis_majority, "source": st.basis_source, "earliest": st.basis_earliest}[basis]
+    member = max((link[i] for i in idx if link[i] < 1.0), default=1.0) if len(idx) > 1 else 1.0
+    judged = {}
+    for i in sorted(idx, key=lambda i: i in wrapper_of):
+        r = rows[i]
+        if i == ref:
+            judged[i] = ([{"op": "equal", "a": r["text"], "b": r["text"]}], "identical", None)
+        elif i in wrapper_of and wrapper_of[i] in judged:
+            judged[i] = judged[wrapper_of[i]]      # the same words of the same article: never compared with itself
+        else:
+            judged[i] = _integrity(rows[ref]["text"], r)
     res = []
     for i in idx:
         r = rows[i]
-        if i == ref:
-            diff, cls = [{"op": "equal", "a": r["text"], "b": r["text"]}], "identical"
-        else:
-            diff, cls = _integrity(rows[ref]["text"], r)
-            if i in wrapper_of and wrapper_of[i] in idx and wrapper_of[i] != ref:
-                inner = _integrity(rows[ref]["text"], rows[wrapper_of[i]])[1]
-                cls = max(cls, inner, key=_RANK.get)     # wrapping an altered quote is altered
-            if r["kind"] == "indirect" and cls == "altered":
-                cls = "minor"      # the outlet's own words: not a misquote
+        diff, cls, why = judged[i]
+        conf = link[i] if len(idx) > 1 else 1.0
+        if cls == "altered":
+            conf = min(conf, member) * weight[why] * basis_w
         para = r["kind"] == "direct" and _paraphrase_as_direct(rows, idx, i, derived_from)
         art = r["_art"]
         ev = [art.evidence(r["span"].start, r["span"].end)]
         res.append({"article_id": r["article_id"], "speaker": speaker or r["speaker"], "text": r["text"],
                     "kind": r["kind"], "integrity": cls, "diff": diff, "paraphrase_as_direct": para,
+                    "confidence": round(float(min(1.0, conf)), 3),
                     "reference": f"{rows[ref]['article_id']}:{rows[ref]['span'].start}", "evidence": ev})
     return res
