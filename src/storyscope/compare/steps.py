@@ -28,7 +28,7 @@ def link_actors(bundle: StoryBundle, results: dict) -> dict:
     return {"linked_actors": len(new)}
 
 
-@comparison_step("provenance", "provenance.v1", reads=("linked_actors",), min_articles=2, phase="dates")
+@comparison_step("provenance", "provenance.v2", reads=("linked_actors",), min_articles=2, phase="dates")
 def provenance(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.provenance import find_provenance
     bundle.provenance = find_provenance(bundle)
@@ -71,19 +71,26 @@ def timeline(bundle: StoryBundle, results: dict) -> dict:
     return {"timeline": typed(TimelineEvent, build_timeline(bundle, results["_story_claims"]), "event")}
 
 
-@comparison_step("omissions", "omissions.v1", reads=("_story_claims",), min_articles=2)
+@comparison_step("omissions", "omissions.v2", reads=("_story_claims",), min_articles=2)
 def omissions(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.omissions import find_omissions
-    return {"omissions": typed(Omission, find_omissions(bundle, results["_story_claims"]), "omission")}
+    claims = {c["id"]: c for c in results["_story_claims"]}
+    found = []  # one finding per (article, omitted claim), with that claim's own confidence
+    for o in find_omissions(bundle, results["_story_claims"]):
+        for item in o.get("omitted") or [{"claim_id": cid, "confidence": o.get("confidence")} for cid in o["claim_ids"]]:
+            cid = item["claim_id"]
+            found.append({"article_id": o["article_id"], "claim_ids": [cid], "confidence": item.get("confidence"),
+                          "evidence": claims[cid]["evidence"][:2] if cid in claims else o.get("evidence", [])})
+    return {"omissions": typed(Omission, found, "omission")}
 
 
-@comparison_step("quotes", "quotes.v1", reads=("linked_actors", "provenance"))
+@comparison_step("quotes", "quotes.v2", reads=("linked_actors", "provenance"))
 def quotes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.quote_integrity import group_quotes
     return {"quotes": typed(QuoteRendering, group_quotes(bundle), "quote")}
 
 
-@comparison_step("framing", "framing.v1", reads=("linked_actors",))
+@comparison_step("framing", "framing.v2", reads=("linked_actors",))
 def framing(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.framing import find_framing
     found = find_framing(bundle)
