@@ -261,6 +261,19 @@ def eval_seeds(dossier_json: Path = typer.Argument(...), gold: Path = typer.Opti
     _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
 
 
+@eval_app.command("pairs")
+def eval_pairs(task: str = typer.Option(..., "--task", help="same-claim|contradiction"),
+               data: Path = typer.Option(..., "--data", help="JSON Lines: id, a, b, label"),
+               fold: str = typer.Option("all", "--fold", help="all|dev|train (the pair models' split)"),
+               threshold: Optional[float] = typer.Option(None, "--threshold", help="instead of the shipped one")):
+    """Pair decisions of the dossier (claim merge, dispute): accuracy and positive-class P/R/F1."""
+    from storyscope.evaluate.pairs import evaluate_pairs
+    try:
+        _emit(evaluate_pairs(data, task, fold, threshold))
+    except StoryscopeError as e:
+        _fail(e)
+
+
 def main():  # console script entry point
     try:
         app()
