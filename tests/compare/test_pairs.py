@@ -1,0 +1,63 @@
+"""The pair judge's API: shapes, calibration range, thresholds, lazy thread-safe loading, and the
+direction of its answers on fictional pairs (Eastport, Harlow bridge: invented places)."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from storyscope.compare import pairs
+
+PARAPHRASE = ("The Harlow bridge in Eastport collapsed on Thursday after two days of heavy rain.",
+              "After two days of heavy rain, Eastport's Harlow bridge collapsed on Thursday.")
+UNRELATED = ("The Harlow bridge in Eastport collapsed on Thursday after two days of heavy rain.",
+             "The council approved a new budget for the Eastport library.")
+CONTRADICTION = ("The flood killed 12 people in the river district of Eastport.",
+                 "Nobody was killed by the flood in Eastport.")
+AGREEMENT = ("The flood killed 12 people in the river district of Eastport.",
+             "Twelve people died in the Eastport flood.")
+
+
+def test_shapes_and_probability_range():
+    p = pairs.same_claim_prob([PARAPHRASE, UNRELATED, AGREEMENT])
+    q = pairs.contradiction_prob([CONTRADICTION, AGREEMENT])
+    assert p.shape == (3,) and q.shape == (2,)
+    assert np.all((p > 0) & (p < 1)) and np.all((q > 0) & (q < 1))
+    assert pairs.same_claim_prob([]).shape == (0,) and pairs.contradiction_prob([]).shape == (0,)
+
+
+def test_batched_equals_one_by_one():
+    batch = pairs.same_claim_prob([PARAPHRASE, UNRELATED])
+    single = np.array([pairs.same_claim_prob([PARAPHRASE])[0], pairs.same_claim_prob([UNRELATED])[0]])
+    assert np.allclose(batch, single, atol=1e-4)
+
+
+def test_answers_point_the_right_way():
+    same = pairs.same_claim_prob([PARAPHRASE, UNRELATED])
+    assert same[0] >= pairs.settings().same_claim_agree > same[1]
+    contra = pairs.contradiction_prob([CONTRADICTION, PARAPHRASE])
+    assert contra[0] > contra[1]
+
+
+def test_settings_are_probabilities_from_the_shipped_metadata():
+    s = pairs.settings()
+    assert 0 < s.same_claim_agree <= s.same_claim < 1 and 0 < s.contradiction_agree <= s.contradiction < 1
+    for task in pairs.TASKS:
+        meta = pairs._meta(task)
+        assert meta["threshold_rule"] == "dev precision >= 0.90" and meta["n_dev"] > 100
+
+
+def test_loading_is_once_per_process_and_thread_safe():
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(pairs.warm_up("same-claim"))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 4 and all(m is got[0] for m in got)
+
+
+def test_unknown_task_is_refused():
+    import pytest
+    with pytest.raises(ValueError, match="unknown pair task"):
+        pairs.warm_up("sarcasm")
