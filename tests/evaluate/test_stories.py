@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
 from storyscope.evaluate.stories import evaluate_stories, scores, tfidf_agglomerative
 
-# B-cubed F1 floors, slightly below the figures measured on these dev sets (see the commit note)
-FLOORS = {"basil": 0.0, "basil_batch": 0.0, "ecbplus": 0.0}
+DATASETS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+# B-cubed F1 floors, slightly below the figures measured on these dev sets: BASIL 0.985 online
+# (0.995 batch), ECB+ 0.894 (storyscope eval stories, both peers oracle-tuned on the same file)
+FLOORS = {"basil": 0.98, "basil_batch": 0.99, "ecbplus": 0.885}
 
 
 def test_scores_on_known_labelings():
@@ -46,8 +49,10 @@ def test_bad_file_is_reported(tmp_path):
 
 
 def _dataset(*parts: str) -> dict:
-    from conftest import shared_path
-    return evaluate_stories(str(shared_path("datasets", *parts)))
+    path = DATASETS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared not found: {path} is needed for this test")
+    return evaluate_stories(str(path))
 
 
 @pytest.fixture(scope="module")
