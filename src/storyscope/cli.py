@@ -298,11 +298,12 @@ def eval_stance(data: Path = typer.Option(..., "--data"), split: str = typer.Opt
 
 @eval_app.command("stories")
 def eval_stories(data: Path = typer.Option(..., "--data", help="JSON Lines in the generic stories format"),
-                 baseline: Optional[str] = typer.Option(None, "--baseline", help="tfidf-agglomerative")):
-    """Story grouping: B-cubed, pairwise, ARI (and a peer in the same run)."""
+                 peers: bool = typer.Option(True, "--peers/--no-peers", help="run the two oracle-tuned peers"),
+                 batch: bool = typer.Option(True, "--batch/--no-batch", help="also score cluster_batch")):
+    """Story grouping as Workspace.group does it: B-cubed, pairwise, ARI, beside the TF-IDF and MiniLM peers."""
     from storyscope.evaluate.stories import evaluate_stories
     with _eval_data():
-        _emit(evaluate_stories(str(data), baseline=baseline))
+        _emit(evaluate_stories(str(data), peers=peers, batch=batch))
 
 
 @eval_app.command("seeds")

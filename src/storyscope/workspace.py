@@ -119,18 +119,15 @@ class Workspace:
 
     def group(self, rebuild: bool = False) -> list[dict]:
         """Assign articles to stories (online; ``rebuild`` re-clusters everything)."""
-        from storyscope.stories.cluster import OnlineClusterer
+        from storyscope.stories.cluster import OnlineClusterer, article_item, readable
         state = None if rebuild else self.store.get_state("clusterer")
-        clusterer = OnlineClusterer.from_state(state) if state else OnlineClusterer()
+        clusterer = OnlineClusterer.from_state(state) if readable(state) else OnlineClusterer()
         from storyscope.stages.embed import backed_by
-        known = set(clusterer.article_ids()) if hasattr(clusterer, "article_ids") else set()
+        known = set(clusterer.article_ids())
         with backed_by(self.store):  # a rebuild reuses every title + lead vector already computed
             for art in self.store.iter_articles():
-                if art.id in known:
-                    continue
-                actors = sorted({s.attrs.get("actor") for s in self.layers(art.id).get("actors", []) if s.attrs.get("actor")})
-                clusterer.add({"id": art.id, "title": art.title, "text": art.text, "published": art.published,
-                               "outlet": art.outlet or art.credit, "actors": actors})
+                if art.id not in known:
+                    clusterer.add(article_item(art, self.layers(art.id)))
         stories = clusterer.stories()
         self.store.put_state("clusterer", clusterer.to_state())
         self.store.replace_stories(stories)

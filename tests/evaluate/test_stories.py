@@ -1,4 +1,4 @@
-"""`eval stories`: the metrics on hand-made labelings, and the quality floor on BASIL against the peer."""
+"""`eval stories`: the metrics on hand-made labelings, and the product's floors on BASIL and ECB+ against both peers."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,10 @@ import pytest
 
 from storyscope.evaluate.stories import evaluate_stories, scores, tfidf_agglomerative
 
-BASIL = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "basil" / "stories.jsonl"
+DATASETS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+# B-cubed F1 floors, slightly below the figures measured on these dev sets: BASIL 0.985 online
+# (0.995 batch), ECB+ 0.894 (storyscope eval stories, both peers oracle-tuned on the same file)
+FLOORS = {"basil": 0.98, "basil_batch": 0.99, "ecbplus": 0.885}
 
 
 def test_scores_on_known_labelings():
@@ -45,18 +48,42 @@ def test_bad_file_is_reported(tmp_path):
         evaluate_stories(str(p))
 
 
+def _dataset(*parts: str) -> dict:
+    path = DATASETS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared not found: {path} is needed for this test")
+    return evaluate_stories(str(path))
+
+
 @pytest.fixture(scope="module")
 def basil() -> dict:
-    if not BASIL.exists():
-        pytest.skip(f"../shared not found: {BASIL}")
-    return evaluate_stories(str(BASIL), baseline="tfidf-agglomerative")
+    return _dataset("basil", "stories.jsonl")
 
 
-def test_basil_quality_floor_and_ahead_of_peer(basil):
-    json.dumps(basil)
+@pytest.fixture(scope="module")
+def ecbplus() -> dict:
+    return _dataset("ecbplus", "stories-dev.jsonl")
+
+
+def _ahead_of_peers(r: dict) -> None:
+    json.dumps(r)
+    assert r["path"] == "Workspace.group (online)"
+    for name in ("tfidf-agglomerative", "minilm-agglomerative"):
+        b = r["peers"][name]
+        assert set(b) >= {"bcubed", "pairwise", "ari", "clusters", "gold_clusters", "seconds", "threshold"}
+        assert r["bcubed"]["f1"] > b["bcubed"]["f1"], name
+
+
+def test_basil_floor_through_workspace_and_ahead_of_peers(basil):
+    """The product's online grouping (Workspace.group) on BASIL (300 articles, 100 events)."""
     assert basil["gold_clusters"] == 100 and basil["articles"] == 300
-    assert basil["bcubed"]["f1"] >= 0.95
-    b = basil["baseline"]
-    assert set(b) >= {"bcubed", "pairwise", "ari", "clusters", "gold_clusters", "seconds"}
-    assert basil["bcubed"]["f1"] > b["bcubed"]["f1"]
-    assert basil["ari"] > b["ari"]
+    assert basil["bcubed"]["f1"] >= FLOORS["basil"]
+    assert basil["batch"]["bcubed"]["f1"] >= FLOORS["basil_batch"]
+    _ahead_of_peers(basil)
+
+
+def test_ecbplus_floor_through_workspace_and_ahead_of_peers(ecbplus):
+    """ECB+ topics 1-35 (723 documents, two events of one kind per topic, no dates)."""
+    assert ecbplus["articles"] == 723
+    assert ecbplus["bcubed"]["f1"] >= FLOORS["ecbplus"]
+    _ahead_of_peers(ecbplus)

@@ -13,7 +13,7 @@ import random
 import pytest
 
 from storyscope.evaluate.gold import article_key
-from storyscope.stories.cluster import OnlineClusterer, cluster_batch, featurize
+from storyscope.stories.cluster import OnlineClusterer, article_item, cluster_batch, featurize
 from storyscope.workspace import Workspace
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
@@ -36,15 +36,13 @@ def workspace(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def items(workspace):
-    """Clustering items as ``Workspace.group`` builds them (actor keys from the analysis), with keys."""
+    """Clustering items as ``Workspace.group`` builds them (``article_item``: actor, place and year keys
+    from the reading layers), with the gold keys."""
     out = []
     for art in workspace.articles():
-        actors = sorted({s.attrs.get("actor") for s in workspace.layers(art.id).get("actors", [])
-                         if s.attrs.get("actor")})
         key = article_key({"path": art.path, "url": art.url})
         assert key is not None, (art.path, art.url)
-        out.append({"id": art.id, "key": key, "title": art.title, "text": art.text, "published": art.published,
-                    "outlet": art.outlet or art.credit, "actors": actors})
+        out.append(dict(article_item(art, workspace.layers(art.id)), key=key))
     return out
 
 

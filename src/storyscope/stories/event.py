@@ -1,0 +1,164 @@
+"""Event identity: who did what, where, when, and how many, as keys and as pair features.
+
+Two articles about the same kind of event (two earthquakes, two arrests) share vocabulary and
+topic; what tells the events apart is who is involved, where it happened, the years the text
+states and the figures it gives (a death toll, a sum). ``event_keys`` collects these keys from
+an item (from the reading layers when given: ``people`` and ``places`` from the actors layer,
+``years`` from resolved TIMEX3 values; else from regexes over the text), and ``pair_vector``
+turns an article's keys and a story's summed keys, with the topic signals of the clusterer,
+into the features of the "same event" pair model (``PairModel``, logistic regression trained
+by ``storyscope.stories.train``; see ``models/stories/README.md``).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "pair.json"
+
+FEATURES = ("bias", "emb", "tfidf", "names", "date_penalty", "date_gap", "people_share", "people_conflict",
+            "places_share", "places_conflict", "years_share", "years_conflict", "numbers_shared")
+
+SAME_WEEK = 7.0          # days
+LEAD_CHARS = 600          # title + about the first three sentences
+LEAD_WEIGHT = 3
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|percent|%))?(?![\w])")
+
+
+@dataclass
+class EventKeys:
+    """Counts of an article's (or a story's summed) event keys."""
+    people: dict[str, int]
+    places: dict[str, int]
+    years: dict[int, int]
+    numbers: dict[str, int]
+
+    def to_dict(self) -> dict:
+        return {"people": self.people, "places": self.places,
+                "years": {str(k): v for k, v in self.years.items()}, "numbers": self.numbers}
+
+    @classmethod
+    def from_dict(cls, d: Mapping | None) -> "EventKeys":
+        d = d or {}
+        return cls(dict(d.get("people", {})), dict(d.get("places", {})),
+                   {int(k): v for k, v in d.get("years", {}).items()}, dict(d.get("numbers", {})))
+
+    def add(self, other: "EventKeys", cap: int = 40) -> None:
+        """Sum ``other`` into these counts, keeping the ``cap`` most frequent keys of each kind."""
+        for name in ("people", "places", "years", "numbers"):
+            c = Counter(getattr(self, name))
+            c.update(getattr(other, name))
+            setattr(self, name, dict(c.most_common(cap)) if len(c) > cap else dict(c))
+
+
+def _get(item: Any, key: str):
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+def numbers(text: str) -> Counter:
+    """Figures a text states (counts, sums, magnitudes), normalised: years and 0-10 left out."""
+    out: Counter = Counter()
+    for m in _NUMBER.finditer(text[:4000]):
+        raw, unit = m.group(1).replace(",", ""), (m.group(2) or "").replace("%", "percent")
+        try:
+            v = float(raw)
+        except ValueError:
+            continue
+        if not unit and "." not in raw and (v <= 10 or (1900 <= v <= 2099 and "," not in m.group(1))):
+            continue
+        out[(raw + " " + unit).strip()] += 1
+    return out
+
+
+def event_keys(item: Any) -> EventKeys:
+    """The event keys of one item: people, places, stated years and figures (see module docstring)."""
+    from storyscope.stories.features import names
+    text = (_get(item, "title") or "") + "\n" + (_get(item, "text") or "")
+    people, places, years = _get(item, "people"), _get(item, "places"), _get(item, "years")
+    if people is None:
+        # regex names vary in their leading words ("Prime Minister Imran Khan"): surnames only
+        people = [k.split()[-1] for k, c in names(text[:3000]).items() for _ in range(c) if " " in k]
+    if years is None:
+        years = [int(y) for y in _YEAR.findall(text[:4000])]
+    pub = str(_get(item, "published") or "")[:4]
+    years = [y for y in years if not pub.isdigit() or y <= int(pub)]
+    head = text[:LEAD_CHARS].lower()
+    return EventKeys(_lead_weighted(people, head), _lead_weighted(places or [], head),
+                     dict(Counter(years).most_common(40)), dict(numbers(text).most_common(40)))
+
+
+def _lead_weighted(keys: list[str], head: str) -> dict[str, int]:
+    """Mention counts, plus ``LEAD_WEIGHT`` for a key whose last word the title or lead names:
+    the protagonists of the event rather than the background of the body."""
+    c = Counter(keys)
+    for k in c:
+        if k.split()[-1] in head:
+            c[k] += LEAD_WEIGHT
+    return dict(c.most_common(40))
+
+
+def _top(c: Mapping, n: int) -> set:
+    return {k for k, _ in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))[:n]}
+
+
+def _share_conflict(a: Mapping, b: Mapping, n: int = 3) -> tuple[float, float]:
+    """Mention-weighted share of ``a``'s keys found in ``b``; conflict 1 when neither side's
+    ``n`` most mentioned keys appear on the other side at all (both non-empty)."""
+    if not a or not b:
+        return 0.0, 0.0
+    tot = sum(a.values())
+    share = sum(v for k, v in a.items() if k in b) / tot if tot else 0.0
+    conflict = float(not (_top(a, n) & b.keys()) and not (_top(b, n) & a.keys()))
+    return share, conflict
+
+
+def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: float, penalty: float,
+                gap_days: float = 0.0) -> np.ndarray:
+    """Features (in ``FEATURES`` order) of article keys ``a`` against story keys ``b``.
+
+    ``emb``, ``tfidf`` and ``names`` are cosines in [0, 1] computed by the caller; ``penalty`` is
+    the date penalty in [0, 1] and ``gap_days`` the days between the two (both 0 when either side
+    is undated); the gap enters as log(1 + days beyond ``SAME_WEEK``) / log(61), so follow-ups
+    within a week are not told apart by their dates (the dev sets' events last a few days, real
+    stories longer: the model learns only how fast the chance falls after that).
+    """
+    ps, pc = _share_conflict(a.people, b.people)
+    ls, lc = _share_conflict(a.places, b.places)
+    ys, yc = _share_conflict(a.years, b.years, 2)
+    shared = len(a.numbers.keys() & b.numbers.keys())
+    return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
+                     ps, pc, ls, lc, ys, yc, math.log1p(shared)])
+
+
+class PairModel:
+    """P(same event | pair features): logistic regression weights over ``FEATURES``."""
+
+    def __init__(self, weights: Mapping[str, float], meta: Mapping | None = None):
+        self.w = np.array([float(weights.get(f, 0.0)) for f in FEATURES])
+        self.meta = dict(meta or {})
+
+    def logit(self, x: np.ndarray) -> float:
+        return float(self.w @ x)
+
+    def prob(self, x: np.ndarray) -> float:
+        z = self.logit(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "weights": dict(zip(FEATURES, self.w.tolist())), **self.meta}
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str = str(MODEL_PATH)) -> PairModel:
+    """The shipped pair model (``models/stories/pair.json``)."""
+    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    return PairModel(d["weights"], {k: v for k, v in d.items() if k not in ("weights", "features")})

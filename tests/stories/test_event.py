@@ -1,0 +1,74 @@
+"""Event identity on fictional articles (written for this test): who, where, which year, which figures."""
+from __future__ import annotations
+
+from storyscope.record import Article, Span
+from storyscope.stories.event import FEATURES, EventKeys, event_keys, load_model, numbers, pair_vector
+from storyscope.stories.features import article_item, featurize
+from storyscope.stories.online import OnlineClusterer
+
+QUAKES = [
+    ("q1", "Earthquake of magnitude 6.1 strikes Norvale, killing 14",
+     "An earthquake of magnitude 6.1 struck the coastal town of Norvale in 2031, killing 14 people and "
+     "destroying 230 homes, mayor Ilse Brandvik said. Rescue teams searched collapsed buildings overnight."),
+    ("q2", "Norvale quake toll stays at 14 as rescuers end search",
+     "Rescuers in Norvale ended their search on Thursday. The magnitude 6.1 earthquake of 2031 killed 14 "
+     "people and left 230 homes in ruins, according to mayor Ilse Brandvik."),
+    ("q3", "Earthquake of magnitude 5.4 strikes Delmere, killing 3",
+     "An earthquake of magnitude 5.4 struck the mountain town of Delmere in 2033, killing 3 people and "
+     "destroying 41 homes, governor Tomas Okafor said. Rescue teams searched collapsed buildings overnight."),
+    ("q4", "Delmere quake: rescuers end search, toll at 3",
+     "Rescuers in Delmere ended their search on Friday. The magnitude 5.4 earthquake of 2033 killed 3 "
+     "people and left 41 homes in ruins, according to governor Tomas Okafor."),
+]
+
+
+def _items():
+    people = {"q1": ["ilse brandvik"], "q2": ["ilse brandvik"], "q3": ["tomas okafor"], "q4": ["tomas okafor"]}
+    places = {"q1": ["norvale"], "q2": ["norvale"], "q3": ["delmere"], "q4": ["delmere"]}
+    return [{"id": i, "title": t, "text": x, "outlet": "", "published": None, "people": people[i] * 2,
+             "places": places[i] * 2} for i, t, x in QUAKES]
+
+
+def test_numbers_keep_figures_and_drop_years_and_small_counts():
+    got = numbers("In 2031 the quake killed 14 people, cost $2.5 million, damaged 1,200 homes and 3 bridges.")
+    assert set(got) == {"14", "2.5 million", "1200"}
+
+
+def test_event_keys_from_layers_and_from_text():
+    keys = event_keys(_items()[0])
+    # two mentions each, plus LEAD_WEIGHT (3) because the title or lead names them
+    assert keys.people == {"ilse brandvik": 5} and keys.places == {"norvale": 5}
+    assert keys.years == {2031: 1} and {"14", "230", "6.1"} <= set(keys.numbers)
+    bare = event_keys({"title": "", "text": "Mayor Ilse Brandvik spoke in 2031. Later, in 2035, nothing."
+                                            "", "published": "2032-01-02"})
+    assert bare.years == {2031: 1}      # a year after publication is not a stated event year
+    assert "brandvik" in bare.people      # without the actors layer: surnames of regex names
+
+
+def test_article_item_reads_the_actor_and_timex_layers():
+    art = Article(id="x", text="Ilse Brandvik in Norvale.", title="T")
+    layers = {"actors": [Span(0, 13, "PERSON", {"actor": "ilse brandvik"}), Span(17, 24, "GPE", {"actor": "norvale"})],
+              "timex": [Span(0, 4, "DATE", {"value": "2031-05-06"}), Span(0, 4, "DATE", {"value": None})]}
+    item = article_item(art, layers)
+    assert item["people"] == ["ilse brandvik"] and item["places"] == ["norvale"] and item["years"] == [2031]
+    assert item["actors"] == ["ilse brandvik", "norvale"]
+
+
+def test_conflicting_people_places_years_lower_the_probability():
+    a = event_keys(_items()[0])
+    same, other = event_keys(_items()[1]), event_keys(_items()[2])
+    x_same, x_other = pair_vector(a, same, 0.8, 0.5, 0.5, 0.0), pair_vector(a, other, 0.8, 0.5, 0.5, 0.0)
+    f = dict(zip(FEATURES, x_other))
+    assert f["people_conflict"] == f["places_conflict"] == f["years_conflict"] == 1.0
+    assert dict(zip(FEATURES, x_same))["people_share"] == 1.0
+    m = load_model()
+    assert m.prob(x_other) < m.prob(x_same)
+    assert EventKeys.from_dict(a.to_dict()) == a
+
+
+def test_two_quakes_with_the_same_wording_are_two_stories():
+    items = _items()
+    oc = OnlineClusterer()
+    for it, f in zip(items, featurize(items)):
+        oc.add(it, f)
+    assert sorted(sorted(g) for g in oc.groups()) == [["q1", "q2"], ["q3", "q4"]]
