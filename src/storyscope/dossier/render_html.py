@@ -226,7 +226,8 @@ def _uncertain(f: dict) -> Markup:
 PUB_BADGE = {"explicit": ("date stated", "ok"), "inferred": ("date inferred", "warn"),
              "unknown": ("date unknown", "")}
 INTEGRITY_BADGE = {"identical": ("identical", "ok"), "minor": ("minor change", "warn"),
-                   "altered": ("\u26a0 altered", "bad")}
+                   "altered": ("\u26a0 altered", "bad"),
+                   "unchecked": ("wording differs (not judged)", "")}
 
 
 # ---------------------------------------------------------------- sections

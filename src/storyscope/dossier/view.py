@@ -45,6 +45,15 @@ def display_view(dossier: dict, include_uncertain: bool = False) -> dict:
             keep = []
             for f in story.get(section, []):
                 low = float(f.get("confidence", 1.0)) < th.get(kind, 0.0)
+                if section == "quotes" and f.get("integrity") == "altered" and \
+                        float(f.get("confidence", 1.0)) < th.get("quote_altered", 0.0):
+                    # the rendering is what the outlet printed; only the "altered" judgement is uncertain
+                    f["uncertain"] = True
+                    hidden["altered flag"] = hidden.get("altered flag", 0) + (0 if include_uncertain else 1)
+                    if not include_uncertain:
+                        f["integrity"] = "unchecked"
+                    keep.append(f)
+                    continue
                 f["uncertain"] = low
                 if low and not include_uncertain and section != "claims":
                     hidden[kind] = hidden.get(kind, 0) + 1
@@ -71,6 +80,6 @@ def hidden_note(story: dict) -> str:
     n = sum(hidden.values())
     if not n:
         return ""
-    parts = ", ".join(f"{v} {k.replace('_', ' ')}{'' if v == 1 else 's'}" for k, v in sorted(hidden.items()))
+    parts = ", ".join(f"{v} {k.replace('_', ' ')}{'' if v == 1 else 's'}" for k, v in sorted(hidden.items()) if v)
     return (f"{n} finding{'' if n == 1 else 's'} below the confidence threshold hidden ({parts}); "
             "show them, marked uncertain, with --uncertain (web: ?uncertain=1).")
