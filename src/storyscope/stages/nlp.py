@@ -22,6 +22,11 @@ def _line_starts(doc):
     for i in range(1, len(doc)):
         if "\n" in doc[i - 1].text_with_ws and not doc[i].is_space:
             doc[i].is_sent_start = True
+            # a line's first word is never a sentence of its own when the line goes on ("Mayor | Tilde
+            # Osk, who ..."): forcing one start otherwise lets the parser close a sentence right after it
+            if i + 1 < len(doc) and "\n" not in doc[i].text_with_ws and not doc[i + 1].is_space \
+                    and doc[i].text not in (".", "!", "?"):
+                doc[i + 1].is_sent_start = False
     return doc
 
 
@@ -80,7 +85,7 @@ def cached(text: str):
 def parse_key() -> str:
     """What a stored parse depends on: the model and spaCy's version."""
     import spacy
-    return f"{MODEL}+lines@{spacy.__version__}"
+    return f"{MODEL}+lines2@{spacy.__version__}"
 
 
 def doc_to_bytes(doc) -> bytes:
