@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from storyscope.workspace import Workspace
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples", "corpus")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from storyscope.dossier.render_html import render_html
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -186,6 +186,7 @@ def dev_report():
     return evaluate_findings(str(LABELS_DIR), str(data), split="dev")
 
 
+@pytest.mark.slow
 def test_eval_findings_on_dev_labels(dev_report):
     r = dev_report
     json.dumps(r)

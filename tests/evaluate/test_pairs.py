@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from storyscope import errors
 from storyscope.evaluate.pairs import evaluate_pairs, is_dev, load_pairs, scores
 

@@ -5,6 +5,8 @@ import pathlib
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from storyscope.evaluate.stance import (LABELS, evaluate_stance, fnc_score, grouped_split, read_fnc,
                                         report)
 

@@ -6,6 +6,8 @@ import pathlib
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from storyscope.evaluate.stories import evaluate_stories, scores, tfidf_agglomerative
 
 DATASETS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets"

@@ -57,7 +57,7 @@ def outlet_name(a: Article) -> str:
 
 def _undated_if_inferred(a: Article) -> Article:
     # A stored inferred date came from an earlier state of the story: infer it again from stated dates.
-    return replace(a, published=None, published_source=None) if a.published_source == "inferred" else a
+    return replace(a, published=None, published_source="unknown") if a.published_source == "inferred" else a
 
 
 def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, list[Span]]],
