@@ -124,10 +124,15 @@ class Workspace:
         clusterer = OnlineClusterer.from_state(state) if readable(state) else OnlineClusterer()
         from storyscope.stages.embed import backed_by
         known = set(clusterer.article_ids())
+        # No read cursor stays open while vectors are written: in WAL mode a write from a connection whose
+        # read snapshot is older than another process's commit fails at once ("database is locked").
+        todo = [a.id for a in self.store.iter_articles() if a.id not in known]
         with backed_by(self.store):  # a rebuild reuses every title + lead vector already computed
-            for art in self.store.iter_articles():
-                if art.id not in known:
-                    clusterer.add(article_item(art, self.layers(art.id)))
+            for i in range(0, len(todo), 256):
+                chunk = {a.id: a for a in list(self.store.iter_articles(todo[i:i + 256]))}
+                for aid in todo[i:i + 256]:  # in store order, as before
+                    if aid in chunk:
+                        clusterer.add(article_item(chunk[aid], self.layers(aid)))
         stories = clusterer.stories()
         self.store.put_state("clusterer", clusterer.to_state())
         self.store.replace_stories(stories)

@@ -36,7 +36,18 @@ def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
 
     In a directory walk or a glob, a file that is not an article file is reported to on_error in
     one line naming it and why (documentation and answer keys, ``SKIP_NAMES``, and hidden files
-    are passed over silently); a file named directly is always read."""
+    are passed over silently, and so are SQLite databases and their journals: a store kept beside its
+    inputs); a file named directly is always read. A file reached twice (named and inside a named
+    folder) is yielded once."""
+    seen: set[str] = set()
+    for p in _expand(paths, on_error):
+        key = p if p.startswith(("http://", "https://")) else os.path.realpath(p)
+        if key not in seen:
+            seen.add(key)
+            yield p
+
+
+def _expand(paths: Iterable[str], on_error: OnError) -> Iterator[str]:
     for p in paths:
         if p.startswith(("http://", "https://")):
             yield p
@@ -58,14 +69,25 @@ def expand(paths: Iterable[str], on_error: OnError = _raise) -> Iterator[str]:
             if not hits:
                 on_error(InputError(p, "the pattern matches no files"))
             for h in hits:
-                yield from expand([h], on_error) if os.path.isdir(h) else _walked(h, on_error)
+                yield from _expand([h], on_error) if os.path.isdir(h) else _walked(h, on_error)
         else:
             on_error(InputError(p, errors.NOT_FOUND))
 
 
+def _is_sqlite(path: str) -> bool:
+    """A SQLite database or one of its journals (``-wal``, ``-shm``, ``-journal``)."""
+    if path.endswith(("-wal", "-shm", "-journal")):
+        return os.path.exists(path.rsplit("-", 1)[0])
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def _walked(path: str, on_error: OnError) -> Iterator[str]:
     name = Path(path).name
-    if name.startswith(".") or Path(name).stem.lower() in SKIP_NAMES:
+    if name.startswith(".") or Path(name).stem.lower() in SKIP_NAMES or _is_sqlite(path):
         return
     reason = skip_reason(path)
     if reason:
