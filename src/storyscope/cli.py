@@ -319,10 +319,8 @@ def eval_pages(data: Path = typer.Option(..., "--data", help="folder with body/b
                limit: Optional[int] = typer.Option(None, "--limit", help="at most this many pages per set")):
     """Saved web pages: text snippets and publication dates, Storyscope beside trafilatura and htmldate."""
     from storyscope.evaluate.pages import evaluate_pages
-    try:
+    with _eval_data():
         _emit(evaluate_pages(str(data), limit=limit))
-    except FileNotFoundError as e:
-        _fail(e)
 
 
 @eval_app.command("findings")
@@ -335,11 +333,9 @@ def eval_findings(labels: Path = typer.Option(..., "--labels", help="labels dir 
     if split not in ("dev", "test", "all"):
         from storyscope import errors
         _fail(errors.InputError(f"--split {split}", errors.BAD_SPLIT))
-    try:
+    with _eval_data():
         _emit(evaluate_findings(str(labels), str(data), split=split, min_overlap=min_overlap,
                                 progress=lambda m: print(m, file=sys.stderr, flush=True)))
-    except StoryscopeError as e:
-        _fail(e)
 
 
 @eval_app.command("pairs")
@@ -349,10 +345,8 @@ def eval_pairs(task: str = typer.Option(..., "--task", help="same-claim|contradi
                threshold: Optional[float] = typer.Option(None, "--threshold", help="instead of the shipped one")):
     """Pair decisions of the dossier (claim merge, dispute): accuracy and positive-class P/R/F1."""
     from storyscope.evaluate.pairs import evaluate_pairs
-    try:
+    with _eval_data():
         _emit(evaluate_pairs(data, task, fold, threshold))
-    except StoryscopeError as e:
-        _fail(e)
 
 
 def main():  # console script entry point

