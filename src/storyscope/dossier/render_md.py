@@ -1,14 +1,14 @@
 """Render a storyscope.dossier/1 document as Markdown for pasting into a story draft or a ticket.
 
-Same findings as the HTML page, with citations written as [Outlet, "quoted evidence"]. All
-dossier text is escaped so a headline or quote can never turn into markup, a link or raw HTML.
+Same view model as the HTML page (``viewmodel.build_view``), with citations written as
+[Outlet, "quoted evidence"]. All dossier text is escaped so a headline or quote can never turn into
+markup, a link or raw HTML.
 """
 from __future__ import annotations
 
 import re
 
-from storyscope.dossier.render_html import (fmt_date, parse_date, quote_article, quote_diff, quote_groups, select_stories,
-                                            summary_sentences, worst_integrity)
+from storyscope.dossier.viewmodel import Cite, DossierView, StoryView, build_view, shorten
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
 PUB_LABEL = {"explicit": "stated", "inferred": "inferred", "unknown": "date unknown"}
@@ -21,113 +21,85 @@ def md_escape(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _short(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
-class _Ctx:
-    def __init__(self, dossier: dict):
-        self.articles = {a["id"]: a for a in dossier.get("articles", [])}
-
-    def outlet(self, aid: str | None) -> str:
-        a = self.articles.get(aid or "")
-        return (a.get("outlet") or "?") if a else "?"
-
-    def cite(self, ev: dict, quote: bool = True) -> str:
-        out = md_escape(self.outlet(ev.get("article_id")))
-        if not quote:
-            return f"[{out}]"
-        return f"[{out}, \u201c{md_escape(_short(ev.get('text', '')))}\u201d]"
-
-    def cites(self, evidence: list[dict], limit: int = 3) -> str:
-        parts = [self.cite(e) for e in evidence[:limit]]
-        if len(evidence) > limit:
-            parts.append(f"(+{len(evidence) - limit} more)")
-        return " ".join(parts)
+def cite(c: Cite, quote: bool = True) -> str:
+    """``[Outlet, “cited words”]`` (the words cut to 120 characters), or ``[Outlet]``."""
+    out = md_escape(c.outlet.name)
+    return f"[{out}, \u201c{md_escape(shorten(c.text, 120, fold=True))}\u201d]" if quote else f"[{out}]"
 
 
-def _coverage(cx: _Ctx, story: dict) -> list[str]:
+def cites(evidence: list[Cite], limit: int = 3, more: int = 0) -> str:
+    """The first ``limit`` citations, then ``(+N more)`` for the rest and ``more`` uncited ones."""
+    parts = [cite(c) for c in evidence[:limit]]
+    rest = max(len(evidence) - limit, 0) + more
+    if rest:
+        parts.append(f"(+{rest} more)")
+    return " ".join(parts)
+
+
+def _coverage(st: StoryView) -> list[str]:
     lines = ["## Coverage", "", "| Outlet | Published | Headline | Byline / credit |", "|---|---|---|---|"]
-    arts = [cx.articles[a] for a in story.get("article_ids", []) if a in cx.articles]
-    arts.sort(key=lambda a: (a.get("published") or "9999", a.get("outlet", "")))
-    for a in arts:
-        src = a.get("published_source", "unknown")
-        date = f"{fmt_date(a['published'])} ({PUB_LABEL.get(src, src)})" if a.get("published") else "date unknown"
-        ext = [e if isinstance(e, str) else e.get("source", "") for e in a.get("external_credits") or []]
-        credit = "; ".join(x for x in [a.get("byline", ""), f"credit: {a['credit']}"
-                                       if a.get("credit") and a.get("credit") != a.get("outlet") else ""]
-                           + [f"credits {e}" for e in ext if e] if x)
-        cells = [a.get("outlet") or "?", date, a.get("title") or "(untitled)", credit or "\u2014"]
+    for r in st.coverage:
+        date = f"{r.date} ({PUB_LABEL.get(r.published_source, r.published_source)})" if r.date else "date unknown"
+        credit = "; ".join(x for x in [r.byline, f"credit: {r.credit}" if r.credit else ""]
+                           + [f"credits {x.name}" for x in r.credits] if x)
+        cells = [r.outlet.name, date, r.title, credit or "\u2014"]
         lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     return lines + [""]
 
 
-def _provenance(cx: _Ctx, story: dict) -> list[str]:
-    edges = story.get("provenance", [])
+def _provenance(st: StoryView) -> list[str]:
     lines = ["## Provenance", ""]
-    if not edges:
+    if not st.provenance:
         return lines + ["No copying detected: every article reads as independently written.", ""]
-    for e in edges:
-        n_al = len(e.get("aligned") or [])
-        al = f", {n_al} aligned passage{'s' if n_al != 1 else ''}" if n_al else ""
-        lines.append(f"- **{md_escape(cx.outlet(e['article_id']))}** copied from **{md_escape(cx.outlet(e['source_id']))}** "
-                     f"({md_escape(e.get('reuse') or 'derived')}, score {float(e.get('score', 0)):.2f}{al}) "
-                     f"{cx.cites(e.get('evidence', []), 1)}".rstrip())
+    for e in st.provenance:
+        al = f", {e.aligned} aligned passage{_s(e.aligned)}" if e.aligned else ""
+        lines.append(f"- **{md_escape(e.outlet.name)}** copied from **{md_escape(e.source.name)}** "
+                     f"({md_escape(e.reuse)}, score {e.score:.2f}{al}) {cites(e.evidence, 1)}".rstrip())
     return lines + [""]
 
 
-def _summary(cx: _Ctx, story: dict) -> list[str]:
+def _summary(st: StoryView) -> list[str]:
     lines = ["## Summary", ""]
-    sents = summary_sentences(story)
-    if not sents:
+    if not st.summary:
         return lines + ["No summary.", ""]
-    for i, s in enumerate(sents, 1):
-        text = s.get("text", "")
-        cites = " ".join(cx.cite(e, quote=" ".join(e.get("text", "").split()) != " ".join(text.split()))
-                         for e in s.get("evidence", []))
-        lines.append(f"{i}. {md_escape(text)} {cites}".rstrip())
+    for i, s in enumerate(st.summary, 1):
+        same = " ".join(s.text.split())
+        line = " ".join(cite(c, quote=" ".join(c.text.split()) != same) for c in s.evidence)
+        lines.append(f"{i}. {md_escape(s.text)} {line}".rstrip())
     return lines + [""]
 
 
-def _attrib(c: dict) -> str:
-    a = c.get("attributed_to")
-    return ", ".join(a) if isinstance(a, list) else (a or "")
+def _uncertain(f) -> str:
+    return f"*(uncertain, {f.confidence:.2f})*" if f.uncertain else ""
 
 
-def _facts(cx: _Ctx, story: dict) -> list[str]:
-    from storyscope.dossier.view import shown_facts
+def _facts(st: StoryView) -> list[str]:
     lines = ["## Corroborated facts", ""]
-    claims = sorted(shown_facts(story), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"])))
-    for c in claims:
-        n = int(c.get("independent_sources", 0))
-        who = f"; according to {md_escape(_attrib(c))}" if _attrib(c) else ""
-        flag = f"*(uncertain, {float(c.get('confidence', 0)):.2f})* " if c.get("uncertain") else ""
-        lines.append(f"- {flag}**{md_escape(c.get('text', ''))}** ({n} independent source{'s' if n != 1 else ''}{who}) "
-                     f"{cx.cites(c.get('evidence', []))}".rstrip())
-    return lines + ([""] if claims else ["No fact is stated by two or more independent sources.", ""])
+    for c in st.facts:
+        who = f"; according to {md_escape(c.attributed_to)}" if c.attributed_to else ""
+        flag = _uncertain(c) + " " if c.uncertain else ""
+        lines.append(f"- {flag}**{md_escape(c.text)}** ({c.sources} independent source{_s(c.sources)}{who}) "
+                     f"{cites(c.evidence)}".rstrip())
+    return lines + ([""] if st.facts else ["No fact is stated by two or more independent sources.", ""])
 
 
-def _disputes(cx: _Ctx, story: dict) -> list[str]:
-    claims = {c["id"]: c for c in story.get("claims", [])}
+def _disputes(st: StoryView) -> list[str]:
     lines = ["## Disputes", ""]
-    for d in story.get("disputes", []):
-        kind = f" ({md_escape(d['basis'])})" if d.get("basis") else ""
-        kind += f" *(uncertain, {float(d.get('confidence', 0)):.2f})*" if d.get("uncertain") else ""
-        lines += [f"### {md_escape(d.get('about', ''))}{kind}", ""]
-        for i, s in enumerate(d.get("sides", []), 1):
-            actors = ", ".join(md_escape(a) for a in s.get("actors", []))
-            stance = md_escape(s.get("stance") or f"Side {i}")
-            lines.append(f"- **Side {i}: {stance}**" + (f" \u2014 {actors}" if actors else ""))
-            for cid in s.get("claim_ids", []):
-                if cid in claims:
-                    lines.append(f"  - {md_escape(claims[cid]['text'])}")
-            for e in s.get("evidence", []):
-                lines.append(f"  - {cx.cite(e)}")
+    for d in st.disputes:
+        kind = f" ({md_escape(d.basis)})" if d.basis else ""
+        kind += " " + _uncertain(d) if d.uncertain else ""
+        lines += [f"### {md_escape(d.about)}{kind}", ""]
+        for i, s in enumerate(d.sides, 1):
+            actors = ", ".join(md_escape(a) for a in s.actors)
+            lines.append(f"- **Side {i}: {md_escape(s.label)}**" + (f" \u2014 {actors}" if actors else ""))
+            lines += [f"  - {md_escape(t)}" for t in s.claims]
+            lines += [f"  - {cite(c)}" for c in s.evidence]
         lines.append("")
-    if not story.get("disputes"):
-        lines += ["No disputes.", ""]
-    return lines
+    return lines + ([] if st.disputes else ["No disputes.", ""])
 
 
 def _diff_md(ops: list[dict]) -> str:
@@ -146,116 +118,84 @@ def _diff_md(ops: list[dict]) -> str:
     return " ".join(x for x in out if x)
 
 
-def _quotes(cx: _Ctx, story: dict) -> list[str]:
+def _quotes(st: StoryView) -> list[str]:
     lines = ["## Quotes", ""]
-    groups = quote_groups(story.get("quotes", []))
-    if not groups:
+    if not st.quotes:
         return lines + ["No quotes.", ""]
     lines += ["Differences from the first rendering: ~~removed~~ **added**.", ""]
-    for _, qs in groups:
-        ref = qs[0]
-        worst = INTEGRITY_LABEL.get(worst_integrity(qs), worst_integrity(qs))
-        head = md_escape(ref.get("speaker") or "Unattributed speaker")
-        lines += [f"### {head}" + (f" \u2014 {worst}" if len(qs) > 1 else ""), ""]
-        for q in qs:
-            ops = quote_diff(ref, q)
-            text = _diff_md(ops) if ops else md_escape(q.get("text", ""))
-            tags = [q.get("form", "")] if q.get("form") else []
-            if len(qs) > 1:
-                tags.append(INTEGRITY_LABEL.get(q.get("integrity", ""), q.get("integrity", "")))
-            if q.get("paraphrase_as_direct"):
+    for g in st.quotes:
+        several = len(g.renderings) > 1
+        worst = f" \u2014 {INTEGRITY_LABEL.get(g.worst, g.worst)}" if several else ""
+        lines += [f"### {md_escape(g.speaker)}{worst}", ""]
+        for q in g.renderings:
+            text = _diff_md(q.diff) if q.diff else md_escape(q.text)
+            tags = [q.form] if q.form else []
+            if several:
+                tags.append(INTEGRITY_LABEL.get(q.integrity, q.integrity))
+            if q.paraphrase_as_direct:
                 tags.append("paraphrase printed as direct quote")
-            ev = (q.get("evidence") or [None])[0]
-            cite = f" {cx.cite(ev, quote=False)}" if ev else ""
-            lines.append(f"- **{md_escape(cx.outlet(quote_article(q)))}**: \u201c{text}\u201d "
-                         f"({md_escape(', '.join(tags))}){cite}")
+            link = f" {cite(q.cite, quote=False)}" if q.cite else ""
+            lines.append(f"- **{md_escape(q.outlet.name)}**: \u201c{text}\u201d ({md_escape(', '.join(tags))}){link}")
         lines.append("")
     return lines
 
 
-def _framing(cx: _Ctx, story: dict) -> list[str]:
-    frames = story.get("framing", [])
+def _framing(st: StoryView) -> list[str]:
     lines = ["## Framing", ""]
-    if not frames:
+    if not st.framing:
         return lines + ["No framing differences.", ""]
-    ids = [a for a in story.get("article_ids", []) if a in cx.articles]
-    lines.append("| Concept | " + " | ".join(md_escape(cx.outlet(a)) for a in ids) + " |")
-    lines.append("|---" * (len(ids) + 1) + "|")
-    for f in frames:
-        cells = []
-        for a in ids:
-            terms = (f.get("terms") or {}).get(a) or []
-            cells.append("; ".join(
-                (f"\u201c{md_escape(t.get('term', ''))}\u201d (quoted)" if t.get("voice") == "quoted"
-                 else md_escape(t.get("term", ""))) for t in terms) or "\u2014")
-        lines.append(f"| **{md_escape(f.get('concept', ''))}** | " + " | ".join(cells) + " |")
+    lines.append("| Concept | " + " | ".join(md_escape(o.name) for o in st.framing_columns) + " |")
+    lines.append("|---" * (len(st.framing_columns) + 1) + "|")
+    for f in st.framing:
+        cells = ["; ".join((f"\u201c{md_escape(t.term)}\u201d (quoted)" if t.quoted else md_escape(t.term))
+                           for t in terms) or "\u2014" for terms in f.cells]
+        lines.append(f"| **{md_escape(f.concept)}** | " + " | ".join(cells) + " |")
     return lines + ["", "Terms marked (quoted) appear inside a quote, not in the outlet's own voice.", ""]
 
 
-def _omissions(cx: _Ctx, story: dict) -> list[str]:
-    claims = {c["id"]: c for c in story.get("claims", [])}
+def _omissions(st: StoryView) -> list[str]:
     lines = ["## Omissions", ""]
-    n = 0
-    for o in story.get("omissions", []):
-        missing = [claims[c] for c in o.get("claim_ids", []) if c in claims]
-        if not missing:
-            continue
-        n += 1
-        lines.append(f"- **{md_escape(cx.outlet(o['article_id']))}** does not mention:")
-        for c in missing:
-            k = int(c.get("independent_sources", 0))
-            lines.append(f"  - {md_escape(c['text'])} ({k} independent source{'s' if k != 1 else ''}) "
-                         f"{cx.cites(c.get('evidence', []), 1)}".rstrip())
-    return lines + ([""] if n else ["No omissions.", ""])
+    for o in st.omissions:
+        lines.append(f"- **{md_escape(o.outlet.name)}** does not mention:")
+        for c in o.claims:
+            lines.append(f"  - {md_escape(c.text)} ({c.sources} independent source{_s(c.sources)}) "
+                         f"{cites([c.cite] if c.cite else [], 1, c.more)}".rstrip())
+    return lines + ([""] if st.omissions else ["No omissions.", ""])
 
 
-def _timeline(cx: _Ctx, story: dict) -> list[str]:
-    events = [e for e in story.get("timeline", []) if parse_date(e.get("date"))]
-    events.sort(key=lambda e: parse_date(e["date"])[:2])
+def _timeline(st: StoryView) -> list[str]:
     lines = ["## Timeline", ""]
-    for e in events:
-        prec = e.get("precision") or parse_date(e["date"])[2]
-        lines.append(f"- **{md_escape(fmt_date(e['date']))}** ({md_escape(prec)}) \u2014 {md_escape(e.get('event', ''))} "
-                     f"{cx.cites(e.get('evidence', []), 2)}".rstrip())
-    return lines + ([""] if events else ["No dated events.", ""])
+    for e in st.timeline:
+        lines.append(f"- **{md_escape(e.date)}** ({md_escape(e.precision)}) \u2014 {md_escape(e.text)} "
+                     f"{cites(e.evidence, 2)}".rstrip())
+    return lines + ([""] if st.timeline else ["No dated events.", ""])
 
 
-def _sources(cx: _Ctx, ids: list[str]) -> list[str]:
-    lines = ["## Sources", ""]
-    for aid in ids:
-        a = cx.articles[aid]
-        date = fmt_date(a["published"]) if a.get("published") else "date unknown"
-        url = a.get("url", "")
-        link = f" <{url}>" if re.match(r"^https?://[^\s<>]+$", url or "") else ""
-        lines.append(f"- **{md_escape(a.get('outlet') or '?')}**, \u201c{md_escape(a.get('title') or '(untitled)')}\u201d, "
-                     f"{md_escape(date)}{link}")
-    return lines + [""]
+SECTIONS = (_coverage, _provenance, _summary, _facts, _disputes, _quotes, _framing, _omissions, _timeline)
+
+
+def render_view(view: DossierView) -> str:
+    """The Markdown of a built view model."""
+    out: list[str] = []
+    for st in view.stories:
+        out += [f"# {md_escape(st.title)}", "",
+                f"*{md_escape(st.when)} \u00b7 {st.n_articles} article{_s(st.n_articles)} \u00b7 "
+                f"{md_escape(', '.join(o.name for o in st.outlets))}*", ""]
+        if st.hidden_note:
+            out += [f"> {md_escape(st.hidden_note)}", ""]
+        for section in SECTIONS:
+            out += section(st)
+    out += ["## Sources", ""]
+    for a in view.articles:
+        link = f" <{a.url}>" if a.url else ""
+        out.append(f"- **{md_escape(a.outlet.name)}**, \u201c{md_escape(a.title)}\u201d, "
+                   f"{md_escape(a.date or 'date unknown')}{link}")
+    meta = " \u00b7 ".join(x for x in (view.schema, view.version, view.generated_at) if x)
+    out += ["", f"_Generated by Storyscope ({md_escape(meta)})._"]
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(dossier: dict, story_id: str | None = None) -> str:
-    """The dossier (or one story of it) as Markdown with the same sections as the HTML page."""
-    stories = select_stories(dossier, story_id)
-    cx = _Ctx(dossier)
-    out: list[str] = []
-    ids: list[str] = []
-    for s in stories:
-        start, end = s.get("start"), s.get("end")
-        when = (fmt_date(start) if start == end or not end else f"{fmt_date(start)} \u2013 {fmt_date(end)}") \
-            if start else "dates unknown"
-        outlets = s.get("outlets") or sorted({cx.outlet(a) for a in s.get("article_ids", [])})
-        n = len(s.get("article_ids", []))
-        out += [f"# {md_escape(s.get('title') or '(untitled story)')}", "",
-                f"*{md_escape(when)} \u00b7 {n} article{'s' if n != 1 else ''} \u00b7 "
-                f"{md_escape(', '.join(outlets))}*", ""]
-        from storyscope.dossier.view import hidden_note
-        if hidden_note(s):
-            out += [f"> {md_escape(hidden_note(s))}", ""]
-        for section in (_coverage, _provenance, _summary, _facts, _disputes, _quotes, _framing, _omissions,
-                        _timeline):
-            out += section(cx, s)
-        ids += [a for a in s.get("article_ids", []) if a in cx.articles and a not in ids]
-    out += _sources(cx, ids)
-    meta = " \u00b7 ".join(x for x in (dossier.get("schema", ""), dossier.get("storyscope_version", ""),
-                                       dossier.get("generated_at", "")) if x)
-    out.append(f"_Generated by Storyscope ({md_escape(meta)})._")
-    return "\n".join(out) + "\n"
+    """The dossier (or one story of it) as Markdown with the same sections as the HTML page.
+    ``dossier``: a ``view.display_view`` output. Raises ``NotFound`` for an unknown ``story_id``."""
+    return render_view(build_view(dossier, story_id))

@@ -1,0 +1,68 @@
+"""The one view model both readable dossiers are rendered from: plain data, the HTML page links exactly
+the spans it records as cited, and the Markdown shows what the HTML shows."""
+import dataclasses
+import json
+from pathlib import Path
+
+import lxml.html
+from markupsafe import Markup
+
+from storyscope.dossier.render_html import environment, render_view as html_view
+from storyscope.dossier.render_md import md_escape, render_view as md_view
+from storyscope.dossier.view import display_view
+from storyscope.dossier.viewmodel import build_view, slug
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dossier_small.json"
+
+
+def load() -> dict:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_view_is_plain_data_and_templates_autoescape():
+    view = build_view(display_view(load()))
+    flat = json.dumps(dataclasses.asdict(view), default=lambda o: sorted(o) if isinstance(o, set) else str(o))
+    assert "Port Alder approves desalination plant" in flat
+
+    def walk(x):
+        if isinstance(x, dict):
+            x = list(x.values())
+        if isinstance(x, (list, tuple, set)):
+            return [y for v in x for y in walk(v)]
+        return [x]
+    leaves = walk(dataclasses.asdict(view))
+    assert len(leaves) > 500 and not any(isinstance(v, Markup) for v in leaves)
+    assert environment().autoescape is True
+
+
+def test_page_links_exactly_the_spans_the_view_cites():
+    view = build_view(display_view(load(), include_uncertain=True))
+    tree = lxml.html.document_fromstring(html_view(view))
+    linked = {a.get("data-ev") for a in tree.xpath("//a[@data-ev]")}
+    cited = {f"ev-{slug(aid)}-{s}-{e}" for aid, spans in view.cited.items() for s, e in spans}
+    assert linked == cited and len(cited) > 20
+    assert {m.get("id") for m in tree.xpath("//mark[@id]")} == cited
+
+
+def test_markdown_shows_what_the_page_shows():
+    view = build_view(display_view(load(), include_uncertain=True))
+    page = lxml.html.document_fromstring(html_view(view)).text_content()
+    md = md_view(view)
+    st = view.stories[0]
+    texts = ([f.text for f in st.facts] + [d.about for d in st.disputes] + [g.speaker for g in st.quotes]
+             + [c.text for o in st.omissions for c in o.claims] + [e.text for e in st.timeline]
+             + [f.concept for f in st.framing] + [r.title for r in st.coverage])
+    assert len(texts) > 15
+    for t in texts:
+        assert t in page and md_escape(t) in md, t
+
+
+def test_story_dates_from_its_articles_when_the_story_gives_none():
+    d = load()
+    d["stories"][0].pop("start")
+    d["stories"][0].pop("end")
+    view = build_view(display_view(d))
+    dates = sorted(a["published"][:10] for a in d["articles"] if a.get("published"))
+    assert view.stories[0].when.startswith(str(int(dates[0][8:10])))  # "12 Mar 2024 – ..."
+    assert view.stories[0].when in lxml.html.document_fromstring(html_view(view)).xpath("//h1/..")[0].text_content()
+    assert f"*{md_escape(view.stories[0].when)} \u00b7" in md_view(view)
