@@ -16,8 +16,12 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from storyscope.errors import NotFound
+
+if TYPE_CHECKING:
+    from storyscope.dossier.layout import Graph, TimelineGraphic
 
 PALETTE = ["#2563eb", "#d97706", "#059669", "#db2777", "#7c3aed", "#0891b2", "#dc2626", "#65a30d",
            "#9333ea", "#475569", "#ca8a04", "#0f766e"]
@@ -272,7 +276,7 @@ class StoryView:
     hidden_note: str
     coverage: list[CoverageRow]
     provenance: list[Edge]
-    graph: object                  # layout.Graph
+    graph: Graph
     summary: list[Sentence]
     summary_method: str
     facts: list[Fact]
@@ -282,7 +286,7 @@ class StoryView:
     framing: list[Frame]
     omissions: list[Omission]
     timeline: list[Event]
-    timeline_graphic: object       # layout.TimelineGraphic | None
+    timeline_graphic: TimelineGraphic | None
 
     def quotes_by_severity(self) -> tuple[list[QuoteGroup], list[QuoteGroup]]:
         """(groups reported by several outlets, most altered first; single renderings)."""
