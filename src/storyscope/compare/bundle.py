@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from storyscope.record import Article, Span
+from storyscope.unionfind import UnionFind
 
 
 @dataclass
@@ -33,19 +34,12 @@ class StoryBundle:
 
     def independence_groups(self) -> dict[str, str]:
         """Article id -> id of its independent-source group (derived copies join their source)."""
-        parent = {a.id: a.id for a in self.articles}
-
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
+        sets = UnionFind(a.id for a in self.articles)
         for e in self.provenance:
             a, b = e.get("article_id"), e.get("source_id")
-            if a in parent and b in parent:
-                parent[find(a)] = find(b)
-        return {aid: find(aid) for aid in parent}
+            if a in sets and b in sets:
+                sets.union(a, b)
+        return {aid: sets.find(aid) for aid in list(sets.parent)}
 
     def independent_count(self, article_ids) -> int:
         groups = self.independence_groups()

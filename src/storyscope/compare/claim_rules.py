@@ -2,7 +2,7 @@
 
 The same-claim pair model (``compare.pairs``) is too weakly trained to decide merges alone at 0.90
 precision without losing the seeds' corroborated facts (see ``models/pairs/README.md``), so these rules
-still propose links; ``claims.align_claims`` keeps a proposed link only when the model agrees
+still propose links; ``claim_align.align_claims`` keeps a proposed link only when the model agrees
 (``pairs.settings().same_claim_agree``). Rules, on claims of different articles that ``_compatible``
 allows: full-text cosine >= 0.8; or best clause cosine >= 0.8 plus a shared specific entity, number or
 day-date; or cosine >= 0.55 with a shared day-date and two shared specific entities; or cosine >= 0.6
@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from storyscope.compare.claims import _compatible, _day_keys
+from storyscope.compare.claim_align import _compatible, _day_keys
 
 
 def specific_entities(claims: list[dict]) -> set[str]:

@@ -229,13 +229,13 @@ def dispute_probability(pairs: Sequence[tuple[dict, dict]], kinds: Sequence[str 
     """Probability that the two analysed claims of each pair cannot both be true, shape (n,).
 
     0 under a hard guard: the two cite the same passage, quote the same speaker, or are a paraphrase
-    (``claims.merge_probability`` at or above the same-claim threshold; not asked when a rule found
+    (``claim_align.merge_probability`` at or above the same-claim threshold; not asked when a rule found
     differing values, a negation or an antonym (``kinds`` in ``VALUE_KINDS``): "reopened on Monday" and
     "reopened on Thursday" read alike to the same-claim model); otherwise the contradiction
     cross-encoder's calibrated probability on the two sentences, ``a`` as premise
     (``compare.pairs.contradiction_prob``), in one batch.
     """
-    from storyscope.compare.claims import merge_probability
+    from storyscope.compare.claim_align import merge_probability
     from storyscope.compare.pairs import contradiction_prob, settings
     out = np.zeros(len(pairs))
     ok = [k for k, (a, b) in enumerate(pairs) if not _same_passage(a, b) and not _same_speaker(a, b)]

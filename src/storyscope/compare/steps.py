@@ -51,7 +51,7 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
 
 @comparison_step("align", "align.v1", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
 def align(bundle: StoryBundle, results: dict) -> dict:
-    from storyscope.compare.claims import align_claims, public
+    from storyscope.compare.claim_align import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
     return {"_story_claims": story_claims, "claims": typed(Claim, public(story_claims))}
 

@@ -3,7 +3,7 @@
 Input: JSON lines with ``id``, ``a``, ``b`` and ``label`` (``same``/``different`` for the same-claim task,
 ``entailment``/``neutral``/``contradiction`` for the contradiction task), the format of
 ``../shared/datasets/pairs/``. Each pair is decided by the function the dossier itself calls:
-``compare.claims.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradicts``
+``compare.claim_align.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradicts``
 (what ``find_disputes`` keeps). The positive class is "same" or "contradiction".
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def scores(y: Iterable, pred: Iterable) -> dict:
 def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: float | None = None) -> dict:
     """Scores of the dossier's pair decision on a pairs file.
 
-    ``task``: "same-claim" (``compare.claims.same_claim``, as ``align_claims`` merges) or "contradiction"
+    ``task``: "same-claim" (``compare.claim_align.same_claim``, as ``align_claims`` merges) or "contradiction"
     (``compare.disputes.contradiction_decisions``, as ``find_disputes`` keeps). ``fold``: "all", or "dev" /
     "train" (``is_dev``, the split the pair models were trained with). ``threshold`` replaces the shipped
     one (to trace the curve); the decision is otherwise unchanged. Raises ``errors.InputError``.
@@ -83,7 +83,7 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     pairs = [(r["a"], r["b"]) for r in rows]
     from storyscope.compare import pairs as pair_models
     if task == "same-claim":
-        from storyscope.compare.claims import same_claim
+        from storyscope.compare.claim_align import same_claim
         decided, prob = same_claim(pairs)
         shipped = pair_models.settings().same_claim
     else:

@@ -15,6 +15,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from storyscope.unionfind import UnionFind
+
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 RELATED = frozenset(LABELS[:3])
 SPLIT_SEED = 1337
@@ -46,20 +48,12 @@ def claim_groups(rows: list[tuple[str, str, str]]) -> dict[str, str]:
     FNC-1 pairs each claim's headline with several bodies, so a plain split by Body ID
     still leaks the claim (and its topic) into validation; the test set has new claims.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[str] = UnionFind()
     for h, b, s in rows:
-        find("b" + b)
+        sets.add("b" + b)
         if s in RELATED:
-            parent[find("h" + h)] = find("b" + b)
-    return {b: find("b" + b) for _, b, _ in rows}
+            sets.union("h" + h, "b" + b)
+    return {b: sets.find("b" + b) for _, b, _ in rows}
 
 
 def grouped_split(rows: list[tuple[str, str, str]], seed: int = SPLIT_SEED,
