@@ -32,6 +32,27 @@ class StoryBundle:
         """Set the story-level view of one layer of one article (see ``story_layers``)."""
         self.story_layers.setdefault(aid, {})[layer] = spans
 
+    def sentences(self, aid: str) -> list[Span]:
+        """The article's sentences: its ``sentences`` layer, the one source of sentences in the comparison.
+
+        A bundle built without reading layers (by hand, in a benchmark) gets the layer the sentences
+        stage would have stored (``stages.sentences.sentence_spans`` over the article's debris layer,
+        or the furniture ingest would detect when it has none), never another splitter. Spans are
+        character offsets into ``article.text``, label ``"sentence"``, attrs ``{"paragraph", "role"}``.
+        Raises ``StopIteration`` for an id not in the bundle.
+        """
+        layer = self.spans(aid, "sentences")
+        if layer:
+            return layer
+        from storyscope.stages.sentences import sentence_spans
+        art = self.article(aid)
+        if "debris" in self.story_layers.get(aid, {}) or "debris" in self.layers.get(aid, {}):
+            title = art.meta.get("title_span")
+            return sentence_spans(art.text, self.spans(aid, "debris"), tuple(title) if title else None)
+        from storyscope.ingest.detect import detect_furniture
+        f = detect_furniture(art.text)
+        return sentence_spans(art.text, f.debris, f.title_span)
+
     def independence_groups(self) -> dict[str, str]:
         """Article id -> id of its independent-source group (derived copies join their source)."""
         sets = UnionFind(a.id for a in self.articles)

@@ -18,46 +18,18 @@ from storyscope.compare.claim_parse import (
     DENY_PHRASES, DENY_VERBS, NEG_WORDS, REPORT_VERBS, _causes, _clauses, _content_lemmas, _dates, _denials,
     _doc_tokens, _entities, _numbers, _speaker_of, _subtree, _tok_span, is_proposition, norm_entity)
 
-_SPLIT = re.compile(r"(?<=[.!?])([\"”’']?)\s+(?=[\"“‘']?[A-Z0-9])")
-
 
 # ----------------------------------------------------------------------------- sentences
 
 def sentence_spans(bundle: StoryBundle, aid: str, include_headlines: bool = False) -> list[tuple[int, int, str]]:
-    """(start, end, role) of an article's prose sentences, debris excluded.
+    """(start, end, role) of an article's prose sentences, in characters of its text; role "headline" or "body".
 
-    Uses the ``sentences`` layer when present; otherwise a simple line + punctuation splitter,
-    so the comparison still works on bundles built without the sentence stage.
+    Sentences come from ``StoryBundle.sentences`` (the ``sentences`` layer); headlines are left out
+    unless ``include_headlines``, and so are sentences mostly inside a debris span or under four words.
     """
-    art = bundle.article(aid)
-    text = art.text
+    text = bundle.article(aid).text
     debris = [(s.start, s.end) for s in bundle.spans(aid, "debris")]
-    spans = bundle.spans(aid, "sentences")
-    out: list[tuple[int, int, str]] = []
-    if spans:
-        for s in spans:
-            role = (s.attrs or {}).get("role", "body")
-            out.append((s.start, s.end, role))
-    else:
-        pos = 0
-        first = True
-        for line in text.split("\n"):
-            lstart = pos
-            pos += len(line) + 1
-            if not line.strip():
-                continue
-            role = "headline" if first else "body"
-            first = False
-            cur = lstart
-            for m in list(_SPLIT.finditer(line)) + [None]:
-                end = lstart + (m.start() + len(m.group(1)) if m else len(line))
-                seg = text[cur:end]
-                lead = len(seg) - len(seg.lstrip())
-                s0, s1 = cur + lead, cur + len(seg.rstrip())
-                if s1 > s0:
-                    out.append((s0, s1, role))
-                if m:
-                    cur = lstart + m.end()
+    out = [(s.start, s.end, (s.attrs or {}).get("role", "body")) for s in bundle.sentences(aid)]
     res = []
     for s0, s1, role in out:
         if role in ("dateline", "byline") or (role == "headline" and not include_headlines):

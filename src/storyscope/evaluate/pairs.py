@@ -40,13 +40,13 @@ def load_pairs(path: str | Path, task: str | None = None) -> list[dict]:
         try:
             r = json.loads(line)
         except ValueError as e:
-            raise errors.InputError(f"{path}:{n}", "not a JSON object") from e
+            raise errors.InputError(f"{path}:{n}", errors.NOT_JSON_OBJECT) from e
         if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("id", "a", "b", "label")):
-            raise errors.InputError(f"{path}:{n}", "a pair needs string fields id, a, b and label")
+            raise errors.InputError(f"{path}:{n}", errors.PAIR_FIELDS)
         if not r["a"].strip() or not r["b"].strip():
-            raise errors.InputError(f"{path}:{n}", "a pair needs two non-empty texts")
+            raise errors.InputError(f"{path}:{n}", errors.PAIR_TEXTS)
         if task and r["label"] not in LABELS[task]:
-            raise errors.InputError(f"{path}:{n}", f"label {r['label']!r} is not one of {sorted(LABELS[task])}")
+            raise errors.InputError(f"{path}:{n}", errors.BAD_PAIR_LABEL.format(label=r["label"], allowed=sorted(LABELS[task])))
         rows.append(r)
     if not rows:
         raise errors.InputError(str(path), "no pairs")
@@ -74,9 +74,9 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     one (to trace the curve); the decision is otherwise unchanged. Raises ``errors.InputError``.
     """
     if task not in POSITIVE:
-        raise errors.InputError(task, f"unknown task; expected one of {sorted(POSITIVE)}")
+        raise errors.InputError(task, errors.UNKNOWN_TASK.format(tasks=sorted(POSITIVE)))
     if fold not in ("all", "dev", "train"):
-        raise errors.InputError(fold, "unknown fold; expected all, dev or train")
+        raise errors.InputError(fold, errors.UNKNOWN_FOLD)
     rows = [r for r in load_pairs(path, task) if fold == "all" or is_dev(r["id"]) == (fold == "dev")]
     if not rows:
         raise errors.InputError(str(path), f"no pairs in the {fold} fold")
