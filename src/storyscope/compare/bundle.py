@@ -9,6 +9,8 @@ from storyscope.unionfind import UnionFind
 
 @dataclass
 class StoryBundle:
+    """A story's articles with their stored layers (article id -> layer name -> spans), the story
+    overlay the comparison steps write (``story_layers``) and the provenance edges once found."""
     articles: list[Article]
     # article id -> layer name -> spans
     layers: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
@@ -19,6 +21,7 @@ class StoryBundle:
     story_layers: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
 
     def article(self, aid: str) -> Article:
+        """The article with id ``aid``; raises ``StopIteration`` when it is not in the bundle."""
         return next(a for a in self.articles if a.id == aid)
 
     def spans(self, aid: str, layer: str) -> list[Span]:
@@ -63,5 +66,6 @@ class StoryBundle:
         return {aid: sets.find(aid) for aid in list(sets.parent)}
 
     def independent_count(self, article_ids) -> int:
+        """How many independent-source groups (``independence_groups``) the given articles span."""
         groups = self.independence_groups()
         return len({groups.get(a, a) for a in article_ids})

@@ -63,6 +63,8 @@ def _number_value(tok) -> float | None:
 
 
 def norm_entity(s: str) -> str:
+    """An entity's comparison key: possessive, leading article, case and spacing removed
+    ("the Pentagon's" -> "pentagon")."""
     s = re.sub(r"[’']s$", "", s.strip())
     s = re.sub(r"^(the|a|an)\s+", "", s, flags=re.I)
     return " ".join(s.lower().split())

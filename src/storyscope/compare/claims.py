@@ -4,10 +4,8 @@ A claim is one body sentence (per speaker), trimmed of its attribution ("X said 
 who asserts it (a speaker, or the outlet's own voice), its polarity, numbers, dates and entities.
 Claims are parsed once here so disputes, omissions and the timeline share the same analysis.
 Only whole propositions become claims (``is_proposition``: a subject and a finite verb; no question,
-command, headline, caption or related-link line). Alignment: embeddings shortlist cross-article pairs
-and the rules of ``claim_rules`` propose more; the learned same-claim pair model (``compare.pairs``)
-decides each merge (alone when sure, or agreeing with a rule); a denial never merges with what it
-denies, conflicting counts or days never merge.
+command, headline, caption or related-link line). The parse readers are in ``claim_parse``; merging the
+same claim across articles is ``claim_align``.
 """
 from __future__ import annotations
 
@@ -43,7 +41,10 @@ def sentence_spans(bundle: StoryBundle, aid: str, include_headlines: bool = Fals
 
 
 def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_person: str | None = None) -> list[dict]:
-    """Claim dicts (usually one) for the sentence ``text[s0:s1]``."""
+    """Claim dicts (usually one; none for a sentence without tokens) for the sentence ``text[s0:s1]`` of
+    article ``aid`` (character offsets): the claim text without its attribution, speaker (``last_person``
+    resolves a pronoun), polarity, denials, numbers, dates, entities, lemmas, clauses, causes, places and
+    whether it is a proposition. Parses the article once (``stages.nlp.parse``, cached)."""
     art = bundle.article(aid)
     doc, toks = _doc_tokens(art.text, s0, s1)
     if not toks:

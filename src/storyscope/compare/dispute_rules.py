@@ -92,6 +92,7 @@ class _Vec:
         self.v = dict(zip(uniq, vecs))
 
     def cos(self, a: str, b: str) -> float:
+        """MiniLM cosine of two texts in [-1, 1] (0 when either is empty); embeds texts not seen yet."""
         if not a or not b:
             return 0.0
         if a not in self.v or b not in self.v:
@@ -143,6 +144,8 @@ def _date_keys(c: dict) -> set[str]:
 
 @dataclass
 class Finding:
+    """One rule's (or the pair model's) finding on a pair of analysed claims: ``kind`` one of ``KINDS`` or
+    "contradiction", ``score`` a cosine plus the rule's bonus (or the model's probability)."""
     kind: str
     score: float
     a: dict          # the denying / negating / first side

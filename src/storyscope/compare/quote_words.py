@@ -84,6 +84,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 
 def is_content(k: str) -> bool:
+    """Whether a normalised token is a content word: not empty and not a stopword (``storyscope.stopwords``)."""
     return bool(k) and k not in STOP
 
 
@@ -133,6 +134,7 @@ def same_word(a: str, b: str, da: str = "", db: str = "") -> bool:
 
 
 def stems(text: str) -> set[str]:
+    """The text's content words cut to six letters, a light stemmer ("reported"/"reporter" -> "report")."""
     return {k[:6] for _, k in tokens(text) if is_content(k)}
 
 

@@ -13,6 +13,7 @@ _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 
 @dataclass
 class Sent:
+    """One sentence of an article: character offsets into its text, the text, and what of it is quoted."""
     start: int
     end: int
     text: str
@@ -63,4 +64,5 @@ def _narrative(text: str, s: int, e: int, iv: list[tuple[int, int]]) -> str:
 
 
 def words(text: str) -> list[str]:
+    """Lower-cased word tokens (apostrophe contractions kept whole)."""
     return [w.lower() for w in _WORD.findall(text)]

@@ -360,4 +360,5 @@ def extract_actors(text: str) -> list[Span]:
 
 @register("actors", "actors.v2", requires=(), adds=("actors",))
 def run(batch):
+    """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``)."""
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]
