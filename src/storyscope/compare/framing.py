@@ -210,7 +210,7 @@ def _name(c: dict, g: list[dict]) -> str:
         tg = next((t for t, _ in targets.most_common() if t != ag), None)
         if tg:
             return tpl.format(agent=ag, target=tg)
-    places = Counter(p for h in g for p in h["places"])
+    places = Counter(p for h in g for p in sorted(h["places"]))   # sorted: a set's order varies by process
     where = ", ".join(p for p, _ in places.most_common(3))
     return f"{c['label']} ({where})" if where else c["label"]
 

@@ -23,7 +23,7 @@ class WordSettings:
 
 SETTINGS = WordSettings()
 
-STOP = STOPWORDS   # spaCy's stopwords, negation and number words kept (``storyscope.stopwords``)
+STOP = STOPWORDS   # the one stopword list (``storyscope.stopwords``)
 NEGATION = {"not", "no", "never", "nor", "none", "nothing", "neither", "nobody", "without"}
 CONTRACTIONS = {"can't": "can not", "cannot": "can not", "won't": "will not", "n't": "not", "don't": "do not",
                 "doesn't": "does not", "didn't": "did not", "isn't": "is not", "aren't": "are not",
