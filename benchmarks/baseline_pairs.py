@@ -26,7 +26,8 @@ def _load(path):
 
 
 def old_same(a: str, b: str) -> bool:
-    from storyscope.compare.claims import align_claims, extract_claims
+    from storyscope.compare.claim_align import align_claims
+    from storyscope.compare.claims import extract_claims
     arts = [Article(id="A", text=a), Article(id="B", text=b)]
     layers = {x.id: {"sentences": [Span(0, len(x.text), "sentence", {"role": "body"})]} for x in arts}
     bundle = StoryBundle(arts, layers)

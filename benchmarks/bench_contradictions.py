@@ -218,7 +218,8 @@ def bench_contradictions(recs, per_kind: int, seed: int) -> dict:
 
 def bench_corroboration(recs, events: int, seed: int) -> dict:
     from storyscope.compare.bundle import StoryBundle
-    from storyscope.compare.claims import align_claims, extract_claims
+    from storyscope.compare.claim_align import align_claims
+    from storyscope.compare.claims import extract_claims
     from storyscope.record import Article
     from storyscope.stages.sentences import sentence_spans
     by_story = {}

@@ -24,7 +24,8 @@ SHARED = Path(os.environ.get("STORYSCOPE_SHARED", ROOT.parent / "shared"))
 def main(n_events: int = 6) -> None:
     from storyscope.compare import pairs
     from storyscope.compare.bundle import StoryBundle
-    from storyscope.compare.claims import align_claims, extract_claims
+    from storyscope.compare.claim_align import align_claims
+    from storyscope.compare.claims import extract_claims
     from storyscope.compare.disputes import find_disputes
     from storyscope.record import Article
     from storyscope.stages.sentences import sentence_spans

@@ -116,10 +116,10 @@ def _protected(p: str) -> list[tuple[int, int]]:
 
 
 def paraphrase_paragraph(p: str) -> str:
-    from storyscope.compare.provenance import split_sentences
+    from storyscope.stages.sentences import split_sentences
     iv = _protected(p)
     out = []
-    for s, e in split_sentences(p):
+    for s, e in split_sentences(p, 0, len(p)):
         sent = p[s:e]
         inside = [(max(a, s) - s, min(b, e) - s) for a, b in iv if a < e and s < b]
         if not inside:

@@ -10,7 +10,8 @@ import pathlib
 import pytest
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.claims import align_claims, analyse_text, extract_claims
+from storyscope.compare.claim_align import align_claims
+from storyscope.compare.claims import analyse_text, extract_claims
 from storyscope.record import Article, check_evidence
 
 # Fictional: a flood in the invented town of Eastport. Saturday 2031-05-10 is the dated report.

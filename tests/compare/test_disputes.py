@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from storyscope.compare.claims import align_claims, extract_claims, public
+from storyscope.compare.claim_align import align_claims, public
+from storyscope.compare.claims import extract_claims
 from storyscope.compare.disputes import contradicts, find_disputes
 from storyscope.record import check_evidence
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib.util
 import pathlib
 
-from storyscope.compare.claims import align_claims, extract_claims
+from storyscope.compare.claim_align import align_claims
+from storyscope.compare.claims import extract_claims
 from storyscope.compare.omissions import find_omissions
 from storyscope.record import check_evidence
 

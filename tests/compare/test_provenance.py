@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.provenance import external_credits, find_provenance, split_sentences
+from storyscope.compare.provenance import external_credits, find_provenance
 from storyscope.record import Article, check_evidence
 
 WIRE = """Harbour strike halts exports from Port Meridian
@@ -91,12 +91,6 @@ def test_external_credits():
     for c in got.values():
         assert all(check_evidence(ev, {art.id: text}) for ev in c["evidence"])
     assert external_credits(Article.create("A plain story with no credit at all.\n")) == []
-
-
-def test_split_sentences_offsets():
-    text = 'First line here.\nHe said: "Go now." Then he left. Mr. Smith stayed.\n'
-    spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans][:3] == ["First line here.", 'He said: "Go now."', "Then he left."]
 
 
 # ---------------------------------------------------------------- seeds (../shared)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from storyscope.record import Article
-from storyscope.stages.actors import actor_key, extract_actors, link_corpus_actors, normalise_role
+from storyscope.stages.actor_links import link_corpus_actors
+from storyscope.stages.actor_names import actor_key, normalise_role
+from storyscope.stages.actors import extract_actors
 from storyscope.stages.registry import get_stage
 
 STORY = ("Ruritanian Prime Minister Alden Vosk visited the port on Monday. "

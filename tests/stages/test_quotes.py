@@ -190,7 +190,8 @@ def test_seed_quotes_have_their_speakers():
 
 
 def test_relink_quotes_carries_corpus_keys():
-    from storyscope.stages.actors import extract_actors, link_corpus_actors
+    from storyscope.stages.actor_links import link_corpus_actors
+    from storyscope.stages.actors import extract_actors
     from storyscope.stages.quotes import relink_quotes
     a = "Defence minister Tomas Brell Okafor spoke in the capital."
     b = '"The drill is over," Mr. Okafor told reporters.'

@@ -2,7 +2,7 @@
 
 The same-claim pair model (``compare.pairs``) is too weakly trained to decide merges alone at 0.90
 precision without losing the seeds' corroborated facts (see ``models/pairs/README.md``), so these rules
-still propose links; ``claims.align_claims`` keeps a proposed link only when the model agrees
+still propose links; ``claim_align.align_claims`` keeps a proposed link only when the model agrees
 (``pairs.settings().same_claim_agree``). Rules, on claims of different articles that ``_compatible``
 allows: full-text cosine >= 0.8; or best clause cosine >= 0.8 plus a shared specific entity, number or
 day-date; or cosine >= 0.55 with a shared day-date and two shared specific entities; or cosine >= 0.6
@@ -13,11 +13,46 @@ with two shared specific numbers ("19 goals in 31 games").
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from storyscope.compare.claims import _compatible, _day_keys
+from storyscope.compare.claim_align import _compatible, _day_keys
+from storyscope.stages.embed import DIM
+
+
+@dataclass(frozen=True)
+class ClaimRuleSettings:
+    """The rules' thresholds (the values of commit f7085f4, hand-set during development; cosines are
+    MiniLM cosines of claim texts, "clause" cosines the best over the claims' clauses, ``_clauses``).
+
+    full: full-text cosine that alone proposes a merge. clause: best clause cosine with a shared
+    specific entity, number or day. dated / dated_entities: cosine with a shared day and this many shared
+    specific entities. lemma_cos / lemma_shared / lemma_jaccard: cosine with this many shared content
+    lemmas at this Jaccard, and a shared entity or day. entities_cos: cosine with two shared specific
+    entities. number_clause: best clause cosine with a shared specific number. numbers_cos: cosine with
+    two shared specific numbers. clause_floor: clauses are compared only above this full-text cosine;
+    clause_need: clause vectors are computed only for claims in a pair at or above this cosine that shares
+    an entity, day or number. rule_bonus: added to the score of the stricter rules (membership, not the
+    score, is what ``align_claims`` uses).
+    """
+    full: float = 0.8
+    clause: float = 0.8
+    dated: float = 0.55
+    dated_entities: int = 2
+    lemma_cos: float = 0.6
+    lemma_shared: int = 4
+    lemma_jaccard: float = 0.35
+    entities_cos: float = 0.65
+    number_clause: float = 0.7
+    numbers_cos: float = 0.3
+    clause_floor: float = 0.35
+    clause_need: float = 0.45
+    rule_bonus: float = 0.1
+
+
+RULES = ClaimRuleSettings()
 
 
 def specific_entities(claims: list[dict]) -> set[str]:
@@ -47,13 +82,15 @@ def _clause_vectors(claims: list[dict], need: set[int]) -> list[np.ndarray]:
     out = []
     for i, c in enumerate(claims):
         cls = [cl for cl in c.get("clauses", [])[:6] if i in need and cl in cv]
-        out.append(np.vstack([cv[cl] for cl in cls]) if cls else np.zeros((0, 384), np.float32))
+        out.append(np.vstack([cv[cl] for cl in cls]) if cls else np.zeros((0, DIM), np.float32))
     return out
 
 
-def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[str]) -> dict[tuple[int, int], float]:
-    """The pairs (i, j) among ``pairs`` that a rule proposes, with the rule's score; ``spec`` is the
-    story's specific entities (``specific_entities``)."""
+def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[str],
+               s: ClaimRuleSettings = RULES) -> dict[tuple[int, int], float]:
+    """The pairs (i, j) among ``pairs`` (indices into ``claims``, the analysed claims of
+    ``claims.extract_claims``) that a rule proposes, with the rule's score (a cosine plus a bonus);
+    ``spec`` is the story's specific entities (``specific_entities``)."""
     from storyscope.stages.embed import embed
     if not pairs:
         return {}
@@ -64,7 +101,7 @@ def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[s
     need = set()  # clause vectors only where a clause rule could fire (they are most of what a story embeds)
     for i, j in live:
         a, b = claims[i], claims[j]
-        if full(i, j) >= 0.45 and (set(a["entities"]) & set(b["entities"]) & spec or _day_keys(a) & _day_keys(b)
+        if full(i, j) >= s.clause_need and (set(a["entities"]) & set(b["entities"]) & spec or _day_keys(a) & _day_keys(b)
                                    or _specific_numbers(a) & _specific_numbers(b)
                                    or {(x["value"], x["noun"]) for x in a["numbers"]}
                                    & {(y["value"], y["noun"]) for y in b["numbers"]}):
@@ -75,7 +112,7 @@ def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[s
         a, b = claims[i], claims[j]
         f = full(i, j)
         best = f
-        if f >= 0.35 and (len(cvecs[i]) or len(cvecs[j])):
+        if f >= s.clause_floor and (len(cvecs[i]) or len(cvecs[j])):
             ra, rb = np.vstack([main[i:i + 1], cvecs[i]]), np.vstack([main[j:j + 1], cvecs[j]])
             best = max(f, float((ra @ rb.T).max()))
         shared = (set(a["entities"]) & set(b["entities"])) & spec
@@ -85,20 +122,20 @@ def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[s
         snums = {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
         facts = _specific_numbers(a) & _specific_numbers(b)
         score = None
-        if f >= 0.8:
-            score = f + 0.2
-        elif best >= 0.8 and (shared or sdates or snums):
+        if f >= s.full:
+            score = f + 2 * s.rule_bonus
+        elif best >= s.clause and (shared or sdates or snums):
             score = best
-        elif f >= 0.55 and sdates and len(shared) >= 2:
-            score = f + 0.1
-        elif f >= 0.6 and len(la & lb) >= 4 and jac >= 0.35 and (shared or sdates):
-            score = f + 0.1
-        elif f >= 0.65 and len(shared) >= 2:
+        elif f >= s.dated and sdates and len(shared) >= s.dated_entities:
+            score = f + s.rule_bonus
+        elif f >= s.lemma_cos and len(la & lb) >= s.lemma_shared and jac >= s.lemma_jaccard and (shared or sdates):
+            score = f + s.rule_bonus
+        elif f >= s.entities_cos and len(shared) >= 2:
             score = f
-        elif best >= 0.7 and facts:
+        elif best >= s.number_clause and facts:
             score = best
-        elif f >= 0.3 and len(facts) >= 2:
-            score = f + 0.1
+        elif f >= s.numbers_cos and len(facts) >= 2:
+            score = f + s.rule_bonus
         if score is not None:
             out[(i, j)] = score
     return out

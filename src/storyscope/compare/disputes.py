@@ -6,7 +6,7 @@ contradiction pair model (``compare.pairs``, fine-tuned on RTE-3 and FNC-1) deci
 (never the same passage, never one speaker against themself, never a paraphrase). The rules of
 ``judge`` (an explicit denial whose complement matches the other claim or that targets its speaker,
 negation asymmetry, antonyms, conflicting numbers on the same measured noun, conflicting dates or
-places, different causes for the same act) also propose candidates and name the kind of a dispute.
+places, different causes for the same act; ``dispute_rules``) also propose candidates and name the kind of a dispute.
 Pairs that share a side are merged, so one dispute gathers every claim on each side; the strongest few
 are kept.
 """
@@ -20,180 +20,7 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import analyse_text, extract_claims
-
-ANTONYMS = [
-    ("increase", "decrease"), ("rise", "fall"), ("raise", "lower"), ("win", "lose"), ("accept", "reject"),
-    ("support", "oppose"), ("approve", "reject"), ("allow", "ban"), ("allow", "forbid"), ("open", "close"),
-    ("guilty", "innocent"), ("legal", "illegal"), ("true", "false"), ("confirm", "deny"), ("agree", "disagree"),
-    ("increase", "cut"), ("expand", "reduce"), ("strengthen", "weaken"), ("success", "failure"),
-    ("succeed", "fail"), ("gain", "lose"), ("include", "exclude"), ("arrive", "leave"), ("start", "end"),
-    ("begin", "end"), ("up", "down"), ("more", "less"), ("higher", "lower"), ("high", "low"), ("before", "after"),
-    ("alive", "dead"), ("peaceful", "violent"), ("friend", "enemy"), ("ally", "enemy"), ("hire", "fire"),
-    ("acquit", "convict"), ("pass", "fail"), ("victory", "defeat"), ("majority", "minority"), ("praise", "criticize"),
-    ("praise", "criticise"), ("welcome", "condemn"), ("support", "criticize"), ("likely", "unlikely"),
-    ("possible", "impossible"), ("large", "small"), ("strong", "weak"), ("positive", "negative"), ("best", "worst"),
-    ("better", "worse"), ("first", "last"), ("private", "public"), ("domestic", "foreign"), ("sign", "veto"),
-    ("boost", "cut"), ("add", "remove"), ("join", "leave"), ("buy", "sell"), ("rich", "poor"), ("early", "late"),
-]
-_ANT = {}
-for x, y in ANTONYMS:
-    _ANT.setdefault(x, set()).add(y)
-    _ANT.setdefault(y, set()).add(x)
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"]
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-KINDS = ("denial", "negation", "antonym", "number", "date", "place", "explanation")
-
-
-class _Vec:
-    """Embeddings of every text a story's rules compare, computed in one batch."""
-
-    def __init__(self, texts):
-        from storyscope.stages.embed import embed
-        uniq = list(dict.fromkeys(t for t in texts if t))
-        vecs = embed(uniq) if uniq else np.zeros((0, 384), np.float32)
-        self.v = dict(zip(uniq, vecs))
-
-    def cos(self, a: str, b: str) -> float:
-        if not a or not b:
-            return 0.0
-        if a not in self.v or b not in self.v:
-            from storyscope.stages.embed import embed
-            for t, v in zip([a, b], embed([a, b])):
-                self.v[t] = v
-        return float(self.v[a] @ self.v[b])
-
-
-def _texts_of(c: dict) -> list[str]:
-    return [c["text"], c["sentence"], _strip_dates(c)] + [d["complement"] for d in c["denials"]] + \
-        [x["text"] for x in c["causes"]]
-
-
-def _strip_dates(c: dict) -> str:
-    s = c["sentence"]
-    for d in sorted(c["dates"], key=lambda d: -d["start"]):
-        a, b = d["start"] - c["start"], d["end"] - c["start"]
-        if 0 <= a <= b <= len(s):
-            s = s[:a] + s[b:]
-    return s
-
-
-def _eff(c: dict) -> str:
-    """Polarity with a denial counted as a negation: "X denied P" and "not P" agree."""
-    neg = (c["polarity"] == "negative") + (c["stance"] == "denies")
-    return "negative" if neg % 2 else "positive"
-
-
-def _last(name) -> str:
-    return (name or "").split()[-1].lower() if name else ""
-
-
-def _ov(a, b) -> int:
-    return len(set(a) & set(b))
-
-
-def _date_keys(c: dict) -> set[str]:
-    keys = set()
-    for d in c["dates"]:
-        if d.get("value") and d.get("precision") in ("day", "month"):
-            keys.add(d["value"])
-        else:
-            low = d["text"].lower()
-            keys |= {w for w in MONTHS + WEEKDAYS if re.search(rf"\b{w}\b", low)}
-            keys |= set(re.findall(r"\b(1[89]\d\d|20\d\d)\b", low))
-    return keys
-
-
-@dataclass
-class Finding:
-    kind: str
-    score: float
-    a: dict          # the denying / negating / first side
-    b: dict          # the asserting / other side
-    a_stance: str
-    b_stance: str
-
-
-def judge(a: dict, b: dict, vec: _Vec, same_source_ok: bool = False) -> list[Finding]:
-    """Rules over one pair of analysed claims; ``a`` is tried as the denying/negating side."""
-    out: list[Finding] = []
-    different = a["article_id"] != b["article_id"] or _last(a["attributed_to"]) != _last(b["attributed_to"])
-    if not (different or same_source_ok):
-        return out
-    cos = vec.cos(a["text"], b["text"])
-    scos = max(cos, vec.cos(a["sentence"], b["sentence"]))
-    # 1. explicit denial whose complement is the other claim
-    if a["stance"] == "denies" and b["stance"] == "asserts" and not b["denials"] and \
-            _last(a["attributed_to"]) != _last(b["attributed_to"]):
-        for d in a["denials"] or [{"complement": "", "lemmas": [], "target": None, "denier": None}]:
-            comp = d["complement"] if len(d["complement"].split()) >= 2 else a["text"]
-            lem = (d["lemmas"] if len(d["complement"].split()) >= 2 else a["lemmas"])
-            lem = set(lem) | {w.lower() for w in (d.get("denier") or "").split() if len(w) > 3}
-            c = max(vec.cos(comp, b["text"]), vec.cos(comp, b["sentence"]) - 0.05)
-            ov = _ov(lem, b["sentence_lemmas"])
-            tgt = bool(d["target"]) and _last(d["target"]) in (_last(b["attributed_to"]), _last(b.get("speaker")))
-            # the denier is the one the other claim says acted ("X denied meddling" vs "X is behind ...")
-            selfd = bool(d.get("denier")) and _last(d["denier"]) in b["lemmas"]
-            if (c >= 0.6 and ov >= 1) or (c >= 0.5 and ov >= 2) or (tgt and ov >= 1) or (selfd and c >= 0.35 and ov >= 2):
-                bonus = 0.3 if tgt else 0.15 if selfd else 0
-                out.append(Finding("denial", c + 0.05 * min(ov, 4) + bonus, a, b, "denies", "asserts"))
-                break
-    # 2. negation asymmetry on otherwise matching content (a denial counts as one negation)
-    cross = a["article_id"] != b["article_id"]
-    if not out and cross and _eff(a) == "negative" and _eff(b) == "positive" and a["stance"] != "denies" \
-            and cos >= 0.72 and _ov(a["lemmas"], b["lemmas"]) >= 2:
-        out.append(Finding("negation", cos, a, b, "denies", "asserts"))
-    # 3. antonyms
-    if not out and cross and cos >= 0.6 and a["polarity"] == b["polarity"]:
-        la, lb = set(a.get("words") or a["sentence_lemmas"]), set(b.get("words") or b["sentence_lemmas"])
-        for w in la - lb:
-            if _ANT.get(w, set()) & (lb - la):
-                out.append(Finding("antonym", cos, a, b, "asserts", "asserts"))
-                break
-    if a["article_id"] == b["article_id"] and not same_source_ok:
-        return out
-    # 4. numbers on the same measured noun
-    if not out and scos >= 0.55:
-        nouns = {x["noun"] for x in a["numbers"]} & {y["noun"] for y in b["numbers"]} - {None}
-        for n in nouns:
-            va = {x["value"] for x in a["numbers"] if x["noun"] == n}
-            vb = {y["value"] for y in b["numbers"] if y["noun"] == n}
-            if va.isdisjoint(vb):
-                out.append(Finding("number", scos + 0.1, a, b, "asserts", "asserts"))
-                break
-        va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
-        if not out and va and vb and va != vb and len(va) == len(vb) and scos >= 0.85:
-            out.append(Finding("number", scos, a, b, "asserts", "asserts"))
-    # 5. dates for the same event
-    if not out:
-        ka, kb = _date_keys(a), _date_keys(b)
-        if ka and kb and not ka & kb and vec.cos(_strip_dates(a), _strip_dates(b)) >= 0.78:
-            out.append(Finding("date", scos, a, b, "asserts", "asserts"))
-    # 6. places for the same event
-    if not out and a["places"] and b["places"] and not set(a["places"]) & set(b["places"]) and scos >= 0.8 \
-            and not set(a["places"]) & set(b["entities"]) and not set(b["places"]) & set(a["entities"]):
-        out.append(Finding("place", scos, a, b, "asserts", "asserts"))
-    # 7. different explanations of the same act
-    if not out:
-        neg = [x for x in a["causes"] if x["negated"]]
-        for x in neg:
-            ov = _ov(set(x["lemmas"]) - {"claim", "report", "allegation"}, b["sentence_lemmas"])
-            if (ov >= 2 and scos >= 0.4) or (ov >= 1 and scos >= 0.55):
-                out.append(Finding("explanation", scos + 0.1, a, b, "denies", "asserts"))
-                break
-        if not out:
-            pa = [x for x in a["causes"] if not x["negated"]]
-            pb = [y for y in b["causes"] if not y["negated"]]
-            for x in pa:
-                for y in pb:
-                    if scos >= 0.6 and not _ov(x["lemmas"], y["lemmas"]) and vec.cos(x["text"], y["text"]) < 0.35 \
-                            and not _ov(x["lemmas"], b["sentence_lemmas"]) and not _ov(y["lemmas"], a["sentence_lemmas"]):
-                        out.append(Finding("explanation", scos - 0.1, a, b, "asserts", "asserts"))
-                        break
-                if out:
-                    break
-    return out
-
+from storyscope.compare.dispute_rules import Finding, _last, _ov, _texts_of, _Vec, judge
 
 @dataclass(frozen=True)
 class DisputeSettings:
@@ -204,9 +31,24 @@ class DisputeSettings:
     shortlist_cosine: lowest MiniLM cosine of two sentences of different articles for the pair model to
         look at them (pairs a rule of ``judge`` flags are looked at whatever their cosine or article).
     shortlist_per_claim: at most this many best-cosine partners per claim.
+    related_cosine: claims of different story claims this close (claim texts), or sharing two content
+        lemmas, or one denying the other's speaker, are run through the rules of ``judge``.
+    join_cosine: a pair joins a dispute whose asserting side it shares when its denying claim is this close
+        to one of the dispute's denying claims.
+    join_score_ratio: a pair joins a dispute only if its score is at least this share of the dispute's.
+    max_side: a dispute takes no new story claim on its asserting side once it holds this many.
+    pair_bonus: a dispute ranks by its best score plus this per merged pair (up to ``pair_bonus_cap`` pairs).
+    groups_per_limit: at most ``groups_per_limit x limit`` disputes are formed before the best ``limit`` are kept.
     """
     shortlist_cosine: float = 0.5
     shortlist_per_claim: int = 4
+    related_cosine: float = 0.3
+    join_cosine: float = 0.6
+    join_score_ratio: float = 0.75
+    max_side: int = 6
+    pair_bonus: float = 0.03
+    pair_bonus_cap: int = 5
+    groups_per_limit: int = 4
 
 
 DISPUTES = DisputeSettings()
@@ -229,13 +71,13 @@ def dispute_probability(pairs: Sequence[tuple[dict, dict]], kinds: Sequence[str 
     """Probability that the two analysed claims of each pair cannot both be true, shape (n,).
 
     0 under a hard guard: the two cite the same passage, quote the same speaker, or are a paraphrase
-    (``claims.merge_probability`` at or above the same-claim threshold; not asked when a rule found
+    (``claim_align.merge_probability`` at or above the same-claim threshold; not asked when a rule found
     differing values, a negation or an antonym (``kinds`` in ``VALUE_KINDS``): "reopened on Monday" and
     "reopened on Thursday" read alike to the same-claim model); otherwise the contradiction
     cross-encoder's calibrated probability on the two sentences, ``a`` as premise
     (``compare.pairs.contradiction_prob``), in one batch.
     """
-    from storyscope.compare.claims import merge_probability
+    from storyscope.compare.claim_align import merge_probability
     from storyscope.compare.pairs import contradiction_prob, settings
     out = np.zeros(len(pairs))
     ok = [k for k, (a, b) in enumerate(pairs) if not _same_passage(a, b) and not _same_speaker(a, b)]
@@ -316,7 +158,8 @@ def _members(bundle: StoryBundle, story_claims: list[dict]) -> tuple[list[dict],
     return members, owner
 
 
-def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10) -> list[dict]:
+def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10,
+                  settings: DisputeSettings = DISPUTES) -> list[dict]:
     """Disputes of a story: {"id", "about", "kind", "score", "confidence", "sides": [{"claim_ids", "actors",
     "evidence", "stance"}]}.
 
@@ -324,8 +167,10 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
     rule of ``judge`` flags; ``decide`` keeps a pair when the contradiction pair model alone is sure enough,
     or a rule fired and the model agrees (``dispute_probability``, with its hard guards); the rule, when
     one fired, names the kind and the sides' stances. Pairs sharing a side merge into one dispute; ``confidence`` is the weakest
-    pair probability in it.
+    pair probability in it. ``story_claims`` are ``claim_align.align_claims``' output; at most ``limit``
+    disputes, best ranked first. Raises ``KeyError`` on claims without the analysed fields.
     """
+    s = settings
     members, owner = _members(bundle, story_claims)
     if len(members) < 2:
         return []
@@ -337,14 +182,14 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
     rules: dict[tuple[int, int], Finding] = {}
     cand: set[tuple[int, int]] = set()
     for i, a in enumerate(members):
-        near = [j for j in np.argsort(-sent_sim[i])[:DISPUTES.shortlist_per_claim + 1]
-                if sent_sim[i, j] >= DISPUTES.shortlist_cosine and members[j]["article_id"] != a["article_id"]
+        near = [j for j in np.argsort(-sent_sim[i])[:s.shortlist_per_claim + 1]
+                if sent_sim[i, j] >= s.shortlist_cosine and members[j]["article_id"] != a["article_id"]
                 and owner[members[j]["id"]] != owner[a["id"]]]
         cand |= {(int(min(i, j)), int(max(i, j))) for j in near}
         for j, b in enumerate(members):
             if i == j or owner[a["id"]] == owner[b["id"]]:
                 continue
-            related = sim[i, j] >= 0.3 or _ov(a["sentence_lemmas"], b["sentence_lemmas"]) >= 2 or any(
+            related = sim[i, j] >= s.related_cosine or _ov(a["sentence_lemmas"], b["sentence_lemmas"]) >= 2 or any(
                 d["target"] and _last(d["target"]) == _last(b["attributed_to"]) for d in a["denials"])
             if related:
                 for f in judge(a, b, vec):
@@ -372,13 +217,14 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
             if g["family"] != fam:
                 continue
             if sa in g["a"] or (fam == "conflict" and (sa in g["b"] or sb in g["a"] or sb in g["b"])) or (
-                    sb in g["b"] and max(vec.cos(f.a["text"], m["text"]) for ms in g["a"].values() for m in ms) >= 0.6):
+                    sb in g["b"] and max(vec.cos(f.a["text"], m["text"]) for ms in g["a"].values() for m in ms) >= s.join_cosine):
                 hit = g
                 break
-        if hit is not None and (f.score < 0.75 * hit["score"] or (sb not in hit["b"] and len(hit["b"]) >= 6)):
+        if hit is not None and (f.score < s.join_score_ratio * hit["score"]
+                                or (sb not in hit["b"] and len(hit["b"]) >= s.max_side)):
             continue
         if hit is None:
-            if len(groups) >= 4 * limit:
+            if len(groups) >= s.groups_per_limit * limit:
                 continue
             hit = {"family": fam, "kind": f.kind, "score": f.score, "a": {}, "b": {}, "pairs": 0, "weakest": f.score,
                    "a_stance": f.a_stance, "b_stance": f.b_stance, "about": f.b["text"]}
@@ -388,7 +234,7 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
         hit["pairs"] += 1
         hit["weakest"] = min(hit["weakest"], f.score)
     for g in groups:
-        g["rank"] = g["score"] + 0.03 * min(g["pairs"], 5)
+        g["rank"] = g["score"] + s.pair_bonus * min(g["pairs"], s.pair_bonus_cap)
     groups.sort(key=lambda g: -g["rank"])
     out = []
     for g in groups[:limit]:

@@ -29,6 +29,7 @@ from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
+from storyscope.unionfind import UnionFind
 
 LEXICON = Path(__file__).resolve().parent / "lexicon" / "framing.json"
 
@@ -169,40 +170,34 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
 
 def _group(hits: list[dict]) -> list[list[dict]]:
     """Union hits of one concept that share a place; place-less hits join their article's only group."""
-    parent = list(range(len(hits)))
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets = UnionFind(range(len(hits)))
     placed = [i for i, h in enumerate(hits) if h["places"]]
     for i in placed:
         hits[i]["tie"] = "place"
     for x, i in enumerate(placed):
         for j in placed[x + 1:]:
             if hits[i]["places"] & hits[j]["places"]:
-                parent[find(i)] = find(j)
-    story_roots = {find(j) for j in placed}
+                sets.union(i, j)
+    story_roots = {sets.find(j) for j in placed}
     loose = [i for i, h in enumerate(hits) if not h["places"]]
+    dropped = set()
     for i in loose:
         h = hits[i]
-        roots = {find(j) for j in placed if hits[j]["article"].id == h["article"].id}
+        roots = {sets.find(j) for j in placed if hits[j]["article"].id == h["article"].id}
         h["tie"] = "article" if len(roots) == 1 else "story"
         if len(roots) == 1:
-            parent[i] = roots.pop()
+            sets.union(i, roots.pop())
         elif not roots and len(story_roots) == 1:
             # the article names no place near this concept, but the story has one referent for it
-            parent[i] = next(iter(story_roots))
+            sets.union(i, next(iter(story_roots)))
         elif not story_roots:
-            parent[i] = loose[0]        # nothing placed anywhere: one referent for the story
+            sets.union(i, loose[0])     # nothing placed anywhere: one referent for the story
         else:
-            parent[i] = -1 - i          # ambiguous: dropped
+            dropped.add(i)              # ambiguous: dropped
     groups: dict[int, list[dict]] = {}
     for i, h in enumerate(hits):
-        r = find(i) if parent[i] >= 0 else None
-        if r is not None:
-            groups.setdefault(r, []).append(h)
+        if i not in dropped:
+            groups.setdefault(sets.find(i), []).append(h)
     return list(groups.values())
 
 
@@ -215,7 +210,7 @@ def _name(c: dict, g: list[dict]) -> str:
         tg = next((t for t, _ in targets.most_common() if t != ag), None)
         if tg:
             return tpl.format(agent=ag, target=tg)
-    places = Counter(p for h in g for p in h["places"])
+    places = Counter(p for h in g for p in sorted(h["places"]))   # sorted: a set's order varies by process
     where = ", ".join(p for p, _ in places.most_common(3))
     return f"{c['label']} ({where})" if where else c["label"]
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import sentence_spans
+from storyscope.stages.embed import DIM
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
         need = min(2, len(others))
         sents = [a.text[s0:s1] for s0, s1, _ in sentence_spans(bundle, a.id)]
         windows = sents + [sents[k] + " " + sents[k + 1] for k in range(len(sents) - 1)]
-        wvec = embed(windows) if windows else np.zeros((0, 384), np.float32)
+        wvec = embed(windows) if windows else np.zeros((0, DIM), np.float32)
         centroid = wvec[:len(sents)].mean(0) if sents else None
         if centroid is not None:
             centroid = centroid / (np.linalg.norm(centroid) or 1.0)

@@ -23,8 +23,9 @@ from rapidfuzz import fuzz
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.credits import AGENCIES, _canon, external_credits  # noqa: F401  (re-exported)
 from storyscope.compare.sentences import (  # noqa: F401  (re-exported: framing, quotes, tests)
-    Sent, quoted_intervals, sentence_spans, split_sentences, words)
+    Sent, quoted_intervals, sentence_spans, words)
 from storyscope.record import Article
+from storyscope.stages.embed import DIM
 
 @dataclass(frozen=True)
 class ProvenanceSettings:
@@ -47,7 +48,12 @@ class ProvenanceSettings:
     centroid_min: candidate filter, article-centroid cosine below which a pair is not aligned
         (unless they share literal 5-grams);
     window_gain: a two-sentence window must beat both its sentences by this to count;
-    conf_pairs: aligned pairs sharing wording at which confidence saturates.
+    fuzzy_cos: sentence pairs at or above this cosine are also compared as strings (``near_exact``);
+    min_shingles: literal 5-grams two articles must share to be aligned below ``centroid_min``;
+    subset_margin: the direction of an edge is "subset" when one article's aligned coverage exceeds the
+        other's by this much;
+    conf_pairs: aligned pairs sharing wording at which confidence saturates;
+    conf_share: the aligned share of the shorter article at which confidence saturates.
     """
     align_cos: float = 0.80
     strong_cos: float = 0.90
@@ -61,7 +67,11 @@ class ProvenanceSettings:
     min_verbatim: int = 3
     centroid_min: float = 0.50
     window_gain: float = 0.03
+    fuzzy_cos: float = 0.6
+    min_shingles: int = 3
+    subset_margin: float = 0.15
     conf_pairs: int = 8
+    conf_share: float = 0.5
 
 
 SETTINGS = ProvenanceSettings()
@@ -70,7 +80,7 @@ MIN_SCORE, MIN_ALIGNED = SETTINGS.min_score, SETTINGS.min_aligned   # defaults o
 # --------------------------------------------------------------------------- alignment
 def _embed(texts: list[str]) -> np.ndarray:
     from storyscope.stages.embed import embed
-    return embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    return embed(texts) if texts else np.zeros((0, DIM), dtype=np.float32)
 
 
 def _norm(t: str) -> str:
@@ -111,7 +121,7 @@ def similarity_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarr
         sim[:-1, :] = np.maximum(sim[:-1, :], np.where(to_up, s2, 0))
         sim[1:, :] = np.maximum(sim[1:, :], np.where(~to_up, s2, 0))
     na, nb = [_norm(s.narrative or s.text) for s in a], [_norm(s.narrative or s.text) for s in b]
-    for i, j in zip(*np.nonzero((sim >= 0.6) & ~both_quoted)):
+    for i, j in zip(*np.nonzero((sim >= SETTINGS.fuzzy_cos) & ~both_quoted)):
         r = fuzz.ratio(na[i], nb[j]) / 100.0
         if r * 100 >= SETTINGS.near_exact:
             sim[i, j] = max(sim[i, j], r)
@@ -202,7 +212,7 @@ def direction(a: Article, b: Article, cov_a: float, cov_b: float, bundle: StoryB
         return a.id, b.id, "source carries the agency credit"
     if bool(da) != bool(db):
         return (b.id, a.id, "source is dated") if da else (a.id, b.id, "source is dated")
-    if abs(cov_a - cov_b) >= 0.15:
+    if abs(cov_a - cov_b) >= SETTINGS.subset_margin:
         return (a.id, b.id, "subset") if cov_a > cov_b else (b.id, a.id, "subset")
     return (a.id, b.id, "shorter") if len(a.text) <= len(b.text) else (b.id, a.id, "shorter")
 
@@ -281,8 +291,9 @@ def is_boilerplate(x: Sent) -> bool:
 
 def confidence(n_shared: int, score: float) -> float:
     """Edge confidence in [0, 1]: aligned pairs sharing wording (saturating at ``conf_pairs``)
-    times the aligned share of the shorter article (saturating at half of it)."""
-    return round(min(1.0, n_shared / SETTINGS.conf_pairs) ** 0.5 * min(1.0, score / 0.5) ** 0.5, 3)
+    times the aligned share of the shorter article (``score``, in [0, 1]; saturating at ``conf_share``)."""
+    s = SETTINGS
+    return round(min(1.0, n_shared / s.conf_pairs) ** 0.5 * min(1.0, score / s.conf_share) ** 0.5, 3)
 
 
 def one_source_each(edges: list[dict]) -> list[dict]:
@@ -342,7 +353,7 @@ def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_align
             if cent[a.id] is None or cent[b.id] is None:
                 continue
             # candidate filter: topical closeness or literally shared 5-grams
-            if float(cent[a.id] @ cent[b.id]) < SETTINGS.centroid_min and len(shing[a.id] & shing[b.id]) < 3:
+            if float(cent[a.id] @ cent[b.id]) < SETTINGS.centroid_min and len(shing[a.id] & shing[b.id]) < SETTINGS.min_shingles:
                 continue
             r = compare_pair(a, b, sents[a.id], sents[b.id], emb[a.id], emb[b.id], win[a.id], win[b.id])
             n_shared = sum(shares_wording(sents[a.id][i], sents[b.id][j]) for i, j in r["pairs"])
@@ -362,6 +373,6 @@ def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_align
                 aligned.append({"derived": dev, "source": sev, "similarity": round(float(r["sim"][pair]), 3)})
                 flat_ev += [dev, sev]
             edges.append({"article_id": d, "source_id": s, "score": round(r["score"], 3),
-                          "confidence": max(confidence(n_shared, r["score"]), confidence(n_verbatim, 0.5)),
+                          "confidence": max(confidence(n_shared, r["score"]), confidence(n_verbatim, SETTINGS.conf_share)),
                           "kind": kind_of(r["ratio"]), "direction": why, "aligned": aligned, "evidence": flat_ev})
     return one_source_each(edges)

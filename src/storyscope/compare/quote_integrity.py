@@ -49,6 +49,14 @@ class QuoteSettings:
         (different quotes of one speaker on one topic are close in meaning but share few words);
     context_cos / quote_min_cos: cosine of the surrounding sentences (a rewrite keeps the sentence
         and swaps the words inside the marks) and the floor the quotes themselves must then reach;
+        such a match scores context_discount x the context cosine;
+    verbatim_overlap / verbatim_min / verbatim_min_cross: an overlap coefficient and shared-stem count
+        that group two renderings whose speakers are unknown (verbatim_min) or differ
+        (verbatim_min_cross: a long verbatim match, a misattribution);
+    unknown_quote_cos / unknown_context_cos: renderings of unknown speakers also group at this quote
+        cosine, or this context cosine with the quotes at quote_min_cos;
+    wrapper_share: a mixed/indirect span covering this share of a direct quote of the same article
+        wraps it (the two are one rendering);
     conf_*: confidence of an "altered" verdict by the kind of change (negation and numbers are
         unambiguous, a replaced content word is sometimes a synonym), scaled by how the reference
         was chosen (a majority of renderings, the provenance source, or only the earliest date).
@@ -59,6 +67,13 @@ class QuoteSettings:
     group_cos_anchor: float = 0.3
     context_cos: float = 0.80
     quote_min_cos: float = 0.45
+    context_discount: float = 0.9
+    verbatim_overlap: float = 0.7
+    verbatim_min: int = 4
+    verbatim_min_cross: int = 5
+    unknown_quote_cos: float = 0.9
+    unknown_context_cos: float = 0.85
+    wrapper_share: float = 0.5
     conf_negation: float = 0.95
     conf_number: float = 0.95
     conf_content: float = 0.80
@@ -140,16 +155,17 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float) -> float:
     lexical = (ov >= st.group_overlap and n >= (st.group_min_shared if small > st.group_min_shared else 2)
                and _in_order(r1, r2) >= min(st.group_min_shared, small))
     same = _compatible(r1, r2)
-    if same is False and not (ov >= 0.7 and n >= 5):
+    if same is False and not (ov >= st.verbatim_overlap and n >= st.verbatim_min_cross):
         return 0.0        # different speakers: only a long verbatim match overrides (a misattribution)
-    if same is None and not (ov >= 0.7 and n >= 4 or cq >= 0.9 or cs >= 0.85 and cq >= st.quote_min_cos):
+    if same is None and not (ov >= st.verbatim_overlap and n >= st.verbatim_min or cq >= st.unknown_quote_cos
+                             or cs >= st.unknown_context_cos and cq >= st.quote_min_cos):
         return 0.0
     if lexical:
         return max(ov, cq)
     if cq >= st.group_cos and ov >= st.group_cos_anchor and n >= 2:
         return cq          # close in meaning and sharing words: one quote reworded
     if cs >= st.context_cos and cq >= st.quote_min_cos and small >= 3 and same:
-        return 0.9 * cs    # the same sentence around it, the words inside the marks swapped
+        return st.context_discount * cs    # the same sentence around it, the words inside the marks swapped
     return 0.0
 
 
@@ -170,7 +186,7 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
         for j, o in enumerate(rows):
             inter = min(r["span"].end, o["span"].end) - max(r["span"].start, o["span"].start)
             if (o["kind"] == "direct" and o["article_id"] == r["article_id"]
-                    and inter >= 0.5 * (o["span"].end - o["span"].start)):
+                    and inter >= SETTINGS.wrapper_share * (o["span"].end - o["span"].start)):
                 wrapper_of[i] = j
                 break
     free = [i for i in range(len(rows)) if i not in wrapper_of]

@@ -8,20 +8,22 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from storyscope.stopwords import STOPWORDS
+
 
 @dataclass(frozen=True)
 class WordSettings:
     """name_ratio: rapidfuzz ratio (0-100) at or above which two capitalised words are one name
-    spelled apart (Gadhafi / Qaddafi; checked on BASIL name pairs)."""
+    spelled apart (Gadhafi / Qaddafi; checked on BASIL name pairs).
+    morph_prefix: two words of four or more letters sharing a prefix of this share of the shorter one
+    are one word up to inflection or derivation (``morph_equal``)."""
     name_ratio: float = 70.0
+    morph_prefix: float = 0.8
 
 
 SETTINGS = WordSettings()
 
-STOP = set("""a an the of to in on at by for from with and or but as is are was were be been being it its this that
-these those there their they them he she his her him we our us you your i me my mine who whom which what when where
-how than then so such also very just not no can could will would shall should may might must do does did has have
-had into over about after before while if because said says say told""".split()) - {"not", "no"}
+STOP = STOPWORDS   # the one stopword list (``storyscope.stopwords``)
 NEGATION = {"not", "no", "never", "nor", "none", "nothing", "neither", "nobody", "without"}
 CONTRACTIONS = {"can't": "can not", "cannot": "can not", "won't": "will not", "n't": "not", "don't": "do not",
                 "doesn't": "does not", "didn't": "did not", "isn't": "is not", "aren't": "are not",
@@ -82,6 +84,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 
 def is_content(k: str) -> bool:
+    """Whether a normalised token is a content word: not empty and not a stopword (``storyscope.stopwords``)."""
     return bool(k) and k not in STOP
 
 
@@ -93,7 +96,7 @@ def morph_equal(a: str, b: str) -> bool:
     if n < 4:
         return False
     p = len(next((a[:i] for i in range(n, 0, -1) if a[:i] == b[:i]), ""))
-    return p >= 0.8 * n
+    return p >= SETTINGS.morph_prefix * n
 
 
 _BRIT = [(r"our$", "or"), (r"ise([sd]?)$", r"ize\1"), (r"ising$", "izing"), (r"yse([sd]?)$", r"yze\1"),
@@ -131,6 +134,7 @@ def same_word(a: str, b: str, da: str = "", db: str = "") -> bool:
 
 
 def stems(text: str) -> set[str]:
+    """The text's content words cut to six letters, a light stemmer ("reported"/"reporter" -> "report")."""
     return {k[:6] for _, k in tokens(text) if is_content(k)}
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from storyscope.compare.bundle import StoryBundle
 from storyscope.record import Article, Span
 
-_SENT_SPLIT = re.compile(r'(?<=[.!?])(["\'\u201d\u2019)\]]*)\s+(?=["\'\u201c\u2018(\[]?[A-Z0-9])')
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)?")
 
 
 @dataclass
 class Sent:
+    """One sentence of an article: character offsets into its text, the text, and what of it is quoted."""
     start: int
     end: int
     text: str
@@ -39,35 +39,11 @@ def _quoted_fraction(s: int, e: int, iv: list[tuple[int, int]]) -> float:
     return min(1.0, cover / max(1, e - s))
 
 
-# --------------------------------------------------------------------------- sentences
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Fallback splitter: paragraphs (lines), then a punctuation+capital regex. Trims spaces."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        para, base = m.group(0), m.start()
-        pos = 0
-        for b in _SENT_SPLIT.finditer(para):
-            out.append((base + pos, base + b.start() + len(b.group(1))))
-            pos = b.end()
-        out.append((base + pos, base + len(para)))
-    spans = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
-
-
 def sentence_spans(bundle: StoryBundle, article: Article) -> list[Sent]:
-    """The article's sentences: the `sentences` layer when present, else the fallback splitter.
-
-    Sentences overlapping a debris span (captions, credits, forms) are dropped.
+    """The article's sentences (``StoryBundle.sentences``: the ``sentences`` layer) with their quoted share
+    and narrative, in text order. Sentences overlapping a debris span (captions, credits, forms) are dropped.
     """
-    layer = bundle.spans(article.id, "sentences")
-    pairs = [(s.start, s.end) for s in layer] if layer else split_sentences(article.text)
+    pairs = [(s.start, s.end) for s in bundle.sentences(article.id)]
     debris = [(d.start, d.end) for d in bundle.spans(article.id, "debris")]
     iv = quoted_intervals(article.text, bundle.spans(article.id, "quotes"))
     out = []
@@ -88,4 +64,5 @@ def _narrative(text: str, s: int, e: int, iv: list[tuple[int, int]]) -> str:
 
 
 def words(text: str) -> list[str]:
+    """Lower-cased word tokens (apostrophe contractions kept whole)."""
     return [w.lower() for w in _WORD.findall(text)]

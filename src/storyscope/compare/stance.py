@@ -17,6 +17,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from storyscope import errors
+from storyscope.stages.embed import DIM
+
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 VERSION = "stance-v1"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "stance" / f"{VERSION}.joblib"
@@ -117,7 +120,7 @@ def featurize(pairs: Sequence[tuple[str, str]], vectorizer, embed_fn: EmbedFn | 
     texts = list(dict.fromkeys(b for _, b in pairs))
     sents = {t: split_sentences(t) for t in texts}
     flat = [s for t in texts for s in sents[t]]
-    vecs = embed_fn(heads + flat) if heads or flat else np.zeros((0, 384), np.float32)
+    vecs = embed_fn(heads + flat) if heads or flat else np.zeros((0, DIM), np.float32)
     h_emb = {h: vecs[i] for i, h in enumerate(heads)}
     bodies, pos = {}, len(heads)
     for t in texts:
@@ -205,10 +208,10 @@ class StanceModel:
         import joblib
         p = Path(path) if path else DEFAULT_PATH
         if not p.is_file():
-            raise FileNotFoundError(f"{p}: stance model not found (train it with benchmarks/train_stance.py)")
+            raise FileNotFoundError(f"{p}: {errors.NO_STANCE_MODEL}")
         obj = joblib.load(p)
         if not isinstance(obj, cls):
-            raise TypeError(f"{p}: not a StanceModel")
+            raise TypeError(f"{p}: {errors.NOT_STANCE_MODEL}")
         return obj
 
     def save(self, path: str | Path) -> None:

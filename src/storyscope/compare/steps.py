@@ -18,7 +18,7 @@ from storyscope.findings import (Claim, Dispute, Framing, Omission, ProvenanceEd
 def link_actors(bundle: StoryBundle, results: dict) -> dict:
     """One actor key per referent across the story ("Khan" here, "Imran Khan" there), quotes' speakers
     re-pointed at those keys: written to the bundle's story overlay, never to the stored layers."""
-    from storyscope.stages.actors import link_corpus_actors
+    from storyscope.stages.actor_links import link_corpus_actors
     from storyscope.stages.quotes import relink_quotes
     old = {a.id: bundle.layer(a.id, "actors") for a in bundle.articles}
     new = link_corpus_actors(old)
@@ -51,7 +51,7 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
 
 @comparison_step("align", "align.v1", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
 def align(bundle: StoryBundle, results: dict) -> dict:
-    from storyscope.compare.claims import align_claims, public
+    from storyscope.compare.claim_align import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
     return {"_story_claims": story_claims, "claims": typed(Claim, public(story_claims))}
 

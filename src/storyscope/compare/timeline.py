@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,6 +25,23 @@ FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|s
                          r"expected|due to|plans? to|going to)\b", re.I)
 PAST_WEEK = re.compile(r"\blast week\b|\ba week (?:after|later)\b|\bearlier this month\b", re.I)
 _PREC_RANK = {"day": 0, "month": 1, "year": 2}
+
+
+@dataclass(frozen=True)
+class TimelineSettings:
+    """Tuned values of the timeline and of publication-date inference (MiniLM cosines; hand-set on the
+    seeds and BASIL events).
+
+    anchor_cos: a weekday or month-day mention of an undated article matches a sibling's dated event
+        only when the two sentences are at least this close;
+    same_event_cos: two dated mentions of one date from different articles are one timeline entry when
+        their event texts are at least this close.
+    """
+    anchor_cos: float = 0.4
+    same_event_cos: float = 0.5
+
+
+SETTINGS = TimelineSettings()
 
 
 def _extract(text: str, dct: str | None) -> list[Span]:
@@ -162,7 +180,7 @@ def infer_publication_dates(bundle: StoryBundle) -> dict[str, dict]:
             for j, ev in enumerate(events):
                 ok = (wd is not None and ev["date"].weekday() == wd and _weekday_of(ev["text"]) is not None) or \
                      (md and (ev["date"].month, ev["date"].day) == (int(md.group(1)), int(md.group(2))))
-                if ok and sim[i, j] >= 0.4 and (best is None or sim[i, j] > best[0]):
+                if ok and sim[i, j] >= SETTINGS.anchor_cos and (best is None or sim[i, j] > best[0]):
                     best = (float(sim[i, j]), i, ev)
         if best is None:
             continue
@@ -182,7 +200,8 @@ def infer_publication_dates(bundle: StoryBundle) -> dict[str, dict]:
                 if wd2 is None:
                     continue
                 cands = [(float(sim[i2, j]), ev2) for j, ev2 in enumerate(events)
-                         if ev2["date"].weekday() == wd2 and _weekday_of(ev2["text"]) is not None and sim[i2, j] >= 0.4]
+                         if ev2["date"].weekday() == wd2 and _weekday_of(ev2["text"]) is not None
+                         and sim[i2, j] >= SETTINGS.anchor_cos]
                 if cands:
                     sc, ev2 = max(cands, key=lambda x: x[0])
                     fut = _future(a.text, se2[0], t2.start, t2.end)
@@ -291,7 +310,7 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
         hit = None
         for e in entries:
             if e["date"] == r["date"] and (r["article_id"] in e["article_ids"] or
-                                           max(float(vecs[i] @ vecs[k]) for k in e["_idx"]) >= 0.5):
+                                           max(float(vecs[i] @ vecs[k]) for k in e["_idx"]) >= SETTINGS.same_event_cos):
                 hit = e
                 break
         if hit is None:

@@ -18,5 +18,6 @@ def render(dossier: dict, fmt: str, story_id: str | None = None, include_uncerta
     if fmt == "html":
         from storyscope.dossier.render_html import render_html
         return render_html(dossier, story_id)
+    from storyscope import errors
     from storyscope.errors import StoryscopeError
-    raise StoryscopeError(f"unknown format {fmt!r} (use html, md or json)")
+    raise StoryscopeError(errors.UNKNOWN_FORMAT.format(fmt=fmt))

@@ -12,6 +12,8 @@ import csv
 import io
 from typing import Iterable, Iterator
 
+from storyscope import errors
+
 TABLES = ("claims", "disputes", "quotes", "omissions")
 ARTICLE_COLUMNS = ("id", "outlet", "credit", "byline", "published", "published_source", "title", "url", "path")
 _SPAN = ("article_id", "outlet", "start", "end", "evidence")
@@ -61,7 +63,7 @@ def story_rows(dossier: dict, story_id: str, table: str) -> list[dict]:
 
     Raises KeyError when the dossier holds no story ``story_id`` and ValueError for an unknown table."""
     if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}: choose one of {', '.join(TABLES)}")
+        raise ValueError(errors.UNKNOWN_TABLE.format(table=table, tables=", ".join(TABLES)))
     story = next((s for s in dossier["stories"] if s["id"] == story_id), None)
     if story is None:
         raise KeyError(story_id)

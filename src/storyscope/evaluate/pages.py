@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from storyscope import errors
 from storyscope.errors import InputError
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -193,5 +194,5 @@ def evaluate_pages(data_dir: str, limit: int | None = None, progress: Progress =
     if (root / "dates" / "dates.json").is_file():
         out["dates"] = evaluate_dates(root / "dates", limit, progress)
     if len(out) == 1:
-        raise FileNotFoundError(f"{root}: no body/body.json or dates/dates.json")
+        raise FileNotFoundError(f"{root}: {errors.NO_PAGES_LAYOUT}")
     return out

@@ -3,7 +3,7 @@
 Input: JSON lines with ``id``, ``a``, ``b`` and ``label`` (``same``/``different`` for the same-claim task,
 ``entailment``/``neutral``/``contradiction`` for the contradiction task), the format of
 ``../shared/datasets/pairs/``. Each pair is decided by the function the dossier itself calls:
-``compare.claims.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradicts``
+``compare.claim_align.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradicts``
 (what ``find_disputes`` keeps). The positive class is "same" or "contradiction".
 """
 from __future__ import annotations
@@ -40,13 +40,13 @@ def load_pairs(path: str | Path, task: str | None = None) -> list[dict]:
         try:
             r = json.loads(line)
         except ValueError as e:
-            raise errors.InputError(f"{path}:{n}", "not a JSON object") from e
+            raise errors.InputError(f"{path}:{n}", errors.NOT_JSON_OBJECT) from e
         if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("id", "a", "b", "label")):
-            raise errors.InputError(f"{path}:{n}", "a pair needs string fields id, a, b and label")
+            raise errors.InputError(f"{path}:{n}", errors.PAIR_FIELDS)
         if not r["a"].strip() or not r["b"].strip():
-            raise errors.InputError(f"{path}:{n}", "a pair needs two non-empty texts")
+            raise errors.InputError(f"{path}:{n}", errors.PAIR_TEXTS)
         if task and r["label"] not in LABELS[task]:
-            raise errors.InputError(f"{path}:{n}", f"label {r['label']!r} is not one of {sorted(LABELS[task])}")
+            raise errors.InputError(f"{path}:{n}", errors.BAD_PAIR_LABEL.format(label=r["label"], allowed=sorted(LABELS[task])))
         rows.append(r)
     if not rows:
         raise errors.InputError(str(path), "no pairs")
@@ -68,22 +68,22 @@ def scores(y: Iterable, pred: Iterable) -> dict:
 def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: float | None = None) -> dict:
     """Scores of the dossier's pair decision on a pairs file.
 
-    ``task``: "same-claim" (``compare.claims.same_claim``, as ``align_claims`` merges) or "contradiction"
+    ``task``: "same-claim" (``compare.claim_align.same_claim``, as ``align_claims`` merges) or "contradiction"
     (``compare.disputes.contradiction_decisions``, as ``find_disputes`` keeps). ``fold``: "all", or "dev" /
     "train" (``is_dev``, the split the pair models were trained with). ``threshold`` replaces the shipped
     one (to trace the curve); the decision is otherwise unchanged. Raises ``errors.InputError``.
     """
     if task not in POSITIVE:
-        raise errors.InputError(task, f"unknown task; expected one of {sorted(POSITIVE)}")
+        raise errors.InputError(task, errors.UNKNOWN_TASK.format(tasks=sorted(POSITIVE)))
     if fold not in ("all", "dev", "train"):
-        raise errors.InputError(fold, "unknown fold; expected all, dev or train")
+        raise errors.InputError(fold, errors.UNKNOWN_FOLD)
     rows = [r for r in load_pairs(path, task) if fold == "all" or is_dev(r["id"]) == (fold == "dev")]
     if not rows:
         raise errors.InputError(str(path), f"no pairs in the {fold} fold")
     pairs = [(r["a"], r["b"]) for r in rows]
     from storyscope.compare import pairs as pair_models
     if task == "same-claim":
-        from storyscope.compare.claims import same_claim
+        from storyscope.compare.claim_align import same_claim
         decided, prob = same_claim(pairs)
         shipped = pair_models.settings().same_claim
     else:

@@ -15,6 +15,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from storyscope import errors
+from storyscope.unionfind import UnionFind
+
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 RELATED = frozenset(LABELS[:3])
 SPLIT_SEED = 1337
@@ -27,7 +30,7 @@ def read_fnc(data_dir: str | Path, split: str) -> tuple[dict[str, str], list[tup
     bodies_path, stances_path = d / f"{split}_bodies.csv", d / f"{split}_stances.csv"
     for p in (bodies_path, stances_path):
         if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such file (expected FNC-1 layout {{split}}_bodies.csv, {{split}}_stances.csv)")
+            raise FileNotFoundError(f"{p}: {errors.NO_FNC1_FILE}")
     csv.field_size_limit(sys.maxsize)
     with bodies_path.open(encoding="utf-8", newline="") as f:
         bodies = {r["Body ID"].strip(): r["articleBody"] for r in csv.DictReader(f)}
@@ -36,7 +39,7 @@ def read_fnc(data_dir: str | Path, split: str) -> tuple[dict[str, str], list[tup
                 for r in csv.DictReader(f)]
     missing = sorted({b for _, b, _ in rows if b not in bodies})
     if missing:
-        raise ValueError(f"{stances_path}: {len(missing)} Body IDs have no body, e.g. {missing[:3]}")
+        raise ValueError(f"{stances_path}: {errors.FNC1_NO_BODY.format(n=len(missing), examples=missing[:3])}")
     return bodies, rows
 
 
@@ -46,20 +49,12 @@ def claim_groups(rows: list[tuple[str, str, str]]) -> dict[str, str]:
     FNC-1 pairs each claim's headline with several bodies, so a plain split by Body ID
     still leaks the claim (and its topic) into validation; the test set has new claims.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[str] = UnionFind()
     for h, b, s in rows:
-        find("b" + b)
+        sets.add("b" + b)
         if s in RELATED:
-            parent[find("h" + h)] = find("b" + b)
-    return {b: find("b" + b) for _, b, _ in rows}
+            sets.union("h" + h, "b" + b)
+    return {b: sets.find("b" + b) for _, b, _ in rows}
 
 
 def grouped_split(rows: list[tuple[str, str, str]], seed: int = SPLIT_SEED,
@@ -131,7 +126,7 @@ def evaluate_stance(data_dir: str, split: str, model_path: str | None = None) ->
     bodies, rows = read_fnc(data_dir, split)
     bad = sorted({s for _, _, s in rows if s not in LABELS})
     if bad:
-        raise ValueError(f"{split}_stances.csv: unknown or missing Stance values {bad[:5]}")
+        raise ValueError(f"{split}_stances.csv: {errors.FNC1_BAD_STANCE.format(values=bad[:5])}")
     model = get_model(model_path)
     t0 = time.perf_counter()
     print(f"stance: predicting {len(rows)} pairs over {len(bodies)} bodies", file=sys.stderr)

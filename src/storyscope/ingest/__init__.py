@@ -67,7 +67,7 @@ def _expand(paths: Iterable[str], on_error: OnError) -> Iterator[str]:
         elif any(c in p for c in "*?["):
             hits = sorted(glob.glob(p, recursive=True))
             if not hits:
-                on_error(InputError(p, "the pattern matches no files"))
+                on_error(InputError(p, errors.NO_MATCHING_FILES))
             for h in hits:
                 yield from _expand([h], on_error) if os.path.isdir(h) else _walked(h, on_error)
         else:
@@ -201,6 +201,6 @@ def read_sources(paths: Iterable[str], on_error: OnError = _raise, allow_private
         except InputError as err:
             on_error(err)
         except RecursionError:
-            on_error(InputError(item, "structure nested too deeply to parse"))
+            on_error(InputError(item, errors.NESTED_TOO_DEEP))
         except (ValueError, UnicodeError, OSError) as e:
-            on_error(InputError(item, f"could not be read ({e.__class__.__name__}: {e})"))
+            on_error(InputError(item, errors.UNREADABLE.format(detail=f"{e.__class__.__name__}: {e}")))

@@ -35,7 +35,7 @@ def record_to_article(rec: dict, source: str, path: str) -> tuple[Article, Layer
     rec = _clean(rec)
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InputError(source, "record has no text")
+        raise InputError(source, errors.NO_RECORD_TEXT)
     text = text.replace("\r\n", "\n")
     title = " ".join(str(rec.get("title") or "").split())
     pub = rec.get("published")
@@ -85,4 +85,4 @@ def read_jsonl(data: bytes, source: str, path: str, on_error=None):
             yield record_to_article(rec, f"{source}:{n}", path)
         except InputError as err:
             if on_error:
-                on_error(InputError(source, f"line {n}: {err.reason}"))
+                on_error(InputError(source, errors.ON_LINE.format(line=n, reason=err.reason)))

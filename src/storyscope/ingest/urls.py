@@ -45,7 +45,7 @@ def resolve(host: str, port: int, source: str, allow_private: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
-        raise InputError(source, f"cannot resolve host {host!r} ({e.strerror})")
+        raise InputError(source, errors.UNRESOLVED_HOST.format(host=host, detail=e.strerror))
     ips = [i[4][0] for i in infos]
     if not allow_private:
         for ip in ips:  # every answer must be public, or a second lookup could pick the bad one
@@ -78,7 +78,7 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = TIMEOUT, ma
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InputError(source, f"unsupported URL {url!r} (only http and https)")
+            raise InputError(source, errors.UNSUPPORTED_URL.format(url=url))
         port = parts.port or (443 if parts.scheme == "https" else 80)
         ip = resolve(parts.hostname, port, source, allow_private)
         cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
@@ -113,7 +113,7 @@ def fetch(url: str, *, allow_private: bool = False, timeout: float = TIMEOUT, ma
         except (OSError, http.client.HTTPException) as e:
             if isinstance(e, InputError):
                 raise
-            raise InputError(source, f"connection failed ({e.__class__.__name__}: {e})")
+            raise InputError(source, errors.CONNECTION_FAILED.format(detail=f"{e.__class__.__name__}: {e}"))
         finally:
             conn.close()
     raise InputError(source, errors.TOO_MANY_REDIRECTS)

@@ -16,88 +16,14 @@ and 'the former PM' carry one key:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from functools import lru_cache
 
 from storyscope.record import Span
+from storyscope.stages.actor_names import (
+    _GENERIC_ROLES, _ROLE_HEADS, LABELS, PRONOUNS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
+    name_gender, normalise_role, roles_compatible)
 from storyscope.stages.nlp import parse
 from storyscope.stages.registry import register
-
-LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "LOC", "FAC": "LOC"}
-
-# Role phrases (lower case) -> normalised role. General English office titles, not names.
-ROLE_SYNONYMS = {
-    "pm": "prime minister", "premier": "prime minister", "prime minister": "prime minister",
-    "coas": "army chief", "chief of army staff": "army chief", "chief of the army staff": "army chief",
-    "army chief": "army chief", "army chief of staff": "army chief",
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
-    "army spokesperson": "spokesperson", "army spokesman": "spokesperson",
-    "president": "president", "vice president": "vice president", "foreign minister": "foreign minister",
-    "secretary of state": "secretary of state", "ambassador": "ambassador", "senator": "senator",
-    "sen.": "senator", "governor": "governor", "gov.": "governor", "mayor": "mayor",
-    "chancellor": "chancellor", "minister": "minister", "chairman": "chairman", "chairwoman": "chairman",
-    "chief executive": "chief executive", "ceo": "chief executive", "leader": "leader",
-    "opposition leader": "opposition leader", "nominee": "nominee", "candidate": "candidate",
-    "general": "general", "director": "director", "secretary": "secretary", "king": "king",
-    "queen": "queen", "judge": "judge", "speaker": "speaker", "congressman": "congressman",
-    "congresswoman": "congresswoman", "diplomat": "diplomat", "envoy": "envoy", "official": "official",
-    "attorney general": "attorney general", "defense secretary": "defense secretary",
-    "defence minister": "defence minister", "interior minister": "interior minister",
-    "finance minister": "finance minister", "foreign secretary": "foreign secretary",
-}
-# Words that describe time or status of a role, ignored when matching roles.
-ROLE_MODIFIERS = {"former", "ex", "ex-", "then", "current", "acting", "outgoing", "incoming", "late",
-                  "embattled", "ousted", "new", "powerful", "top", "the", "a", "an"}
-HONORIFICS = {"mr", "mrs", "ms", "dr", "gen", "general", "sen", "gov", "rep", "prof", "sir", "lt",
-              "col", "maj", "major", "capt", "president", "prime", "minister", "pm", "secretary",
-              "judge", "justice", "lord", "lady", "rev", "st"}
-UI_WORDS = {"subscribe", "share", "login", "log", "sign", "comment", "comments", "reply", "menu", "home",
-            "search", "advertisement", "tweet", "email", "print", "follow", "discuss", "more", "read"}
-PRONOUNS = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON", "her": "PERSON"}
-_MAX_ROLE_LEN = max(len(k.split()) for k in ROLE_SYNONYMS)
-
-
-def actor_key(name: str) -> str:
-    """Stable key for a canonical name: accents, case, punctuation and honorifics removed."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[’']s\b", "", s)
-    s = re.sub(r"[^\w\s-]", " ", s)
-    toks = s.split()
-    if len(toks) > 1 and toks[0] == "the":
-        toks = toks[1:]
-    while len(toks) > 1 and toks[0] in HONORIFICS:
-        toks = toks[1:]
-    return " ".join(toks)
-
-
-def _name_tokens(name: str) -> list[str]:
-    return actor_key(name).replace("-", " ").split()
-
-
-def normalise_role(phrase: str) -> str | None:
-    """Map a role phrase to a normalised role ('the former PM' -> 'prime minister')."""
-    words = [w for w in re.sub(r"[’']s\b", "", phrase.lower()).replace("-", " ").split()
-             if w not in ROLE_MODIFIERS]
-    # longest known role phrase inside, preferring the rightmost (the head)
-    best = None
-    for n in range(min(_MAX_ROLE_LEN, len(words)), 0, -1):
-        for i in range(len(words) - n, -1, -1):
-            cand = " ".join(words[i:i + n])
-            if cand in ROLE_SYNONYMS:
-                if best is None or i + n > best[0]:
-                    best = (i + n, ROLE_SYNONYMS[cand])
-        if best:
-            return best[1]
-    return None
-
-
-def roles_compatible(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return a == b or a.split()[-1] == b.split()[-1]
-
 
 class _Mention:
     __slots__ = ("start", "end", "label", "text", "kind", "role", "toks", "tok_i", "sent_i", "target")
@@ -171,11 +97,6 @@ def _role_of(ent_root, doc) -> str | None:
     # ranks ('general') only when no office is given
     found.sort(key=lambda r: r in _GENERIC_ROLES)
     return found[0] if found else None
-
-
-_ROLE_HEADS = {k.split()[-1] for k in ROLE_SYNONYMS}
-_GENERIC_ROLES = {"leader", "official", "candidate", "nominee", "diplomat", "envoy", "general", "director",
-                  "secretary", "speaker", "judge", "king", "queen"}
 
 
 def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
@@ -437,76 +358,7 @@ def extract_actors(text: str) -> list[Span]:
     return spans
 
 
-@lru_cache(maxsize=1)
-def _gender_detector():
-    try:
-        import gender_guesser.detector as gd
-    except ImportError:  # pragma: no cover - optional: without it pronouns ignore gender
-        return None
-    return gd.Detector(case_sensitive=False)
-
-
-@lru_cache(maxsize=4096)
-def name_gender(canonical: str) -> str | None:
-    """'male' or 'female' when a person's first name is clearly one (gender-guesser's first-name
-    dictionary; 'mostly_' and androgynous names give None), so a pronoun skips an antecedent of the other."""
-    det = _gender_detector()
-    words = [w for w in canonical.replace(".", " ").split() if w.lower() not in HONORIFICS]
-    if det is None or len(words) < 2:
-        return None
-    g = det.get_gender(words[0])
-    return g if g in ("male", "female") else None
-
-
-def _subseq(small: list[str], big: list[str]) -> bool:
-    it = iter(big)
-    return all(any(w == b for b in it) for w in small)
-
-
-def link_corpus_actors(per_article: dict[str, list[Span]]) -> dict[str, list[Span]]:
-    """Unify keys across articles: a one-word or partial PERSON key maps to the corpus's
-    one compatible full name (e.g. 'bajwa' -> 'qamar javed bajwa'); ambiguous ones stay."""
-    fulls: dict[str, str] = {}
-    for spans in per_article.values():
-        for s in spans:
-            if s.label == "PERSON" and len(s.attrs.get("actor", "").split()) >= 2:
-                k = s.attrs["actor"]
-                if len(s.attrs["canonical"]) > len(fulls.get(k, "")):
-                    fulls[k] = s.attrs["canonical"]
-    # collapse full names that are subsequences of a longer one ('qamar bajwa' < 'qamar javed bajwa')
-    mapping: dict[str, str] = {}
-    for k in fulls:
-        sup = [f for f in fulls if f != k and _subseq(k.split(), f.split())]
-        if len(sup) == 1:
-            mapping[k] = sup[0]
-    roles: dict[str, str] = {}
-    for spans in per_article.values():
-        for s in spans:
-            if s.label == "PERSON" and s.attrs.get("role"):
-                roles.setdefault(mapping.get(s.attrs["actor"], s.attrs["actor"]), s.attrs["role"])
-    out: dict[str, list[Span]] = {}
-    for aid, spans in per_article.items():
-        new = []
-        for s in spans:
-            k = s.attrs.get("actor", "")
-            target = mapping.get(k)
-            if target is None and s.label == "PERSON" and len(k.split()) == 1:
-                sup = {mapping.get(f, f) for f in fulls if _subseq(k.split(), f.split())}
-                if len(sup) == 1:
-                    target = sup.pop()
-            if target:
-                attrs = dict(s.attrs, actor=target, canonical=fulls[target],
-                             role=s.attrs.get("role") or roles.get(target))
-                new.append(Span(s.start, s.end, s.label, attrs))
-            else:
-                new.append(s)
-        out[aid] = new
-    return out
-
-
-merge_actors_across = link_corpus_actors
-
-
 @register("actors", "actors.v2", requires=(), adds=("actors",))
 def run(batch):
+    """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``)."""
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 
 from storyscope.record import Span
-from storyscope.stages.actors import name_gender
+from storyscope.stages.actor_names import name_gender
 from storyscope.stages.quote_cues import speaker_span
 
 NO_SPEAKER = {"speaker": None, "speaker_text": None, "speaker_actor": None, "speaker_canonical": None}
@@ -30,7 +30,7 @@ class SpeakerResolver:
     """Speaker attrs for one article: ``resolver.attrs(token)`` -> the quote attrs of a source token."""
 
     def __init__(self, text: str, actors: list[Span]):
-        from storyscope.stages.actors import normalise_role
+        from storyscope.stages.actor_names import normalise_role
         self.text = text
         self.normalise_role = normalise_role
         self.actors = sorted(actors, key=lambda s: s.start)
@@ -99,11 +99,11 @@ class SpeakerResolver:
         """'the four-term congressman', 'the spokeswoman': the person with that role, else the last one named."""
         role = self.normalise_role(self.text[s:e])
         if role:
-            from storyscope.stages.actors import roles_compatible
+            from storyscope.stages.actor_names import roles_compatible
             a = self._before(s, lambda x: roles_compatible(x.attrs.get("role"), role))
             if a is not None:
                 return a
-            from storyscope.stages.actors import _GENERIC_ROLES
+            from storyscope.stages.actor_names import _GENERIC_ROLES
             det = next((c.lower_ for c in tok.children if c.dep_ == "det"), None)
             if det != "the" or role in _GENERIC_ROLES or role == "spokesperson":
                 return None  # 'an official', someone's spokesperson: not the last person named

@@ -32,8 +32,8 @@ class PostgresStore(Store):
         try:
             self._migrate()
         except psycopg.OperationalError as e:
-            raise errors.StoryscopeError(f"cannot connect to PostgreSQL at {url.split('@')[-1]}: "
-                                         f"{str(e).strip().splitlines()[0]}") from e
+            raise errors.StoryscopeError(errors.NO_POSTGRES.format(
+                where=url.split('@')[-1], detail=str(e).strip().splitlines()[0])) from e
 
     @property
     def db(self):

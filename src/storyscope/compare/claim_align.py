@@ -1,0 +1,176 @@
+"""Claim alignment: the same claim across a story's articles merged into one story claim with all its
+evidence. Embeddings shortlist cross-article pairs and the rules of ``claim_rules`` propose more; the learned
+same-claim pair model (``compare.pairs``) decides each merge behind hard guards (``_compatible``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.unionfind import UnionFind
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """Tuned values of claim alignment. Candidate pairs come from sentence embeddings; the merge itself
+    is the same-claim pair model's (``compare.pairs``: probability >= ``pairs.settings().same_claim``,
+    the threshold that gave 0.90 precision on the MSRP dev fold).
+
+    shortlist_cosine: lowest MiniLM cosine of two claims' sentences for the pair model to look at them
+        (MSRP dev paraphrases below it are rare; it bounds the cost per story).
+    shortlist_per_article: for each claim, at most this many best-cosine candidates in each other article.
+    cap_per_article: a story claim holds at most max(4, cap_per_article x articles) member claims, so
+        single links cannot chain a story together.
+    """
+    shortlist_cosine: float = 0.5
+    shortlist_per_article: int = 3
+    cap_per_article: int = 2
+
+
+ALIGN = AlignSettings()
+
+
+def _day_keys(c: dict) -> set[str]:
+    """Month-day of each day-precision date ("XXXX-03-07" from an undated article still matches 2022-03-07)."""
+    return {d["value"][5:10] for d in c["dates"] if d.get("precision") == "day" and d.get("value")
+            and re.fullmatch(r"(\d{4}|XXXX)-\d\d-\d\d", d["value"][:10])}
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Hard guard: same stance and polarity, no conflicting count of one noun, no conflicting day."""
+    if (a["stance"] != b["stance"]) or (a["polarity"] != b["polarity"]):
+        return False
+    va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
+    for x in a["numbers"]:
+        for y in b["numbers"]:
+            # "14 people died, 1,200 evacuated" vs "1,200 people evacuated": 1,200 is on both sides, so the
+            # two counts of people are two quantities, not a conflict; 14 dead vs 23 dead is one
+            if x["noun"] and x["noun"] == y["noun"] and x["value"] != y["value"] \
+                    and x["value"] not in vb and y["value"] not in va:
+                return False
+    da, db = _day_keys(a), _day_keys(b)
+    return not (da and db and not da & db)
+
+
+def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
+    """Probability that each pair of analysed claims states the same proposition, shape (n,).
+
+    0 where a hard guard forbids the merge (``_compatible``: a denial never merges with what it denies,
+    conflicting counts or days never merge); otherwise the same-claim pair model's calibrated
+    probability on the two sentences (``compare.pairs.same_claim_prob``), in one batch.
+    """
+    from storyscope.compare.pairs import same_claim_prob
+    out = np.zeros(len(pairs))
+    ok = [k for k, (a, b) in enumerate(pairs) if _compatible(a, b)]
+    if ok:
+        out[ok] = same_claim_prob([(pairs[k][0]["sentence"], pairs[k][1]["sentence"]) for k in ok])
+    return out
+
+
+def decide_merge(prob: np.ndarray, ruled: Sequence[bool]) -> np.ndarray:
+    """The merge decision, (n,) bool: the pair model alone at its 0.90-precision threshold, or a rule of
+    ``claim_rules`` with the model agreeing (``pairs.settings().same_claim_agree``)."""
+    from storyscope.compare.pairs import settings
+    s = settings()
+    ruled = np.asarray(list(ruled), bool)
+    return (prob >= s.same_claim) | (ruled & (prob >= s.same_claim_agree))
+
+
+def same_claim(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """``align_claims``' merge decision on free-standing statement pairs (used by ``eval pairs``):
+    (decisions bool (n,), probabilities (n,)). Each pair is a two-article story of one claim each
+    (``analyse_text``); rules, pair model and ``decide_merge`` as in ``align_claims``."""
+    from storyscope.compare.claim_rules import rule_links, specific_entities
+    from storyscope.compare.claims import analyse_text
+    claims = []
+    for k, (a, b) in enumerate(pairs):
+        for side, text in (("a", a), ("b", b)):
+            c = analyse_text(text)
+            claims.append({**c, "article_id": f"{k}{side}"})
+    idx = [(2 * k, 2 * k + 1) for k in range(len(pairs))]
+    ruled = set()
+    for i, j in idx:
+        ruled |= set(rule_links(claims, [(i, j)], specific_entities([claims[i], claims[j]])))
+    prob = merge_probability([(claims[i], claims[j]) for i, j in idx])
+    return decide_merge(prob, [p in ruled for p in idx]), prob
+
+
+def _candidates(claims: list[dict], sim: np.ndarray, s: AlignSettings) -> list[tuple[int, int]]:
+    """Cross-article claim pairs (i < j) worth asking the pair model about."""
+    by_article: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_article.setdefault(c["article_id"], []).append(i)
+    out = set()
+    for i, c in enumerate(claims):
+        for aid, js in by_article.items():
+            if aid == c["article_id"]:
+                continue
+            best = sorted(js, key=lambda j: -sim[i, j])[:s.shortlist_per_article]
+            out |= {(min(i, j), max(i, j)) for j in best if sim[i, j] >= s.shortlist_cosine}
+    return sorted(out)
+
+
+def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSettings = ALIGN) -> list[dict]:
+    """Merge the same claim across articles into story claims with all their evidence.
+
+    Candidate pairs: claims of different articles whose sentences' embeddings are close (``_candidates``)
+    and pairs a rule of ``claim_rules`` proposes; ``decide_merge`` keeps a pair when the same-claim pair
+    model alone is sure enough, or a rule proposed it and the model agrees (``merge_probability``).
+    Accepted links join clusters strongest first (union-find), up to the size cap. Each story claim gets
+    ``confidence``: the weakest accepted link's probability (None for a claim of one article).
+    """
+    if not claims:
+        return []
+    from storyscope.compare.claim_rules import rule_links, specific_entities
+    from storyscope.stages.embed import embed
+    vec = embed([c["sentence"] for c in claims])
+    sim = vec @ vec.T
+    cross = [(i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+             if claims[i]["article_id"] != claims[j]["article_id"]]
+    rules = rule_links(claims, cross, specific_entities(claims))
+    cand = sorted(set(_candidates(claims, sim, settings)) | set(rules))
+    probs = merge_probability([(claims[i], claims[j]) for i, j in cand])
+    keep = decide_merge(probs, [p in rules for p in cand])
+    edges = sorted(((float(p), i, j) for p, k, (i, j) in zip(probs, keep, cand) if k), reverse=True)
+    sets = UnionFind(range(len(claims)))
+    weakest = [1.0] * len(claims)
+    cap = max(4, settings.cap_per_article * len(bundle.articles))
+    for p, i, j in edges:
+        ri, rj = sets.find(i), sets.find(j)
+        if ri != rj and sets.size[ri] + sets.size[rj] <= cap:
+            sets.union(rj, ri)
+            weakest[ri] = min(weakest[ri], weakest[rj], p)
+    clusters = sets.groups()
+    groups = bundle.independence_groups()
+    out = []
+    for root, members in clusters.items():
+        mem = [claims[i] for i in members]
+        aids = list(dict.fromkeys(c["article_id"] for c in mem))
+        # representative: the member closest to the others (the first when alone)
+        rep = mem[int(sim[np.ix_(members, members)].sum(axis=1).argmax())] if len(members) > 1 else mem[0]
+        out.append({
+            "text": rep["text"],
+            "attributed_to": list(dict.fromkeys(c["attributed_to"] for c in mem)),
+            "article_ids": aids,
+            "independent_sources": bundle.independent_count(aids),
+            "groups": sorted({groups.get(a, a) for a in aids}),
+            "member_ids": [c["id"] for c in mem],
+            "stance": rep["stance"],
+            "polarity": rep["polarity"],
+            "confidence": round(weakest[root], 3) if len(aids) > 1 else None,
+            "evidence": [e for c in mem for e in c["evidence"]],
+            "_members": mem,
+        })
+    out.sort(key=lambda c: (-c["independent_sources"], -len(c["article_ids"]),
+                            min(e["article_id"] + f"{e['start']:08d}" for e in c["evidence"])))
+    for k, c in enumerate(out, 1):
+        c["id"] = f"claim-{k}"
+    return out
+
+
+def public(story_claims: list[dict]) -> list[dict]:
+    """Story claims without the internal member analyses (for a dossier)."""
+    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in story_claims]
