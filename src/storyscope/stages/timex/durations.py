@@ -76,7 +76,8 @@ def agolater(c: Candidate, ctx: Context, g: dict) -> dict | None:
         return unresolved(ctx, "DATE", None, None)
     if dirw in ("earlier", "later"):
         anchor = ctx.sentence_anchor(c)
-        moved = shift(anchor, u, sign * n) if anchor and u in ("Y", "Q", "M", "W", "D") else None
+        su, sn = _SCALE.get(u, (u, 1)) if u in ("DE", "CE") else (u, 1)  # "a decade later" than 2005: 2015
+        moved = shift(anchor, su, sign * n * sn) if anchor and su in ("Y", "Q", "M", "W", "D") else None
         if moved:
             return result("DATE", moved, None, derived=True)
         anchor = ctx.recent(r"\d{4}-Q\d", c.start) if u == "Y" else None
