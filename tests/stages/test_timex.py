@@ -173,6 +173,12 @@ V4_KINDS = [  # (text, publication date, timex, value): kinds of timex.v4
     ("The Orlen shares are to resume trading Tuesday.", "1989-10-27", "Tuesday", "1989-10-31"),
     ("Talks between the Orlen parties are supposed to conclude by May.", "1998-03-22", "May", "1998-05"),
     ("The Orlen strike ends at midnight on Sunday.", "2024-12-30", "midnight", "2025-01-05T24:00"),
+    ("The Lomar board voted this past Friday.", "2025-03-14", "this past Friday", "2025-03-07"),
+    ("The Lomar board meets this coming Friday.", "2025-03-14", "this coming Friday", "2025-03-21"),
+    ("The Lomar board voted on Friday last week.", "2025-03-14", "Friday last week", "2025-03-07"),
+    ("The Lomar board meets on Friday next week.", "2025-03-14", "Friday next week", "2025-03-21"),
+    ("In March 2012, three weeks earlier than planned, the Orlen plant closed.", "2019-06-01",
+     "three weeks earlier", "2012-02"),
 ]
 
 

@@ -36,6 +36,10 @@ def weekday(c: Candidate, ctx: Context, g: dict) -> dict | None:
     if d0 is None:
         return unresolved(ctx, "DATE", f"XXXX-WXX-{wd}{suffix}", "day")
     w0 = d0.isoweekday()
+    rel = rel.split()[-1] if rel else None  # "this past Friday", "this coming Friday"
+    if g.get("wk"):  # "Friday last week": that weekday of the week before / after / of the DCT
+        delta = wd - w0 + 7 * {"last": -1, "next": 1}.get(g["wk"].lower(), 0)
+        return result("DATE", (d0 + dt.timedelta(days=delta)).isoformat() + suffix, "time" if part else "day")
     if rel in ("last", "past", "previous"):
         delta = -((w0 - wd) % 7 or 7)
     elif rel in ("next", "coming", "following"):
