@@ -130,3 +130,36 @@ def test_event_labels_are_whole_clauses():
     assert events["2031-06-12"].rstrip(".") == "The council will vote again on 12 June"
     for e in events.values():
         assert not re.search(r"\s[,.;]|,\s*,|\b(?:and|or|but)\s*[.,]?$", e), e
+
+
+def _timeline_of(text: str, published: str) -> dict[str, str]:
+    from storyscope.compare.bundle import StoryBundle
+    from storyscope.record import Article
+    art = Article.create(text, title=text.split("\n")[0], published=published, published_source="explicit")
+    return {t["date"]: t["event"] for t in build_timeline(StoryBundle([art], {art.id: {"timex": extract_timexes(text, published)}}))}
+
+
+def test_a_holiday_named_alone_or_a_bound_is_not_an_event_date():
+    """"Christmas was quiet", "talks resume after Thanksgiving", "since 2019": no event on those days;
+    "on Christmas Eve" dates one."""
+    text = ("Lomar ferry strike\n\nChristmas was quiet in Lomar this year. Talks resume after Thanksgiving, "
+            "the Lomar ferry union said. Fares have risen since 2019. The ferries stopped on Christmas Eve.\n")
+    events = _timeline_of(text, "2024-12-30")
+    assert "2024-12-24" in events and "stopped" in events["2024-12-24"]
+    assert not {"2024-12-25", "2024-11-28", "2019"} & set(events), events
+
+
+def test_event_labels_keep_what_the_clause_needs():
+    """A comma after a cut restrictive clause stays; a dash-set aside goes; the noun a date modifies
+    and an infinitive completing a noun stay."""
+    text = ("Orlen vote\n\nFaced with a confidence vote on Sunday that could unseat her, Premier Vela Osk "
+            "has been campaigning in Orlen to keep her seat. Osk accused a rival party \u2013 in a clear "
+            "reference to the Hollin bloc \u2013 of funding a smear campaign on 3 May. The Hollin bloc met "
+            "Lomar envoys in a March 7, 2031, meeting to discuss the vote.\n")
+    events = _timeline_of(text, "2031-05-10")
+    assert events["2031-05-11"].startswith("Faced with a confidence vote on Sunday, Premier Vela Osk"), events
+    assert "to keep her seat" in events["2031-05-11"]
+    assert "\u2013" not in events["2031-05-03"] and "of funding a smear campaign on 3 May" in events["2031-05-03"]
+    assert "March 7, 2031, meeting" in events["2031-03-07"]
+    for e in events.values():
+        assert not re.search(r"\s[,.;]|,\s*,|\b(?:and|or|but)\s*[.,]?$", e), e

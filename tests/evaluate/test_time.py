@@ -7,10 +7,10 @@ import pytest
 from storyscope.errors import InputError
 from storyscope.evaluate.time import DEV_EVERY, evaluate_time, read_tml, score_document, split_files
 
-# Measured with timex.v3: dev (52 documents, 351 gold) strict .880 / relaxed .953 / value .811;
-# all (256 documents, 1,822 gold) strict .873 / relaxed .942 / value .797.
-FLOORS = {"dev": {"strict": 0.87, "relaxed": 0.945, "value": 0.80},
-          "all": {"strict": 0.865, "relaxed": 0.935, "value": 0.79}}
+# Measured with timex.v4: dev (52 documents, 351 gold) strict .880 / relaxed .953 / value .822;
+# all (256 documents, 1,822 gold) strict .873 / relaxed .942 / value .803.
+FLOORS = {"dev": {"strict": 0.875, "relaxed": 0.945, "value": 0.815},
+          "all": {"strict": 0.865, "relaxed": 0.935, "value": 0.80}}
 
 
 @pytest.fixture(scope="module")

@@ -128,3 +128,15 @@ def test_a_quote_about_someone_is_not_credited_to_him():
             'She did not hold back. "He is a faker," she said.')
     q = [q for q in read(text) if "faker" in q["content"]]
     assert q and q[0]["who"] == "Mara Velt"
+
+
+def test_a_deed_done_to_a_document_is_not_speech():
+    """"Gov. X signed a revised version of the act": the act is no quote by the governor (issue 14)."""
+    text = ("Brask water act signed\n\n"
+            "Gov. Mara Osk signed a revised version of the state's water act on Tuesday. "
+            "The Lomar council approved the Brask reservoir plan in May. "
+            "Osk said the act would cut household bills.")
+    qs = read(text)
+    assert not [q for q in qs if "revised version" in q["content"] or "reservoir plan" in q["content"]], qs
+    said = [q for q in qs if "cut household bills" in q["content"]]
+    assert said and said[0]["who"] == "Mara Osk"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pathlib
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from storyscope.record import Article
@@ -87,7 +88,7 @@ def test_bad_inputs_get_no_invented_dates():
 
 def test_registered_stage_runs_on_articles():
     stage = get_stage("timex")
-    assert stage.version == "timex.v3" and stage.adds == ("timex",)
+    assert stage.version == "timex.v4" and stage.adds == ("timex",)
     a = Article.create(STORY, published=DCT)
     out = stage.run([(a, {})])
     assert {a.text[s.start:s.end] for s in out[0]["timex"]} >= {"Saturday", "Sunday", "last June"}
@@ -161,3 +162,28 @@ def test_decades_and_centuries_case_03():
     assert got["the late 1980s"]["value"] == "198"
     assert got["the '60s"]["value"] == "196"
     assert got["the 19th century"]["value"] == "18"
+
+
+
+V4_KINDS = [  # (text, publication date, timex, value): kinds of timex.v4
+    ("The Orlen vote takes place at 9 o'clock on Sunday morning.", "2024-12-30", "9 o'clock", "2024-12-29T09:00"),
+    ("Osk was hired by the Hollin mill in 2005 and fired a decade later.", "2019-06-01", "a decade later", "2015"),
+    ("Hollin Corp. earned $4 million for the year ended Aug. 31.", "2019-10-02", "the year", "P1Y"),
+    ("The Hollin offer had been due to expire Friday evening.", "1989-10-30", "Friday evening", "1989-10-27TEV"),
+    ("The Orlen shares are to resume trading Tuesday.", "1989-10-27", "Tuesday", "1989-10-31"),
+    ("Talks between the Orlen parties are supposed to conclude by May.", "1998-03-22", "May", "1998-05"),
+    ("The Orlen strike ends at midnight on Sunday.", "2024-12-30", "midnight", "2025-01-05T24:00"),
+    ("The Lomar board voted this past Friday.", "2025-03-14", "this past Friday", "2025-03-07"),
+    ("The Lomar board meets this coming Friday.", "2025-03-14", "this coming Friday", "2025-03-21"),
+    ("The Lomar board voted on Friday last week.", "2025-03-14", "Friday last week", "2025-03-07"),
+    ("The Lomar board meets on Friday next week.", "2025-03-14", "Friday next week", "2025-03-21"),
+    ("In March 2012, three weeks earlier than planned, the Orlen plant closed.", "2019-06-01",
+     "three weeks earlier", "2012-02"),
+]
+
+
+@pytest.mark.parametrize("text,dct,timex,value", V4_KINDS)
+def test_kinds_seen_on_news_v4(text, dct, timex, value):
+    """"o'clock" with a day and its part, a decade shifted from the sentence's year, "the year ended ..."
+    as a span of a year, a plan of the past ("had been due to"), "are to", a deadline month, a schedule."""
+    assert by_text(text, dct)[timex]["value"] == value

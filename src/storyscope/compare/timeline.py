@@ -19,6 +19,7 @@ from storyscope.compare.claims import sentence_spans
 from storyscope.compare.timeline_events import event_clause
 from storyscope.record import Span
 from storyscope.stages.timex import extract_timexes
+from storyscope.stages.timex.patterns import HOLIDAY
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
@@ -89,6 +90,21 @@ def _month_without_year(text: str) -> bool:
     """"22 November", "in March": a month named without its year, weekday or relative word."""
     return bool(re.search(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text)) and \
         not re.search(r"\b\d{4}\b", text) and _weekday_of(text) is None and not _REL_WORD.search(text)
+
+
+_HOLIDAY_ALONE = re.compile(r"(?i)(?:the\s+)?(?:" + HOLIDAY + r")")
+_BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|ahead\s+of|prior\s+to|following)\s+(?:the\s+)?$")
+
+
+def _not_an_event_date(text: str, start: int, end: int) -> bool:
+    """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019"),
+    or a holiday named alone ("Christmas was quiet", "over Christmas"): only "on Christmas Eve", or a
+    holiday with its year or a relative word ("last Thanksgiving"), dates an event."""
+    if _BOUND_BEFORE.search(text, max(0, start - 12), start):
+        return True
+    if _HOLIDAY_ALONE.fullmatch(text, start, end):
+        return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
+    return False
 
 
 def _dated_label(label: str, text: str) -> bool:
@@ -277,7 +293,8 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             spans = _extract(a.text, dct)
         for t in spans:
             at = t.attrs or {}
-            if not _dated_label(t.label, a.text[t.start:t.end]) or not at.get("resolved"):
+            if not _dated_label(t.label, a.text[t.start:t.end]) or not at.get("resolved") \
+                    or _not_an_event_date(a.text, t.start, t.end):
                 continue
             nv = _norm_value(at.get("value"))
             if nv is None:

@@ -37,15 +37,41 @@ def _dependent(verb) -> bool:
         or not subj or all(c.tag_ in ("WDT", "WP") for c in subj)
 
 
+def _part_of_phrase(t, start: int, end: int) -> bool:
+    """Parts the phrase needs: an infinitive that completes a noun ("his campaign to remain in power",
+    "a vote to oust him"), the noun a date modifies parsed as its apposition ("a March 7, 2022, meeting"),
+    a short place apposition ("Washington, DC")."""
+    if t.dep_ in ("acl", "advcl") and t.i > t.head.i and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
+        return True
+    if t.dep_ == "appos" and start <= t.head.idx < end:
+        return True
+    after = next((x for x in t.doc[t.left_edge.i:t.i + 1] if not x.is_punct), t)
+    if after.i == t.i and 0 <= t.idx - end <= 3 and not any(c.dep_ in _SUBJ for c in t.children):
+        return True  # the noun the date modifies, misparsed as a clause ("a March 7, 2022, meeting")
+    sub = list(t.subtree)
+    return t.dep_ == "appos" and t.head.pos_ == "PROPN" and len([x for x in sub if not x.is_punct]) <= 2 \
+        and all(x.pos_ in ("PROPN", "PUNCT") for x in sub)
+
+
+def _dash_pairs(toks: list) -> list[tuple]:
+    """(opening, closing) dash tokens of the asides set off by a pair of dashes in a sentence."""
+    dashes = [t for t in toks if t.text in ("\u2013", "\u2014", "--")]
+    return [(dashes[k], dashes[k + 1]) for k in range(0, len(dashes) - 1, 2)]
+
+
 def _prune(head, toks: list, start: int, end: int) -> set[int]:
     """Token indices of the head's subtree without the parts that do not hold the date."""
     keep = {x.i for x in head.subtree}
     for c in head.children:  # sibling clauses of the one holding the date
-        if c.dep_ in _CUT and not _holds(c, start, end):
+        if c.dep_ in _CUT and not _holds(c, start, end) and not _part_of_phrase(c, start, end):
             keep.difference_update(x.i for x in c.subtree)
     for t in toks:  # relative clauses, appositions and asides inside the kept phrases
-        if t.i in keep and t.i != head.i and t.dep_ in _INNER_CUT and not _holds(t, start, end):
+        if t.i in keep and t.i != head.i and t.dep_ in _INNER_CUT and not _holds(t, start, end) \
+                and not _part_of_phrase(t, start, end):
             keep.difference_update(x.i for x in t.subtree)
+    for a, b in _dash_pairs(toks):  # "– in a clear reference to the United States –"
+        if not (a.idx < end and start < b.idx + len(b)):
+            keep.difference_update(range(a.i, b.i + 1))
     for t in toks:  # a conjunction whose conjunct went
         if t.i in keep and t.dep_ in ("cc", "preconj") and not any(
                 c.i in keep for c in t.head.children if c.dep_ == "conj" and c.i > t.i):
@@ -59,7 +85,10 @@ def _join(sel: list) -> str:
     for j, t in enumerate(sel):
         gap_before = j > 0 and sel[j - 1].i != t.i - 1
         gap_after = j + 1 < len(sel) and sel[j + 1].i != t.i + 1
-        if t.is_punct and t.text in _DANGLING and (gap_before or gap_after or j == 0):
+        # a comma after a removed restrictive clause ("on Sunday [that could see ...], he has") stays
+        restrictive = gap_before and not gap_after and j + 1 < len(sel) and t.text == "," \
+            and not sel[j - 1].is_punct and not t.doc[sel[j - 1].i + 1].is_punct
+        if t.is_punct and t.text in _DANGLING and (gap_before or gap_after or j == 0) and not restrictive:
             out.append(" ")
             continue
         out.append(t.text + " " if gap_after else t.text_with_ws)

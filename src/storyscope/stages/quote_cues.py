@@ -28,6 +28,10 @@ SPEECH_VERBS = {
     "grumble", "sigh", "fume", "scoff", "mutter", "lament", "gush", "groan", "bristle", "protest", "recount",
     "scold", "yell", "whisper", "exult", "rail", "sneer", "huff", "chuckle", "laugh", "marvel", "quip",
 }
+# Verbs of a deed done to a document or a law: their object is never attributed content ("Gov. X signed a
+# revised version of the act" is no quote by the governor), whatever the learned cue model says.
+DEED_VERBS = {"sign", "enact", "ratify", "amend", "veto", "adopt", "implement", "pass", "approve", "repeal",
+              "revise", "draft"}
 SPEECH_NOUNS = {"statement", "interview", "tweet", "remarks", "speech", "letter", "post", "briefing"}
 
 
@@ -100,6 +104,8 @@ def cue_prob(tok, quoted: bool = False, children=None) -> float | None:
     m = _cue_model()
     if not m:
         return None
+    if tok.lemma_.lower() in DEED_VERBS:
+        return 0.0
     w = m["weights"]
     z = m["bias"] + sum(w.get(x, 0.0) for x in cue_features(tok, quoted, children))
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
@@ -107,6 +113,9 @@ def cue_prob(tok, quoted: bool = False, children=None) -> float | None:
 
 
 def is_cue_lemma(lemma: str) -> bool:
+    """Whether a verb lemma reports speech: the learned lexicon, else `SPEECH_VERBS`; never a `DEED_VERBS` one."""
+    if lemma in DEED_VERBS:
+        return False
     learned = _learned_cues()
     if lemma in learned:
         return learned[lemma] >= CUE_THRESHOLD or lemma in SPEECH_VERBS and learned[lemma] >= 0.2

@@ -16,6 +16,8 @@ NO_ANCHOR = "relative to an unspecified time"
 
 _ANCHOR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-Q\d|-H\d)?")
 
+_DEADLINE = re.compile(r"(?i)\b(?:by|until|till|through)\s+$")
+
 PENALTY_DAYS = 120     # a date on the wrong side of the DCT for the tense counts as this many days further
 PENALTY_MONTHS = 8
 
@@ -100,6 +102,8 @@ def pick_year(ctx: Context, c: Candidate, mo: int, day: int | None, rel: str | N
         return d0.year
     t = ctx.tense(c)
     t = UNKNOWN if t == PRESENT else t
+    if t == UNKNOWN and _DEADLINE.search(ctx.text, max(0, c.start - 12), c.start):
+        t = FUTURE  # "talks are to conclude by May": a deadline still to come
     best = None
     for y in (d0.year - 1, d0.year, d0.year + 1):
         if day is None:

@@ -4,6 +4,7 @@ into dates by a direction word ("two years ago", "a year earlier", "three days l
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from storyscope.stages.timex.calendar import fmt_num, number, shift
 from storyscope.stages.timex.context import Candidate, Context, result, unresolved
@@ -76,9 +77,15 @@ def agolater(c: Candidate, ctx: Context, g: dict) -> dict | None:
         return unresolved(ctx, "DATE", None, None)
     if dirw in ("earlier", "later"):
         anchor = ctx.sentence_anchor(c)
-        moved = shift(anchor, u, sign * n) if anchor and u in ("Y", "Q", "M", "W", "D") else None
+        su, sn = _SCALE.get(u, (u, 1)) if u in ("DE", "CE") else (u, 1)  # "a decade later" than 2005: 2015
+        moved = shift(anchor, su, sign * n * sn) if anchor and su in ("Y", "Q", "M", "W", "D") else None
         if moved:
             return result("DATE", moved, None, derived=True)
+        if anchor and su in ("W", "D") and re.fullmatch(r"\d{4}(?:-\d\d)?", anchor):
+            # "three weeks earlier" than March 2012: from the middle of that month (year), at its granularity
+            mid = dt.date(int(anchor[:4]), int(anchor[5:7] or 7) if len(anchor) > 4 else 7, 15 if len(anchor) > 4 else 1)
+            d = mid + dt.timedelta(days=sign * n * sn * (7 if su == "W" else 1))
+            return result("DATE", d.isoformat()[:len(anchor)], None, derived=True)
         anchor = ctx.recent(r"\d{4}-Q\d", c.start) if u == "Y" else None
         if anchor:
             return result("DATE", shift(anchor, "Y", sign * n), "quarter", derived=True)

@@ -88,7 +88,7 @@ def _clock_day(text: str, c: Candidate, res: dict, nxt: Candidate, ctx: Context)
     if not gap or not res.get("value") or res["type"] != "TIME":
         return None
     day = resolve(nxt, ctx)
-    v = (day or {}).get("value") or ""
+    v = ((day or {}).get("value") or "")[:10]  # "9 o'clock on Sunday morning": the day without its part
     if not re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d", v):
         return None
     clock = res["value"][res["value"].index("T"):]

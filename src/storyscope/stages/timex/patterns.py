@@ -55,8 +55,9 @@ _p("decade", r"(?:\bthe\s+)?(?:(?P<mod>early|late|mid)[\s-]+)?(?<![\w'])'(?P<yy>
 _p("decade", r"\bthe\s+(?:(?P<mod>early|late|mid)[\s-]+)?(?P<word>twenties|thirties|forties|fifties|sixties|"
    r"seventies|eighties|nineties)\b", 3)
 _p("century", r"\b(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + "|".join(ORDWORDS) + r")[\s-]+century\b", 3)
-_p("weekday", r"\b(?:(?P<rel>last|next|this|past|coming|previous|following)\s+)?(?P<wd>" + WEEKDAY +
-   r")(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\s*,?\s*" + MONTH + r"\s+\d)", 2)
+_p("weekday", r"\b(?:(?P<rel>last|next|this(?:\s+(?:past|coming))?|past|coming|previous|following)\s+)?(?P<wd>" + WEEKDAY +
+   r")(?:\s+(?P<part>morning|afternoon|evening|night))?(?:\s+(?P<wk>last|next|this)\s+week\b)?"
+   r"(?!\s*,?\s*" + MONTH + r"\s+\d)", 2)
 _p("deictic", r"\b(?P<w>today|tonight|yesterday|tomorrow|overnight)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", 2)
 _p("deictic", r"\b(?P<w>this|last|tomorrow|yesterday)\s+(?P<part>morning|afternoon|evening|night)\b", 2)
 _p("ref", r"\b(?P<w>now|currently|current|presently|at\s+present|nowadays|these\s+days|"

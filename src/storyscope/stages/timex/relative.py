@@ -12,6 +12,7 @@ from storyscope.stages.timex.vocab import MONTHS, PARTS, REL_SIGN, SEASONS, UNIT
 
 _DEADLINE = re.compile(r"\b(?:until|till|by|before)\s+(?:(?:noon|midnight|\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?)"
                        r"\s*(?:[ECMP][SD]T|GMT)?\s*,?\s*(?:on\s+)?)?$", re.I)
+_ENDED = re.compile(r"\s+(?:ended|ending|to\s+date)\b")
 _EVENT_NOUN = re.compile(r"'s\s+(?:vote|election|meeting|talks|game|match|deadline|summit|poll|referendum|race)\b")
 
 
@@ -35,6 +36,10 @@ def weekday(c: Candidate, ctx: Context, g: dict) -> dict | None:
     if d0 is None:
         return unresolved(ctx, "DATE", f"XXXX-WXX-{wd}{suffix}", "day")
     w0 = d0.isoweekday()
+    rel = rel.split()[-1] if rel else None  # "this past Friday", "this coming Friday"
+    if g.get("wk"):  # "Friday last week": that weekday of the week before / after / of the DCT
+        delta = wd - w0 + 7 * {"last": -1, "next": 1}.get(g["wk"].lower(), 0)
+        return result("DATE", (d0 + dt.timedelta(days=delta)).isoformat() + suffix, "time" if part else "day")
     if rel in ("last", "past", "previous"):
         delta = -((w0 - wd) % 7 or 7)
     elif rel in ("next", "coming", "following"):
@@ -107,6 +112,8 @@ def unit_rel(c: Candidate, ctx: Context, g: dict) -> dict | None:
     if rel in ("the", "the same", "that"):
         if unit not in ("year", "week", "month", "weekend"):
             return None
+        if rel == "the" and _ENDED.match(ctx.text, c.end):
+            return result("DURATION", f"P1{u}", "duration")  # "for the year ended Aug. 31": a span of a year
         anchor = ctx.sentence_anchor(c) if rel != "the" else None
         cut = {"year": 4, "month": 7}.get(unit)
         if anchor and cut and len(anchor) >= cut and anchor[4:5] in ("", "-") and "Q" not in anchor[:cut]:

@@ -13,7 +13,8 @@ PAST, UNKNOWN, FUTURE, PRESENT = -1, 0, 1, 2
 
 _FUTURE = {"will", "'ll", "shall", "wo", "gonna", "upcoming", "scheduled", "plans", "plan",
            "expected", "expects", "due", "set", "faces", "face", "slated", "aims",
-           "intends", "hopes", "planned", "next", "tomorrow", "begins", "starts", "opens", "ahead", "soon"}
+           "intends", "hopes", "planned", "next", "tomorrow", "begins", "starts", "opens", "ahead", "soon",
+           "ends", "closes", "expires", "resumes", "convenes", "reopens", "kicks"}
 _PAST = {"was", "were", "had", "did", "said", "told", "ago", "went", "came", "made", "took", "gave",
          "got", "met", "held", "left", "lost", "won", "began", "fell", "rose", "sold", "bought", "paid",
          "saw", "found", "thought", "became", "knew", "sent", "spent", "led", "brought", "struck",
@@ -29,6 +30,8 @@ _NOT_ED = {"need", "speed", "feed", "seed", "bed", "red", "hundred", "indeed", "
            "supposed", "so-called", "related", "limited", "interested", "concerned"}
 _SPEECH = {"said", "says", "say", "told", "added", "stated", "announced", "reported", "wrote"}
 _AUX = {"was", "were", "is", "are", "am", "be", "been", "has", "have", "had", "s"}
+_PAST_PLAN = re.compile(r"\bhad\s+been\s+$")
+_TO_VERB = re.compile(r"\s+to\s+(?!be\b)[a-z]+")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 
@@ -103,6 +106,10 @@ def tense(text: str, bounds: list[int], start: int, end: int) -> int:
         if _skip(text, te, w):
             continue
         v = _cue(w)
+        if v == FUTURE and _PAST_PLAN.search(text, max(0, te - len(w) - 12), te - len(w)):
+            v = PAST  # "had been due to expire Friday": a plan of the past
+        elif w in ("is", "are") and _TO_VERB.match(text, te):
+            v = FUTURE  # "is to resume trading Tuesday"
         if v != UNKNOWN and dist < best[0]:
             best = (dist, v)
     return best[1]

@@ -43,7 +43,7 @@ UNIT = (r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|y
         r"centur(?:y|ies)|quarters?|weekends?)")
 DAYNUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 TZ = r"(?:\s*(?:[ECMP][SD]T|GMT|UTC|a\.m\.|p\.m\.))?"
-CLOCK = (r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?|\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b))"
+CLOCK = (r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:a\.?m\.?|p\.?m\.?))?|\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock\b))"
          + TZ)
 REL = (r"(?:last|next|this|past|coming|previous|following|current|the\s+past|the\s+last|the\s+next|"
        r"the\s+coming|the\s+previous|the\s+following|the\s+current|the\s+same|that|the\s+latest|"
