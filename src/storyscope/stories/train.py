@@ -1,7 +1,7 @@
 """Train and check the "same event" pair model on dev sets in the generic stories format.
 
     python -m storyscope.stories.train --data ecbplus/stories-dev.jsonl --data basil/stories.jsonl \
-        --data fnc1/stories.jsonl [--cache DIR] [--folds 5] [--drop FEATURE,...] \
+        --data fnc1/stories.jsonl [--cache DIR] [--folds 5] [--drop FEATURE,...] [--core-share X] \
         [--out src/storyscope/models/stories/pair.json]
 
 Pairs come from teacher-forced online assignment: articles arrive in file order (and in
@@ -192,7 +192,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=20.0, help="inverse L2 strength of the logistic regression")
     ap.add_argument("--drop", default="", help="comma-separated features left out (an ablation)")
+    ap.add_argument("--core-share", type=float, default=None,
+                    help="cut story keys to those mentioned this often per article (event.core); default: all keys")
     a = ap.parse_args(argv)
+    event.CORE_SHARE = a.core_share
     drop = [f for f in a.drop.split(",") if f]
     sets = {}
     for path in a.data:
