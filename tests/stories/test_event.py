@@ -1,8 +1,10 @@
 """Event identity on fictional articles (written for this test): who, where, which year, which figures."""
 from __future__ import annotations
 
+from datetime import date
+
 from storyscope.record import Article, Span
-from storyscope.stories.event import FEATURES, EventKeys, event_keys, load_model, numbers, pair_vector
+from storyscope.stories.event import FEATURES, EventKeys, core, event_keys, load_model, numbers, pair_vector
 from storyscope.stories.features import article_item, featurize
 from storyscope.stories.online import OnlineClusterer
 
@@ -72,3 +74,37 @@ def test_two_quakes_with_the_same_wording_are_two_stories():
     for it, f in zip(items, featurize(items)):
         oc.add(it, f)
     assert sorted(sorted(g) for g in oc.groups()) == [["q1", "q2"], ["q3", "q4"]]
+
+
+def test_stated_days_and_lead_keys():
+    art = Article(id="x", text="Ilse Brandvik spoke in Norvale on May 6, 2031.", title="Brandvik in Norvale")
+    layers = {"actors": [Span(0, 13, "PERSON", {"actor": "ilse brandvik"}), Span(23, 30, "GPE", {"actor": "norvale"})],
+              "timex": [Span(34, 45, "DATE", {"value": "2031-05-06"}), Span(0, 4, "DATE", {"value": "2031"})]}
+    item = article_item(art, layers)
+    assert item["days"] == ["2031-05-06"] and item["years"] == [2031, 2031]
+    keys = event_keys(item)
+    assert list(keys.days) == [date(2031, 5, 6).toordinal()]
+    assert set(keys.lead) == {"ilse brandvik", "norvale"}
+    # a day after publication is not a stated event day
+    assert not event_keys(dict(item, published="2031-05-01")).days
+
+
+def test_days_within_a_day_match_and_far_days_conflict():
+    d = date(2031, 5, 6).toordinal()
+    a = EventKeys({}, {}, {}, {}, {d: 1})
+    near, far = EventKeys({}, {}, {}, {}, {d + 1: 2}), EventKeys({}, {}, {}, {}, {d + 30: 2})
+    f_near, f_far = (dict(zip(FEATURES, pair_vector(a, b, 0.8, 0.5, 0.5, 0.0))) for b in (near, far))
+    assert (f_near["days_share"], f_near["days_conflict"]) == (1.0, 0.0)
+    assert (f_far["days_share"], f_far["days_conflict"]) == (0.0, 1.0)
+
+
+def test_a_stray_article_does_not_make_its_people_part_of_the_story():
+    # a story of ten articles about Brandvik, one of which also named Okafor once
+    story = EventKeys({"ilse brandvik": 40, "tomas okafor": 1}, {}, {}, {})
+    assert core(story.people, 10) == {"ilse brandvik": 40}
+    assert core(story.people, 2) == story.people          # small stories keep every key
+    okafor = EventKeys({"tomas okafor": 5}, {}, {}, {})
+    f = dict(zip(FEATURES, pair_vector(okafor, story, 0.8, 0.5, 0.5, 0.0, b_articles=10)))
+    assert f["people_conflict"] == 1.0 and f["people_share"] == 0.0
+    f = dict(zip(FEATURES, pair_vector(okafor, story, 0.8, 0.5, 0.5, 0.0, b_articles=1)))
+    assert f["people_conflict"] == 0.0 and f["people_share"] == 1.0

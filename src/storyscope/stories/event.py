@@ -15,7 +15,8 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,9 +26,13 @@ import numpy as np
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "pair.json"
 
 FEATURES = ("bias", "emb", "tfidf", "names", "date_penalty", "date_gap", "people_share", "people_conflict",
-            "places_share", "places_conflict", "years_share", "years_conflict", "numbers_shared")
+            "places_share", "places_conflict", "years_share", "years_conflict", "numbers_shared",
+            "numbers_conflict", "days_share", "days_conflict", "lead_share", "lead_conflict")
+KINDS = ("people", "places", "years", "numbers", "days", "lead")
 
 SAME_WEEK = 7.0          # days
+CORE_SHARE = 0.5         # mentions per article for a story's key to count in pair features (``core``)
+                          # when a model is trained with it (its ``core_share``; None: all keys)
 LEAD_CHARS = 600          # title + about the first three sentences
 LEAD_WEIGHT = 3
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -41,20 +46,27 @@ class EventKeys:
     places: dict[str, int]
     years: dict[int, int]
     numbers: dict[str, int]
+    days: dict[int, int] = field(default_factory=dict)     # stated calendar days (ordinals)
+    lead: dict[str, int] = field(default_factory=dict)     # people and places the title or lead names
 
     def to_dict(self) -> dict:
         return {"people": self.people, "places": self.places,
-                "years": {str(k): v for k, v in self.years.items()}, "numbers": self.numbers}
+                "years": {str(k): v for k, v in self.years.items()}, "numbers": self.numbers,
+                "days": {str(k): v for k, v in self.days.items()}, "lead": self.lead}
 
     @classmethod
     def from_dict(cls, d: Mapping | None) -> "EventKeys":
         d = d or {}
         return cls(dict(d.get("people", {})), dict(d.get("places", {})),
-                   {int(k): v for k, v in d.get("years", {}).items()}, dict(d.get("numbers", {})))
+                   {int(k): v for k, v in d.get("years", {}).items()}, dict(d.get("numbers", {})),
+                   {int(k): v for k, v in d.get("days", {}).items()}, dict(d.get("lead", {})))
+
+    def copy(self) -> "EventKeys":
+        return EventKeys(*(dict(getattr(self, k)) for k in KINDS))
 
     def add(self, other: "EventKeys", cap: int = 40) -> None:
         """Sum ``other`` into these counts, keeping the ``cap`` most frequent keys of each kind."""
-        for name in ("people", "places", "years", "numbers"):
+        for name in KINDS:
             c = Counter(getattr(self, name))
             c.update(getattr(other, name))
             setattr(self, name, dict(c.most_common(cap)) if len(c) > cap else dict(c))
@@ -84,6 +96,7 @@ def event_keys(item: Any) -> EventKeys:
     from storyscope.stories.features import names
     text = (_get(item, "title") or "") + "\n" + (_get(item, "text") or "")
     people, places, years = _get(item, "people"), _get(item, "places"), _get(item, "years")
+    days = [d for d in (_ordinal(v) for v in _get(item, "days") or ()) if d is not None]
     if people is None:
         # regex names vary in their leading words ("Prime Minister Imran Khan"): surnames only
         people = [k.split()[-1] for k, c in names(text[:3000]).items() for _ in range(c) if " " in k]
@@ -91,9 +104,24 @@ def event_keys(item: Any) -> EventKeys:
         years = [int(y) for y in _YEAR.findall(text[:4000])]
     pub = str(_get(item, "published") or "")[:4]
     years = [y for y in years if not pub.isdigit() or y <= int(pub)]
+    pub_day = _ordinal(_get(item, "published"))
+    days = [d for d in days if pub_day is None or d <= pub_day]
     head = text[:LEAD_CHARS].lower()
-    return EventKeys(_lead_weighted(people, head), _lead_weighted(places or [], head),
-                     dict(Counter(years).most_common(40)), dict(numbers(text).most_common(40)))
+    people, places = _lead_weighted(people, head), _lead_weighted(places or [], head)
+    lead = {k: v for k, v in {**people, **places}.items() if k.split()[-1] in head}
+    return EventKeys(people, places, dict(Counter(years).most_common(40)), dict(numbers(text).most_common(40)),
+                     dict(Counter(days).most_common(40)), dict(Counter(lead).most_common(40)))
+
+
+def _ordinal(value: Any) -> int | None:
+    """The day of an ISO date or TIMEX3 value with day precision ('2031-05-06...'), else None."""
+    v = str(value or "")[:10]
+    if len(v) < 10 or not v[:4].isdigit():
+        return None
+    try:
+        return date.fromisoformat(v).toordinal()
+    except ValueError:
+        return None
 
 
 def _lead_weighted(keys: list[str], head: str) -> dict[str, int]:
@@ -121,22 +149,50 @@ def _share_conflict(a: Mapping, b: Mapping, n: int = 3) -> tuple[float, float]:
     return share, conflict
 
 
+def _days_share_conflict(a: Mapping[int, int], b: Mapping[int, int], slack: int = 1) -> tuple[float, float]:
+    """Like ``_share_conflict`` for stated days, a day matching within ``slack`` days: share of
+    ``a``'s day mentions near one of ``b``'s; conflict 1 when no day of either is near the other's."""
+    if not a or not b:
+        return 0.0, 0.0
+    bk = np.fromiter(b.keys(), dtype=np.int64, count=len(b))
+    near = {d: bool((np.abs(bk - d) <= slack).any()) for d in a}
+    tot = sum(a.values())
+    return sum(v for d, v in a.items() if near[d]) / tot, float(not any(near.values()))
+
+
+def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapping:
+    """The keys of a story of ``articles`` articles mentioned at least ``share`` times per article
+    (always its most mentioned key): what the story is about rather than what one stray article
+    brought in. A story of one or two articles, or ``share`` None, keeps all its keys."""
+    if share is None or articles <= 2 or not keys:
+        return keys
+    floor = share * articles
+    kept = {k: v for k, v in keys.items() if v >= floor}
+    return kept or dict([max(keys.items(), key=lambda kv: kv[1])])
+
+
 def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: float, penalty: float,
-                gap_days: float = 0.0) -> np.ndarray:
+                gap_days: float = 0.0, b_articles: int = 1, core_share: float | None = CORE_SHARE) -> np.ndarray:
     """Features (in ``FEATURES`` order) of article keys ``a`` against story keys ``b``.
 
     ``emb``, ``tfidf`` and ``names`` are cosines in [0, 1] computed by the caller; ``penalty`` is
     the date penalty in [0, 1] and ``gap_days`` the days between the two (both 0 when either side
     is undated); the gap enters as log(1 + days beyond ``SAME_WEEK``) / log(61), so follow-ups
     within a week are not told apart by their dates (the dev sets' events last a few days, real
-    stories longer: the model learns only how fast the chance falls after that).
+    stories longer: the model learns only how fast the chance falls after that). ``b_articles``:
+    the story's size; with ``core_share`` its keys are cut to their ``core`` so that one stray
+    article does not make the story match every later article of that other event.
     """
+    b = EventKeys(*(core(getattr(b, k), b_articles, core_share) for k in KINDS))
     ps, pc = _share_conflict(a.people, b.people)
     ls, lc = _share_conflict(a.places, b.places)
     ys, yc = _share_conflict(a.years, b.years, 2)
     shared = len(a.numbers.keys() & b.numbers.keys())
+    _, nc = _share_conflict(a.numbers, b.numbers, 5)
+    ds, dc = _days_share_conflict(a.days, b.days)
+    hs, hc = _share_conflict(a.lead, b.lead)
     return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
-                     ps, pc, ls, lc, ys, yc, math.log1p(shared)])
+                     ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc])
 
 
 class PairModel:
@@ -145,6 +201,7 @@ class PairModel:
     def __init__(self, weights: Mapping[str, float], meta: Mapping | None = None):
         self.w = np.array([float(weights.get(f, 0.0)) for f in FEATURES])
         self.meta = dict(meta or {})
+        self.core_share: float | None = self.meta.get("core_share")     # see ``core``; None: all keys
 
     def logit(self, x: np.ndarray) -> float:
         return float(self.w @ x)

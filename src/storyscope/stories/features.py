@@ -121,7 +121,7 @@ class Features:
     ents: dict[str, int]                # actor key -> count
     pub: int | None                     # publication day (ordinal)
     mentions: tuple[int, ...] = ()      # dates written in the text (ordinals)
-    event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}))
+    event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}, {}, {}))
     _arr: tuple | None = field(default=None, repr=False, compare=False)
 
 
@@ -183,7 +183,8 @@ def article_item(article: Any, layers: dict) -> dict:
     """The clustering item of a stored article: its fields plus what the reading layers know.
 
     ``layers`` maps layer name -> list of ``Span``; ``actors`` gives actor keys (PERSON keys as
-    ``people``, GPE/LOC keys as ``places``) and ``timex`` the years of resolved TIMEX3 values.
+    ``people``, GPE/LOC keys as ``places``) and ``timex`` the years of resolved TIMEX3 values
+    and, as ``days``, the values with day precision ('YYYY-MM-DD').
     Missing layers leave those keys out (``featurize`` then falls back to regexes over the text).
     """
     item = {"id": article.id, "title": article.title, "text": article.text, "published": article.published,
@@ -196,6 +197,7 @@ def article_item(article: Any, layers: dict) -> dict:
         item["places"] = [a for a, lab in acts if lab in ("GPE", "LOC")]
     tx = layers.get("timex")
     if tx is not None:
-        item["years"] = [int(v[:4]) for v in (s.attrs.get("value") for s in tx)
-                         if v and len(v) >= 4 and v[:4].isdigit()]
+        values = [v for v in (s.attrs.get("value") for s in tx) if v and len(v) >= 4 and v[:4].isdigit()]
+        item["years"] = [int(v[:4]) for v in values]
+        item["days"] = [v[:10] for v in values if len(v) >= 10 and v[4] == "-" and v[7] == "-"]
     return item

@@ -31,7 +31,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from storyscope.stories.event import EventKeys, load_model, pair_vector
+from storyscope.stories.event import load_model, pair_vector
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF
 from storyscope.stories.state import Story, dump, load, no_terms
@@ -256,7 +256,8 @@ class OnlineClusterer:
         if f.ents and st.ents:
             w, tot = self._ent_weights(f)
             ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
-        return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap)
+        return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
+                           self.model.core_share)
 
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)
@@ -319,8 +320,7 @@ class OnlineClusterer:
         span = tuple(x for x in (st.start, st.end) if x is not None)
         k, v = st.terms
         return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
-                        EventKeys(dict(st.event.people), dict(st.event.places), dict(st.event.years),
-                                  dict(st.event.numbers)))
+                        st.event.copy())
 
     def _maybe_merge(self, s: int) -> int:
         """After story ``s`` grew, merge it with the story its aggregate now matches, if any.

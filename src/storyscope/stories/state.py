@@ -38,7 +38,7 @@ class Story:
     emb_sum: np.ndarray
     terms: tuple[np.ndarray, np.ndarray]            # sorted hashed terms, summed tf (float32): compact
     ents: Counter = field(default_factory=Counter)
-    event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}))
+    event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}, {}, {}))
 
     MAX_TERMS = 400
     MAX_MENTIONS = 24

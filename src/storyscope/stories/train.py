@@ -1,18 +1,22 @@
 """Train and check the "same event" pair model on dev sets in the generic stories format.
 
     python -m storyscope.stories.train --data ecbplus/stories-dev.jsonl --data basil/stories.jsonl \
-        [--cache DIR] [--out src/storyscope/models/stories/pair.json]
+        --data fnc1/stories.jsonl [--cache DIR] [--folds 5] [--drop FEATURE,...] [--core-share X] \
+        [--out src/storyscope/models/stories/pair.json]
 
 Pairs come from teacher-forced online assignment: articles arrive in file order (and in
 shuffled orders); each is scored against the ``k`` candidate stories the online clusterer
 would score (stories built so far from the gold labels), giving one pair (features of
 ``stories.event.FEATURES``, label: same gold story) per candidate; then it joins its gold
 story. This is the decision the product makes, on the inputs it makes it on. Logistic
-regression (scikit-learn) fits the pairs. Topic-grouped check: in each file, topics (ECB+: the
-topic number; else the gold story) at positions 0-4 of every 7 by first appearance train,
-5-6 are held out; the report gives pair log-loss, Brier score and calibration error, and
-B-cubed F1 of online assignment on each held-out part, then the model is refit on all pairs.
-The join and merge thresholds are chosen on the mean B-cubed F1 over the files (train fold).
+regression (scikit-learn) fits the pairs, each file weighing the same.
+
+Check (``cross_validate``): topic-grouped ``--folds``-fold cross-validation (ECB+: the topic
+number, so a topic's two similar events are always on the same side; else the gold story).
+Each fold's model assigns the held-out topics of each file online; the held-out labelings,
+pooled over the folds, are scored over the whole file (B-cubed F1, n = the file's size). The
+join and merge thresholds are the grid point with the best mean over the files. The shipped
+model is then refit on all pairs.
 """
 from __future__ import annotations
 
@@ -24,9 +28,11 @@ import re
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
+from storyscope.stories import event
 from storyscope.stories.event import FEATURES, MODEL_PATH, PairModel
 from storyscope.stories.features import featurize
 from storyscope.stories.online import OnlineClusterer, Params
@@ -78,6 +84,7 @@ def forced_pairs(feats, gold: list[str], params: Params, orders: int = 3, seed: 
         if r:
             random.Random(seed + r).shuffle(order)
         oc = OnlineClusterer(params)
+        oc.model = PairModel({}, {"core_share": event.CORE_SHARE})     # features as the model to fit sees them
         story_gold: list[str] = []
         index: dict[str, int] = {}
         for i in order:
@@ -98,37 +105,83 @@ def forced_pairs(feats, gold: list[str], params: Params, orders: int = 3, seed: 
     return np.array(X), np.array(y, dtype=int)
 
 
-def fit(X: np.ndarray, y: np.ndarray, C: float = 1.0, weight: np.ndarray | None = None) -> PairModel:
-    """Logistic regression over the pair features (``bias`` is the intercept)."""
+def fit(X: np.ndarray, y: np.ndarray, C: float = 1.0, weight: np.ndarray | None = None,
+        drop: Sequence[str] = ()) -> PairModel:
+    """Logistic regression over the pair features (``bias`` is the intercept); features named
+    in ``drop`` get weight 0 (ablations)."""
     from sklearn.linear_model import LogisticRegression
-    lr = LogisticRegression(C=C, max_iter=2000).fit(X[:, 1:], y, sample_weight=weight)
-    w = dict(zip(FEATURES, [float(lr.intercept_[0])] + [float(v) for v in lr.coef_[0]]))
-    return PairModel(w, {"pairs": int(len(y)), "positives": int(y.sum())})
+    use = [j for j, f in enumerate(FEATURES) if j and f not in drop]
+    lr = LogisticRegression(C=C, max_iter=2000).fit(X[:, use], y, sample_weight=weight)
+    w = {"bias": float(lr.intercept_[0]), **{FEATURES[j]: float(v) for j, v in zip(use, lr.coef_[0])}}
+    return PairModel(w, {"pairs": int(len(y)), "positives": int(y.sum()), "core_share": event.CORE_SHARE})
 
 
-def pair_report(model: PairModel, X: np.ndarray, y: np.ndarray) -> dict:
-    """Log-loss, Brier score and expected calibration error (10 equal-width bins) of ``model``."""
-    p = np.clip(1 / (1 + np.exp(-(X @ model.w))), 1e-9, 1 - 1e-9)
+def pair_report(model: PairModel, X: np.ndarray, y: np.ndarray, p: np.ndarray | None = None) -> dict:
+    """Log-loss, Brier score and expected calibration error (10 equal-width bins) of ``model``
+    (or of the given probabilities ``p``)."""
+    p = np.clip(1 / (1 + np.exp(-(X @ model.w))) if p is None else p, 1e-9, 1 - 1e-9)
     bins = np.minimum((p * 10).astype(int), 9)
     ece = sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).mean() for b in range(10) if (bins == b).any())
     return {"pairs": int(len(y)), "log_loss": round(float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean()), 4),
             "brier": round(float(((p - y) ** 2).mean()), 4), "ece": round(float(ece), 4)}
 
 
-def bcubed_online(items, feats, gold, model: PairModel, params: Params) -> float:
-    """B-cubed F1 of online assignment (file order) with ``model``."""
-    from storyscope.evaluate.stories import _labels, scores
+def folds_of(gold: list[str], k: int) -> list[int]:
+    """Fold of each item: its topic's position (by first appearance) modulo ``k``."""
+    topics = [topic_of(g) for g in gold]
+    pos = {t: i for i, t in enumerate(dict.fromkeys(topics))}
+    return [pos[t] % k for t in topics]
+
+
+def _part(data, fold: int, held: bool):
+    items, feats, gold, folds = data
+    ix = [i for i, f in enumerate(folds) if (f == fold) == held]
+    return [items[i] for i in ix], [feats[i] for i in ix], [gold[i] for i in ix]
+
+
+def fit_sets(train: dict, C: float, drop: Sequence[str] = ()) -> tuple[PairModel, np.ndarray, np.ndarray]:
+    """The pair model fit on teacher-forced pairs of every set (each set weighing the same)."""
+    parts = [forced_pairs(f, g, Params()) for _, f, g in train.values()]
+    X, y = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    weight = np.concatenate([np.full(len(p[1]), len(y) / (len(parts) * len(p[1]))) for p in parts])
+    return fit(X, y, C, weight, drop), X, y
+
+
+def _online_labels(items, feats, model: PairModel, params: Params) -> dict[str, int]:
     oc = OnlineClusterer(params)
     oc.model = model
     for it, f in zip(items, _fresh(feats)):
         oc.add(it, f)
-    return scores(_labels(oc.groups(), [str(it["id"]) for it in items]), gold)["bcubed"]["f1"]
+    return {a: n for n, g in enumerate(oc.groups()) for a in g}
 
 
-def _subset(data, keep):
-    items, feats, gold, topics = data
-    ix = [i for i, t in enumerate(topics) if keep(t)]
-    return [items[i] for i in ix], [feats[i] for i in ix], [gold[i] for i in ix]
+def cross_validate(sets: dict, k: int, C: float, grid: list[tuple[float, float]], drop: Sequence[str] = ()) -> dict:
+    """Topic-grouped ``k``-fold check: for each fold, fit on the other folds' topics of every set
+    and assign the held-out topics of each set online; each set's held-out labelings, pooled
+    over the folds, are scored whole (B-cubed F1 over the full set). Returns, per (join, merge)
+    threshold pair of ``grid``, per set F1, plus held-out pair metrics."""
+    from storyscope.evaluate.stories import scores
+    pooled = {g: {name: {} for name in sets} for g in grid}
+    Xh, yh, ph = [], [], []
+    for fold in range(k):
+        model, _, _ = fit_sets({n: _part(d, fold, False) for n, d in sets.items()}, C, drop)
+        for name, d in sets.items():
+            items, feats, gold = _part(d, fold, True)
+            X, y = forced_pairs(feats, gold, Params(), orders=1)
+            if len(y):
+                Xh.append(X), yh.append(y), ph.append(1 / (1 + np.exp(-(X @ model.w))))
+            for g in grid:
+                lab = _online_labels(items, feats, model, replace(Params(), threshold=g[0], merge_threshold=g[1]))
+                pooled[g][name].update({a: (fold, n) for a, n in lab.items()})
+    out = {}
+    for g in grid:
+        per = {}
+        for name, (items, _, gold, _) in sets.items():
+            ids = [str(it["id"]) for it in items]
+            per[name] = scores([hash(pooled[g][name][a]) for a in ids], gold)["bcubed"]["f1"]
+        out[g] = per
+    X, y = np.concatenate(Xh), np.concatenate(yh)
+    return {"by_threshold": out, "pairs_held_out": pair_report(PairModel({}), X, y, np.concatenate(ph))}
 
 
 def main(argv=None) -> dict:
@@ -136,44 +189,34 @@ def main(argv=None) -> dict:
     ap.add_argument("--data", action="append", required=True)
     ap.add_argument("--cache")
     ap.add_argument("--out", default=str(MODEL_PATH))
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--C", type=float, default=20.0, help="inverse L2 strength of the logistic regression")
+    ap.add_argument("--drop", default="", help="comma-separated features left out (an ablation)")
+    ap.add_argument("--core-share", type=float, default=None,
+                    help="cut story keys to those mentioned this often per article (event.core); default: all keys")
     a = ap.parse_args(argv)
+    event.CORE_SHARE = a.core_share
+    drop = [f for f in a.drop.split(",") if f]
     sets = {}
     for path in a.data:
         items, gold = load_items(path, a.cache)
-        topics = [topic_of(g) for g in gold]
-        pos = {t: i for i, t in enumerate(dict.fromkeys(topics))}
-        sets[Path(path).parent.name] = (items, featurize(items), gold, [pos[t] % 7 < 5 for t in topics])
-    base = Params()
-    grid = [(t, m) for t in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65) for m in (0.4, 0.5, 0.6, 0.7)]
-    report: dict = {"sets": {k: len(v[0]) for k, v in sets.items()}}
-    for fold in ("check", "all"):
-        train = {k: _subset(v, (lambda t: t) if fold == "check" else (lambda t: True)) for k, v in sets.items()}
-        parts = [forced_pairs(f, g, base) for _, f, g in train.values()]
-        X, y = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-        weight = np.concatenate([np.full(len(p[1]), len(y) / (len(parts) * len(p[1]))) for p in parts])
-        model = fit(X, y, a.C, weight)     # each file weighs the same
-        mean = {g: np.mean([bcubed_online(i, f, gl, model, replace(base, threshold=g[0], merge_threshold=g[1]))
-                            for i, f, gl in train.values()]) for g in grid}
-        best = max(grid, key=lambda g: (round(mean[g], 4), -abs(g[0] - 0.5)))
-        params = replace(base, threshold=best[0], merge_threshold=best[1])
-        if fold == "check":
-            held = {k: _subset(v, lambda t: not t) for k, v in sets.items()}
-            hp = [forced_pairs(f, g, base, orders=1) for _, f, g in held.values()]
-            report["check"] = {
-                "train_mean_bcubed_f1": round(float(mean[best]), 4), "threshold": best[0], "merge_threshold": best[1],
-                "pairs_train": pair_report(model, X, y),
-                "pairs_held_out": pair_report(model, np.concatenate([p[0] for p in hp]), np.concatenate([p[1] for p in hp])),
-                "held_out_bcubed_f1": {k: {"n": len(i), "f1": bcubed_online(i, f, g, model, params)}
-                                       for k, (i, f, g) in held.items()},
-                "held_out_bcubed_f1_at_shipped_thresholds": {k: bcubed_online(i, f, g, model, base)
-                                                             for k, (i, f, g) in held.items()}}
-        else:
-            report["all"] = {"mean_bcubed_f1": round(float(mean[best]), 4), "threshold": best[0],
-                             "merge_threshold": best[1], "pairs": pair_report(model, X, y)}
-            out = model.to_dict()
-            out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
-            Path(a.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+        sets[Path(path).parent.name] = (items, featurize(items), gold, folds_of(gold, a.folds))
+    grid = [(t, m) for t in (0.2, 0.25, 0.3, 0.4, 0.5) for m in (0.3, 0.5)]
+    report: dict = {"sets": {k: len(v[0]) for k, v in sets.items()}, "folds": a.folds}
+    cv = cross_validate(sets, a.folds, a.C, grid, drop)
+    mean = {g: float(np.mean(list(v.values()))) for g, v in cv["by_threshold"].items()}
+    best = max(grid, key=lambda g: (round(mean[g], 4), -abs(g[0] - 0.4)))
+    report["cross_validated"] = {
+        "note": "topic-grouped folds; thresholds chosen on these pooled held-out figures",
+        "threshold": best[0], "merge_threshold": best[1], "mean_bcubed_f1": round(mean[best], 4),
+        "bcubed_f1": {n: {"n": len(sets[n][0]), "f1": f} for n, f in cv["by_threshold"][best].items()},
+        "grid": {f"{g[0]}/{g[1]}": v for g, v in cv["by_threshold"].items()},
+        "pairs_held_out": cv["pairs_held_out"]}
+    model, X, y = fit_sets({n: d[:3] for n, d in sets.items()}, a.C, drop)
+    report["all"] = {"pairs": pair_report(model, X, y)}
+    out = model.to_dict()
+    out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
+    Path(a.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     return report
 
