@@ -88,6 +88,9 @@ def main() -> None:
     from storyscope.stages import nlp
     E.clear_cache()
     nlp._DOCS.clear()  # and no parse in memory: they come from the store too
+    from storyscope.compare import pairs as P
+    for model in P._MODELS.values():
+        model.cache.clear()  # nor pair-judge scores (they are not stored)
     before = dict(E.STATS)
     t = time.perf_counter()
     with Workspace(os.path.join(tmp, "local.db")) as ws, E.backed_by(ws.store):
