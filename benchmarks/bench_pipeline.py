@@ -8,6 +8,10 @@ caches are empty, reading both from the store). With --ray the same input then r
 with 2 workers: reading stages and each story's comparison on the workers, grouping on the driver.
 
     python benchmarks/bench_pipeline.py [--limit 300] [--ray]
+
+``ratio_to_spacy_pipe`` is end-to-end articles/s over nlp.pipe's articles/s in the same run (wall clock);
+``ratio_to_spacy_pipe_cpu`` the same in CPU seconds of this process, which neighbours on a shared machine
+move less.
 """
 from __future__ import annotations
 
@@ -29,6 +33,12 @@ BASIL = ROOT.parent / "shared" / "datasets" / "basil" / "stories.jsonl"
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process so far, all threads (a rate robust to a machine shared with other jobs)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def subset(limit: int, tmp: str) -> str:
@@ -58,15 +68,17 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts)
     # spaCy's own speed on the same texts, as the yardstick for the reading stages
     nlp = get_nlp()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     for _ in nlp.pipe(texts, batch_size=16):
         pass
-    spacy_s = time.perf_counter() - t
+    spacy_s, spacy_cpu = time.perf_counter() - t, cpu_s() - c
 
     prof = cProfile.Profile() if args.profile else None
     if prof:
         prof.enable()
+    t, c = time.perf_counter(), cpu_s()
     local = run_batch([path], db=os.path.join(tmp, "local.db"))
+    local_s, local_cpu = time.perf_counter() - t, cpu_s() - c
     if prof:
         prof.disable()
     # Re-compare every story as a new process would: in-memory caches cleared, vectors and parses in the store.
@@ -76,6 +88,9 @@ def main() -> None:
     from storyscope.stages import nlp
     E.clear_cache()
     nlp._DOCS.clear()  # and no parse in memory: they come from the store too
+    from storyscope.compare import pairs as P
+    for model in P._MODELS.values():
+        model.cache.clear()  # nor pair-judge scores (they are not stored)
     before = dict(E.STATS)
     t = time.perf_counter()
     with Workspace(os.path.join(tmp, "local.db")) as ws, E.backed_by(ws.store):
@@ -86,6 +101,12 @@ def main() -> None:
     recompare = time.perf_counter() - t
     result = {"articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
               "spacy_pipe_seconds": round(spacy_s, 2), "spacy_words_per_s": round(words / spacy_s),
+              "end_to_end_articles_per_s": round(local["articles"] / local_s, 3),
+              "spacy_pipe_articles_per_s": round(len(texts) / spacy_s, 3),
+              "ratio_to_spacy_pipe": round(spacy_s / local_s, 3),
+              "cpu_s_per_article": {"end_to_end": round(local_cpu / len(texts), 3),
+                                    "spacy_pipe": round(spacy_cpu / len(texts), 3)},
+              "ratio_to_spacy_pipe_cpu": round(spacy_cpu / local_cpu, 3),
               "stage_words_per_s": {k.split(".", 1)[1]: round(words / v) for k, v in local["timing"].items()
                                     if k.startswith("stage.") and v > 0},
               "compare_first_s": local["timing"]["compare"], "compare_again_vectors_from_store_s": round(recompare, 2),

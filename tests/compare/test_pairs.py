@@ -27,9 +27,27 @@ def test_shapes_and_probability_range():
 
 
 def test_batched_equals_one_by_one():
-    batch = pairs.same_claim_prob([PARAPHRASE, UNRELATED])
-    single = np.array([pairs.same_claim_prob([PARAPHRASE])[0], pairs.same_claim_prob([UNRELATED])[0]])
-    assert np.allclose(batch, single, atol=1e-4)
+    model = pairs.warm_up("same-claim")
+    model.cache.clear()  # else the single calls are cache hits
+    batch = pairs.same_claim_prob([PARAPHRASE, UNRELATED, AGREEMENT])
+    model.cache.clear()
+    single = np.array([pairs.same_claim_prob([p])[0] for p in (PARAPHRASE, UNRELATED, AGREEMENT)])
+    assert np.allclose(batch, single, atol=2e-3)  # bf16 (where native) rounds padded batches a little differently
+    assert set(model.cache) == {PARAPHRASE, UNRELATED, AGREEMENT}
+    again = pairs.same_claim_prob([AGREEMENT, PARAPHRASE, AGREEMENT])  # from the cache, in the asked order
+    assert np.allclose(again, single[[2, 0, 2]])
+
+
+def test_bf16_agrees_with_fp32(monkeypatch):
+    """The bf16 fast path must not move decisions: the thresholds were set in fp32."""
+    model = pairs.warm_up("contradiction")
+    got = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("STORYSCOPE_EMBED_BF16", flag)
+        model.cache.clear()
+        got[flag] = model.logits([PARAPHRASE, UNRELATED, CONTRADICTION, AGREEMENT])
+    model.cache.clear()
+    assert np.abs(got["0"] - got["1"]).max() < 0.05
 
 
 def test_answers_point_the_right_way():

@@ -66,3 +66,21 @@ def test_backing_store_is_per_thread(tmp_path):
         seen["here"] = list(E._backing())
     assert seen["other"] == [] and seen["here"] == [store] and E._backing() == []
     store.close()
+
+
+def test_static_model_ranks_like_minilm_and_ships_small():
+    """The distilled static model: unit vectors, canonical keys, and the same nearest neighbour as MiniLM
+    on fictional sentences (a paraphrase beats an unrelated sentence), from a model under 20 MB."""
+    import os
+    texts = ["The Varno dam opened its gates at dawn.", "At dawn the gates of the Varno dam were opened.",
+             "Officials in Selvane denied any warning was given.", "Selvane officials said no warning had been issued.",
+             "Rain fell for nine days."]
+    s = E.embed_static(texts)
+    assert s.shape == (5, E.STATIC_DIM) and np.allclose(np.linalg.norm(s, axis=1), 1.0, atol=1e-5)
+    m = E.embed(texts)
+    for sim in (s @ s.T, m @ m.T):
+        np.fill_diagonal(sim, -1)
+        assert list(sim.argmax(1)[:4]) == [1, 0, 3, 2]
+    assert np.allclose(E.embed_static(["FUND - raiser , he said"]), E.embed_static(["fund-raiser, he said"]))
+    size = sum(os.path.getsize(os.path.join(E.STATIC_DIR, f)) for f in os.listdir(E.STATIC_DIR))
+    assert size < 20 * 2 ** 20

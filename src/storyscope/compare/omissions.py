@@ -122,9 +122,9 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
             continue
         need = min(2, len(others))
         sents = [a.text[s0:s1] for s0, s1, _ in sentence_spans(bundle, a.id)]
-        windows = sents + [sents[k] + " " + sents[k + 1] for k in range(len(sents) - 1)]
-        wvec = embed(windows) if windows else np.zeros((0, DIM), np.float32)
-        centroid = wvec[:len(sents)].mean(0) if sents else None
+        # sentence pairs are embedded only once a claim passes the topic test (same result, fewer texts)
+        windows, wvec = sents, embed(sents) if sents else np.zeros((0, DIM), np.float32)
+        centroid = wvec.mean(0) if sents else None
         if centroid is not None:
             centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         items, evidence = [], []
@@ -137,6 +137,9 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
             cvec = pvec[c["text"]]
             if centroid is not None and float(centroid @ cvec) < SETTINGS.topic_cos:
                 continue
+            if len(windows) == len(sents) > 1:
+                windows = sents + [sents[k] + " " + sents[k + 1] for k in range(len(sents) - 1)]
+                wvec = np.vstack([wvec, embed(windows[len(sents):])])
             said, best = _mentioned(c["text"], cvec, windows, wvec)
             if said:
                 continue

@@ -124,17 +124,43 @@ class PairModel:
         self.net.load_state_dict({k: v.to(torch.float32) for k, v in delta.items()}, strict=False)
         self.net.eval()
         self.positive = self.meta["labels"].index(self.meta["positive"])
+        self.cache: dict[tuple[str, str], np.ndarray] = {}  # (a, b) -> logits, oldest first
+        self.lock = threading.Lock()
 
     def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        """Logits of each pair, (n, labels). Pairs already scored in this process come from a cache; the
+        rest run in batches of similar length (less padding, same logits), under bf16 autocast where the CPU
+        computes bf16 natively (``stages.embed.use_bf16``): 2.8x less CPU on 200 MSRP pairs, logits within
+        0.013 and probabilities within 0.005 of fp32 (``tests/compare/test_pairs.py`` pins the agreement)."""
         import torch
-        out = []
-        with torch.inference_mode():
-            for k in range(0, len(pairs), batch_size):
-                chunk = pairs[k:k + batch_size]
+        n_labels = len(self.meta["labels"])
+        out = np.zeros((len(pairs), n_labels), np.float32)
+        todo: dict[tuple[str, str], list[int]] = {}
+        with self.lock:
+            for k, p in enumerate(pairs):
+                hit = self.cache.get(p)
+                if hit is None:
+                    todo.setdefault(p, []).append(k)
+                else:
+                    out[k] = hit
+        uniq = sorted(todo, key=lambda p: len(p[0]) + len(p[1]))
+        from contextlib import nullcontext
+
+        from storyscope.stages.embed import use_bf16
+        fast = torch.autocast("cpu", dtype=torch.bfloat16) if use_bf16() else nullcontext()
+        with torch.inference_mode(), fast:
+            for k in range(0, len(uniq), batch_size):
+                chunk = uniq[k:k + batch_size]
                 enc = self.tok([a for a, _ in chunk], [b for _, b in chunk], truncation=True,
                                max_length=self.meta["max_len"], padding=True, return_tensors="pt")
-                out.append(self.net(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]).float().numpy())
-        return np.vstack(out) if out else np.zeros((0, len(self.meta["labels"])), np.float32)
+                got = self.net(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]).float().numpy()
+                with self.lock:
+                    for p, row in zip(chunk, got):
+                        out[todo[p]] = row
+                        self.cache[p] = row
+                    while len(self.cache) > 100_000:
+                        self.cache.pop(next(iter(self.cache)))
+        return out
 
     def prob(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Calibrated probability of the positive class, (n,). With a ``stack`` in the metadata (a logistic

@@ -57,6 +57,7 @@ def clear_cache() -> None:
     """Forget every in-memory vector (what a new process starts with)."""
     with _LOCK:
         _CACHE.clear()
+        _SCACHE.clear()
 
 
 @contextmanager
@@ -148,12 +149,56 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
         got.update(zip(uniq, vecs))
         if backing:
             backing[-1].put_vectors(MODEL_NAME, [(_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
+    return _remember(_CACHE, got, canon, DIM)
+
+
+def _remember(cache: OrderedDict, got: dict, canon: list[str], dim: int) -> np.ndarray:
+    """Put ``got`` (canonical text -> vector) in ``cache`` (oldest dropped past the cap); the (n, dim)
+    vectors of ``canon`` in order."""
     with _LOCK:
-        for c, v in got.items():
-            _CACHE[c] = v
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
+        cache.update(got)
+        while len(cache) > _CACHE_MAX:
+            cache.popitem(last=False)
+    out = np.zeros((len(canon), dim), dtype=np.float32)
     for i, c in enumerate(canon):
         out[i] = got[c]
     return out
+
+
+# A second, static model (model2vec, distilled from this MiniLM: ``models/static/README.md``): a text's vector
+# is the mean of per-token vectors, about 100x faster than MiniLM and agreeing with it only roughly, so it
+# finds candidates and does cheap alignment; MiniLM and the pair judge decide. Same tokenizer as MiniLM, so
+# the same canonical text; kept in memory only (recomputing is cheaper than a store round trip).
+STATIC_DIM = 256
+STATIC_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "static")
+_STATIC = None
+_SCACHE: "OrderedDict[str, np.ndarray]" = OrderedDict()
+
+
+def _load_static():
+    global _STATIC
+    with _LOCK:
+        if _STATIC is None:
+            offline_env()
+            try:
+                from model2vec import StaticModel
+            except ImportError as e:  # pragma: no cover
+                raise errors.MissingDependency("the static embedding model", "pip install model2vec") from e
+            _STATIC = StaticModel.from_pretrained(STATIC_DIR)
+        return _STATIC
+
+
+def embed_static(texts: list[str]) -> np.ndarray:
+    """Static (model2vec) vectors of texts, (n, 256) float32 unit vectors; cached per process.
+
+    For candidate generation and alignment only: its cosines are on another scale than MiniLM's
+    (thresholds tuned for one do not carry over). Raises ``errors.MissingDependency`` without model2vec."""
+    canon = [canonical(t) for t in texts]
+    with _LOCK:
+        got = {c: _SCACHE[c] for c in canon if c in _SCACHE}
+    uniq = list(dict.fromkeys(c for c in canon if c not in got))
+    if uniq:
+        v = _load_static().encode(uniq, use_multiprocessing=False).astype(np.float32)
+        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        got.update(zip(uniq, v))
+    return _remember(_SCACHE, got, canon, STATIC_DIM)
