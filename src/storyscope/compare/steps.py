@@ -49,14 +49,14 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
     return {"_claims": extract_claims(bundle)}
 
 
-@comparison_step("align", "align.v2", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
+@comparison_step("align", "align.v1", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
 def align(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claims import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
     return {"_story_claims": story_claims, "claims": typed(Claim, public(story_claims))}
 
 
-@comparison_step("disputes", "disputes.v2", reads=("_story_claims",))
+@comparison_step("disputes", "disputes.v1", reads=("_story_claims",))
 def disputes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.disputes import find_disputes
     found = find_disputes(bundle, results["_story_claims"])
