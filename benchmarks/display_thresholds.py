@@ -1,0 +1,80 @@
+"""Derive the dossier's display thresholds (``src/storyscope/dossier/display_thresholds.json``) from a
+``storyscope eval findings --split dev`` report.
+
+    OMP_NUM_THREADS=1 storyscope eval findings --labels benchmarks/labels/basil \\
+        --data ../shared/datasets/basil/stories.jsonl --split dev > /tmp/findings-dev.json
+    PYTHONPATH=src python benchmarks/display_thresholds.py /tmp/findings-dev.json [--write]
+
+Rule (issue 15, section 2): per finding kind, the lowest confidence t from which every higher threshold
+keeps precision >= 0.90 on the labelled dev findings, with at least ``MIN_COVERED`` labelled findings at
+t (so a kind is not shown on one lucky finding). A kind whose labelled findings never reach it gets 1.01
+(hidden by default, shown marked uncertain behind ``--uncertain``). A kind with no labelled finding on dev
+keeps its current value (nothing to tune). Never run on the test split.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PATH = ROOT / "src" / "storyscope" / "dossier" / "display_thresholds.json"
+KIND = {"corroborated": "claim", "dispute": "dispute", "altered": "quote_altered", "provenance": "provenance",
+        "omission": "omission"}  # eval findings kind -> display kind
+TARGET = 0.90
+MIN_COVERED = 5
+HIDDEN = 1.01
+
+
+def threshold(rows: list[dict], target: float = TARGET, min_covered: int = MIN_COVERED) -> dict | None:
+    """The ``by_confidence`` row (ascending thresholds, each {threshold, covered, correct, precision}) of the
+    lowest threshold from which every higher one has precision >= ``target``, if it covers >= ``min_covered``
+    findings; None when there is none."""
+    best = None
+    for row in sorted(rows, key=lambda r: -r["threshold"]):
+        if row["precision"] is None or row["precision"] < target:
+            break
+        best = row
+    return best if best is not None and best["covered"] >= min_covered else None
+
+
+def derive(report: dict, current: dict) -> tuple[dict, list[str]]:
+    """New thresholds (display kind -> value) and one note per tuned kind, from a dev report."""
+    if report.get("split") != "dev":
+        raise SystemExit(f"display thresholds are tuned on the dev split only, not {report.get('split')!r}")
+    out = {k: v for k, v in current.items() if not k.startswith("_")}
+    notes = []
+    for fk, dk in KIND.items():
+        res = report["findings"].get(fk, {})
+        if not res.get("covered"):
+            notes.append(f"{dk}: no labelled finding on dev, kept {out.get(dk, 0.0)}")
+            continue
+        row = threshold(res.get("by_confidence", []))
+        if row is None:
+            out[dk] = HIDDEN
+            notes.append(f"{dk}: no threshold reached {TARGET} on >= {MIN_COVERED} (all: {res['correct']}/"
+                         f"{res['covered']}), hidden ({HIDDEN})")
+        else:
+            out[dk] = row["threshold"]
+            notes.append(f"{dk} {row['threshold']}: {row['correct']}/{row['covered']} correct "
+                         f"(all: {res['correct']}/{res['covered']})")
+    return out, notes
+
+
+def main(argv: list[str]) -> None:
+    report = json.loads(Path(argv[0]).read_text())
+    current = json.loads(PATH.read_text())
+    new, notes = derive(report, current)
+    how = (f"Per finding kind, the lowest confidence shown by default (HTML, Markdown, web). Derived by "
+           f"benchmarks/display_thresholds.py from `storyscope eval findings --split dev` on the "
+           f"{report['events']} labelled BASIL dev events (benchmarks/labels/basil): the lowest threshold from "
+           f"which every higher one keeps precision >= {TARGET}, with >= {MIN_COVERED} labelled findings; "
+           f"{HIDDEN} = hidden by default. " + "; ".join(notes) +
+           ". timeline_event, framing, quote (a rendering itself): not labelled yet (0).")
+    print(json.dumps({"thresholds": new, "notes": notes}, indent=1))
+    if "--write" in argv:
+        PATH.write_text(json.dumps({"_how": how, **new}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
