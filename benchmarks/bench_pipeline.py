@@ -83,20 +83,20 @@ def main() -> None:
         prof.disable()
     # Re-compare every story as a new process would: in-memory caches cleared, vectors and parses in the store.
     from storyscope.dossier.build import compare_story
-    from storyscope.stages import embed as E
+    from storyscope.services import Services
     from storyscope.workspace import Workspace
-    from storyscope.stages import nlp
-    E.clear_cache()
-    nlp._DOCS.clear()  # and no parse in memory: they come from the store too
+    E = Services().embedder()
+    E.cache.clear()
+    Services().parse_cache.clear()  # and no parse in memory: they come from the store too
     from storyscope.compare import pairs as P
     for model in P._MODELS.values():
         model.cache.clear()  # nor pair-judge scores (they are not stored)
-    before = dict(E.STATS)
+    before = dict(E.stats)
     t = time.perf_counter()
-    with Workspace(os.path.join(tmp, "local.db")) as ws, E.backed_by(ws.store):
+    with Workspace(os.path.join(tmp, "local.db")) as ws, ws.services.active():
         for s in ws.stories():
             _, arts, layers, _ = ws.comparison_inputs(s["id"])
-            nlp.load_parses(ws.store, arts)
+            ws.services.restore_parses(arts)
             compare_story(s, arts, layers)
     recompare = time.perf_counter() - t
     result = {"articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
@@ -110,9 +110,9 @@ def main() -> None:
               "stage_words_per_s": {k.split(".", 1)[1]: round(words / v) for k, v in local["timing"].items()
                                     if k.startswith("stage.") and v > 0},
               "compare_first_s": local["timing"]["compare"], "compare_again_vectors_from_store_s": round(recompare, 2),
-              "recompare_vectors": {"computed": E.STATS["computed"] - before["computed"],
-                                    "from_store": E.STATS["from_store"] - before["from_store"]}}
-    E.clear_cache()  # the Ray run starts as cold as the local one
+              "recompare_vectors": {"computed": E.stats["computed"] - before["computed"],
+                                    "from_store": E.stats["from_store"] - before["from_store"]}}
+    E.cache.clear()  # the Ray run starts as cold as the local one
     if args.ray:
         on_ray = run_batch([path], db=os.path.join(tmp, "ray.db"), ray_address="local", workers=2)
         result["ray"] = on_ray

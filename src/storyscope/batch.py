@@ -1,11 +1,12 @@
-"""Batch runs over big inputs: the same stages, driven locally or by Ray Data.
+"""Batch runs over big inputs: the one ``orchestrate.Orchestrator`` path, driven locally or by Ray.
 
 Inputs are JSON Lines (the generic stories format), Parquet (same columns) and WARC (HTML
-responses). Workers load models once (Ray actors call ``warm_up`` in their constructor) and run
-``pipeline.pipe`` on their batches; the driver writes articles and layers to the store and groups
-stories (one sequential pass, ~2 ms/article). Each story's comparison is independent, so on Ray
-it runs on ``StoryWorker`` actors, biggest stories first; the driver only stores the findings.
-Locally the driver compares them itself. Parquet output is optional.
+responses). ``run_batch`` ingests them and runs the orchestrator; on Ray its reading hook
+(``RayReading``) runs ``pipeline.pipe`` on Ray Data actors (``StageWorker``, models loaded once in the
+constructor) and the driver writes their layers; grouping runs on the driver (one sequential pass,
+~2 ms/article); the comparing hook (``RayComparing``) compares each stale story on ``StoryWorker``
+actors, biggest stories first, and the driver stores the findings. Locally both run in this process.
+Parquet output is optional.
 """
 from __future__ import annotations
 
@@ -108,56 +109,76 @@ class StageWorker:
 def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | None = None, output: str | None = None,
               workers: int = 2, batch_size: int = 16, on_error: Callable[[InputError], None] = lambda e: None,
               compare: bool = True) -> dict:
+    """Ingest ``inputs`` (JSON Lines, Parquet, WARC) into the store ``db``, read, group and (``compare``)
+    compare every story through ``orchestrate.Orchestrator``: in this process, or with ``ray_address``
+    ("local" starts a local Ray) reading on ``workers`` Ray Data actors and comparing on Ray actors.
+    ``output``: a folder for ``articles.parquet`` and ``stories.parquet``. Bad inputs and failed stories
+    go to ``on_error``. Returns a summary: mode, articles, stories, findings, seconds (wall clock),
+    articles_per_second, timing (seconds per phase and per stage); raises errors.MissingDependency
+    without Ray or warcio when they are needed."""
+    from storyscope.orchestrate import InProcessComparing, InProcessReading, Orchestrator
     from storyscope.workspace import Workspace
     t0 = time.perf_counter()
-    timing: dict[str, float] = {}
-    items = list(read_batch_inputs(inputs, on_error))
-    seen: set[str] = set()
-    items = [(a, d) for a, d in items if not (a.id in seen or seen.add(a.id))]
-    timing["read"] = time.perf_counter() - t0
-    ws = Workspace(db)
-    ws.store.add_articles([(a, [d]) for a, d in items])
-    t1 = time.perf_counter()
     worker_rss: dict[str, float] = {}  # peak RSS (MB) a Ray worker reported, per phase
+    ws = Workspace(db)
     if ray_address:
-        results, parses = _run_on_ray(items, ray_address, workers, batch_size, worker_rss)
+        reading, comparing = RayReading(ray_address, workers, batch_size, worker_rss), RayComparing(workers, worker_rss)
+    else:
+        reading, comparing = InProcessReading(batch_size), InProcessComparing()
+    res = Orchestrator(ws, on_error=on_error, reading=reading, comparing=comparing).run(
+        inputs, read_inputs=read_batch_inputs, read="inputs", compare=compare)
+    n_findings = sum(sum(len(f[k]) for k in ("provenance", "claims", "disputes", "quotes", "timeline", "framing"))
+                     for f in res.findings.values() if f is not None)
+    if output:
+        _write_parquet(ws, output, res.stories)
+    ws.close()
+    total = time.perf_counter() - t0
+    timing = {"read": res.timing.get("ingest", 0.0), "stages": res.timing.get("read", 0.0),
+              **{k: v for k, v in res.timing.items() if k.startswith("stage.")},
+              "group": res.timing.get("group", 0.0), "compare": res.timing.get("compare", 0.0)}
+    n = len(res.input_ids)
+    return {"mode": f"ray ({workers} workers)" if ray_address else "local", "articles": n, "stories": len(res.stories),
+            "findings": n_findings, "stories_compared_on_workers": getattr(comparing, "on_workers", 0),
+            **({"worker_peak_rss_mb": worker_rss} if ray_address else {}),
+            "seconds": round(total, 2), "articles_per_second": round(n / total, 2) if total else None,
+            "timing": {k: round(v, 3) for k, v in timing.items()}}
+
+
+class RayReading:
+    """``orchestrate`` reading hook: the reading stages on ``workers`` Ray Data actors (``StageWorker``);
+    the driver stores their layers and parses. Every given article is read again."""
+
+    def __init__(self, address: str, workers: int, batch_size: int, worker_rss: dict[str, float]):
+        self.address, self.workers, self.batch_size, self.worker_rss = address, workers, batch_size, worker_rss
+
+    def read(self, ws, ids, on_error, advance, timings) -> None:
+        """Read the stored articles ``ids`` (None: all) on Ray and store the results."""
         from storyscope.stages.nlp import parse_key
+        items = [(a, ws.store.get_layers(a.id).get("debris") or Layer("debris", "detect.v1", []))
+                 for a in ws.store.iter_articles(ids)]
+        results, parses = _run_on_ray(items, self.address, self.workers, self.batch_size, self.worker_rss)
         if parses:
             ws.store.put_parses(parse_key(), list(parses.items()))
         for aid, layers in results.items():
             ws.store.put_layers(aid, [Layer.from_dict(d) for n, d in layers.items() if n != "debris"])
-        mode = f"ray ({workers} workers)"
-    else:
-        stage_t: dict[str, float] = {}
-        from storyscope.pipeline import pipe
-        for _ in pipe((a for a, _ in items), ws.store, batch_size=batch_size, on_error=on_error, timings=stage_t):
-            pass
-        timing.update({f"stage.{k}": round(v, 3) for k, v in stage_t.items()})
-        mode = "local"
-    timing["stages"] = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    stories = ws.group()
-    timing["group"] = time.perf_counter() - t2
-    t3 = time.perf_counter()
-    n_findings, on_workers, failed = 0, 0, set()
-    if compare and ray_address:
-        on_workers, failed = _compare_on_ray(ws, workers, on_error, worker_rss)
-    if compare:
-        for s in stories:
-            f = None if s["id"] in failed else ws.findings_or_report(s["id"], on_error)
-            if f is None:
-                continue
-            n_findings += sum(len(f[k]) for k in ("provenance", "claims", "disputes", "quotes", "timeline", "framing"))
-    timing["compare"] = time.perf_counter() - t3
-    if output:
-        _write_parquet(ws, output, stories)
-    ws.close()
-    total = time.perf_counter() - t0
-    return {"mode": mode, "articles": len(items), "stories": len(stories), "findings": n_findings,
-            "stories_compared_on_workers": on_workers,
-            **({"worker_peak_rss_mb": worker_rss} if ray_address else {}),
-            "seconds": round(total, 2), "articles_per_second": round(len(items) / total, 2) if total else None,
-            "timing": {k: round(v, 3) for k, v in timing.items()}}
+        advance(len(items))
+
+
+class RayComparing:
+    """``orchestrate`` comparing hook: stale stories compared on Ray actors (``StoryWorker``, biggest
+    first), their findings stored by the driver; ``on_workers`` counts them."""
+
+    def __init__(self, workers: int, worker_rss: dict[str, float]):
+        self.workers, self.worker_rss, self.on_workers = workers, worker_rss, 0
+
+    def compare(self, ws, story_ids: list[str], on_error, advance) -> dict[str, dict | None]:
+        """Findings per story id (None: failed, reported through ``on_error``)."""
+        self.on_workers, failed = _compare_on_ray(ws, self.workers, on_error, self.worker_rss, story_ids)
+        out = {}
+        for sid in story_ids:  # now stored: read back (a story the workers could not compare is compared here)
+            out[sid] = None if sid in failed else ws.findings_or_report(sid, on_error)
+            advance(1)
+        return out
 
 
 def _run_on_ray(items, address: str, workers: int, batch_size: int,
@@ -193,16 +214,14 @@ class StoryWorker:
     """Compares whole stories on a Ray worker: both models load once, in the constructor."""
 
     def __init__(self):
-        from storyscope.stages.embed import warm_up
-        from storyscope.stages.nlp import get_nlp
-        warm_up()
-        get_nlp()
+        from storyscope.services import Services
+        Services().warm_up()  # MiniLM and spaCy, once per worker process
 
     def compare(self, payload: str) -> str:
         """Findings of one story, plus the vectors it computed (the driver persists them)."""
         import base64
         from storyscope.dossier.build import compare_story
-        from storyscope.stages.embed import backed_by
+        from storyscope.services import Services
         from storyscope.stages import nlp
         p = json.loads(payload)
         arts = [Article.from_dict(a) for a in p["articles"]]
@@ -212,7 +231,7 @@ class StoryWorker:
                 nlp.remember(a.text, nlp.doc_from_bytes(base64.b64decode(p["parses"][a.id])))
         new = _CollectVectors()
         try:
-            with backed_by(new):
+            with Services(new).active():
                 from storyscope.pipeline import reread_without_store
                 findings = compare_story(p["story"], arts, layers, reread=lambda changed: reread_without_store(changed, layers))
         except Exception as e:  # noqa: BLE001 - reported by the driver; the worker goes on
@@ -240,19 +259,20 @@ class _CollectVectors:
 
 
 def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None],
-                    worker_rss: dict[str, float]) -> tuple[int, set[str]]:
-    """Every stale story's findings, computed on ``workers`` Ray actors and stored by the driver.
+                    worker_rss: dict[str, float], story_ids: list[str]) -> tuple[int, set[str]]:
+    """The findings of every stale story among ``story_ids``, computed on ``workers`` Ray actors and
+    stored by the driver.
 
     Returns how many stories the workers compared, and the ids of those whose comparison failed
     (each reported through ``on_error``)."""
     import base64
     import ray
     from ray.util import ActorPool
-    from storyscope.stages.embed import MODEL_NAME
+    from storyscope.services import Services
     from storyscope.stages.nlp import parse_key
     payloads, failed = [], set()
-    for s in ws.stories():
-        story, arts, layers, key = ws.comparison_inputs(s["id"])
+    for sid in story_ids:
+        story, arts, layers, key = ws.comparison_inputs(sid)
         if ws.store.get_findings(story["id"], key) is not None:
             continue  # up to date
         stored = ws.store.get_parses(parse_key(), [a.id for a in arts])
@@ -273,7 +293,7 @@ def _compare_on_ray(ws, workers: int, on_error: Callable[[InputError], None],
             continue
         worker_rss["comparing"] = max(worker_rss.get("comparing", 0), r["rss_mb"])
         ws.save_findings(r["story_id"], r["findings"])
-        ws.store.put_vectors(MODEL_NAME, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
+        ws.store.put_vectors(Services().embedder().model_name, [(k, base64.b64decode(v)) for k, v in r["vectors"]])
     return len(payloads), failed
 
 

@@ -10,8 +10,8 @@ from typing import List, Optional
 import typer
 
 from storyscope import __version__, errors
-from storyscope.cli_support import (_check_format, _fail, _ingest_summary, _is_missing, _progress, _report_error,
-                                    _store_url, _story_id, _table, _write, _ws, out)
+from storyscope.cli_support import (_check_format, _fail, _ingest_summary, _is_missing, _PhaseBars, _progress,
+                                    _report_error, _store_url, _story_id, _table, _write, _ws, out)
 from storyscope.errors import StoryscopeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -113,30 +113,21 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
     _check_format(format, DOSSIER_FORMATS)
     if open_ and output is None:
         output = Path("dossier.html" if format == "html" else f"dossier.{format}")
+    from storyscope.orchestrate import Orchestrator
+
+    def ingested(rep) -> None:
+        try:
+            _ingest_summary(rep, paths)
+        except typer.Exit:
+            if not rep.added and not rep.existing:
+                raise  # nothing to analyse; a failed input among good ones is reported and the rest goes on
     with _ws(db, create=bool(paths)) as ws:
-        if paths:
-            rep = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
-            try:
-                _ingest_summary(rep, paths)
-            except typer.Exit:
-                if not rep.added and not rep.existing:
-                    raise  # nothing to analyse; a failed input among good ones is reported and the rest goes on
-        total = ws.store.count_articles()
-        with _progress() as prog:
-            task = prog.add_task("reading articles", total=total)
-            ws.analyze(on_error=_report_error, progress=lambda n: prog.advance(task, n))
-            task = prog.add_task("grouping into stories", total=None)
-            stories = ws.group()
-            prog.update(task, total=1, completed=1)
-            chosen = [_story_id(ws, s) for s in story] if story else [s["id"] for s in stories]
-            task = prog.add_task("comparing stories", total=len(chosen))
-            failed = set()
-            for sid in chosen:  # findings are stored, so the dossier below only assembles them
-                if ws.findings_or_report(sid, _report_error) is None:
-                    failed.add(sid)
-                prog.advance(task)
-        print(f"{total} articles in {len(stories)} stories", file=sys.stderr)
-        dossier = ws.dossier([s for s in chosen if s not in failed], on_error=_report_error)
+        with _progress() as prog:  # findings are stored, so the dossier below only assembles them
+            res = Orchestrator(ws, on_error=_report_error, progress=_PhaseBars(prog)).run(
+                paths or (), allow_private=allow_private, outlet=outlet, on_ingested=ingested,
+                compare=(lambda _: [_story_id(ws, s) for s in story]) if story else True)
+        print(f"{ws.store.count_articles()} articles in {len(res.stories)} stories", file=sys.stderr)
+        dossier = ws.dossier([s for s in res.findings if s not in res.failed], on_error=_report_error)
     _write_dossier(dossier, format, output, open_, uncertain)
 
 

@@ -55,6 +55,25 @@ def _progress():
                     TextColumn("left"), TimeRemainingColumn(), console=err, transient=True)
 
 
+class _PhaseBars:
+    """``orchestrate.Progress`` as rich bars: one per phase after ingest (reading, grouping, comparing)."""
+    LABELS = {"reading": "reading articles", "grouping": "grouping into stories", "comparing": "comparing stories"}
+
+    def __init__(self, prog):
+        self.prog, self.task = prog, None
+
+    def start(self, phase: str, total) -> None:
+        self.task = self.prog.add_task(self.LABELS[phase], total=total) if phase in self.LABELS else None
+
+    def advance(self, n: int = 1) -> None:
+        if self.task is not None:
+            self.prog.advance(self.task, n)
+
+    def end(self, phase: str) -> None:
+        if self.task is not None and self.prog.tasks[self.task].total is None:
+            self.prog.update(self.task, total=1, completed=1)
+
+
 def _fail(e: Exception) -> None:
     print(f"error: {e}", file=sys.stderr)
     raise typer.Exit(1)

@@ -26,10 +26,13 @@ class IngestReport:
 
 
 class Workspace:
-    """A store plus the operations users run on it."""
+    """A store plus the operations users run on it; ``services`` (``storyscope.services.Services``) are the
+    process's models and caches, persisting vectors and parses in this store."""
 
     def __init__(self, db: str | Store | None = None):
+        from storyscope.services import Services
         self.store: Store = db if isinstance(db, Store) else open_store(db or os.environ.get("STORYSCOPE_DB") or DEFAULT_DB)
+        self.services = Services(self.store)
 
     def close(self) -> None:
         self.store.close()
@@ -44,11 +47,13 @@ class Workspace:
     def ingest(self, paths: Iterable[str], *, allow_private: bool = False,
                on_error: Callable[[InputError], None] | None = None,
                on_article: Callable[[Article, bool], None] | None = None, commit_every: int = 64,
-               outlet: str | None = None) -> IngestReport:
-        """Read every input and store new articles; bad inputs are reported, the rest goes on.
+               outlet: str | None = None, read_inputs=None) -> IngestReport:
+        """Read every input and store new articles, committed every ``commit_every``; bad inputs go to
+        ``on_error`` and the rest goes on. Returns an ``IngestReport``: ids added, ids already stored, errors.
 
         ``outlet`` names the outlet of articles whose input does not (a folder of plain-text files
-        from one site); an outlet the input states itself is kept."""
+        from one site); an outlet the input states itself is kept. ``read_inputs(paths, on_error)``
+        replaces ``ingest.read_sources`` as the reader (``batch`` reads Parquet and WARC with it)."""
         from storyscope.ingest import read_sources
         report = IngestReport()
 
@@ -70,7 +75,9 @@ class Workspace:
             pending.clear()
 
         seen: set[str] = set()
-        for art, debris in read_sources(paths, on_error=err, allow_private=allow_private):
+        source = (read_inputs(list(paths), err) if read_inputs is not None
+                  else read_sources(paths, on_error=err, allow_private=allow_private))
+        for art, debris in source:
             if outlet and outlet.strip() and not art.outlet:
                 fields = {k: v for k, v in art.to_dict().items() if k not in ("id", "text", "outlet")}
                 art = Article.create(art.text, outlet=" ".join(outlet.split()), **fields)
@@ -108,12 +115,15 @@ class Workspace:
 
     # analysis -------------------------------------------------------------
     def analyze(self, ids: list[str] | None = None, *, stages: list[str] | None = None, batch_size: int = 16,
-                on_error: Callable[[InputError], None] | None = None, progress=None, force: bool = False) -> int:
-        """Run the reading stages over stored articles (cached by stage version); returns articles done."""
+                on_error: Callable[[InputError], None] | None = None, progress=None, force: bool = False,
+                timings: dict[str, float] | None = None) -> int:
+        """Run the reading stages over the stored articles ``ids`` (None: all), skipping layers stored at
+        their current lineage version (``force`` recomputes). ``progress(n)`` after each batch; stage
+        seconds are added to ``timings``. Returns the number of articles read."""
         from storyscope.pipeline import pipe, resolve_stages
         n = 0
         for _ in pipe(self.store.iter_articles(ids), self.store, resolve_stages(stages), batch_size=batch_size,
-                      on_error=on_error or (lambda e: None), progress=progress, force=force):
+                      on_error=on_error or (lambda e: None), progress=progress, force=force, timings=timings):
             n += 1
         return n
 
@@ -122,12 +132,11 @@ class Workspace:
         from storyscope.stories.cluster import OnlineClusterer, article_item, readable
         state = None if rebuild else self.store.get_state("clusterer")
         clusterer = OnlineClusterer.from_state(state) if readable(state) else OnlineClusterer()
-        from storyscope.stages.embed import backed_by
         known = set(clusterer.article_ids())
         # No read cursor stays open while vectors are written: in WAL mode a write from a connection whose
         # read snapshot is older than another process's commit fails at once ("database is locked").
         todo = [a.id for a in self.store.iter_articles() if a.id not in known]
-        with backed_by(self.store):  # a rebuild reuses every title + lead vector already computed
+        with self.services.active():  # a rebuild reuses every title + lead vector already computed
             for i in range(0, len(todo), 256):
                 chunk = {a.id: a for a in list(self.store.iter_articles(todo[i:i + 256]))}
                 for aid in todo[i:i + 256]:  # in store order, as before
@@ -166,12 +175,10 @@ class Workspace:
         cached = self.store.get_findings(story["id"], key)
         if cached is not None:
             return cached
-        from storyscope.stages import nlp
-        from storyscope.stages.embed import backed_by
-        had_parse = nlp.load_parses(self.store, arts)  # restoring a parse is ~90x faster than parsing
-        with backed_by(self.store):
+        had_parse = self.services.restore_parses(arts)  # restoring a parse is ~90x faster than parsing
+        with self.services.active():
             result = compare_story(story, arts, layers, reread=self.reread)
-        nlp.save_parses(self.store, arts, skip=had_parse)
+        self.services.save_parses(arts, skip=had_parse)
         return self.save_findings(story["id"], result)
 
     def reread(self, arts: list[Article]) -> dict[str, dict[str, list[Span]]]:
@@ -231,11 +238,16 @@ class Workspace:
                              {a: self.layers(a) for a in dict.fromkeys(ids)})
 
     def run_all(self, paths: Iterable[str] = (), *, on_error=None, progress=None, **kw) -> IngestReport:
-        """Ingest, read, group: what ``storyscope analyze`` does before rendering."""
-        report = self.ingest(paths, on_error=on_error, **kw) if paths else IngestReport()
-        self.analyze(on_error=on_error, progress=progress)
-        self.group()
-        return report
+        """Ingest ``paths``, read every stored article, group (``orchestrate.Orchestrator``); ``kw`` goes
+        to ``Workspace.ingest``, ``progress(n)`` is called as articles are read. Returns the ingest report."""
+        from storyscope.orchestrate import Orchestrator, Progress
+
+        class _Count(Progress):
+            def advance(self, n: int = 1) -> None:
+                if progress:
+                    progress(n)
+        res = Orchestrator(self, on_error=on_error or (lambda e: None), progress=_Count()).run(paths, **kw)
+        return res.ingest or IngestReport()
 
     # what the shells show (CLI, web) -------------------------------------
     def unread(self, ids: list[str]) -> list[str]:

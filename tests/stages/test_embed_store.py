@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from storyscope.services import Services, current
 from storyscope.stages import embed as E
 from storyscope.store.sqlite import SQLiteStore
+
+MINILM = Services().embedder()
 
 
 def test_vectors_come_back_from_the_store(tmp_path):
     texts = ["The Varno dam opened its gates at dawn.", "Officials in Selvane denied any warning was given."]
     store = SQLiteStore(str(tmp_path / "v.db"))
-    E.clear_cache()
-    before = dict(E.STATS)
-    with E.backed_by(store):
+    MINILM.cache.clear()
+    before = dict(MINILM.stats)
+    with Services(store).active():
         first = E.embed(texts)
-    assert E.STATS["computed"] - before["computed"] == 2
+    assert MINILM.stats["computed"] - before["computed"] == 2
     assert len(store.get_vectors(E.MODEL_NAME, [E.text_key(t) for t in texts])) == 2
-    E.clear_cache()  # a new process: nothing in memory
-    mid = dict(E.STATS)
-    with E.backed_by(store):
+    MINILM.cache.clear()  # a new process: nothing in memory
+    mid = dict(MINILM.stats)
+    with Services(store).active():
         again = E.embed(texts + texts[:1])
-    assert E.STATS["computed"] == mid["computed"] and E.STATS["from_store"] - mid["from_store"] == 2
+    assert MINILM.stats["computed"] == mid["computed"] and MINILM.stats["from_store"] - mid["from_store"] == 2
     assert np.allclose(again[:2], first) and np.allclose(again[2], first[0])
     assert np.allclose(np.linalg.norm(again, axis=1), 1.0, atol=1e-5)
     store.close()
@@ -46,25 +49,25 @@ def test_bf16_vectors_agree_with_fp32(monkeypatch):
     vecs = {}
     for flag in ("0", "1"):
         monkeypatch.setenv("STORYSCOPE_EMBED_BF16", flag)
-        E.clear_cache()
+        MINILM.cache.clear()
         vecs[flag] = E.embed(texts)
-    E.clear_cache()
+    MINILM.cache.clear()
     assert np.allclose(np.linalg.norm(vecs["1"], axis=1), 1.0, atol=1e-5)
     assert (vecs["0"] * vecs["1"]).sum(1).min() > 0.999
     assert np.abs(vecs["0"] @ vecs["0"].T - vecs["1"] @ vecs["1"].T).max() < 0.01
 
 
-def test_backing_store_is_per_thread(tmp_path):
-    """A web request's store never serves another thread's embeddings (one stack per thread)."""
+def test_services_in_use_are_per_thread(tmp_path):
+    """A web request's store never serves another thread's embeddings: ``active()`` binds this thread only."""
     import threading
     store = SQLiteStore(str(tmp_path / "t.db"))
     seen = {}
-    with E.backed_by(store):
-        t = threading.Thread(target=lambda: seen.setdefault("other", list(E._backing())))
+    with Services(store).active():
+        t = threading.Thread(target=lambda: seen.setdefault("other", current().store))
         t.start()
         t.join()
-        seen["here"] = list(E._backing())
-    assert seen["other"] == [] and seen["here"] == [store] and E._backing() == []
+        seen["here"] = current().store
+    assert seen["other"] is None and seen["here"] is store and current().store is None
     store.close()
 
 

@@ -28,11 +28,12 @@ def test_comparison_restores_parses_instead_of_parsing(tmp_path, monkeypatch):
         assert set(ws.store.get_parses(nlp.parse_key(), ids)) == set(ids)
         first = {s["id"]: ws.findings(s["id"]) for s in stories}
         # a new process: empty parse cache, no pipeline to parse with, findings recomputed from the store
-        monkeypatch.setattr(nlp, "_DOCS", type(nlp._DOCS)())
-        monkeypatch.setattr(nlp, "_NLP", _NoParse(nlp.get_nlp()))
+        cache = ws.services.parse_cache
+        monkeypatch.setattr(cache, "_docs", type(cache._docs)())
+        monkeypatch.setattr(cache, "_nlp", _NoParse(cache.nlp()))
         from storyscope.dossier.build import compare_story
         story, arts, layers, _ = ws.comparison_inputs(stories[0]["id"])
-        nlp.load_parses(ws.store, arts)
+        ws.services.restore_parses(arts)
         again = compare_story(story, arts, layers)
         assert [c["text"] for c in again["claims"]] == [c["text"] for c in first[stories[0]["id"]]["claims"]]
         assert len(again["quotes"]) == len(first[stories[0]["id"]]["quotes"])

