@@ -10,7 +10,7 @@ import re
 
 from storyscope import errors
 from storyscope.errors import InputError
-from storyscope.ingest.text import decode
+from storyscope.ingest.text import decode, pick_outlet
 from storyscope.record import Article, Layer
 from storyscope.ingest.detect import detect_furniture
 
@@ -48,7 +48,8 @@ def record_to_article(rec: dict, source: str, path: str) -> tuple[Article, Layer
         meta["gold_story"] = str(rec["story"])
     if not pub and f.published:
         pub = f.published[:10]
-    art = Article.create(text, title=title, outlet=str(rec.get("outlet") or f.credit or ""), credit=f.credit,
+    outlet = pick_outlet(meta, (str(rec.get("outlet") or ""), "stated"), (f.outlet, "byline"), (f.credit, "credit line"))
+    art = Article.create(text, title=title, outlet=outlet, credit=f.credit,
                          byline=str(rec.get("byline") or f.byline or ""), published=pub,
                          published_source="explicit" if pub else "unknown", url=str(rec.get("url") or ""),
                          path=f"{path}#{rec['id']}" if rec.get("id") is not None else path,
