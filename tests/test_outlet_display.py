@@ -55,3 +55,25 @@ def test_each_unknown_outlet_article_is_its_own_independent_source():
     assert bundle.independent_count([a.id for a in arts]) == 2
     bundle.provenance = [{"article_id": arts[1].id, "source_id": arts[0].id}]  # a copy joins its source
     assert bundle.independent_count([a.id for a in arts]) == 1
+
+
+def test_told_an_agency_is_a_cited_source_not_a_credit():
+    """"The minister told Reuters" makes Reuters a source the article cites; only a byline or dateline
+    credit ("By AFP", "(AFP) -") makes the article the agency's copy, shown as "credits AFP"."""
+    from storyscope.compare.credits import external_credits
+    (told, td), = read_bytes(b"Ferry plan delayed\n\nThe Orlen harbour minister told Reuters on Monday that the ferry "
+                             b"plan was delayed.\n", "told", path="/corpus/told.txt")
+    (copy, cd), = read_bytes(b"Ferry plan delayed\n\nORLEN (AFP) - The harbour minister said on Monday that the ferry "
+                             b"plan was delayed.\n", "copy", path="/corpus/copy.txt")
+    arts = [told, copy]
+    found = {"s": {**EMPTY, "external_credits": {a.id: external_credits(a, dl.spans) for a, dl in ((told, td), (copy, cd))}}}
+    d = build_dossier([{"id": "s", "title": "Ferry", "article_ids": [a.id for a in arts]}], arts, found,
+                      {told.id: {"debris": td.spans}, copy.id: {"debris": cd.spans}})
+    by_id = {a["id"]: a for a in d["articles"]}
+    assert by_id[told.id]["external_credits"] == [] and [c["source"] for c in by_id[told.id]["sources_cited"]] == ["Reuters"]
+    assert [c["source"] for c in by_id[copy.id]["external_credits"]] == ["AFP"] and by_id[copy.id]["sources_cited"] == []
+    for fmt in ("html", "md"):
+        shown = render(d, fmt)
+        assert "credits AFP" in shown and "credits Reuters" not in shown, fmt
+    from storyscope.dossier.validate import validate_dossier
+    assert validate_dossier(d) == []

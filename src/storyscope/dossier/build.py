@@ -90,14 +90,21 @@ def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, 
     return out
 
 
+# Credit kinds that make an article an agency's copy ("By REUTERS", "LONDON (AFP) -"); the other kinds
+# ("told Reuters", "according to AP", "obtained by The Intercept", a photo credit) cite the source.
+COPY_CREDIT_KINDS = {"byline", "dateline"}
+
+
 def _article_json(a: Article, layers: dict[str, list[Span]], credits: list[dict]) -> dict:
+    copy = [c for c in credits if isinstance(c, str) or COPY_CREDIT_KINDS & set(c.get("kinds", []))]
     return {
         "id": a.id, "title": a.title, "outlet": outlet_name(a), "outlet_basis": outlet_basis(a),
         "credit": a.credit, "byline": a.byline,
         "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url,
         "language": a.language, "text": a.text,
         "debris": [{"start": s.start, "end": s.end, "label": s.label} for s in layers.get("debris", [])],
-        "external_credits": credits,
+        "external_credits": copy,
+        "sources_cited": [c for c in credits if not isinstance(c, str) and c not in copy],
     }
 
 
