@@ -107,7 +107,8 @@ def _matches(pattern: str, host: str, where: str) -> bool:
 def resolve(a: Article, directory: Directory, outlet: str | None = None) -> Article:
     """The article with its outlet decided (module docstring order) and ``meta["outlet_basis"]`` set;
     its id changes with its outlet (``Article.create``). ``outlet`` is the user's ``--outlet``."""
-    stated, how = a.outlet.strip(), a.meta.get("outlet_basis") or "stated"
+    how = a.meta.get("outlet_basis") or "stated"
+    stated = a.outlet.strip() if how != "domain" else ""  # a reader's domain fallback is no stated name
     entry = (directory.by_name(stated) if stated else None) or directory.by_url(a.url)
     cli = " ".join((outlet or "").split())
     if entry and (stated or not cli):

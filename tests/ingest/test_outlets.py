@@ -43,6 +43,14 @@ def test_page_without_a_site_name_is_its_domain_not_its_file(tmp_path):
         rec, = ws.article_records(ws.articles())
     assert (rec["outlet"], rec["outlet_basis"]) == ("orlen-courier.co.uk", "domain")
     assert rec["path"].endswith(f.name)  # the file stays available, as its path
+    # the readers give the domain themselves (batch reads without a Workspace); --outlet still wins over it
+    read = one(f.read_bytes(), f.name)
+    assert (read.outlet, read.meta["outlet_basis"]) == ("orlen-courier.co.uk", "domain")
+    named = resolve(read, Directory([]), outlet="Ostmark Herald")
+    assert (named.outlet, named.meta["outlet_basis"]) == ("Ostmark Herald", "--outlet")
+    from storyscope.ingest.jsonl import record_to_article
+    rec_art, _ = record_to_article({"id": "r1", "text": "The ferry returned.", "url": "https://news.tolven.com/a"}, "r", "p")
+    assert rec_art.outlet == "tolven.com"
     assert readable_domain("https://ferries.orlen-courier.com/x") == "orlen-courier.com"
     assert readable_domain("http://127.0.0.1:8000/x") == "127.0.0.1" and readable_domain("") == ""
 

@@ -5,6 +5,7 @@ from storyscope import errors
 from storyscope.errors import InputError
 from storyscope.ingest.charset import decode_bytes
 from storyscope.ingest.detect import detect_furniture
+from storyscope.outlets import readable_domain
 from storyscope.record import Article, Layer
 
 DETECT_VERSION = "detect.v1"
@@ -49,8 +50,8 @@ def article_from_text(text: str, source: str, *, path: str = "", url: str = "", 
     """Build an Article (and its debris layer) from text whose furniture is still inline.
 
     Its outlet: ``outlet`` (how the caller got it: ``outlet_basis``, see ``storyscope.outlets.BASES``),
-    else the outlet a "By X for Y" byline names, else an agency credit line ("By NORTHWIRE", "(AFP) -");
-    ``meta["outlet_basis"]`` records which."""
+    else the outlet a "By X for Y" byline names, else an agency credit line ("By NORTHWIRE", "(AFP) -"),
+    else the registrable domain of ``url``; ``meta["outlet_basis"]`` records which."""
     if not text.strip():
         raise InputError(source, errors.EMPTY)
     f = detect_furniture(text)
@@ -63,7 +64,8 @@ def article_from_text(text: str, source: str, *, path: str = "", url: str = "", 
             meta["published_time"] = f.published
     if f.title_span:
         meta["title_span"] = list(f.title_span)
-    outlet = pick_outlet(meta, (outlet, outlet_basis), (f.outlet, "byline"), (f.credit, "credit line"))
+    outlet = pick_outlet(meta, (outlet, outlet_basis), (f.outlet, "byline"), (f.credit, "credit line"),
+                         (readable_domain(url), "domain"))
     art = Article.create(
         text, title=title or f.title, outlet=outlet, credit=f.credit, byline=f.byline,
         published=pub, published_source=pub_src, url=url, path=path, meta=meta)
