@@ -226,3 +226,23 @@ def test_no_page_or_record_shows_a_file_name_as_an_outlet(client):
     assert a["outlet"] in {h["outlet"] for h in hits if h["id"] == a["id"]}
     index = client.get("/").text  # the outlet filter offers named outlets only
     assert "Ilvar Courier</option>" in index and "unknown outlet (" not in index.split("</select>")[0]
+
+
+def test_outlet_page_shows_its_outlets_file_entry(tmp_path):
+    """An outlet registered in the outlets file: its page and API record say its country, owner and wires."""
+    from storyscope.workspace import Workspace
+    db = str(tmp_path / "reg.db")
+    reg = tmp_path / "outlets.csv"
+    reg.write_text("domain,name,country,owner,wires\nostmark-herald.example,Ostmark Herald,Ostmark,"
+                   "Harbour Media Group,Kestrel Press Agency\n")
+    with Workspace(db) as ws:
+        ws.register_outlets(str(reg))
+        ws.ingest([str(_write(tmp_path / "a.txt", "Ferry crews end strike\n\nThe Ostmark ferry crews returned "
+                                                   "to work on Tuesday, the union said.\n"))], outlet="ostmark herald")
+        ws.group()
+    c = TestClient(create_app(db))
+    data = c.get("/api/outlets/Ostmark Herald").json()
+    assert data["registered"]["owner"] == "Harbour Media Group" and len(data["articles"]) == 1
+    page = c.get("/outlets/Ostmark Herald").text
+    assert "owned by Harbour Media Group" in page and "carries Kestrel Press Agency" in page
+    assert c.get("/api/outlets/Nobody").json()["registered"] is None
