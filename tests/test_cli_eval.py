@@ -60,3 +60,16 @@ def test_eval_time_scores_are_fractions_with_progress(tmp_path):
         '<TIMEX3 tid="t2" type="DURATION" value="P2W">two weeks</TIMEX3>.</TEXT></TimeML>')
     res, err = _run("eval", "time", "--data", str(tmp_path))
     assert res["documents"] == 1 and res["gold"] == 2 and "eval time: 1/1 documents" in err
+
+
+def test_eval_stories_scores_are_fractions_with_progress(tmp_path):
+    texts = [("ferry", "Orlen ferry strike ends", "The Orlen ferry crews returned to work on Tuesday after a two-week strike."),
+             ("ferry", "Ferry crews back in Orlen", "Ferry crews in Orlen ended their strike on Tuesday, the union said."),
+             ("toll", "Tolven approves bridge toll", "Tolven council approved a bridge toll on Monday after a long debate."),
+             ("toll", "Bridge toll passes in Tolven", "A new toll for the Tolven bridge passed the council on Monday night.")]
+    data = tmp_path / "stories.jsonl"
+    data.write_text("".join(json.dumps({"id": f"a{i}", "story": s, "outlet": f"Outlet {i}", "title": t, "text": x,
+                                        "published": "2025-03-1" + str(i)}) + "\n"
+                            for i, (s, t, x) in enumerate(texts)))
+    res, err = _run("eval", "stories", "--data", str(data), "--no-peers", "--no-batch")
+    assert res["articles"] == 4 and "eval stories: read 4/4 articles" in err
