@@ -45,7 +45,7 @@ def test_unknown_outlets_are_distinct_and_never_file_names():
     assert all(w in md for w in want) and not any(s in md for s in STEMS)
     assert {a["outlet"] for a in json.loads(render(d, "json"))["articles"]} == want
     rows = list(csv.DictReader(io.StringIO(render_articles_csv(d["articles"]))))
-    assert {r["outlet"] for r in rows} == want
+    assert {r["outlet"] for r in rows} == want and {r["outlet_basis"] for r in rows} == {"unknown"}
 
 
 def test_each_unknown_outlet_article_is_its_own_independent_source():
