@@ -90,15 +90,18 @@ class Directory:
         host = (parts.hostname or "") if parts else ""
         if not host:
             return None
-        where = host + (parts.path or "/")
+        where = host.removeprefix("www.") + (parts.path or "/")
         hits = [e for e in self.entries if _matches(e["pattern"], host, where)]
         return max(hits, key=lambda e: len(e["pattern"].replace("*", ""))) if hits else None
 
 
 def _matches(pattern: str, host: str, where: str) -> bool:
+    """Whether an entry's pattern covers a URL: ``where`` is its host (no "www.") and path."""
     p = pattern.lower()
     if "/" in p:
-        return fnmatch.fnmatchcase(where.lower(), p if p.endswith("*") else p.rstrip("/") + "*")
+        if "*" in p:
+            return fnmatch.fnmatchcase(where.lower(), p)
+        return where.lower() == p or where.lower().startswith(p.rstrip("/") + "/")
     if "*" in p:
         return fnmatch.fnmatchcase(host, p)
     return host == p or host.endswith("." + p)
@@ -146,6 +149,7 @@ def _entry(row: dict, where: str) -> dict:
     row = {str(k).strip().lower(): v for k, v in row.items()}
     pattern = str(row.get("pattern") or row.get("domain") or "").strip().lower()
     pattern = re.sub(r"^https?://", "", pattern).removeprefix("www.")
+    pattern = pattern.rstrip("/") if pattern.count("/") == 1 else pattern  # "nytimes.com/" is a domain
     name = " ".join(str(row.get("name") or "").split())
     if not pattern or not name:
         raise InputError(where, errors.OUTLET_ROW_INCOMPLETE)

@@ -138,6 +138,8 @@ def test_resolution_order():
     # a stated name the file does not know, on a registered domain: the domain's entry; the most specific pattern
     assert resolve(art("Valdoria Today Online", "https://example.org/valdoria-today/2025/a"), d).outlet == "Valdoria Today"
     assert resolve(art("", "https://news.example.org/b"), d).outlet == "Example Syndicate"
+    assert resolve(art("", "https://www.example.org/valdoria-today/c"), d).outlet == "Valdoria Today"
+    assert resolve(art("", "https://example.org/valdoria-today-extra/c"), d).outlet == "Example Syndicate"
     # nothing stated: --outlet wins over the domain; mapped through the aliases
     assert resolve(art("", "https://example.org/b"), d, outlet="  Ostmark   Herald ").outlet == "Ostmark Herald"
     assert resolve(art(""), d, outlet="RN").outlet == "Radio Nordvale"
