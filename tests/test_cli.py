@@ -108,8 +108,9 @@ def analysed(readme_run):
 
 def test_readme_commands_run_as_written(readme_run):
     d, results = readme_run
-    assert [a[0] for a in readme_commands()] == ["ingest", "articles", "show", "analyze", "stories", "dossier",
-                                                 "export", "search", "dossier", "eval", "batch", "serve"]
+    assert [a[0] for a in readme_commands()] == ["outlets", "ingest", "articles", "outlets", "show", "analyze",
+                                                 "stories", "dossier", "export", "search", "dossier", "eval", "batch",
+                                                 "serve"]
     assert (d / "dossier.html").exists() and "Korvath" in (d / "korvath.md").read_text()
     assert _csv((d / "quotes.csv").read_text())
     batch = next(r for k, r in results.items() if k.startswith("batch "))
@@ -118,6 +119,9 @@ def test_readme_commands_run_as_written(readme_run):
     assert json.loads(next(r for k, r in results.items() if k.startswith("eval ")).stdout)
     show = next(r for k, r in results.items() if k.startswith("show "))
     assert "Kestrel Press Agency" in show.stdout
+    assert "6 outlets registered" in results["outlets import examples/outlets.csv"].stderr
+    listed = results["outlets"].stdout  # the registered outlets with their article counts (name cells fold)
+    assert "radio-nordvale.example" in listed
 
 
 def _csv(text: str) -> list[dict]:
@@ -261,3 +265,25 @@ def test_inferred_date_and_story_are_the_same_as_in_the_dossier(analysed):
     assert f"{undated['published']} (inferred)" in run("articles", "--db", db).stdout
     shown = json.loads(run("show", undated["id"], "--db", db, "-f", "json").stdout)
     assert (shown["published"], shown["published_source"]) == (undated["published"], "inferred")
+
+
+def test_no_file_name_is_shown_as_an_outlet(analysed, readme_run):
+    """The README's outputs (JSON, HTML, Markdown, CSV, terminal tables): an article whose input names no
+    outlet (001, 008) is "unknown outlet (<id prefix>)", each its own source, and its file stays in ``path``."""
+    import re
+    db, dossier = analysed
+    d, _ = readme_run
+    stems = {pathlib.Path(a["path"].split("#")[0]).stem for a in dossier["articles"]}
+    unknown = {a["id"]: a["outlet"] for a in dossier["articles"] if a["outlet_basis"] == "unknown"}
+    assert sorted(unknown.values()) == sorted(f"unknown outlet ({i[:8]})" for i in unknown) and len(unknown) == 2
+    for s in dossier["stories"]:
+        assert not set(s["outlets"]) & stems
+    chips = re.findall(r'<span class="chip[^"]*"[^>]*>([^<]*)</span>', (d / "dossier.html").read_text())
+    assert chips and not set(chips) & stems and set(unknown.values()) <= set(chips)
+    md = (d / "korvath.md").read_text()
+    assert not any(pathlib.Path(a["path"]).stem in md for a in dossier["articles"] if a["id"] in unknown)
+    assert any(o in md for o in unknown.values())
+    for row in _csv((d / "quotes.csv").read_text()) + _csv(run("articles", "--db", db, "-f", "csv").stdout):
+        assert row["outlet"] not in stems
+    table = run("articles", "--db", db).stdout + run("stories", "--db", db).stdout  # cells fold: words, not lines
+    assert "unknown" in table and "valdoria_today" not in table and "touchline_brannvik" not in table

@@ -10,16 +10,18 @@ from typing import List, Optional
 import typer
 
 from storyscope import __version__, errors
-from storyscope.cli_support import (_check_format, _fail, _ingest_summary, _is_missing, _PhaseBars, _progress,
-                                    _report_error, _store_url, _story_id, _table, _write, _ws, out)
+from storyscope.cli_outlets import outlets_app
+from storyscope.cli_support import (LIST_FORMATS, DbOpt, ListFormatOpt, _check_format, _fail, _ingest_summary,
+                                    _is_missing, _PhaseBars, _progress, _report_error, _store_url, _story_id, _table,
+                                    _write, _ws, out)
 from storyscope.errors import StoryscopeError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Group news articles into stories and compare how outlets cover each one.")
 eval_app = typer.Typer(no_args_is_help=True, help="Evaluation commands: each prints JSON scores to stdout.")
 app.add_typer(eval_app, name="eval")
+app.add_typer(outlets_app, name="outlets")
 
-DbOpt = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: ./storyscope.db or $STORYSCOPE_DB)")
 OutletOpt = typer.Option(None, "--outlet", help="outlet of inputs that do not name one (e.g. a folder of .txt files from one site)")
 
 
@@ -38,10 +40,6 @@ def ingest(paths: List[str] = typer.Argument(..., help="files, directories, glob
     with _ws(db, create=True) as ws:
         report = ws.ingest(paths, allow_private=allow_private, on_error=_report_error, outlet=outlet)
     _ingest_summary(report, paths)
-
-
-LIST_FORMATS = ("table", "json", "csv")
-ListFormatOpt = typer.Option("table", "--format", "-f", help="table|json|csv")
 
 
 @app.command()

@@ -16,6 +16,10 @@ from rich.table import Table
 from storyscope import errors
 from storyscope.errors import StoryscopeError
 
+DbOpt = typer.Option(None, "--db", help="SQLite file or postgresql:// URL (default: ./storyscope.db or $STORYSCOPE_DB)")
+LIST_FORMATS = ("table", "json", "csv")
+ListFormatOpt = typer.Option("table", "--format", "-f", help="table|json|csv")
+
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -123,7 +127,7 @@ def _table(*columns: str) -> Table:
     """A terminal table that wraps long cells instead of cutting them (ids and dates never wrap)."""
     t = Table(box=None, pad_edge=False)
     for c in columns:
-        t.add_column(c, overflow="fold", no_wrap=c in ("id", "published"), min_width=NO_WRAP_WIDTH.get(c))
+        t.add_column(c, overflow="fold", no_wrap=c in ("id", "published", "pattern"), min_width=NO_WRAP_WIDTH.get(c))
     return t
 
 

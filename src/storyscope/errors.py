@@ -74,6 +74,14 @@ NEW_STORE = "no store at {url} yet: starting with an empty one (add articles on 
 STAGE_FAILED = "stage {stage} failed: {detail}"
 UNKNOWN_SPLIT = "unknown split; use one of: {splits}"
 NO_TIMEML = "no TimeML (*.tml) files in this folder"
+# Outlets files (storyscope outlets import).
+OUTLETS_FILE_KIND = "an outlets file must be .csv, .json or .toml"
+OUTLETS_FILE_UNREADABLE = "could not be read as an outlets file ({detail})"
+OUTLETS_FILE_EMPTY = "no outlet entries in this file"
+OUTLET_ROW_INCOMPLETE = "an outlet entry needs a domain (or pattern) and a name"
+OUTLET_ROW_NOT_TABLE = "an outlet entry must be a table of fields (domain or pattern, name, country, owner, wires, aliases)"
+OUTLETS_IMPORTED = "{n} outlets registered in {url}; every later ingest uses them ({total} in all)"
+OUTLETS_LATER_ONLY = "{n} articles already stored keep the outlet they were ingested with (the outlet is part of an article's id); ingest into a new store to apply the file to them"
 COMPARE_FAILED = "comparison failed ({detail}); this story is left out, the other stories go on"
 
 

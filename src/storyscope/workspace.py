@@ -51,10 +51,13 @@ class Workspace:
         """Read every input and store new articles, committed every ``commit_every``; bad inputs go to
         ``on_error`` and the rest goes on. Returns an ``IngestReport``: ids added, ids already stored, errors.
 
-        ``outlet`` names the outlet of articles whose input does not (a folder of plain-text files
-        from one site); an outlet the input states itself is kept. ``read_inputs(paths, on_error)``
+        Each article's outlet is decided by ``outlets.resolve``: the name its input states (site name,
+        feed title, byline, credit), mapped through the store's outlets file (``register_outlets``), else
+        the file's entry for its URL, else ``outlet`` (a folder of plain-text files from one site), else
+        its URL's domain; an outlet the input states itself is kept. ``read_inputs(paths, on_error)``
         replaces ``ingest.read_sources`` as the reader (``batch`` reads Parquet and WARC with it)."""
         from storyscope.ingest import read_sources
+        from storyscope.outlets import Directory, resolve as resolve_outlet
         report = IngestReport()
 
         def err(e: InputError) -> None:
@@ -77,10 +80,9 @@ class Workspace:
         seen: set[str] = set()
         source = (read_inputs(list(paths), err) if read_inputs is not None
                   else read_sources(paths, on_error=err, allow_private=allow_private))
+        directory = Directory(self.store.outlets())
         for art, debris in source:
-            if outlet and outlet.strip() and not art.outlet:
-                fields = {k: v for k, v in art.to_dict().items() if k not in ("id", "text", "outlet")}
-                art = Article.create(art.text, outlet=" ".join(outlet.split()), **fields)
+            art = resolve_outlet(art, directory, outlet)
             if art.id in seen:  # the same article twice in one batch
                 report.existing.append(art.id)
                 continue
@@ -90,6 +92,15 @@ class Workspace:
                 flush()
         flush()
         return report
+
+    def register_outlets(self, path: str, replace: bool = False) -> list[dict]:
+        """Read an outlets file (``outlets.read_outlets_file``: CSV, JSON or TOML) into the store, where
+        every later ingest uses it; ``replace`` drops the entries registered before. Returns the entries
+        read. Raises InputError naming the file (and the bad row)."""
+        from storyscope.outlets import read_outlets_file
+        entries = read_outlets_file(path)
+        self.store.put_outlets(entries, replace=replace)
+        return entries
 
     # reading --------------------------------------------------------------
     def articles(self, ids: list[str] | None = None) -> list[Article]:
@@ -111,7 +122,12 @@ class Workspace:
         return {n: l.spans for n, l in self.store.get_layers(article_id).items()}
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
-        return self.store.search(query, limit)
+        """Full-text hits ``{"id", "title", "outlet", "snippet"}``, best first; ``outlet`` as every shell
+        shows it (``outlets.display_name``)."""
+        from storyscope.outlets import display_name
+        hits = self.store.search(query, limit)
+        arts = {a.id: a for a in self.store.iter_articles([h["id"] for h in hits])}
+        return [{**h, "outlet": display_name(arts[h["id"]]) if h["id"] in arts else h["outlet"]} for h in hits]
 
     # analysis -------------------------------------------------------------
     def analyze(self, ids: list[str] | None = None, *, stages: list[str] | None = None, batch_size: int = 16,
@@ -269,12 +285,14 @@ class Workspace:
         return stories
 
     def article_records(self, arts: list[Article]) -> list[dict]:
-        """One flat record per article as every shell shows it: ``id, title, outlet, credit, byline,
-        published, published_source, url, path, story_id``. An article that states no date shows the
+        """One flat record per article as every shell shows it: ``id, title, outlet, outlet_basis, credit,
+        byline, published, published_source, url, path, story_id`` (``outlet`` as ``outlets.display_name``
+        shows it, never a file name; ``outlet_basis`` how it was decided). An article that states no date shows the
         date its story's comparison inferred and stored (``published_source`` "inferred"), as the dossier does."""
-        from storyscope.dossier.build import outlet_name
+        from storyscope.outlets import basis, display_name
         story_of = {aid: s["id"] for s in self.stories() for aid in s["article_ids"]}
-        return [{"id": a.id, "title": a.title, "outlet": outlet_name(a), "credit": a.credit, "byline": a.byline,
+        return [{"id": a.id, "title": a.title, "outlet": display_name(a), "outlet_basis": basis(a),
+                 "credit": a.credit, "byline": a.byline,
                  "published": a.published, "published_source": a.published_source, "url": a.url, "path": a.path,
                  "story_id": story_of.get(a.id)} for a in arts]
 

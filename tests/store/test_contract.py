@@ -134,3 +134,42 @@ def test_parses_round_trip_and_replace(store):
     assert store.get_parses("m@1", ["a1", "a2", "a3"]) == {"a1": b"uno", "a2": b"two"}
     assert store.get_parses("m@2", ["a1"]) == {} and store.get_parses("m@1", []) == {}
     assert store.schema_version() >= 3
+
+
+def test_outlets_registry_upsert_replace_and_lists(store):
+    nw = {"pattern": "northwire.example", "name": "Northwire", "country": "Valdoria", "owner": "Northwire Group",
+          "wires": ["Kestrel Press Agency"], "aliases": ["NW", "Northwire News"]}
+    vt = {"pattern": "example.org/valdoria-today/*", "name": "Valdoria Today", "country": "", "owner": "",
+          "wires": [], "aliases": []}
+    assert store.outlets() == []
+    store.put_outlets([nw, vt])
+    assert store.outlets() == [nw, vt]  # sorted by name; lists come back as lists
+    store.put_outlets([{**nw, "country": "Nordvale", "aliases": []}])  # the same pattern: replaced, not added
+    assert [(o["pattern"], o["country"], o["aliases"]) for o in store.outlets()] == [
+        ("northwire.example", "Nordvale", []), ("example.org/valdoria-today/*", "", [])]
+    store.put_outlets([vt], replace=True)
+    assert store.outlets() == [vt]
+    assert store.schema_version() >= 4
+
+
+def test_a_version_3_sqlite_store_gains_the_outlets_table(tmp_path):
+    """A store written before outlets existed opens, keeps its articles and takes an outlets file."""
+    import sqlite3
+
+    from storyscope.store.migrations import MIGRATIONS
+    from storyscope.store.sqlite import SQLiteStore
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for version, sqlite_sql, _ in MIGRATIONS:
+        if version <= 3:
+            for stmt in sqlite_sql:
+                db.execute(stmt)
+    db.execute("PRAGMA user_version=3")
+    db.commit()
+    db.close()
+    s = SQLiteStore(str(path))
+    s.add_articles([(_art(1), [])])
+    s.put_outlets([{"pattern": "orlen.example", "name": "Orlen Courier"}])
+    assert s.schema_version() >= 4 and s.count_articles() == 1
+    assert s.outlets()[0]["name"] == "Orlen Courier" and s.outlets()[0]["wires"] == []
+    s.close()

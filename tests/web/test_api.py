@@ -204,3 +204,45 @@ def test_form_token(tmp_path):
     assert c.post("/ingest", data={"token": "wrong"}, files=files, follow_redirects=False).status_code == 401
     r = c.post("/ingest", data={"token": "s3cret"}, files=files, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+
+
+def test_no_page_or_record_shows_a_file_name_as_an_outlet(client):
+    """The example corpus's 001 and 008 name no outlet in their text: every view calls each
+    "unknown outlet (<id prefix>)", its own source, with the file in ``path``; search hits too."""
+    import pathlib
+    arts = client.get("/api/articles").json()
+    stems = {pathlib.Path(a["path"].split("#")[0]).stem for a in arts}
+    assert not {a["outlet"] for a in arts} & stems
+    unknown = [a for a in arts if a["outlet_basis"] == "unknown"]
+    assert len(unknown) == 2 and {a["outlet"] for a in unknown} == {f"unknown outlet ({a['id'][:8]})" for a in unknown}
+    a = next(x for x in unknown if "001_" in x["path"])
+    page = client.get(f"/articles/{a['id']}").text
+    assert a["outlet"] in page and "001_valdoria_today_rewrite</a>" not in page
+    listed = next(s for s in client.get("/api/stories").json() if s["id"] == a["story_id"])
+    shown = client.get(f"/api/stories/{a['story_id']}").json()["stories"][0]
+    for outlets in (listed["outlets"], shown["outlets"]):
+        assert a["outlet"] in outlets and not set(outlets) & stems
+    hits = client.get("/api/search", params={"q": "controlled release"}).json()
+    assert a["outlet"] in {h["outlet"] for h in hits if h["id"] == a["id"]}
+    index = client.get("/").text  # the outlet filter offers named outlets only
+    assert "Ilvar Courier</option>" in index and "unknown outlet (" not in index.split("</select>")[0]
+
+
+def test_outlet_page_shows_its_outlets_file_entry(tmp_path):
+    """An outlet registered in the outlets file: its page and API record say its country, owner and wires."""
+    from storyscope.workspace import Workspace
+    db = str(tmp_path / "reg.db")
+    reg = tmp_path / "outlets.csv"
+    reg.write_text("domain,name,country,owner,wires\nostmark-herald.example,Ostmark Herald,Ostmark,"
+                   "Harbour Media Group,Kestrel Press Agency\n")
+    with Workspace(db) as ws:
+        ws.register_outlets(str(reg))
+        ws.ingest([str(_write(tmp_path / "a.txt", "Ferry crews end strike\n\nThe Ostmark ferry crews returned "
+                                                   "to work on Tuesday, the union said.\n"))], outlet="ostmark herald")
+        ws.group()
+    c = TestClient(create_app(db))
+    data = c.get("/api/outlets/Ostmark Herald").json()
+    assert data["registered"]["owner"] == "Harbour Media Group" and len(data["articles"]) == 1
+    page = c.get("/outlets/Ostmark Herald").text
+    assert "owned by Harbour Media Group" in page and "carries Kestrel Press Agency" in page
+    assert c.get("/api/outlets/Nobody").json()["registered"] is None

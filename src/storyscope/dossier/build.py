@@ -9,11 +9,11 @@ import hashlib
 import json
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Callable
 
 from storyscope import __version__
 from storyscope.compare.bundle import StoryBundle
+from storyscope.outlets import basis as outlet_basis
 from storyscope.record import Article, Span
 
 SCHEMA = "storyscope.dossier/1"
@@ -42,17 +42,9 @@ def findings_key(arts: list[Article], layers: dict[str, dict[str, list[Span]]]) 
 
 
 def outlet_name(a: Article) -> str:
-    """What to call an article's outlet: its outlet, else its credit, else its file name."""
-    if a.outlet:
-        return a.outlet
-    if a.credit:
-        return a.credit
-    if a.url:
-        from urllib.parse import urlsplit
-        host = urlsplit(a.url).hostname or ""
-        if host:
-            return host.removeprefix("www.")
-    return Path(a.path.split("#")[0]).stem or a.id[:8]
+    """What to call an article's outlet (``outlets.display_name``): never its file name."""
+    from storyscope.outlets import display_name
+    return display_name(a)
 
 
 def _undated_if_inferred(a: Article) -> Article:
@@ -98,13 +90,21 @@ def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, 
     return out
 
 
+# Credit kinds that make an article an agency's copy ("By REUTERS", "LONDON (AFP) -"); the other kinds
+# ("told Reuters", "according to AP", "obtained by The Intercept", a photo credit) cite the source.
+COPY_CREDIT_KINDS = {"byline", "dateline"}
+
+
 def _article_json(a: Article, layers: dict[str, list[Span]], credits: list[dict]) -> dict:
+    copy = [c for c in credits if isinstance(c, str) or COPY_CREDIT_KINDS & set(c.get("kinds", []))]
     return {
-        "id": a.id, "title": a.title, "outlet": outlet_name(a), "credit": a.credit, "byline": a.byline,
+        "id": a.id, "title": a.title, "outlet": outlet_name(a), "outlet_basis": outlet_basis(a),
+        "credit": a.credit, "byline": a.byline,
         "published": a.published, "published_source": a.published_source, "path": a.path, "url": a.url,
         "language": a.language, "text": a.text,
         "debris": [{"start": s.start, "end": s.end, "label": s.label} for s in layers.get("debris", [])],
-        "external_credits": credits,
+        "external_credits": copy,
+        "sources_cited": [c for c in credits if not isinstance(c, str) and c not in copy],
     }
 
 

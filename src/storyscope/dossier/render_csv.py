@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from storyscope import errors
 
 TABLES = ("claims", "disputes", "quotes", "omissions")
-ARTICLE_COLUMNS = ("id", "outlet", "credit", "byline", "published", "published_source", "title", "url", "path")
+ARTICLE_COLUMNS = ("id", "outlet", "outlet_basis", "credit", "byline", "published", "published_source", "title", "url", "path")
 _SPAN = ("article_id", "outlet", "start", "end", "evidence")
 COLUMNS = {
     "claims": ("story_id", "claim_id", "claim", "attributed_to", "independent_sources", "confidence", *_SPAN),

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
 from storyscope import errors
+
+CHUNK = 500  # pairs per progress line on stderr
 
 POSITIVE = {"same-claim": "same", "contradiction": "contradiction"}
 LABELS = {"same-claim": {"same", "different"}, "contradiction": {"entailment", "neutral", "contradiction"}}
@@ -83,13 +86,18 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     pairs = [(r["a"], r["b"]) for r in rows]
     from storyscope.compare import pairs as pair_models
     if task == "same-claim":
-        from storyscope.compare.claim_align import same_claim
-        decided, prob = same_claim(pairs)
+        from storyscope.compare.claim_align import same_claim as decide_pairs
         shipped = pair_models.settings().same_claim
     else:
-        from storyscope.compare.disputes import contradiction_decisions
-        decided, prob, _ = contradiction_decisions(pairs)
+        from storyscope.compare.disputes import contradiction_decisions as decide_pairs
         shipped = pair_models.settings().contradiction
+    decided, prob = [], []
+    for k in range(0, len(pairs), CHUNK):  # each pair is decided on its own: chunks only pace the progress line
+        d, p = decide_pairs(pairs[k:k + CHUNK])[:2]
+        decided.append(d)
+        prob.append(p)
+        print(f"eval pairs: {min(k + CHUNK, len(pairs))}/{len(pairs)} pairs", file=sys.stderr, flush=True)
+    decided, prob = np.concatenate(decided), np.concatenate(prob)
     if threshold is not None:  # the model alone at another threshold
         decided = prob >= threshold
     gold = [r["label"] == POSITIVE[task] for r in rows]

@@ -119,6 +119,9 @@ def report(gold: list[str], pred: list[str]) -> dict:
     }
 
 
+PROGRESS_EVERY = 2000  # pairs per progress line on stderr
+
+
 def evaluate_stance(data_dir: str, split: str, model_path: str | None = None) -> dict:
     """Score the shipped stance model on ``{data_dir}/{split}_*.csv`` with the official FNC-1 metric."""
     from storyscope.compare.stance import get_model
@@ -130,7 +133,10 @@ def evaluate_stance(data_dir: str, split: str, model_path: str | None = None) ->
     model = get_model(model_path)
     t0 = time.perf_counter()
     print(f"stance: predicting {len(rows)} pairs over {len(bodies)} bodies", file=sys.stderr)
-    pred = model.predict([(h, bodies[b]) for h, b, _ in rows])
+    pred = []
+    for k in range(0, len(rows), PROGRESS_EVERY):  # pairs are featurised one by one: chunks only pace the progress
+        pred += model.predict([(h, bodies[b]) for h, b, _ in rows[k:k + PROGRESS_EVERY]])
+        print(f"stance: {min(k + PROGRESS_EVERY, len(rows))}/{len(rows)} pairs", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - t0
     out = report([s for _, _, s in rows], pred)
     out.update(pairs=len(rows), seconds=round(seconds, 2))

@@ -153,7 +153,13 @@ def product_groups(items: list[dict], workdir: str) -> tuple[list[list[str]], li
             for it in items]
     with Workspace(str(Path(workdir) / "eval.db")) as ws:
         ws.store.add_articles([(a, []) for a in {a.id: a for a in arts}.values()])
-        ws.analyze(stages=list(READS))
+        done, total = [0], len(arts)
+
+        def progress(n: int) -> None:  # a line per tenth of the articles read
+            before, done[0] = done[0], done[0] + n
+            if done[0] * 10 // total > before * 10 // total or done[0] == total:
+                print(f"eval stories: read {done[0]}/{total} articles", file=sys.stderr, flush=True)
+        ws.analyze(stages=list(READS), progress=progress)
         story_of = {a: s["id"] for s in ws.group(rebuild=True) for a in s["article_ids"]}
         stored = [article_item(a, ws.layers(a.id)) for a in ws.articles()]
     groups: dict[str, list[str]] = {}

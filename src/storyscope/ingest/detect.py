@@ -82,6 +82,7 @@ class Furniture:
     title: str = ""
     title_span: tuple[int, int] | None = None
     credit: str = ""
+    outlet: str = ""          # "By Ana Reyes for the Daily Planet": the outlet the byline names
     byline: str = ""
     published: str | None = None
     published_text: str = ""
@@ -103,6 +104,19 @@ def _looks_like_outlet(who: str) -> bool:
     if not who.isupper() or not 1 <= len(words) <= 3:
         return False
     return len(words) == 1 or words[-1].lower() in OUTLET_WORDS
+
+
+# "Ana Reyes for The Daily Planet": a person writing for a named outlet (capitalised, at most six words).
+FOR_OUTLET = re.compile(r"^(?P<who>.+?)\s+for\s+(?P<outlet>(?:the\s+)?[A-Z0-9][\w&'’.-]*(?:\s+[A-Z0-9&][\w&'’.-]*){0,5})\s*$")
+
+
+def split_for_outlet(who: str) -> tuple[str, str]:
+    """(person, outlet) of a byline "X for Y" naming the outlet Y; (who, "") otherwise."""
+    m = FOR_OUTLET.match(who.strip())
+    if not m:
+        return who, ""
+    outlet = m.group("outlet").strip(" .")
+    return m.group("who").strip(" ,"), outlet[0].upper() + outlet[1:]
 
 
 def _lines(text: str):
@@ -178,6 +192,8 @@ def detect_furniture(text: str, title_in_text: bool = True) -> Furniture:
                 f.credit = f.credit or ag
                 label = "credit"
             else:
+                who, named = split_for_outlet(who)
+                f.outlet = f.outlet or named
                 f.byline = f.byline or (who.title() if who.isupper() else who)
                 label = "byline"
         elif id(item) in head_zone and agency_of(line.strip("()— -")):

@@ -93,7 +93,8 @@ def read_feed(data: bytes, source: str, path: str = "", on_error=None) -> list[t
         text = f"{title}\n\n{body}\n" if title else body + "\n"
         try:
             out.append(article_from_text(text, item_src, path=path, url=e.get("link", ""), outlet=outlet,
-                                         title=title, published=published, meta={"format": "feed"}))
+                                         title=title, published=published, meta={"format": "feed"},
+                                         outlet_basis="feed title"))
         except InputError as err:
             if on_error:
                 on_error(err)

@@ -175,8 +175,12 @@ def html_to_article(html: str | bytes, source: str, *, path: str = "", url: str 
     if not body:
         raise InputError(source, no_text_reason(html))  # say why, rather than a bare "no text"
     url = url or (page_url(tree) if tree is not None else "") or (getattr(doc, "url", None) or "")
+    given = site_names(tree) if tree is not None else []
     sitename = (getattr(doc, "sitename", None) or "").strip()
-    names = (site_names(tree) if tree is not None else []) + [n for n in (sitename, outlet) if n]
+    if re.fullmatch(r"[\w.-]+\.[a-z]{2,}", sitename, re.I):  # trafilatura's fallback is the host: a domain, not a name
+        sitename = ""
+    sitename = sitename or (given[0] if given else "")
+    names = given + [n for n in (sitename, outlet) if n]
     title = clean_title(getattr(doc, "title", None) or "", names, url)
     byline, credit = split_author_field(getattr(doc, "author", None) or "", names, url)
     meta = {"format": "html", "extraction": pass_name}
@@ -188,7 +192,8 @@ def html_to_article(html: str | bytes, source: str, *, path: str = "", url: str 
     # The headline goes on the first line, as in plain-text articles, so offsets are comparable.
     text = f"{title}\n\n{body}\n" if title and not body.startswith(title) else body + "\n"
     art, debris = article_from_text(text, source, path=path, url=url, outlet=outlet or sitename,
-                                    title=title, published=published, meta=meta)
+                                    title=title, published=published, meta=meta,
+                                    outlet_basis="stated" if outlet else "site name")
     fields = {}
     if byline and not art.byline:
         fields["byline"] = byline

@@ -10,7 +10,8 @@ import re
 
 from storyscope import errors
 from storyscope.errors import InputError
-from storyscope.ingest.text import decode
+from storyscope.ingest.text import decode, pick_outlet
+from storyscope.outlets import readable_domain
 from storyscope.record import Article, Layer
 from storyscope.ingest.detect import detect_furniture
 
@@ -48,9 +49,12 @@ def record_to_article(rec: dict, source: str, path: str) -> tuple[Article, Layer
         meta["gold_story"] = str(rec["story"])
     if not pub and f.published:
         pub = f.published[:10]
-    art = Article.create(text, title=title, outlet=str(rec.get("outlet") or f.credit or ""), credit=f.credit,
+    url = str(rec.get("url") or "")
+    outlet = pick_outlet(meta, (str(rec.get("outlet") or ""), "stated"), (f.outlet, "byline"), (f.credit, "credit line"),
+                         (readable_domain(url), "domain"))
+    art = Article.create(text, title=title, outlet=outlet, credit=f.credit,
                          byline=str(rec.get("byline") or f.byline or ""), published=pub,
-                         published_source="explicit" if pub else "unknown", url=str(rec.get("url") or ""),
+                         published_source="explicit" if pub else "unknown", url=url,
                          path=f"{path}#{rec['id']}" if rec.get("id") is not None else path,
                          language=str(rec.get("language") or "en"), meta=meta)
     return art, Layer("debris", "detect.v1", f.debris)

@@ -5,6 +5,7 @@ from storyscope import errors
 from storyscope.errors import InputError
 from storyscope.ingest.charset import decode_bytes
 from storyscope.ingest.detect import detect_furniture
+from storyscope.outlets import readable_domain
 from storyscope.record import Article, Layer
 
 DETECT_VERSION = "detect.v1"
@@ -34,9 +35,23 @@ def _control_ratio(b: bytes) -> float:
     return bad / max(1, len(b))
 
 
+def pick_outlet(meta: dict, *candidates: tuple[str, str]) -> str:
+    """The first non-empty name of ``(name, basis)`` candidates, its basis put in ``meta["outlet_basis"]``; ""."""
+    for name, how in candidates:
+        if name and name.strip():
+            meta["outlet_basis"] = how
+            return " ".join(name.split())
+    return ""
+
+
 def article_from_text(text: str, source: str, *, path: str = "", url: str = "", outlet: str = "",
-                      title: str = "", published: str | None = None, meta: dict | None = None) -> tuple[Article, Layer]:
-    """Build an Article (and its debris layer) from text whose furniture is still inline."""
+                      title: str = "", published: str | None = None, meta: dict | None = None,
+                      outlet_basis: str = "stated") -> tuple[Article, Layer]:
+    """Build an Article (and its debris layer) from text whose furniture is still inline.
+
+    Its outlet: ``outlet`` (how the caller got it: ``outlet_basis``, see ``storyscope.outlets.BASES``),
+    else the outlet a "By X for Y" byline names, else an agency credit line ("By NORTHWIRE", "(AFP) -"),
+    else the registrable domain of ``url``; ``meta["outlet_basis"]`` records which."""
     if not text.strip():
         raise InputError(source, errors.EMPTY)
     f = detect_furniture(text)
@@ -49,8 +64,10 @@ def article_from_text(text: str, source: str, *, path: str = "", url: str = "", 
             meta["published_time"] = f.published
     if f.title_span:
         meta["title_span"] = list(f.title_span)
+    outlet = pick_outlet(meta, (outlet, outlet_basis), (f.outlet, "byline"), (f.credit, "credit line"),
+                         (readable_domain(url), "domain"))
     art = Article.create(
-        text, title=title or f.title, outlet=outlet or f.credit, credit=f.credit, byline=f.byline,
+        text, title=title or f.title, outlet=outlet, credit=f.credit, byline=f.byline,
         published=pub, published_source=pub_src, url=url, path=path, meta=meta)
     return art, Layer("debris", DETECT_VERSION, f.debris)
 

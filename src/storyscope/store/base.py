@@ -6,6 +6,7 @@ SQLite (default, one file) and PostgreSQL implement it and pass one set of contr
 from __future__ import annotations
 
 import abc
+import json
 from typing import Iterable, Iterator
 
 from storyscope.record import Article, Layer
@@ -90,6 +91,17 @@ class Store(abc.ABC):
     def put_vectors(self, model: str, items: list[tuple[str, bytes]]) -> None:
         """Store vectors by text key; a key already stored keeps its vector."""
 
+    # outlets --------------------------------------------------------------
+    @abc.abstractmethod
+    def put_outlets(self, entries: list[dict], replace: bool = False) -> None:
+        """Register outlet entries ``{"pattern", "name", "country", "owner", "wires": [...], "aliases": [...]}``
+        (see ``storyscope.outlets``); an entry whose pattern is stored replaces it; ``replace`` drops
+        every stored entry first. One transaction."""
+
+    @abc.abstractmethod
+    def outlets(self) -> list[dict]:
+        """Every registered outlet entry, sorted by name then pattern."""
+
     @abc.abstractmethod
     def search(self, query: str, limit: int = 20) -> list[dict]:
         """Full-text search over titles and texts: [{"id", "title", "outlet", "snippet"}]."""
@@ -102,6 +114,26 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc):
         self.close()
+
+
+OUTLET_COLS = ("pattern", "name", "country", "owner", "wires", "aliases")
+
+
+def outlet_row(e: dict) -> tuple:
+    """An outlet entry as a table row (lists as JSON text), in ``OUTLET_COLS`` order."""
+    return (e["pattern"], e["name"], e.get("country") or "", e.get("owner") or "",
+            json.dumps(list(e.get("wires") or [])), json.dumps(list(e.get("aliases") or [])))
+
+
+def outlet_upsert_sql(placeholder: str) -> str:
+    """The one INSERT .. ON CONFLICT of an outlet entry (SQLite "?" or PostgreSQL "%s" placeholders)."""
+    return (f"INSERT INTO outlets ({', '.join(OUTLET_COLS)}) VALUES ({', '.join([placeholder] * len(OUTLET_COLS))}) "
+            "ON CONFLICT (pattern) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in OUTLET_COLS[1:]))
+
+
+def outlet_entry(row) -> dict:
+    d = dict(zip(OUTLET_COLS, row))
+    return {**d, "wires": json.loads(d["wires"] or "[]"), "aliases": json.loads(d["aliases"] or "[]")}
 
 
 def open_store(url: str | None) -> Store:

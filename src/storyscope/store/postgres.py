@@ -7,7 +7,7 @@ import time
 
 from storyscope import errors
 from storyscope.record import Article, Layer
-from storyscope.store.base import Store
+from storyscope.store.base import OUTLET_COLS, Store, outlet_entry, outlet_row, outlet_upsert_sql
 from storyscope.store.migrations import MIGRATIONS
 
 _COLS = ("id", "title", "outlet", "credit", "byline", "published", "published_source", "url", "path",
@@ -208,6 +208,19 @@ class PostgresStore(Store):
                 cur.executemany("INSERT INTO vectors (model, key, vec) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
                                 [(model, k, v) for k, v in items])
 
+    # outlets
+    def put_outlets(self, entries, replace=False):
+        sql = outlet_upsert_sql("%s")
+        with self.db.transaction():
+            cur = self.db.cursor()
+            if replace:
+                cur.execute("DELETE FROM outlets")
+            cur.executemany(sql, [outlet_row(e) for e in entries])
+
+    def outlets(self):
+        rows = self._q(f"SELECT {', '.join(OUTLET_COLS)} FROM outlets ORDER BY name, pattern")
+        return [outlet_entry(r) for r in rows]
+
     def search(self, query, limit=20):
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
         if not terms:
@@ -226,6 +239,6 @@ class PostgresStore(Store):
     def drop_all(self):
         """Remove every table (tests use a fresh database)."""
         with self.db.transaction():
-            for t in ("articles_fts", "story_articles", "stories", "findings", "state", "layers", "vectors", "parses", "articles",
+            for t in ("articles_fts", "outlets", "story_articles", "stories", "findings", "state", "layers", "vectors", "parses", "articles",
                       "schema_version"):
                 self.db.execute(f"DROP TABLE IF EXISTS {t} CASCADE")

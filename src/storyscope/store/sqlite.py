@@ -9,7 +9,7 @@ import time
 from typing import Iterable, Iterator
 
 from storyscope.record import Article, Layer
-from storyscope.store.base import Store
+from storyscope.store.base import OUTLET_COLS, Store, outlet_entry, outlet_row, outlet_upsert_sql
 from storyscope.store.migrations import MIGRATIONS
 
 _ARTICLE_COLS = ("id", "title", "outlet", "credit", "byline", "published", "published_source", "url", "path",
@@ -197,6 +197,18 @@ class SQLiteStore(Store):
         with self._tx() as db:
             db.executemany("INSERT OR IGNORE INTO vectors (model, key, vec) VALUES (?, ?, ?)",
                            [(model, k, v) for k, v in items])
+
+    # outlets
+    def put_outlets(self, entries, replace=False):
+        sql = outlet_upsert_sql("?")
+        with self._tx() as db:
+            if replace:
+                db.execute("DELETE FROM outlets")
+            db.executemany(sql, [outlet_row(e) for e in entries])
+
+    def outlets(self):
+        rows = self.db.execute(f"SELECT {', '.join(OUTLET_COLS)} FROM outlets ORDER BY name, pattern")
+        return [outlet_entry(r) for r in rows]
 
     def search(self, query, limit=20):
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]

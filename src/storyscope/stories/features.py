@@ -187,8 +187,9 @@ def article_item(article: Any, layers: dict) -> dict:
     and, as ``days``, the values with day precision ('YYYY-MM-DD').
     Missing layers leave those keys out (``featurize`` then falls back to regexes over the text).
     """
+    from storyscope.outlets import display_name
     item = {"id": article.id, "title": article.title, "text": article.text, "published": article.published,
-            "outlet": article.outlet or article.credit}
+            "outlet": display_name(article)}  # as every shell shows it: an unknown outlet is this article's own
     spans = layers.get("actors")
     if spans is not None:
         acts = [(s.attrs.get("actor"), s.label) for s in spans if s.attrs.get("actor")]

@@ -10,7 +10,8 @@ router = APIRouter()
 
 
 def outlet_data(c: WebContext, name: str) -> dict:
-    """``{"name", "stories", "copies_others", "copied_by_others", "framing", "articles"}`` of one outlet."""
+    """``{"name", "registered", "stories", "copies_others", "copied_by_others", "framing", "articles"}`` of one
+    outlet; ``registered`` is its entry in the outlets file (pattern, country, owner, wires, aliases) or None."""
     stories = [s for s in c.stories() if name in s.get("outlets", [])]
     copies_from, copied_by, framing = 0, 0, {}
     arts = {}
@@ -28,7 +29,8 @@ def outlet_data(c: WebContext, name: str) -> dict:
                 if arts.get(aid, {}).get("outlet") == name:
                     framing.setdefault(f["concept"], set()).update(
                         f"{t['term']}" + (" (quoted)" if t.get("voice") == "quoted" else "") for t in terms)
-    return {"name": name, "stories": stories, "copies_others": copies_from, "copied_by_others": copied_by,
+    registered = next((o for o in c.ws.store.outlets() if o["name"] == name), None)
+    return {"name": name, "registered": registered, "stories": stories, "copies_others": copies_from, "copied_by_others": copied_by,
             "framing": {k: sorted(v) for k, v in framing.items()},
             "articles": [a for a in arts.values() if a["outlet"] == name]}
 

@@ -58,4 +58,13 @@ MIGRATIONS = [
         """CREATE TABLE parses (article_id TEXT NOT NULL, model TEXT NOT NULL, data BYTEA NOT NULL,
             PRIMARY KEY (article_id, model))""",
     ]),
+    (4, [
+        # The user's outlets file: a domain or pattern -> canonical name, country, owner, wire
+        # affiliations and other names (JSON lists); every later ingest maps outlets through it.
+        """CREATE TABLE outlets (pattern TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '', wires TEXT NOT NULL DEFAULT '[]', aliases TEXT NOT NULL DEFAULT '[]')""",
+    ], [
+        """CREATE TABLE outlets (pattern TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '', wires TEXT NOT NULL DEFAULT '[]', aliases TEXT NOT NULL DEFAULT '[]')""",
+    ]),
 ]
