@@ -40,7 +40,7 @@ def read_batch_inputs(inputs: list[str], on_error: Callable[[InputError], None])
         except InputError as e:
             on_error(e)
         except (OSError, ValueError) as e:
-            on_error(InputError(path, f"could not be read ({e.__class__.__name__}: {e})"))
+            on_error(InputError(path, errors.UNREADABLE.format(detail=f"{e.__class__.__name__}: {e}")))
 
 
 def _read_warc(path: str, on_error) -> Iterator[tuple[Article, Layer]]:

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from storyscope.stages.embed import DIM
 from storyscope.stories.features import N_FEATURES, Features, _get, featurize
 
 
@@ -42,7 +43,7 @@ class _Pairs:
         from scipy import sparse
         self.bp = bp
         n = len(feats)
-        self.E = np.stack([f.emb for f in feats]).astype(np.float32) if n else np.zeros((0, 384), np.float32)
+        self.E = np.stack([f.emb for f in feats]).astype(np.float32) if n else np.zeros((0, DIM), np.float32)
         self.X = self._matrix([f.terms for f in feats], n, N_FEATURES)
         vocab: dict[str, int] = {}
         ents = [{vocab.setdefault(e, len(vocab)): 1.0 for e in f.ents} for f in feats]

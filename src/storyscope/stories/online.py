@@ -30,6 +30,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from storyscope.stages.embed import DIM
 from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF
@@ -58,7 +59,7 @@ class Params:
 class OnlineClusterer(Scoring):
     """Assigns each new article to a story, one at a time; state is JSON-serialisable."""
 
-    def __init__(self, params: Params | None = None, dim: int = 384):
+    def __init__(self, params: Params | None = None, dim: int = DIM):
         self.p = params or Params()
         self.dim = dim
         self.df = np.zeros(N_FEATURES, dtype=np.int32)

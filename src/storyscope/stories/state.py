@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storyscope import errors
 from storyscope.stories.event import EventKeys
 from storyscope.stories.index import IVF
 
@@ -107,7 +108,7 @@ def load(cls: type, state: dict) -> "OnlineClusterer":
     """Restore a clusterer of class ``cls`` from ``dump``'s snapshot; ValueError for another version."""
     from storyscope.stories.online import Params
     if not readable(state):
-        raise ValueError(f"unsupported clusterer state version {state.get('version')!r}")
+        raise ValueError(errors.BAD_STATE_VERSION.format(version=state.get('version')))
     oc = cls(Params(**state["params"]), state["dim"])
     oc.n_docs, oc.frozen_idf = state["n_docs"], state["frozen_idf"]
     oc.df[_unb64(state["df_keys"], np.int64)] = _unb64(state["df_vals"], np.int32)
