@@ -35,8 +35,8 @@ from storyscope.evaluate.pairs import is_dev, load_pairs, scores  # noqa: E402
 
 SHARED = Path(os.environ.get("STORYSCOPE_SHARED", ROOT.parent / "shared"))
 CONFIG = {
-    "same-claim": {"labels": ["different", "same"], "positive": "same", "layers": 4, "lr": 5e-5, "head_lr": 5e-4,
-                   "epochs": 3, "batch": 16, "max_len": 128, "budget_s": 2300},
+    "same-claim": {"labels": ["different", "same"], "positive": "same", "layers": 6, "lr": 4e-5, "head_lr": 5e-4,
+                   "epochs": 3, "batch": 16, "max_len": 128, "budget_s": 1500},
     "contradiction": {"labels": ["entailment", "neutral", "contradiction"], "positive": "contradiction",
                       "layers": 4, "lr": 4e-5, "head_lr": 5e-4, "epochs": 3, "batch": 16, "max_len": 128,
                       "budget_s": 2300, "rte_repeat": 2},

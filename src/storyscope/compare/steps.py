@@ -49,14 +49,14 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
     return {"_claims": extract_claims(bundle)}
 
 
-@comparison_step("align", "align.v1", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
+@comparison_step("align", "align.v2", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
 def align(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claim_align import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
     return {"_story_claims": story_claims, "claims": typed(Claim, public(story_claims))}
 
 
-@comparison_step("disputes", "disputes.v1", reads=("_story_claims",))
+@comparison_step("disputes", "disputes.v2", reads=("_story_claims",))
 def disputes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.disputes import find_disputes
     found = find_disputes(bundle, results["_story_claims"])
@@ -65,7 +65,7 @@ def disputes(bundle: StoryBundle, results: dict) -> dict:
     return {"disputes": typed(Dispute, found, "dispute")}
 
 
-@comparison_step("timeline", "timeline.v1", reads=("_story_claims", "inferred_dates"))
+@comparison_step("timeline", "timeline.v2", reads=("_story_claims", "inferred_dates"))
 def timeline(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.timeline import build_timeline
     return {"timeline": typed(TimelineEvent, build_timeline(bundle, results["_story_claims"]), "event")}
@@ -101,7 +101,7 @@ def framing(bundle: StoryBundle, results: dict) -> dict:
     return {"framing": typed(Framing, found)}
 
 
-@comparison_step("credits", "credits.v1", adds=("external_credits",))
+@comparison_step("credits", "credits.v2", adds=("external_credits",))
 def credits(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.provenance import external_credits
     return {"external_credits": {a.id: external_credits(a, bundle.layer(a.id, "debris")) for a in bundle.articles}}
