@@ -46,6 +46,10 @@ FNC_LABEL = {"agree": "entailment", "discuss": "neutral", "unrelated": "neutral"
 SEED = 1337
 OUT = Path(os.environ.get("PAIRS_OUT", MODEL_DIR))  # where training writes; the shipped models stay until copied
 AGREE_RECALL = 0.97  # same-claim veto: at 0.90 (0.508) it dropped two of the seeds' three corroborated facts
+# ... and never above this: MSRP's paraphrase is stricter than "states the same proposition", so the 6-layer model
+# scores a sentence that adds to the other's proposition low ("19 goals in 31 games ... and a knee injury": 0.11);
+# at its recall-0.97 point (0.29) the seeds lost two of their three corroborated facts.
+AGREE_CAP = 0.10
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {"the", "a", "an", "of", "to", "in", "and", "is", "for", "on", "with", "at", "by", "as", "from", "that",
          "it", "its", "be", "was", "are", "has", "have", "after", "over", "his", "her", "this", "will", "says"}
@@ -216,6 +220,7 @@ def stack(task: str = "same-claim", logits: np.ndarray | None = None) -> None:
     lr = LogisticRegression(C=1.0)
     cv = cross_val_predict(lr, X, y, cv=5, method="predict_proba")[:, 1]
     thr = threshold_for(cv, y)
+    agree = min(thr, recall_threshold(cv, y, AGREE_RECALL), AGREE_CAP)
     lr.fit(X, y)
     if os.environ.get("PAIRS_SAVE_CV"):  # the cross-validated dev probabilities, to study other thresholds
         np.save(os.environ["PAIRS_SAVE_CV"], np.column_stack([cv, y]))
@@ -223,12 +228,12 @@ def stack(task: str = "same-claim", logits: np.ndarray | None = None) -> None:
     meta.update({"stack": [round(float(lr.coef_[0, 0]), 6), round(float(lr.coef_[0, 1]), 6),
                            round(float(lr.intercept_[0]), 6)],
                  "stack_features": ["cross-encoder log-odds", "bi-encoder cosine", "bias"],
-                 "threshold": round(thr, 4), "agree_threshold": round(min(thr, recall_threshold(cv, y, AGREE_RECALL)), 4),
+                 "threshold": round(thr, 4), "agree_threshold": round(agree, 4),
                  "threshold_rule": "dev precision >= 0.90",
-                 "agree_rule": f"dev recall >= {AGREE_RECALL} (a rule's merge stands when the model agrees this far)",
+                 "agree_rule": f"dev recall >= {AGREE_RECALL}, at most {AGREE_CAP} (a rule's merge stands when the model agrees this far)",
                  "dev": {"average_precision": round(float(average_precision_score(y, cv)), 4),
                          "at_threshold": scores(y, cv >= thr), "at_0.5": scores(y, cv >= 0.5),
-                         "at_agree_threshold": scores(y, cv >= min(thr, recall_threshold(cv, y, AGREE_RECALL))),
+                         "at_agree_threshold": scores(y, cv >= agree),
                          "note": "5-fold cross-validated stacked probabilities on the dev fold"}})
     (OUT / f"{task}.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(json.dumps({k: meta[k] for k in ("stack", "threshold", "agree_threshold", "dev")}))

@@ -173,7 +173,7 @@ class Embedder:
                     self._count("from_store", 1)
             uniq = [c for c in uniq if c not in got]
         if uniq:
-            vecs = _encode(self.warm_up(), uniq, batch_size)
+            vecs = self._compute(uniq, batch_size)
             self._count("computed", len(uniq))
             got.update(zip(uniq, vecs))
             if store is not None:
@@ -183,6 +183,11 @@ class Embedder:
         for i, c in enumerate(canon):
             out[i] = got[c]
         return out
+
+
+    def _compute(self, canon: list[str], batch_size: int) -> np.ndarray:
+        """Unit vectors of canonical texts, computed by the model (sentence-transformers' ``encode``)."""
+        return _encode(self.warm_up(), canon, batch_size)
 
 
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
@@ -225,20 +230,13 @@ class StaticEmbedder(Embedder):
         super().__init__(model_name="model2vec-minilm-static", dim=STATIC_DIM, loader=load_static)
 
     def embed(self, texts: list[str], batch_size: int = 16, store=None) -> np.ndarray:
-        """(len(texts), 256) float32 unit vectors; memory cache only (``store`` is ignored)."""
-        canon = [canonical(t) for t in texts]
-        got = self.cache.get_many(dict.fromkeys(canon))
-        uniq = list(dict.fromkeys(c for c in canon if c not in got))
-        if uniq:
-            v = self.warm_up().encode(uniq, use_multiprocessing=False).astype(np.float32)
-            v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-            self._count("computed", len(uniq))
-            got.update(zip(uniq, v))
-            self.cache.put_many(got.items())
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, c in enumerate(canon):
-            out[i] = got[c]
-        return out
+        """(len(texts), 256) float32 unit vectors; memory cache only (``store`` is ignored: recomputing is
+        cheaper than a store round trip)."""
+        return super().embed(texts, batch_size)
+
+    def _compute(self, canon: list[str], batch_size: int) -> np.ndarray:
+        v = self.warm_up().encode(canon, use_multiprocessing=False).astype(np.float32)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
 
 def embed_static(texts: list[str]) -> np.ndarray:
