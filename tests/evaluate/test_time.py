@@ -7,9 +7,9 @@ import pytest
 from storyscope.errors import InputError
 from storyscope.evaluate.time import DEV_EVERY, evaluate_time, read_tml, score_document, split_files
 
-# Measured with timex.v4: dev (52 documents, 351 gold) strict .880 / relaxed .953 / value .822;
-# all (256 documents, 1,822 gold) strict .873 / relaxed .942 / value .803.
-FLOORS = {"dev": {"strict": 0.875, "relaxed": 0.945, "value": 0.815},
+# Measured with timex.v5: dev (52 documents, 351 gold) strict .883 / relaxed .953 / value .825;
+# all (256 documents, 1,822 gold) strict .874 / relaxed .942 / value .805.
+FLOORS = {"dev": {"strict": 0.878, "relaxed": 0.945, "value": 0.82},
           "all": {"strict": 0.865, "relaxed": 0.935, "value": 0.80}}
 
 

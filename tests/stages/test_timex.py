@@ -88,7 +88,7 @@ def test_bad_inputs_get_no_invented_dates():
 
 def test_registered_stage_runs_on_articles():
     stage = get_stage("timex")
-    assert stage.version == "timex.v4" and stage.adds == ("timex",)
+    assert stage.version == "timex.v5" and stage.adds == ("timex",)
     a = Article.create(STORY, published=DCT)
     out = stage.run([(a, {})])
     assert {a.text[s.start:s.end] for s in out[0]["timex"]} >= {"Saturday", "Sunday", "last June"}
@@ -186,4 +186,22 @@ V4_KINDS = [  # (text, publication date, timex, value): kinds of timex.v4
 def test_kinds_seen_on_news_v4(text, dct, timex, value):
     """"o'clock" with a day and its part, a decade shifted from the sentence's year, "the year ended ..."
     as a span of a year, a plan of the past ("had been due to"), "are to", a deadline month, a schedule."""
+    assert by_text(text, dct)[timex]["value"] == value
+
+
+V5_KINDS = [  # (text, publication date, timex, value): kinds of timex.v5
+    ("The Orlen refugees lived in the camps for 2 1/2 years.", "1998-02-27", "2 1/2 years", "P2Y6M"),
+    ("A minute and a half later, the Lomar pilot landed.", "1998-01-14", "A minute and a half", "PT1M30S"),
+    ("The Hollin talks lasted an hour and a half.", "1998-01-14", "an hour and a half", "PT1H30M"),
+    ("The Hollin strike lasted three and a half decades.", "1998-01-14", "three and a half decades", "P35Y"),
+    ("The Orlen talks, which were supposed to conclude by May, stalled.", "1998-03-22", "May", "1998-05"),
+    ("The Lomar agency extended its deadline until 9 a.m. Tuesday.", "2000-04-03", "9 a.m. Tuesday",
+     "2000-04-04T09:00"),
+]
+
+
+@pytest.mark.parametrize("text,dct,timex,value", V5_KINDS)
+def test_kinds_seen_on_news_v5(text, dct, timex, value):
+    """Fractions carry into the next unit as TimeML writes them; a deadline ("by May", "until Tuesday")
+    after a past verb takes the nearest such date, not the one before the publication date."""
     assert by_text(text, dct)[timex]["value"] == value

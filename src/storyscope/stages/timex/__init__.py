@@ -25,7 +25,7 @@ from storyscope.stages.timex.extract import extract_timexes
 __all__ = ["BAD_DCT", "INVALID", "NO_ANCHOR", "NO_DCT", "extract_timexes", "run"]
 
 
-@register("timex", "timex.v4", requires=(), adds=("timex",), reads_article=("published",))
+@register("timex", "timex.v5", requires=(), adds=("timex",), reads_article=("published",))
 def run(batch):
     """Pipeline stage: one ``timex`` layer per article, anchored on its publication date."""
     return [{"timex": extract_timexes(a.text, a.published)} for a, _ in batch]

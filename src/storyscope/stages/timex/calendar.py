@@ -19,6 +19,9 @@ from storyscope.stages.timex.vocab import SMALL, TENS
 def number(s: str) -> float | None:
     """Value of a number phrase ("three", "twenty-one", "2.5", "a half"); None for vague ones ("several")."""
     s = " ".join(s.lower().replace("-", " ").split())
+    m = re.fullmatch(r"(\d+)(?: 1/2|½)", s)  # "2 1/2 years"
+    if m:
+        return int(m.group(1)) + 0.5
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         f = float(s)
         return int(f) if f.is_integer() else f
@@ -35,6 +38,28 @@ def number(s: str) -> float | None:
     if parts and parts[0] in TENS:
         return TENS[parts[0]] + (SMALL.get(parts[1], 0) if len(parts) > 1 else 0) + half
     return None
+
+
+_SMALLER = {"Y": (12, "M", False), "M": (30, "D", False), "W": (7, "D", False), "D": (24, "H", True),
+            "H": (60, "M", True), "TM": (60, "S", True)}
+
+
+def fmt_duration(n: float, u: str, timed: bool) -> str:
+    """TIMEX3 value of ``n`` units ``u`` (Y, M, W, D, H, M, S; ``timed`` for the clock units):
+    a fraction carries into the next smaller unit as TimeML writes it ("2 1/2 years" -> P2Y6M,
+    "a minute and a half" -> PT1M30S); one that does not divide evenly stays a decimal."""
+    whole = int(n)
+    rest = n - whole
+    key = "TM" if timed and u == "M" else u
+    if rest and key in _SMALLER:
+        k, u2, t2 = _SMALLER[key]
+        sub = rest * k
+        if float(sub).is_integer():
+            head = f"{whole}{u}" if whole else ""
+            if timed or not t2:
+                return ("PT" if timed else "P") + head + f"{int(sub)}{u2}"
+            return "P" + head + f"T{int(sub)}{u2}"
+    return ("PT" if timed else "P") + fmt_num(n) + u
 
 
 def fmt_num(n: float) -> str:

@@ -102,8 +102,10 @@ def pick_year(ctx: Context, c: Candidate, mo: int, day: int | None, rel: str | N
         return d0.year
     t = ctx.tense(c)
     t = UNKNOWN if t == PRESENT else t
-    if t == UNKNOWN and _DEADLINE.search(ctx.text, max(0, c.start - 12), c.start):
-        t = FUTURE  # "talks are to conclude by May": a deadline still to come
+    if _DEADLINE.search(ctx.text, max(0, c.start - 12), c.start):
+        # "talks are to conclude by May": a deadline still to come; after a past verb
+        # ("were supposed to conclude by May") the nearest such month, either side
+        t = FUTURE if t == UNKNOWN else UNKNOWN
     best = None
     for y in (d0.year - 1, d0.year, d0.year + 1):
         if day is None:

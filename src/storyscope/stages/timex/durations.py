@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from storyscope.stages.timex.calendar import fmt_num, number, shift
+from storyscope.stages.timex.calendar import fmt_duration, fmt_num, number, shift
 from storyscope.stages.timex.context import Candidate, Context, result, unresolved
 from storyscope.stages.timex.relative import at_offset
 from storyscope.stages.timex.vocab import UNITS
@@ -32,12 +32,15 @@ def duration(c: Candidate | None, ctx: Context, g: dict) -> dict | None:
     unit = g["unit"].lower()
     u = _unit(unit)
     n = number(g["n"])
-    nstr = "X" if n is None else fmt_num(n)
+    if n is not None and g.get("half"):
+        n += 0.5  # "a minute and a half"
     if u in _SCALE:
         u, k = _SCALE[u]
-        nstr = "X" if n is None else fmt_num(n * k)
+        n = None if n is None else n * k
     timed = u in ("H", "S") or unit.startswith("minute")
-    return result("DURATION", f"PT{nstr}{u}" if timed else f"P{nstr}{u}", "duration")
+    if n is None:
+        return result("DURATION", f"PTX{u}" if timed else f"PX{u}", "duration")
+    return result("DURATION", fmt_duration(n, u, timed), "duration")
 
 
 _SET_UNITS = {"daily": "D", "weekly": "W", "monthly": "M", "annually": "Y", "yearly": "Y", "hourly": "TH",

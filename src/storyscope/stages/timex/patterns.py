@@ -82,7 +82,7 @@ _p("duration", r"\b(?:(?P<det>the|a|an|another|the\s+past|past|the\s+last|the\s+
 _p("duration", r"\b(?:(?P<det>the\s+past|past|the\s+last|the\s+next|the\s+first|the\s+coming|the\s+remaining)\s+)?"
    r"(?P<bare>(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries))\b", 1)
 _p("duration", r"\b(?P<n>half)\s+(?:an?\s+)?(?P<unit>hour|day|year|century|decade)\b", 2)
-_p("duration", r"\b(?P<n>an?)\s+(?P<unit>hour|year|month|day|week)\s+and\s+a\s+half\b", 3)
+_p("duration", r"\b(?P<n>an?)\s+(?P<unit>minute|hour|year|month|day|week)\s+(?P<half>and\s+a\s+half)\b", 3)
 _p("set", r"\b(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|annual|each\s+day|each\s+week|"
    r"each\s+month|each\s+year|per\s+(?:day|week|month|year|hour)|a\s+(?:day|week|month|year)"
    r"(?=\s*(?:[,.;)]|$|and|or|for|in|on|to)))\b", 1)

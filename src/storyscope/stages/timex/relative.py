@@ -48,8 +48,10 @@ def weekday(c: Candidate, ctx: Context, g: dict) -> dict | None:
         t = ctx.tense(c)
         if re.match(r"'s\b", ctx.text[c.end:c.end + 3]):
             t = 1 if t == 1 and _EVENT_NOUN.match(ctx.text[c.end:c.end + 20]) else -1
-        if t in (0, 2) and _DEADLINE.search(ctx.text, max(0, c.start - 40), c.start):
-            t = 1  # "until 9 a.m. Tuesday": a deadline still to come
+        if _DEADLINE.search(ctx.text, max(0, c.start - 40), c.start):
+            # "until 9 a.m. Tuesday": a deadline still to come; after a past verb ("extended
+            # its deadline until Tuesday") the nearest such day, either side
+            t = 1 if t in (0, 2) or (wd - w0) % 7 <= (w0 - wd) % 7 else -1
         if t == 1 or rel == "this" and t == 0:
             delta = (wd - w0) % 7
         else:

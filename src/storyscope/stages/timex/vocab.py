@@ -36,7 +36,7 @@ WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
 NUMW = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|"
         r"five|six|seven|eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
         r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)")
-NUM = (r"(?:\d+(?:\.\d+)?|" + NUMW + r"(?:\s+(?:and\s+)?a\s+half)?|a(?:n)?|single|another|"
+NUM = (r"(?:\d+(?:\s+1/2|½)?(?:\.\d+)?|" + NUMW + r"(?:\s+(?:and\s+)?a\s+half)?|a(?:n)?|single|another|"
        r"a\s+few|several|few|many|some|a\s+couple\s+of|couple\s+of|a\s+number\s+of|numerous|"
        r"half\s+an?|a\s+half)")
 UNIT = (r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|"
