@@ -147,7 +147,8 @@ class GroupingRows:
     ``stories``: (index, story id, inverted list, bytes) per clusterer story (aggregates, not articles);
     ``lists``: (index, inverted list) of stories only the index moved (it was retrained);
     ``members``: (article id, story index, position in the story, head JSON) per article placed or moved;
-    ``counts``: (kind, key, n) document frequencies (kind "t": hashed term, "e": actor key);
+    ``counts``: (sequence number, bytes) document frequencies changed, a log replayed in order;
+    ``counts_reset``: drop the stored log first (``counts`` then starts with a snapshot);
     ``shown``: (order, story dict {"id", "title", "article_ids", ...}) of stories users see, new or changed;
     ``gone``: (story id, id of the story it joined) of stories merged away: their rows, story-article
     links and findings are dropped and the id is kept as an alias of the other;
@@ -157,14 +158,15 @@ class GroupingRows:
     stories: list[tuple[int, str, int, bytes]] = field(default_factory=list)
     lists: list[tuple[int, int]] = field(default_factory=list)
     members: list[tuple[str, int, int, str]] = field(default_factory=list)
-    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    counts: list[tuple[int, bytes]] = field(default_factory=list)
+    counts_reset: bool = False
     shown: list[tuple[int, dict]] = field(default_factory=list)
     gone: list[tuple[str, str]] = field(default_factory=list)
     reset: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.globals or self.stories or self.lists or self.members or self.counts
-                    or self.shown or self.gone)
+                    or self.counts_reset or self.shown or self.gone)
 
 
 _GROUPING_TABLES = ("grouping_globals", "grouping_stories", "grouping_members", "grouping_counts",
@@ -178,11 +180,13 @@ def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]
         return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([ph] * len(cols))}) ON CONFLICT ({key}) "
                 "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in cols if c not in key.split(", ")))
     out: list[tuple[str, list[tuple]]] = [(f"DELETE FROM {t}", [()]) for t in _GROUPING_TABLES if rows.reset]
+    if rows.counts_reset and not rows.reset:
+        out.append(("DELETE FROM grouping_counts", [()]))
     out += [(up("grouping_globals", ("name", "data"), "name"), rows.globals),
             (up("grouping_stories", ("idx", "id", "list", "data"), "idx"), rows.stories),
             (f"UPDATE grouping_stories SET list={ph} WHERE idx={ph}", [(l, i) for i, l in rows.lists]),
             (up("grouping_members", ("article_id", "story", "pos", "head"), "article_id"), rows.members),
-            (up("grouping_counts", ("kind", "key", "n"), "kind, key"), rows.counts)]
+            (up("grouping_counts", ("seq", "data"), "seq"), rows.counts)]
     gone = [(old,) for old, _ in rows.gone]
     out += [(f"DELETE FROM {t} WHERE {c}={ph}", gone)
             for t, c in (("stories", "id"), ("story_articles", "story_id"), ("findings", "story_id"))]
@@ -200,14 +204,14 @@ def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]
 GROUPING_READS = ("SELECT name, data FROM grouping_globals",
                   "SELECT idx, id, list, data FROM grouping_stories ORDER BY idx",
                   "SELECT article_id, story, pos, head FROM grouping_members",
-                  "SELECT kind, key, n FROM grouping_counts")
+                  "SELECT seq, data FROM grouping_counts ORDER BY seq")
 
 
 def grouping_rows(results: list[list[tuple]]) -> GroupingRows:
     """``GroupingRows`` from the results of ``GROUPING_READS`` (blobs as bytes)."""
     g, st, mem, cnt = results
     return GroupingRows(globals=[(n, bytes(d)) for n, d in g], stories=[(i, s, l, bytes(d)) for i, s, l, d in st],
-                        members=[tuple(r) for r in mem], counts=[tuple(r) for r in cnt])
+                        members=[tuple(r) for r in mem], counts=[(q, bytes(d)) for q, d in cnt])
 
 
 OUTLET_COLS = ("pattern", "name", "country", "owner", "wires", "aliases")

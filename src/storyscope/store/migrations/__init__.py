@@ -70,14 +70,13 @@ MIGRATIONS = [
     (5, [
         # The story grouping, written incrementally (replaces the one JSON blob in ``state``): the
         # clusterer's small globals, one row per story (aggregates), one per grouped article (its story
-        # and place in it), document frequencies, and where each merged-away story went.
+        # and place in it), document frequencies (a log of changes, compacted), and where each merged-away story went.
         """CREATE TABLE grouping_globals (name TEXT PRIMARY KEY, data BLOB NOT NULL)""",
         """CREATE TABLE grouping_stories (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, list INTEGER NOT NULL,
             data BLOB NOT NULL)""",
         """CREATE TABLE grouping_members (article_id TEXT PRIMARY KEY, story INTEGER NOT NULL, pos INTEGER NOT NULL,
             head TEXT NOT NULL)""",
-        """CREATE TABLE grouping_counts (kind TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
-            PRIMARY KEY (kind, key))""",
+        """CREATE TABLE grouping_counts (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)""",
         """CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)""",
     ], [
         """CREATE TABLE grouping_globals (name TEXT PRIMARY KEY, data BYTEA NOT NULL)""",
@@ -85,8 +84,7 @@ MIGRATIONS = [
             data BYTEA NOT NULL)""",
         """CREATE TABLE grouping_members (article_id TEXT PRIMARY KEY, story INTEGER NOT NULL, pos INTEGER NOT NULL,
             head TEXT NOT NULL)""",
-        """CREATE TABLE grouping_counts (kind TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
-            PRIMARY KEY (kind, key))""",
+        """CREATE TABLE grouping_counts (seq INTEGER PRIMARY KEY, data BYTEA NOT NULL)""",
         """CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)""",
     ]),
 ]
