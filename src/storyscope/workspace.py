@@ -160,6 +160,7 @@ class Workspace:
         from storyscope.stories.cluster import article_item
         with self._group_lock:
             clusterer, everything = self._grouping(rebuild)
+            fresh = everything
             self._clusterer = None          # until its rows are written
             known = set(clusterer.article_ids())
             todo = [aid for aid in self.store.find_articles("") if aid not in known]   # ids in store order
@@ -171,8 +172,9 @@ class Workspace:
                             clusterer.add(article_item(chunk[aid], self.layers(aid)))
                     self.store.put_grouping(clusterer.changed_rows(everything))
                     everything = False
-            if everything:
+            if everything:                      # nothing to add: the reset is still written
                 self.store.put_grouping(clusterer.changed_rows(True))
+            if fresh:
                 self.store.delete_state("clusterer")      # the JSON state of earlier versions
             self._clusterer = clusterer
         return self.stories()
