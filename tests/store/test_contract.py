@@ -198,7 +198,7 @@ def test_grouping_rows_incremental_merge_alias_and_reset(store):
     merged = {"id": "s-a", "title": "Bridge vote", "article_ids": [a, c, b]}
     store.put_grouping(GroupingRows(
         globals=[("meta", b'{"n": 2}')], stories=[(0, "s-a", 3, b"AB"), (1, "s-b", -1, b"")], lists=[(1, 5)],
-        members=[(c, 0, 1, '["c"]'), (b, 0, 2, '["Other"]')], counts=[(1, b"delta")],
+        members=[(c, 0, 1, '["c"]'), (b, 0, 2, '["Other"]')], cleared=[1], counts=[(1, b"delta")],
         shown=[(0, merged)], gone=[("s-b", "s-a")]))
     got = store.get_grouping()
     assert got.stories == [(0, "s-a", 3, b"AB"), (1, "s-b", 5, b"")]

@@ -147,6 +147,7 @@ class GroupingRows:
     ``stories``: (index, story id, inverted list, bytes) per clusterer story (aggregates, not articles);
     ``lists``: (index, inverted list) of stories only the index moved (it was retrained);
     ``members``: (article id, story index, position in the story, head JSON) per article placed or moved;
+    ``cleared``: story indices whose stored articles are dropped first (the story lost some);
     ``counts``: (sequence number, bytes) document frequencies changed, a log replayed in order;
     ``counts_reset``: drop the stored log first (``counts`` then starts with a snapshot);
     ``shown``: (order, story dict {"id", "title", "article_ids", ...}) of stories users see, new or changed;
@@ -158,6 +159,7 @@ class GroupingRows:
     stories: list[tuple[int, str, int, bytes]] = field(default_factory=list)
     lists: list[tuple[int, int]] = field(default_factory=list)
     members: list[tuple[str, int, int, str]] = field(default_factory=list)
+    cleared: list[int] = field(default_factory=list)
     counts: list[tuple[int, bytes]] = field(default_factory=list)
     counts_reset: bool = False
     shown: list[tuple[int, dict]] = field(default_factory=list)
@@ -165,7 +167,7 @@ class GroupingRows:
     reset: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.reset or self.globals or self.stories or self.lists or self.members or self.counts
+        return bool(self.reset or self.globals or self.stories or self.lists or self.members or self.cleared or self.counts
                     or self.counts_reset or self.shown or self.gone)
 
 
@@ -185,7 +187,8 @@ def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]
     out += [(up("grouping_globals", ("name", "data"), "name"), rows.globals),
             (up("grouping_stories", ("idx", "id", "list", "data"), "idx"), rows.stories),
             (f"UPDATE grouping_stories SET list={ph} WHERE idx={ph}", [(l, i) for i, l in rows.lists]),
-            (up("grouping_members", ("article_id", "story", "pos", "head"), "article_id"), rows.members),
+            (f"DELETE FROM grouping_members WHERE story={ph}", [(s,) for s in rows.cleared]),
+            (up("grouping_members", ("article_id", "story", "pos", "head"), "story, pos"), rows.members),
             (up("grouping_counts", ("seq", "data"), "seq"), rows.counts)]
     gone = [(old,) for old, _ in rows.gone]
     out += [(f"DELETE FROM {t} WHERE {c}={ph}", gone)

@@ -92,12 +92,15 @@ class Journal:
 
 
 def _story_bytes(st: Story) -> bytes:
-    """A story's aggregates: a JSON header, then the embedding sum (float64) and terms (int32, float32)."""
+    """A story's aggregates: a JSON header, then the embedding sum and terms (int32, float32). The sum is
+    float64, or float32 when that holds it exactly (a story of one article: half the bytes)."""
     keys, vals = st.terms
+    e32 = st.emb_sum.astype("<f4")
+    exact = bool(np.array_equal(e32, st.emb_sum))
     head = json.dumps({"outlets": st.outlets, "start": st.start, "end": st.end, "mentions": st.mentions,
                        "ents": dict(st.ents), "event": st.event.to_dict(), "dim": len(st.emb_sum),
-                       "terms": len(keys)}, separators=(",", ":")).encode()
-    return b"".join((struct.pack("<I", len(head)), head, st.emb_sum.astype("<f8").tobytes(),
+                       "f4": exact, "terms": len(keys)}, separators=(",", ":")).encode()
+    return b"".join((struct.pack("<I", len(head)), head, e32.tobytes() if exact else st.emb_sum.astype("<f8").tobytes(),
                      keys.astype("<i4").tobytes(), vals.astype("<f4").tobytes()))
 
 
@@ -105,9 +108,10 @@ def _story_from(sid: str, data: bytes, members: list[tuple[str, list]]) -> Story
     n = struct.unpack_from("<I", data)[0]
     h = json.loads(data[4:4 + n])
     o, d, t = 4 + n, h["dim"], h["terms"]
-    emb = np.frombuffer(data, "<f8", d, o).astype(np.float64)
-    keys = np.frombuffer(data, "<i4", t, o + 8 * d).astype(np.int64)
-    vals = np.frombuffer(data, "<f4", t, o + 8 * d + 4 * t).astype(np.float32)
+    w = 4 if h.get("f4") else 8
+    emb = np.frombuffer(data, f"<f{w}", d, o).astype(np.float64)
+    keys = np.frombuffer(data, "<i4", t, o + w * d).astype(np.int64)
+    vals = np.frombuffer(data, "<f4", t, o + w * d + 4 * t).astype(np.float32)
     return Story(sid, [a for a, _ in members], [(a, *hd) for a, hd in members], list(h["outlets"]), h["start"],
                  h["end"], list(h["mentions"]), emb, (keys, vals), Counter(h["ents"]), EventKeys.from_dict(h["event"]))
 
@@ -181,6 +185,8 @@ def changed_rows(oc: "OnlineClusterer", everything: bool = False) -> GroupingRow
         rows.stories.append((s, st.id, where[s] if s < len(where) else -1, _story_bytes(st)))
         n = len(st.article_ids)
         first = 0 if everything or n < j.saved.get(s, 0) else j.saved.get(s, 0)
+        if n < j.saved.get(s, 0) and not everything:
+            rows.cleared.append(s)
         rows.members += [(a, s, i, json.dumps(list(h[1:]))) for i, (a, h) in
                          enumerate(zip(st.article_ids[first:], st.heads[first:]), first)]
         j.saved[s] = n
