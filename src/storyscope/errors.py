@@ -26,6 +26,13 @@ class NoStore(StoryscopeError):
         super().__init__(f"no store at {url}; run storyscope ingest first")
 
 
+class GroupingChanged(StoryscopeError):
+    """Another writer changed the stored story grouping since this one read it (the write is refused)."""
+
+    def __init__(self):
+        super().__init__("the story grouping in the store was changed by another process; re-reading it")
+
+
 class NotFound(StoryscopeError):
     def __init__(self, kind: str, key: str):
         super().__init__(f"no {kind} with id {key!r} in this store")

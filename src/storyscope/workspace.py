@@ -156,38 +156,49 @@ class Workspace:
         a story merged into another is dropped with its findings and its id becomes an alias of the
         survivor (``story``); a story whose articles changed has a new ``findings_key``, so its dossier is
         recomputed, never served stale. The clusterer stays in memory while the store holds the state it
-        wrote last. A state of another version is replaced by re-adding every stored article (logged)."""
-        from storyscope.stories.cluster import article_item
+        wrote last; a write over another process's is refused (``errors.GroupingChanged``) and the grouping
+        is read again (three tries). A state of another version is replaced by re-adding every stored
+        article (logged)."""
         with self._group_lock:
-            clusterer, everything = self._grouping(rebuild)
-            fresh = everything
-            self._clusterer = None          # until its rows are written
-            known = set(clusterer.article_ids())
-            todo = [aid for aid in self.store.find_articles("") if aid not in known]   # ids in store order
-            with self.services.active():  # a rebuild reuses every title + lead vector already computed
-                for i in range(0, len(todo), 256):
-                    chunk = {a.id: a for a in list(self.store.iter_articles(todo[i:i + 256]))}
-                    for aid in todo[i:i + 256]:
-                        if aid in chunk:
-                            clusterer.add(article_item(chunk[aid], self.layers(aid)))
-                    self.store.put_grouping(clusterer.changed_rows(everything))
-                    everything = False
-            if everything:                      # nothing to add: the reset is still written
-                self.store.put_grouping(clusterer.changed_rows(True))
-            if fresh:
-                self.store.delete_state("clusterer")      # the JSON state of earlier versions
-            self._clusterer = clusterer
+            tries = 0
+            while True:
+                try:
+                    return self._group(rebuild)
+                except errors.GroupingChanged:   # another process wrote the grouping: read it again
+                    tries += 1
+                    if tries == 3:
+                        raise
+
+    def _group(self, rebuild: bool) -> list[dict]:
+        from storyscope.stories.cluster import article_item
+        clusterer, everything = self._grouping(rebuild)
+        fresh = everything
+        self._clusterer = None          # until its rows are written
+        known = set(clusterer.article_ids())
+        todo = [aid for aid in self.store.find_articles("") if aid not in known]   # ids in store order
+        with self.services.active():  # a rebuild reuses every title + lead vector already computed
+            for i in range(0, len(todo), 256):
+                chunk = {a.id: a for a in list(self.store.iter_articles(todo[i:i + 256]))}
+                for aid in todo[i:i + 256]:
+                    if aid in chunk:
+                        clusterer.add(article_item(chunk[aid], self.layers(aid)))
+                self.store.put_grouping(clusterer.changed_rows(everything))
+                everything = False
+        if everything:                      # nothing to add: the reset is still written
+            self.store.put_grouping(clusterer.changed_rows(True))
+        if fresh:
+            self.store.delete_state("clusterer")      # the JSON state of earlier versions
+        self._clusterer = clusterer
         return self.stories()
 
     def _grouping(self, rebuild: bool):
         """(clusterer, whether its rows replace all stored ones): the one in memory while current, else
         the stored rows, else a new one (nothing stored, ``rebuild``, or rows this version cannot read)."""
         from storyscope.stories.cluster import OnlineClusterer
-        from storyscope.stories.state import token
         if rebuild:
             return OnlineClusterer(), True
         meta = self.store.grouping_global("meta")
-        if self._clusterer is not None and meta is not None and self._clusterer._token == token(meta):
+        if self._clusterer is not None and meta is not None and self._clusterer._meta_bytes == meta:
             return self._clusterer, False
         if meta is not None:
             try:

@@ -176,6 +176,7 @@ def test_a_version_3_sqlite_store_gains_the_outlets_table(tmp_path):
 
 
 def test_grouping_rows_incremental_merge_alias_and_reset(store):
+    from storyscope import errors
     from storyscope.store.base import GroupingRows
     arts = [_art(i) for i in range(3)]
     store.add_articles([(x, []) for x in arts])
@@ -207,7 +208,9 @@ def test_grouping_rows_incremental_merge_alias_and_reset(store):
     assert store.stories() == [merged] and store.get_story("s-b") is None
     assert store.story_alias("s-b") == "s-a" and store.story_alias("s-a") is None
     assert store.get_findings("s-b", "k") is None        # a merged-away story's findings go with it
-    store.put_grouping(GroupingRows(counts=[(2, b"compacted")], counts_reset=True))
+    with pytest.raises(errors.GroupingChanged):          # the writer expected a meta row another replaced
+        store.put_grouping(GroupingRows(counts=[(9, b"lost")], expect=b'{"n": 1}'))
+    store.put_grouping(GroupingRows(counts=[(2, b"compacted")], counts_reset=True, expect=b'{"n": 2}'))
     assert store.get_grouping().counts == [(2, b"compacted")] and store.stories() == [merged]
     store.put_grouping(GroupingRows(reset=True))
     assert not store.get_grouping() and store.stories() == [] and store.story_alias("s-b") is None

@@ -103,3 +103,18 @@ def test_rows_of_another_version_or_incomplete_are_refused(tmp_path, stream):
         OnlineClusterer.from_rows(type(rows)(globals=old, stories=rows.stories, members=rows.members))
     with pytest.raises(ValueError, match="incomplete"):
         OnlineClusterer.from_rows(type(rows)(globals=rows.globals, stories=rows.stories[:-1], members=rows.members))
+
+
+def test_a_write_over_another_writers_is_refused(tmp_path, stream):
+    from storyscope import errors
+    items, feats = stream
+    store = SQLiteStore(str(tmp_path / "g.db"))
+    _write_every(OnlineClusterer(), store, list(zip(items[:40], feats[:40])), first=True)
+    a, b = (OnlineClusterer.from_rows(store.get_grouping()) for _ in range(2))
+    a.add(items[40], feats[40])
+    store.put_grouping(a.changed_rows())
+    b.add(items[41], feats[41])
+    with pytest.raises(errors.GroupingChanged):
+        store.put_grouping(b.changed_rows())           # b read the state a has since replaced
+    assert OnlineClusterer.from_rows(store.get_grouping()).article_ids() == a.article_ids()
+    store.close()

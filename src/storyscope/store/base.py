@@ -153,7 +153,9 @@ class GroupingRows:
     ``shown``: (order, story dict {"id", "title", "article_ids", ...}) of stories users see, new or changed;
     ``gone``: (story id, id of the story it joined) of stories merged away: their rows, story-article
     links and findings are dropped and the id is kept as an alias of the other;
-    ``reset``: drop every row of the grouping (and the stories users see) first.
+    ``reset``: drop every row of the grouping (and the stories users see) first;
+    ``expect``: the ``meta`` row the writer last read or wrote: when the stored one differs (another
+    writer came between), nothing is written and ``errors.GroupingChanged`` is raised (None: no check).
     """
     globals: list[tuple[str, bytes]] = field(default_factory=list)
     stories: list[tuple[int, str, int, bytes]] = field(default_factory=list)
@@ -165,6 +167,7 @@ class GroupingRows:
     shown: list[tuple[int, dict]] = field(default_factory=list)
     gone: list[tuple[str, str]] = field(default_factory=list)
     reset: bool = False
+    expect: bytes | None = None
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.globals or self.stories or self.lists or self.members or self.cleared or self.counts
@@ -202,6 +205,13 @@ def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]
             (f"INSERT INTO story_articles (story_id, article_id) VALUES ({ph}, {ph}) ON CONFLICT DO NOTHING",
              [(s["id"], a) for _, s in rows.shown for a in s["article_ids"]])]
     return [(sql, params) for sql, params in out if params]
+
+
+def check_expected(stored: bytes | None, rows: GroupingRows) -> None:
+    """Raise ``errors.GroupingChanged`` when ``rows`` expect another ``meta`` row than the ``stored`` one."""
+    from storyscope import errors
+    if rows.expect is not None and (stored is None or bytes(stored) != rows.expect):
+        raise errors.GroupingChanged()
 
 
 GROUPING_READS = ("SELECT name, data FROM grouping_globals",

@@ -7,7 +7,8 @@ import time
 
 from storyscope import errors
 from storyscope.record import Article, Layer
-from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, grouping_rows, grouping_writes,
+from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, check_expected, grouping_rows,
+                                   grouping_writes,
                                    outlet_entry, outlet_row, outlet_upsert_sql)
 from storyscope.store.migrations import MIGRATIONS
 
@@ -190,6 +191,10 @@ class PostgresStore(Store):
     def put_grouping(self, rows: GroupingRows) -> None:
         with self.db.transaction():
             with self.db.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(7152)")       # one grouping writer at a time
+                cur.execute("SELECT data FROM grouping_globals WHERE name='meta'")
+                row = cur.fetchone()
+                check_expected(row[0] if row else None, rows)
                 for sql, params in grouping_writes(rows, "%s"):
                     cur.executemany(sql, params)
 

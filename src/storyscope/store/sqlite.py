@@ -9,7 +9,8 @@ import time
 from typing import Iterable, Iterator
 
 from storyscope.record import Article, Layer
-from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, grouping_rows, grouping_writes,
+from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, check_expected, grouping_rows,
+                                   grouping_writes,
                                    outlet_entry, outlet_row, outlet_upsert_sql)
 from storyscope.store.migrations import MIGRATIONS
 
@@ -177,7 +178,9 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM state WHERE name=?", (name,))
 
     def put_grouping(self, rows: GroupingRows) -> None:
-        with self._tx() as db:
+        with self._tx() as db:      # BEGIN IMMEDIATE: no writer comes between the check and the writes
+            row = db.execute("SELECT data FROM grouping_globals WHERE name='meta'").fetchone()
+            check_expected(row[0] if row else None, rows)
             for sql, params in grouping_writes(rows, "?"):
                 db.executemany(sql, params)
 

@@ -78,7 +78,7 @@ class OnlineClusterer(Scoring):
         self._next_train = self.p.ivf_min
         self.model = load_model()
         self._journal = Journal()            # what changed since the rows were last taken
-        self._token: str | None = None       # the token of the stored state this clusterer last wrote or read
+        self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:

@@ -1,7 +1,8 @@
 """The clusterer's persisted state: the story record and its rows in the store, written incrementally.
 
 The state lives in the store as rows (``store.base.GroupingRows``): a ``meta`` row (parameters,
-counters, version, a token new at each write), an ``ivf`` row (the inverted-file index's coarse
+counters, version, a token new at each write, so a
+writer can tell whether the stored state is still the one it last read or wrote), an ``ivf`` row (the inverted-file index's coarse
 centroids, written when the index is retrained), one row per story (its aggregates: outlets, span,
 mentioned dates, embedding sum, heaviest summed terms, actor keys, summed event keys; its inverted
 list beside it), one row per grouped article (its story, place and headline), and the document
@@ -155,28 +156,24 @@ def _meta(oc: "OnlineClusterer") -> dict:
             "token": uuid.uuid4().hex}
 
 
-def token(meta: bytes | None) -> str | None:
-    """The token of a stored ``meta`` row (new at every write): a clusterer kept in memory is current
-    while the stored token is the one it wrote last."""
-    return json.loads(meta)["token"] if meta else None
-
-
 def changed_rows(oc: "OnlineClusterer", everything: bool = False) -> GroupingRows:
     """The rows ``oc`` changed since the last call (``everything``: all rows, replacing the stored ones).
 
     Per touched story: its aggregate row, its articles not yet stored (all of them when the story
     lost some) and what users see of it; per merged-away story its successor; the document
     frequencies of the terms and actor keys counted (``_counts``); the ``meta`` row; the ``ivf`` row and every
-    story's inverted list when the index was retrained. Clears the journal.
+    story's inverted list when the index was retrained. The rows expect the ``meta`` row this clusterer
+    last wrote or read (``GroupingRows.expect``), so a write over another writer's is refused. Clears
+    the journal.
     """
     j = oc._journal
     S = len(oc._stories)
     dirty = range(S) if everything else sorted(j.stories)
     where = oc._ivf.where if oc._ivf is not None else []
-    rows = GroupingRows(reset=everything)
-    meta = _meta(oc)
-    rows.globals.append(("meta", json.dumps(meta).encode()))
-    oc._token = meta["token"]
+    meta = json.dumps(_meta(oc)).encode()
+    rows = GroupingRows(reset=everything, expect=None if everything else oc._meta_bytes)
+    rows.globals.append(("meta", meta))
+    oc._meta_bytes = meta
     if oc._ivf is not None and (everything or j.ivf):
         rows.globals.append(("ivf", oc._ivf.coarse.astype("<f4").tobytes()))
         rows.lists = [] if everything else [(s, where[s]) for s in range(S) if s not in j.stories]
@@ -230,5 +227,5 @@ def restore(cls: type, rows: GroupingRows) -> "OnlineClusterer":
     if "ivf" in glob:
         oc._ivf = IVF(np.frombuffer(glob["ivf"], "<f4").reshape(-1, oc.dim), [l for _, _, l, _ in rows.stories])
     oc._journal.clear()
-    oc._token = meta["token"]
+    oc._meta_bytes = glob["meta"]
     return oc
