@@ -26,6 +26,13 @@ class NoStore(StoryscopeError):
         super().__init__(f"no store at {url}; run storyscope ingest first")
 
 
+class GroupingChanged(StoryscopeError):
+    """Another writer changed the stored story grouping since this one read it (the write is refused)."""
+
+    def __init__(self):
+        super().__init__("the story grouping in the store was changed by another process; re-reading it")
+
+
 class NotFound(StoryscopeError):
     def __init__(self, kind: str, key: str):
         super().__init__(f"no {kind} with id {key!r} in this store")
@@ -48,6 +55,9 @@ UNREAD_DOCUMENT = "a {kind} document, not read: save it as text or HTML to inges
 NOT_FOUND = "no such file or directory"
 UNREADABLE = "could not be read ({detail})"
 BAD_STATE_VERSION = "unsupported story-grouping state version {version!r}: rebuild it with storyscope stories --rebuild"
+BROKEN_GROUPING = "the stored story grouping is incomplete ({stories} story rows, {expected} expected)"
+GROUPING_REGROUPED = ("the story grouping in the store was written by another version ({reason}); re-grouping the "
+                      "{n} stored articles from scratch (their title and lead vectors are reused)")
 SUPPORTED_INPUTS = ".txt, .html/.htm, RSS/Atom feeds (.xml, .rss, .atom), JSON Lines (.jsonl, .ndjson), folders, globs and URLs"
 EMPTY_FOLDER = "empty folder"
 NOTHING_READABLE = "no file Storyscope can read in this folder (it reads " + SUPPORTED_INPUTS + ")"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -13,6 +15,7 @@ from storyscope.record import Article, Layer, Span
 from storyscope.store.base import Store, open_store
 
 DEFAULT_DB = "storyscope.db"
+log = logging.getLogger("storyscope")
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Workspace:
         from storyscope.services import Services
         self.store: Store = db if isinstance(db, Store) else open_store(db or os.environ.get("STORYSCOPE_DB") or DEFAULT_DB)
         self.services = Services(self.store)
+        self._clusterer = None                  # the grouping, kept while the store holds what it wrote
+        self._group_lock = threading.Lock()
 
     def close(self) -> None:
         self.store.close()
@@ -144,30 +149,80 @@ class Workspace:
         return n
 
     def group(self, rebuild: bool = False) -> list[dict]:
-        """Assign articles to stories (online; ``rebuild`` re-clusters everything)."""
-        from storyscope.stories.cluster import OnlineClusterer, article_item, readable
-        state = None if rebuild else self.store.get_state("clusterer")
-        clusterer = OnlineClusterer.from_state(state) if readable(state) else OnlineClusterer()
+        """Assign every stored article not yet in a story (online; ``rebuild`` re-clusters all); the stories.
+
+        The clusterer's state is rows of the store (``stories.state``). Each chunk of 256 articles writes
+        only the rows it changed, with the stories users see, in one transaction (``Store.put_grouping``):
+        a story merged into another is dropped with its findings and its id becomes an alias of the
+        survivor (``story``); a story whose articles changed has a new ``findings_key``, so its dossier is
+        recomputed, never served stale. The clusterer stays in memory while the store holds the state it
+        wrote last; a write over another process's is refused (``errors.GroupingChanged``) and the grouping
+        is read again (three tries). A state of another version is replaced by re-adding every stored
+        article (logged)."""
+        with self._group_lock:
+            tries = 0
+            while True:
+                try:
+                    return self._group(rebuild)
+                except errors.GroupingChanged:   # another process wrote the grouping: read it again
+                    tries += 1
+                    if tries == 3:
+                        raise
+
+    def _group(self, rebuild: bool) -> list[dict]:
+        from storyscope.stories.cluster import article_item
+        clusterer, everything = self._grouping(rebuild)
+        fresh = everything
+        self._clusterer = None          # until its rows are written
         known = set(clusterer.article_ids())
-        # No read cursor stays open while vectors are written: in WAL mode a write from a connection whose
-        # read snapshot is older than another process's commit fails at once ("database is locked").
-        todo = [a.id for a in self.store.iter_articles() if a.id not in known]
+        todo = [aid for aid in self.store.find_articles("") if aid not in known]   # ids in store order
         with self.services.active():  # a rebuild reuses every title + lead vector already computed
             for i in range(0, len(todo), 256):
                 chunk = {a.id: a for a in list(self.store.iter_articles(todo[i:i + 256]))}
-                for aid in todo[i:i + 256]:  # in store order, as before
+                for aid in todo[i:i + 256]:
                     if aid in chunk:
                         clusterer.add(article_item(chunk[aid], self.layers(aid)))
-        stories = clusterer.stories()
-        self.store.put_state("clusterer", clusterer.to_state())
-        self.store.replace_stories(stories)
-        return stories
+                self.store.put_grouping(clusterer.changed_rows(everything))
+                everything = False
+        if everything:                      # nothing to add: the reset is still written
+            self.store.put_grouping(clusterer.changed_rows(True))
+        if fresh:
+            self.store.delete_state("clusterer")      # the JSON state of earlier versions
+        self._clusterer = clusterer
+        return self.stories()
+
+    def _grouping(self, rebuild: bool):
+        """(clusterer, whether its rows replace all stored ones): the one in memory while current, else
+        the stored rows, else a new one (nothing stored, ``rebuild``, or rows this version cannot read)."""
+        from storyscope.stories.cluster import OnlineClusterer
+        if rebuild:
+            return OnlineClusterer(), True
+        meta = self.store.grouping_global("meta")
+        if self._clusterer is not None and meta is not None and self._clusterer._meta_bytes == meta:
+            return self._clusterer, False
+        if meta is not None:
+            try:
+                return OnlineClusterer.from_rows(self.store.get_grouping()), False
+            except (ValueError, KeyError, TypeError) as e:
+                reason = str(e)
+        else:
+            legacy = self.store.get_state("clusterer")
+            if legacy is None:
+                return OnlineClusterer(), True
+            reason = f"one JSON state, version {legacy.get('version')!r}"
+        log.warning(errors.GROUPING_REGROUPED.format(reason=reason, n=self.store.count_articles()))
+        return OnlineClusterer(), True
 
     def stories(self) -> list[dict]:
         return self.store.stories()
 
     def story(self, story_id: str) -> dict:
+        """A story by id or unique id prefix; a story merged into another leads to the one it joined."""
         s = self.store.get_story(story_id)
+        seen = {story_id}
+        while s is None and (nxt := self.store.story_alias(story_id)) is not None and nxt not in seen:
+            seen.add(nxt)
+            story_id, s = nxt, self.store.get_story(nxt)
         if s is None:
             hits = [x for x in self.store.stories() if x["id"].startswith(story_id)]
             if len(hits) != 1:

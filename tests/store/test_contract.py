@@ -173,3 +173,48 @@ def test_a_version_3_sqlite_store_gains_the_outlets_table(tmp_path):
     assert s.schema_version() >= 4 and s.count_articles() == 1
     assert s.outlets()[0]["name"] == "Orlen Courier" and s.outlets()[0]["wires"] == []
     s.close()
+
+
+def test_grouping_rows_incremental_merge_alias_and_reset(store):
+    from storyscope import errors
+    from storyscope.store.base import GroupingRows
+    arts = [_art(i) for i in range(3)]
+    store.add_articles([(x, []) for x in arts])
+    a, b, c = (x.id for x in arts)
+    assert not store.get_grouping() and store.grouping_global("meta") is None
+    s0 = {"id": "s-a", "title": "Bridge vote", "article_ids": [a]}
+    s1 = {"id": "s-b", "title": "Other", "article_ids": [b]}
+    store.put_grouping(GroupingRows(
+        globals=[("meta", b'{"n": 1}'), ("ivf", b"\x00\x01")], stories=[(0, "s-a", -1, b"A"), (1, "s-b", -1, b"B")],
+        members=[(a, 0, 0, '["Bridge vote"]'), (b, 1, 0, '["Other"]')], counts=[(0, b"snapshot")],
+        shown=[(0, s0), (1, s1)], reset=True))
+    store.put_findings("s-b", "k", {"claims": []})
+    got = store.get_grouping()
+    assert sorted(got.globals) == [("ivf", b"\x00\x01"), ("meta", b'{"n": 1}')]
+    assert got.stories == [(0, "s-a", -1, b"A"), (1, "s-b", -1, b"B")]
+    assert sorted(got.members) == sorted([(a, 0, 0, '["Bridge vote"]'), (b, 1, 0, '["Other"]')])
+    assert got.counts == [(0, b"snapshot")]
+    assert store.stories() == [s0, s1] and store.grouping_global("ivf") == b"\x00\x01"
+    # a later step: c joins s-a, s-b is merged into it; only the touched rows are given
+    merged = {"id": "s-a", "title": "Bridge vote", "article_ids": [a, c, b]}
+    store.put_grouping(GroupingRows(
+        globals=[("meta", b'{"n": 2}')], stories=[(0, "s-a", 3, b"AB"), (1, "s-b", -1, b"")], lists=[(1, 5)],
+        members=[(c, 0, 1, '["c"]'), (b, 0, 2, '["Other"]')], cleared=[1], counts=[(1, b"delta")],
+        shown=[(0, merged)], gone=[("s-b", "s-a")]))
+    got = store.get_grouping()
+    assert got.stories == [(0, "s-a", 3, b"AB"), (1, "s-b", 5, b"")]
+    assert sorted(got.members) == sorted([(a, 0, 0, '["Bridge vote"]'), (c, 0, 1, '["c"]'), (b, 0, 2, '["Other"]')])
+    assert got.counts == [(0, b"snapshot"), (1, b"delta")]
+    assert store.stories() == [merged] and store.get_story("s-b") is None
+    assert store.story_alias("s-b") == "s-a" and store.story_alias("s-a") is None
+    assert store.get_findings("s-b", "k") is None        # a merged-away story's findings go with it
+    with pytest.raises(errors.GroupingChanged):          # the writer expected a meta row another replaced
+        store.put_grouping(GroupingRows(counts=[(9, b"lost")], expect=b'{"n": 1}'))
+    store.put_grouping(GroupingRows(counts=[(2, b"compacted")], counts_reset=True, expect=b'{"n": 2}'))
+    assert store.get_grouping().counts == [(2, b"compacted")] and store.stories() == [merged]
+    store.put_grouping(GroupingRows(reset=True))
+    assert not store.get_grouping() and store.stories() == [] and store.story_alias("s-b") is None
+    store.put_state("clusterer", {"version": "stories.v3"})
+    store.delete_state("clusterer")
+    store.delete_state("clusterer")
+    assert store.get_state("clusterer") is None and store.schema_version() >= 5

@@ -7,7 +7,9 @@ import time
 
 from storyscope import errors
 from storyscope.record import Article, Layer
-from storyscope.store.base import OUTLET_COLS, Store, outlet_entry, outlet_row, outlet_upsert_sql
+from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, check_expected, grouping_rows,
+                                   grouping_writes,
+                                   outlet_entry, outlet_row, outlet_upsert_sql)
 from storyscope.store.migrations import MIGRATIONS
 
 _COLS = ("id", "title", "outlet", "credit", "byline", "published", "published_source", "url", "path",
@@ -182,6 +184,33 @@ class PostgresStore(Store):
         rows = self._q("SELECT data FROM state WHERE name=%s", (name,))
         return json.loads(rows[0][0]) if rows else None
 
+    def delete_state(self, name):
+        with self.db.transaction():
+            self.db.execute("DELETE FROM state WHERE name=%s", (name,))
+
+    def put_grouping(self, rows: GroupingRows) -> None:
+        with self.db.transaction():
+            with self.db.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(7152)")       # one grouping writer at a time
+                cur.execute("SELECT data FROM grouping_globals WHERE name='meta'")
+                row = cur.fetchone()
+                check_expected(row[0] if row else None, rows)
+                for sql, params in grouping_writes(rows, "%s"):
+                    cur.executemany(sql, params)
+
+    def get_grouping(self) -> GroupingRows:
+        with self.db.transaction():
+            self.db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")   # one snapshot of all four
+            return grouping_rows([self.db.execute(q).fetchall() for q in GROUPING_READS])
+
+    def grouping_global(self, name):
+        rows = self._q("SELECT data FROM grouping_globals WHERE name=%s", (name,))
+        return bytes(rows[0][0]) if rows else None
+
+    def story_alias(self, story_id):
+        rows = self._q("SELECT new_id FROM story_aliases WHERE old_id=%s", (story_id,))
+        return rows[0][0] if rows else None
+
     def get_parses(self, model, article_ids):
         if not article_ids:
             return {}
@@ -239,6 +268,7 @@ class PostgresStore(Store):
     def drop_all(self):
         """Remove every table (tests use a fresh database)."""
         with self.db.transaction():
-            for t in ("articles_fts", "outlets", "story_articles", "stories", "findings", "state", "layers", "vectors", "parses", "articles",
+            for t in ("grouping_globals", "grouping_stories", "grouping_members", "grouping_counts", "story_aliases",
+                      "articles_fts", "outlets", "story_articles", "stories", "findings", "state", "layers", "vectors", "parses", "articles",
                       "schema_version"):
                 self.db.execute(f"DROP TABLE IF EXISTS {t} CASCADE")

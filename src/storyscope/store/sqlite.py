@@ -9,7 +9,9 @@ import time
 from typing import Iterable, Iterator
 
 from storyscope.record import Article, Layer
-from storyscope.store.base import OUTLET_COLS, Store, outlet_entry, outlet_row, outlet_upsert_sql
+from storyscope.store.base import (GROUPING_READS, OUTLET_COLS, GroupingRows, Store, check_expected, grouping_rows,
+                                   grouping_writes,
+                                   outlet_entry, outlet_row, outlet_upsert_sql)
 from storyscope.store.migrations import MIGRATIONS
 
 _ARTICLE_COLS = ("id", "title", "outlet", "credit", "byline", "published", "published_source", "url", "path",
@@ -170,6 +172,29 @@ class SQLiteStore(Store):
     def get_state(self, name):
         row = self.db.execute("SELECT data FROM state WHERE name=?", (name,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def delete_state(self, name):
+        with self._tx() as db:
+            db.execute("DELETE FROM state WHERE name=?", (name,))
+
+    def put_grouping(self, rows: GroupingRows) -> None:
+        with self._tx() as db:      # BEGIN IMMEDIATE: no writer comes between the check and the writes
+            row = db.execute("SELECT data FROM grouping_globals WHERE name='meta'").fetchone()
+            check_expected(row[0] if row else None, rows)
+            for sql, params in grouping_writes(rows, "?"):
+                db.executemany(sql, params)
+
+    def get_grouping(self) -> GroupingRows:
+        with self._tx() as db:      # one snapshot of all four tables
+            return grouping_rows([db.execute(q).fetchall() for q in GROUPING_READS])
+
+    def grouping_global(self, name):
+        row = self.db.execute("SELECT data FROM grouping_globals WHERE name=?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def story_alias(self, story_id):
+        row = self.db.execute("SELECT new_id FROM story_aliases WHERE old_id=?", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def _blobs(self, table: str, key_col: str, blob_col: str, model: str, keys: list[str]) -> dict[str, bytes]:
         """{key: blob} for one model, in chunks of 500 keys (SQLite caps bound parameters)."""

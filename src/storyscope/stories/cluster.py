@@ -7,12 +7,12 @@ The grouping lives in five modules, one job each:
 * ``online``: online assignment (``OnlineClusterer``, ``Params``), what the product uses;
 * ``batch``: order-free re-clustering on demand (``cluster_batch``, ``BatchParams``);
 * ``index``: the inverted-file index over story centroids;
-* ``state``: the clusterer's persisted state.
+* ``state``: the clusterer's persisted state (rows of the store, written incrementally).
 """
 from storyscope.stories.batch import BatchParams, cluster_batch
 from storyscope.stories.features import Features, article_item, featurize, lead, mentioned_days, names
 from storyscope.stories.online import OnlineClusterer, Params
-from storyscope.stories.state import STATE_VERSION, readable
+from storyscope.stories.state import STATE_VERSION
 
 __all__ = ["BatchParams", "Features", "OnlineClusterer", "Params", "STATE_VERSION", "article_item",
-           "cluster_batch", "featurize", "lead", "mentioned_days", "names", "readable"]
+           "cluster_batch", "featurize", "lead", "mentioned_days", "names"]

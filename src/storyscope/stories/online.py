@@ -35,7 +35,7 @@ from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF
 from storyscope.stories.scoring import Scoring
-from storyscope.stories.state import Story, dump, load, no_terms
+from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
 
 
@@ -57,7 +57,7 @@ class Params:
 
 
 class OnlineClusterer(Scoring):
-    """Assigns each new article to a story, one at a time; state is JSON-serialisable."""
+    """Assigns each new article to a story, one at a time; its state is rows of the store (``stories.state``)."""
 
     def __init__(self, params: Params | None = None, dim: int = DIM):
         self.p = params or Params()
@@ -77,6 +77,8 @@ class OnlineClusterer(Scoring):
         self._ivf: IVF | None = None
         self._next_train = self.p.ivf_min
         self.model = load_model()
+        self._journal = Journal()            # what changed since the rows were last taken
+        self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:
@@ -110,16 +112,16 @@ class OnlineClusterer(Scoring):
 
     def stories(self) -> list[dict]:
         """Every story: id, article ids (arrival order, merged stories' after), title, outlets, span."""
-        out = []
-        for s in self._stories:
-            if not s.article_ids:          # merged into an earlier story
-                continue
-            heads = [{"id": a, "title": t, "published": p, "outlet": o} for a, t, p, o in s.heads]
-            out.append({"id": s.id, "article_ids": list(s.article_ids), "title": story_title(heads),
-                        "outlets": list(s.outlets),
-                        "start": date.fromordinal(s.start).isoformat() if s.start else None,
-                        "end": date.fromordinal(s.end).isoformat() if s.end else None})
-        return out
+        return [self.story_view(s) for s in self._stories if s.article_ids]   # empty: merged into another
+
+    @staticmethod
+    def story_view(s: Story) -> dict:
+        """What users see of one story: id, article ids, title, outlets, first and last day."""
+        heads = [{"id": a, "title": t, "published": p, "outlet": o} for a, t, p, o in s.heads]
+        return {"id": s.id, "article_ids": list(s.article_ids), "title": story_title(heads),
+                "outlets": list(s.outlets),
+                "start": date.fromordinal(s.start).isoformat() if s.start else None,
+                "end": date.fromordinal(s.end).isoformat() if s.end else None}
 
     def groups(self) -> list[list[str]]:
         return [list(s.article_ids) for s in self._stories if s.article_ids]
@@ -144,6 +146,7 @@ class OnlineClusterer(Scoring):
         self._alive = alive
 
     def _sync(self, s: int) -> None:
+        self._journal.stories.add(s)
         st = self._stories[s]
         v = st.emb_sum / (np.linalg.norm(st.emb_sum) or 1.0)
         self._C[s] = v.astype(np.float32)
@@ -218,6 +221,7 @@ class OnlineClusterer(Scoring):
 
     def _merge(self, keep: int, gone: int) -> None:
         a, b = self._stories[keep], self._stories[gone]
+        self._journal.merged[b.id] = a.id
         for aid, head in zip(b.article_ids, b.heads):
             a.article_ids.append(aid)
             a.heads.append(head)
@@ -240,6 +244,7 @@ class OnlineClusterer(Scoring):
 
     def _kill(self, s: int) -> None:
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
+        self._journal.stories.add(s)
         self._C[s] = 0.0
         self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = np.inf
         self._alive[s] = False
@@ -267,21 +272,25 @@ class OnlineClusterer(Scoring):
     def _train(self) -> None:
         S = len(self._stories)
         self._ivf = IVF.train(self._C[:S])
+        self._journal.ivf = True
         for d in np.flatnonzero(~self._alive[:S]):
             self._ivf.remove(int(d))
         self._next_train = S * 4
 
-    # ------------------------------------------------------------------ state
+    def _count(self, f: Features) -> None:
+        super()._count(f)
+        self._journal.ents.update(f.ents)       # the term counts written are found by a diff
 
     # ------------------------------------------------------------------ state
-    def to_state(self) -> dict:
-        """A JSON-serialisable snapshot (``stories.state``); ``from_state`` restores an identical clusterer."""
-        return dump(self)
+    def changed_rows(self, everything: bool = False):
+        """The store rows (``GroupingRows``) this clusterer changed since the last call (``everything``:
+        all of them, replacing what is stored); ``Store.put_grouping`` writes them. See ``stories.state``."""
+        return changed_rows(self, everything)
 
     @classmethod
-    def from_state(cls, state: dict) -> "OnlineClusterer":
-        """The clusterer ``to_state`` saved; ValueError for a state of another version."""
-        return load(cls, state)
+    def from_rows(cls, rows) -> "OnlineClusterer":
+        """The clusterer ``Store.get_grouping`` rows hold; ValueError for rows of another version."""
+        return restore(cls, rows)
 
     def _restore_story(self, st: Story) -> None:
         i = len(self._stories)

@@ -1,14 +1,24 @@
-"""The clusterer's persisted state: the story record and its JSON-serialisable snapshot.
+"""The clusterer's persisted state: the story record and its rows in the store, written incrementally.
 
-A snapshot holds the parameters, the online document frequencies (hashed terms, actor keys),
-the inverted-file index's coarse centroids and list of each story, and per story its articles,
-headlines, span, mentioned dates, embedding sum, heaviest summed terms (base64 arrays) and
-summed event keys. ``stories.v2`` states (before event keys) are not restored: the clusterer
-starts afresh and re-adds every stored article (``readable``).
+The state lives in the store as rows (``store.base.GroupingRows``): a ``meta`` row (parameters,
+counters, version, a token new at each write, so a
+writer can tell whether the stored state is still the one it last read or wrote), an ``ivf`` row (the inverted-file index's coarse
+centroids, written when the index is retrained), one row per story (its aggregates: outlets, span,
+mentioned dates, embedding sum, heaviest summed terms, actor keys, summed event keys; its inverted
+list beside it), one row per grouped article (its story, place and headline), and the document
+frequencies (hashed terms, actor keys) as a log: each write appends the counts it changed, and once
+the log outweighs a snapshot of all counts, a snapshot replaces it (so a write costs what it changed,
+and the log stays within twice the snapshot). ``Journal`` records what an ``add`` touched, so
+``changed_rows`` gives only those rows: the stories an article joined, opened or merged, its
+articles, its terms and actor keys, and the small globals. ``restore`` rebuilds an equivalent
+clusterer from all rows. A state of another version (the ``stories.v3`` JSON blob before) is not
+restored: the caller re-adds every stored article.
 """
 from __future__ import annotations
 
-import base64
+import json
+import struct
+import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
@@ -18,12 +28,12 @@ import numpy as np
 from storyscope import errors
 from storyscope.stories.event import EventKeys
 from storyscope.stories.index import IVF
+from storyscope.store.base import GroupingRows
 
 if TYPE_CHECKING:
     from storyscope.stories.online import OnlineClusterer
 
-STATE_VERSION = "stories.v3"
-READABLE_STATES = (STATE_VERSION,)
+STATE_VERSION = "stories.v4"
 
 
 @dataclass
@@ -64,59 +74,158 @@ def no_terms() -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
 
 
-def _b64(a: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode("ascii")
+class Journal:
+    """What changed in a clusterer since its rows were last taken (``changed_rows``)."""
+
+    def __init__(self) -> None:
+        self.saved: dict[int, int] = {}       # story index -> how many of its articles are stored
+        self.count_seq = 0                    # next sequence number of the counts log
+        self.log_bytes = 0                    # bytes of the counts log after its snapshot ...
+        self.snapshot_bytes = -1              # ... and of the snapshot (-1: none yet)
+        self.df: np.ndarray | None = None     # the term counts as last written (changed ones: a diff)
+        self.clear()
+
+    def clear(self) -> None:
+        self.stories: set[int] = set()
+        self.ents: set[str] = set()
+        self.merged: dict[str, str] = {}      # story id merged away -> id of the story it joined
+        self.ivf = False                      # the index was (re)trained: every story's list moved
 
 
-def _unb64(s: str, dtype) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(s), dtype=dtype).copy()
+def _story_bytes(st: Story) -> bytes:
+    """A story's aggregates: a JSON header, then the embedding sum and terms (int32, float32). The sum is
+    float64, or float32 when that holds it exactly (a story of one article: half the bytes)."""
+    keys, vals = st.terms
+    e32 = st.emb_sum.astype("<f4")
+    exact = bool(np.array_equal(e32, st.emb_sum))
+    head = json.dumps({"outlets": st.outlets, "start": st.start, "end": st.end, "mentions": st.mentions,
+                       "ents": dict(st.ents), "event": st.event.to_dict(), "dim": len(st.emb_sum),
+                       "f4": exact, "terms": len(keys)}, separators=(",", ":")).encode()
+    return b"".join((struct.pack("<I", len(head)), head, e32.tobytes() if exact else st.emb_sum.astype("<f8").tobytes(),
+                     keys.astype("<i4").tobytes(), vals.astype("<f4").tobytes()))
 
 
-def readable(state: dict | None) -> bool:
-    """Whether ``state`` is a snapshot this version restores (else the caller starts afresh)."""
-    return bool(state) and state.get("version") in READABLE_STATES
+def _story_from(sid: str, data: bytes, members: list[tuple[str, list]]) -> Story:
+    n = struct.unpack_from("<I", data)[0]
+    h = json.loads(data[4:4 + n])
+    o, d, t = 4 + n, h["dim"], h["terms"]
+    w = 4 if h.get("f4") else 8
+    emb = np.frombuffer(data, f"<f{w}", d, o).astype(np.float64)
+    keys = np.frombuffer(data, "<i4", t, o + w * d).astype(np.int64)
+    vals = np.frombuffer(data, "<f4", t, o + w * d + 4 * t).astype(np.float32)
+    return Story(sid, [a for a, _ in members], [(a, *hd) for a, hd in members], list(h["outlets"]), h["start"],
+                 h["end"], list(h["mentions"]), emb, (keys, vals), Counter(h["ents"]), EventKeys.from_dict(h["event"]))
 
 
-def story_state(s: Story) -> dict:
-    return {"id": s.id, "article_ids": s.article_ids, "heads": [list(h) for h in s.heads],
-            "outlets": s.outlets, "start": s.start, "end": s.end, "mentions": s.mentions,
-            "emb_sum": _b64(s.emb_sum), "term_keys": _b64(s.terms[0]), "term_vals": _b64(s.terms[1]),
-            "ents": dict(s.ents), "event": s.event.to_dict()}
+def _counts_bytes(keys: np.ndarray, vals: np.ndarray, ents: dict) -> bytes:
+    return b"".join((struct.pack("<I", len(keys)), keys.astype("<i4").tobytes(), vals.astype("<i4").tobytes(),
+                     json.dumps(ents, separators=(",", ":")).encode()))
 
 
-def story_from_state(d: dict) -> Story:
-    return Story(d["id"], list(d["article_ids"]), [tuple(h) for h in d["heads"]], list(d["outlets"]),
-                 d["start"], d["end"], list(d["mentions"]), _unb64(d["emb_sum"], np.float64),
-                 (_unb64(d["term_keys"], np.int64), _unb64(d["term_vals"], np.float32)),
-                 Counter(d["ents"]), EventKeys.from_dict(d.get("event")))
+def _apply_counts(oc: "OnlineClusterer", data: bytes) -> None:
+    n = struct.unpack_from("<I", data)[0]
+    oc.df[np.frombuffer(data, "<i4", n, 4).astype(np.int64)] = np.frombuffer(data, "<i4", n, 4 + 4 * n)
+    for k, v in json.loads(data[4 + 8 * n:]).items():
+        oc.ent_df[k] = v
 
 
-def dump(oc: "OnlineClusterer") -> dict:
-    """A JSON-serialisable snapshot of ``oc``; ``load`` restores an identical clusterer."""
-    nz = np.flatnonzero(oc.df)
-    return {
-        "version": STATE_VERSION, "params": asdict(oc.p), "dim": oc.dim,
-        "n_docs": oc.n_docs, "frozen_idf": oc.frozen_idf,
-        "df_keys": _b64(nz.astype(np.int64)), "df_vals": _b64(oc.df[nz]),
-        "ent_df": dict(oc.ent_df), "next_train": oc._next_train,
-        "ivf": None if oc._ivf is None else {"coarse": _b64(oc._ivf.coarse), "where": list(oc._ivf.where)},
-        "stories": [story_state(s) for s in oc._stories],
-    }
+def _counts(oc: "OnlineClusterer", rows: GroupingRows, everything: bool) -> None:
+    """The counts log row of this write: the changed counts, or a snapshot of all (replacing the log)."""
+    j = oc._journal
+    if everything or j.snapshot_bytes < 0 or j.log_bytes > j.snapshot_bytes:
+        keys, ents = np.flatnonzero(oc.df), dict(oc.ent_df)
+        rows.counts_reset = True
+    else:
+        keys = np.flatnonzero(oc.df != j.df)
+        if not len(keys) and not j.ents:
+            return
+        ents = {k: oc.ent_df[k] for k in j.ents}
+    data = _counts_bytes(keys, oc.df[keys], ents)
+    rows.counts.append((j.count_seq, data))
+    j.df = oc.df.copy()
+    j.count_seq += 1
+    if rows.counts_reset:
+        j.snapshot_bytes, j.log_bytes = len(data), 0
+    else:
+        j.log_bytes += len(data)
 
 
-def load(cls: type, state: dict) -> "OnlineClusterer":
-    """Restore a clusterer of class ``cls`` from ``dump``'s snapshot; ValueError for another version."""
+def _meta(oc: "OnlineClusterer") -> dict:
+    return {"version": STATE_VERSION, "params": asdict(oc.p), "dim": oc.dim, "n_docs": oc.n_docs,
+            "frozen_idf": oc.frozen_idf, "next_train": oc._next_train, "stories": len(oc._stories),
+            "token": uuid.uuid4().hex}
+
+
+def changed_rows(oc: "OnlineClusterer", everything: bool = False) -> GroupingRows:
+    """The rows ``oc`` changed since the last call (``everything``: all rows, replacing the stored ones).
+
+    Per touched story: its aggregate row, its articles not yet stored (all of them when the story
+    lost some) and what users see of it; per merged-away story its successor; the document
+    frequencies of the terms and actor keys counted (``_counts``); the ``meta`` row; the ``ivf`` row and every
+    story's inverted list when the index was retrained. The rows expect the ``meta`` row this clusterer
+    last wrote or read (``GroupingRows.expect``), so a write over another writer's is refused. Clears
+    the journal.
+    """
+    j = oc._journal
+    S = len(oc._stories)
+    dirty = range(S) if everything else sorted(j.stories)
+    where = oc._ivf.where if oc._ivf is not None else []
+    meta = json.dumps(_meta(oc)).encode()
+    rows = GroupingRows(reset=everything, expect=None if everything else oc._meta_bytes)
+    rows.globals.append(("meta", meta))
+    oc._meta_bytes = meta
+    if oc._ivf is not None and (everything or j.ivf):
+        rows.globals.append(("ivf", oc._ivf.coarse.astype("<f4").tobytes()))
+        rows.lists = [] if everything else [(s, where[s]) for s in range(S) if s not in j.stories]
+    for s in dirty:
+        st = oc._stories[s]
+        rows.stories.append((s, st.id, where[s] if s < len(where) else -1, _story_bytes(st)))
+        n = len(st.article_ids)
+        first = 0 if everything or n < j.saved.get(s, 0) else j.saved.get(s, 0)
+        if n < j.saved.get(s, 0) and not everything:
+            rows.cleared.append(s)
+        rows.members += [(a, s, i, json.dumps(list(h[1:]))) for i, (a, h) in
+                         enumerate(zip(st.article_ids[first:], st.heads[first:]), first)]
+        j.saved[s] = n
+        if n:
+            rows.shown.append((s, oc.story_view(st)))
+    rows.gone = list(j.merged.items())
+    _counts(oc, rows, everything)
+    j.clear()
+    return rows
+
+
+def restore(cls: type, rows: GroupingRows) -> "OnlineClusterer":
+    """The clusterer of class ``cls`` that ``rows`` (``Store.get_grouping``) hold: the same stories,
+    counts and index, so later articles are assigned as they would have been without the round trip.
+    Raises ValueError for rows of another version or rows that do not fit together."""
     from storyscope.stories.online import Params
-    if not readable(state):
-        raise ValueError(errors.BAD_STATE_VERSION.format(version=state.get('version')))
-    oc = cls(Params(**state["params"]), state["dim"])
-    oc.n_docs, oc.frozen_idf = state["n_docs"], state["frozen_idf"]
-    oc.df[_unb64(state["df_keys"], np.int64)] = _unb64(state["df_vals"], np.int32)
-    oc.ent_df = Counter(state["ent_df"])
-    oc._next_train = state["next_train"]
-    for d in state["stories"]:
-        oc._restore_story(story_from_state(d))
-    if state["ivf"] is not None:
-        coarse = _unb64(state["ivf"]["coarse"], np.float32).reshape(-1, oc.dim)
-        oc._ivf = IVF(coarse, state["ivf"]["where"])
+    glob = dict(rows.globals)
+    meta = json.loads(glob["meta"]) if "meta" in glob else {}
+    if meta.get("version") != STATE_VERSION:
+        raise ValueError(errors.BAD_STATE_VERSION.format(version=meta.get("version")))
+    if len(rows.stories) != meta["stories"] or any(i != s for s, (i, *_) in enumerate(rows.stories)):
+        raise ValueError(errors.BROKEN_GROUPING.format(stories=len(rows.stories), expected=meta["stories"]))
+    oc = cls(Params(**meta["params"]), meta["dim"])
+    oc.n_docs, oc.frozen_idf, oc._next_train = meta["n_docs"], meta["frozen_idf"], meta["next_train"]
+    for _, data in rows.counts:
+        _apply_counts(oc, data)
+    if rows.counts:
+        j = oc._journal
+        j.count_seq, j.snapshot_bytes = rows.counts[-1][0] + 1, len(rows.counts[0][1])
+        j.log_bytes = sum(len(d) for _, d in rows.counts[1:])
+    oc._journal.df = oc.df.copy()
+    members: dict[int, list] = {}
+    for aid, s, pos, head in rows.members:
+        members.setdefault(s, []).append((pos, aid, json.loads(head)))
+    for s, sid, _, data in rows.stories:
+        ms = sorted(members.get(s, []))
+        if [p for p, _, _ in ms] != list(range(len(ms))):
+            raise ValueError(errors.BROKEN_GROUPING.format(stories=len(rows.stories), expected=meta["stories"]))
+        oc._restore_story(_story_from(sid, data, [(a, h) for _, a, h in ms]))
+        oc._journal.saved[s] = len(ms)
+    if "ivf" in glob:
+        oc._ivf = IVF(np.frombuffer(glob["ivf"], "<f4").reshape(-1, oc.dim), [l for _, _, l, _ in rows.stories])
+    oc._journal.clear()
+    oc._meta_bytes = glob["meta"]
     return oc

@@ -67,4 +67,24 @@ MIGRATIONS = [
         """CREATE TABLE outlets (pattern TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL DEFAULT '',
             owner TEXT NOT NULL DEFAULT '', wires TEXT NOT NULL DEFAULT '[]', aliases TEXT NOT NULL DEFAULT '[]')""",
     ]),
+    (5, [
+        # The story grouping, written incrementally (replaces the one JSON blob in ``state``): the
+        # clusterer's small globals, one row per story (aggregates), one per grouped article by story and
+        # place (keys mostly ascending, so a write appends), document frequencies (a log of changes, compacted), and where each merged-away story went.
+        """CREATE TABLE grouping_globals (name TEXT PRIMARY KEY, data BLOB NOT NULL)""",
+        """CREATE TABLE grouping_stories (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, list INTEGER NOT NULL,
+            data BLOB NOT NULL)""",
+        """CREATE TABLE grouping_members (story INTEGER NOT NULL, pos INTEGER NOT NULL, article_id TEXT NOT NULL,
+            head TEXT NOT NULL, PRIMARY KEY (story, pos)) WITHOUT ROWID""",
+        """CREATE TABLE grouping_counts (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)""",
+        """CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)""",
+    ], [
+        """CREATE TABLE grouping_globals (name TEXT PRIMARY KEY, data BYTEA NOT NULL)""",
+        """CREATE TABLE grouping_stories (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, list INTEGER NOT NULL,
+            data BYTEA NOT NULL)""",
+        """CREATE TABLE grouping_members (story INTEGER NOT NULL, pos INTEGER NOT NULL, article_id TEXT NOT NULL,
+            head TEXT NOT NULL, PRIMARY KEY (story, pos))""",
+        """CREATE TABLE grouping_counts (seq INTEGER PRIMARY KEY, data BYTEA NOT NULL)""",
+        """CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)""",
+    ]),
 ]
