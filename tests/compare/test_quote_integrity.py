@@ -91,7 +91,7 @@ def test_single_quote_is_its_own_group():
     ("we cannot accept this deal", "we can accept this deal", "altered"),
     ("we will hire 300 nurses", "we will hire 30 nurses", "altered"),
     ("its aggression against the smaller countries can't be condoned",
-     "its military operation cannot be accepted", "altered"),
+     "its military operation cannot be accepted", "minor"),    # too little aligned to be one quote on words alone
     ("despite our concerns, we will sign the treaty next week", "we will sign the treaty", "minor"),
 ])
 def test_word_diff(ref, other, want):
@@ -100,8 +100,13 @@ def test_word_diff(ref, other, want):
 
 # ---------------------------------------------------------------- seeds (../shared)
 def test_seed_quote_groups(seed_layers):
+    """The seeds' quote groups (expected.json), with provenance found first as the product does: 001 is
+    a rewrite of 000 that puts 'its military operation cannot be accepted' inside the marks."""
+    from storyscope.compare.registry import ordered_steps, run_steps
     arts, layers, key = seed_layers
-    out = group_quotes(StoryBundle(arts, layers))
+    bundle = StoryBundle(arts, {a: dict(l) for a, l in layers.items()})
+    run_steps(bundle, {}, ordered_steps("dates"), {})
+    out = group_quotes(bundle)
 
     def member(art, anchor):
         return next(r for r in out if key[r["article_id"]] == art and anchor in r["text"].replace("\u2019", "'"))
@@ -118,11 +123,13 @@ def test_seed_quote_groups(seed_layers):
     assert all(check_evidence(ev, texts) for r in out for ev in r["evidence"])
 
 
-def test_function_word_swapped_for_content_word_is_altered():
-    from storyscope.compare.quote_integrity import word_diff
+def test_function_words_alone_never_alter():
+    """Only a content word replaced by a non-synonym alters a quote: 'any' / 'a', 'got' / 'have' do not."""
     ref = "Nothing the council is proposing would have saved the Varno bridge."
-    assert word_diff(ref, "Nothing the council is proposing reform have saved the Varno bridge.")[1] == "altered"
     assert word_diff(ref, "Nothing the council is proposing would have saved the Varno bridge")[1] == "identical"
+    assert word_diff("we are not going to pay any single cent for the bridge",
+                     "we are not going to pay a single cent for the bridge")[1] == "minor"
+    assert word_diff("my name is Tolven and I got a problem", "my name is Tolven and I have a problem")[1] == "minor"
 
 
 def test_mixed_quote_judged_on_its_quoted_words_only():
@@ -132,8 +139,10 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     row = {"kind": "mixed", "text": "the Orlen inquiry as an illegitimate \u201cpolitical witch hunt",
            "_quoted": ["political witch hunt"]}
     assert _integrity(ref, row)[1] in ("identical", "minor")
-    row_changed = dict(row, _quoted=["political power grab"], text="the inquiry as a \u201cpolitical power grab")
-    assert _integrity("a political witch hunt", row_changed)[1] == "altered"
+    ref = "this inquiry is a political witch hunt against our party"
+    row_changed = dict(row, _quoted=["this inquiry is a political power grab against our party"],
+                       text="the Orlen affair: \u201cthis inquiry is a political power grab against our party")
+    assert _integrity(ref, row_changed)[1] == "altered"
 
 
 # ---------------------------------------------------------------- the rules of an "altered" verdict

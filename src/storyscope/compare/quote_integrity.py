@@ -35,7 +35,7 @@ import numpy as np
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.provenance import sentence_spans
 from storyscope.compare.quote_words import (  # noqa: F401  (re-exported: framing and tests use them)
-    STOP, is_content, judge, morph_equal, stems, tokens, word_diff)
+    STOP, assess, is_content, judge, morph_equal, stems, tokens, word_diff)
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,16 @@ class QuoteSettings:
     context_cos / quote_min_cos: cosine of the surrounding sentences (a rewrite keeps the sentence
         and swaps the words inside the marks) and the floor the quotes themselves must then reach;
         such a match scores context_discount x the context cosine;
-    verbatim_overlap / verbatim_min / verbatim_min_cross: an overlap coefficient and shared-stem count
-        that group two renderings whose speakers are unknown (verbatim_min) or differ
-        (verbatim_min_cross: a long verbatim match, a misattribution);
+    verbatim_overlap / verbatim_min: an overlap coefficient and shared-stem count that group two
+        renderings whose speakers are unknown (two known speakers who differ never group);
     unknown_quote_cos / unknown_context_cos: renderings of unknown speakers also group at this quote
         cosine, or this context cosine with the quotes at quote_min_cos;
     wrapper_share: a mixed/indirect span covering this share of a direct quote of the same article
         wraps it (the two are one rendering);
     conf_*: confidence of an "altered" verdict by the kind of change (negation and numbers are
-        unambiguous, a replaced content word is sometimes a synonym), scaled by how the reference
-        was chosen (a majority of renderings, the provenance source, or only the earliest date).
+        unambiguous, a replaced content word is sometimes a synonym), times the change's strength
+        (``quote_words.assess``: lower when the words are close in meaning), scaled by how the
+        reference was chosen (a majority of renderings, the provenance source, or only the earliest date).
     """
     group_overlap: float = 0.5
     group_min_shared: int = 3
@@ -70,14 +70,12 @@ class QuoteSettings:
     context_discount: float = 0.9
     verbatim_overlap: float = 0.7
     verbatim_min: int = 4
-    verbatim_min_cross: int = 5
     unknown_quote_cos: float = 0.9
     unknown_context_cos: float = 0.85
     wrapper_share: float = 0.5
     conf_negation: float = 0.95
     conf_number: float = 0.95
     conf_content: float = 0.80
-    conf_function: float = 0.60
     basis_majority: float = 1.0
     basis_source: float = 0.9
     basis_earliest: float = 0.6
@@ -147,18 +145,35 @@ def _in_order(r1: dict, r2: dict) -> int:
     return sum(m.size for m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
 
 
-def _pair_score(r1: dict, r2: dict, cq: float, cs: float) -> float:
-    """Score in (0, 1] when two renderings (different articles) look like one utterance, else 0."""
+def _quoted_words(r: dict) -> list[str]:
+    """What a rendering puts inside quotation marks: a mixed quote's quoted parts, else its text."""
+    return (r.get("_quoted") or _marked(r["text"]) or [r["text"]]) if r["kind"] == "mixed" else [r["text"]]
+
+
+def _aligned(r1: dict, r2: dict) -> bool:
+    """Whether two quoted renderings align word by word on substantial content (``quote_words.assess``):
+    different quotes of one speaker on one topic share words, not a run of the quote in order."""
+    return any(assess(a, b)["substantial"] for a in _quoted_words(r1) for b in _quoted_words(r2))
+
+
+def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) -> float:
+    """Score in (0, 1] when two renderings (different articles) look like one utterance, else 0.
+
+    ``copied``: one article is a provenance copy of the other. Two quoted (direct or mixed) renderings
+    must align word by word on substantial content unless copied; speakers, when both are known, must
+    be one (issue 15: one group = one quote of one speaker)."""
     st = SETTINGS
     ov, n = _overlap(r1["_stems"], r2["_stems"])
     small = min(len(r1["_stems"]), len(r2["_stems"]))
     lexical = (ov >= st.group_overlap and n >= (st.group_min_shared if small > st.group_min_shared else 2)
                and _in_order(r1, r2) >= min(st.group_min_shared, small))
     same = _compatible(r1, r2)
-    if same is False and not (ov >= st.verbatim_overlap and n >= st.verbatim_min_cross):
-        return 0.0        # different speakers: only a long verbatim match overrides (a misattribution)
+    if same is False:
+        return 0.0        # two known speakers who differ: never one quote
     if same is None and not (ov >= st.verbatim_overlap and n >= st.verbatim_min or cq >= st.unknown_quote_cos
                              or cs >= st.unknown_context_cos and cq >= st.quote_min_cos):
+        return 0.0
+    if "indirect" not in (r1["kind"], r2["kind"]) and not copied and not _aligned(r1, r2):
         return 0.0
     if lexical:
         return max(ov, cq)
@@ -167,6 +182,12 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float) -> float:
     if cs >= st.context_cos and cq >= st.quote_min_cos and small >= 3 and same:
         return st.context_discount * cs    # the same sentence around it, the words inside the marks swapped
     return 0.0
+
+
+def _copies(bundle: StoryBundle) -> set[tuple[str, str]]:
+    """Article pairs (both orders) that one provenance edge links: the derived copy and its source."""
+    edges = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
+    return edges | {(b, a) for a, b in edges}
 
 
 def group_quotes(bundle: StoryBundle) -> list[dict]:
@@ -190,12 +211,14 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
                 wrapper_of[i] = j
                 break
     free = [i for i in range(len(rows)) if i not in wrapper_of]
+    copies = _copies(bundle)
     cand = []
     for x, i in enumerate(free):
         for j in free[x + 1:]:
             if rows[i]["article_id"] == rows[j]["article_id"]:
                 continue
-            sc = _pair_score(rows[i], rows[j], float(cq[i, j]), float(cs[i, j]))
+            sc = _pair_score(rows[i], rows[j], float(cq[i, j]), float(cs[i, j]),
+                             (rows[i]["article_id"], rows[j]["article_id"]) in copies)
             if sc > 0:
                 both_direct = rows[i]["kind"] == rows[j]["kind"] == "direct"
                 cand.append((both_direct, sc, i, j))
@@ -278,37 +301,48 @@ def _marked(text: str) -> list[str]:
     return [text[pos[k] + 1:pos[k + 1]] for k in range(0, len(pos), 2)]
 
 
-def _integrity(ref: str, r: dict) -> tuple[list[dict], str, str | None]:
-    diff, cls, why = judge(ref, r["text"])
+def _integrity(ref: str, r: dict, copied: bool = False) -> tuple[list[dict], str, str | None, float, bool]:
+    """(diff, class, why, strength, aligned) of rendering ``r`` against the reference text
+    (``quote_words.assess``); ``copied``: r's article and the reference's are a provenance copy and its
+    source. ``aligned``: the words align on substantial content (else no claim is made about them)."""
+    res = assess(ref, r["text"], copied)
+    diff, cls, why, strength = res["diff"], res["integrity"], res["why"], res["strength"]
+    aligned = res["substantial"] or copied
     if r["kind"] == "mixed":
         # only the words inside the marks are a quotation (the quotes layer's "quoted" parts, which
         # also hold when the span stops before a closing mark); segments unrelated to the reference
         # are other fragments of the utterance
         inside = r.get("_quoted") or _marked(r["text"])
         if inside:
-            segs = [judge(ref, x)[1:] for x in inside if stems(x) & stems(ref)]
-            cls, why = max(segs, key=lambda c: _RANK[c[0]], default=("minor", None))
+            segs = [assess(ref, x, copied) for x in inside if stems(x) & stems(ref)]
+            best = max(segs, key=lambda c: (_RANK[c["integrity"]], c["strength"]), default=None)
+            cls, why, strength = (best["integrity"], best["why"], best["strength"]) if best else ("minor", None, 0.0)
+            aligned = copied or any(c["substantial"] for c in segs)
     if r["kind"] == "indirect" and cls == "altered":
-        cls, why = "minor", None      # the outlet's own words: not a misquote
-    return diff, cls, why
+        cls, why, strength = "minor", None, 0.0      # the outlet's own words: not a misquote
+    return diff, cls, why, strength, aligned
 
 
 def _reference(bundle, rows, idx, cq, wrapper_of) -> tuple[int, str]:
     """The rendering the others are judged against, and how it was chosen.
 
-    The direct rendering that most other renderings agree with (not "altered" against it) is the
+    The direct rendering that most other renderings agree with (aligned and not "altered" against it) is the
     reference ("majority"); on a tie, a provenance source of another member ("source"), then the
-    earliest published ("earliest"), then the medoid by quote cosine.
+    earliest published ("earliest"), then the medoid by quote cosine over all members (indirect ones
+    too: the wording the other outlets' renderings are closest to).
     """
     judged = [i for i in idx if i not in wrapper_of and rows[i]["kind"] != "indirect"]
     direct = [i for i in judged if rows[i]["kind"] == "direct"] or judged or idx
-    agree = {c: sum(1 for j in judged if j != c and _integrity(rows[c]["text"], rows[j])[1] != "altered")
-             for c in direct}
+    copies = _copies(bundle)
+    def agrees(c, j):       # j's words align with c's and keep their meaning
+        v = _integrity(rows[c]["text"], rows[j], (rows[c]["article_id"], rows[j]["article_id"]) in copies)
+        return v[1] != "altered" and v[4]
+    agree = {c: sum(1 for j in judged if j != c and agrees(c, j)) for c in direct}
     arts = {rows[i]["article_id"] for i in idx}
     sources = {e.get("source_id") for e in bundle.provenance if e.get("article_id") in arts}
     def key(i):
         return (-agree[i], rows[i]["article_id"] not in sources, rows[i]["_date"],
-                -round(sum(float(cq[i, j]) for j in direct if j != i), 3), i)
+                -round(sum(float(cq[i, j]) for j in idx if j != i), 3), i)
     ranked = sorted(direct, key=key)
     ref = ranked[0]
     others = len([j for j in judged if j != ref])
@@ -324,26 +358,26 @@ def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link) -> list[dict]:
     derived_from = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
     speaker = _group_speaker(rows, idx, quoted_by)
     st = SETTINGS
-    weight = {"negation": st.conf_negation, "number": st.conf_number, "content": st.conf_content,
-              "function": st.conf_function}
+    weight = {"negation": st.conf_negation, "number": st.conf_number, "content": st.conf_content}
+    copies = _copies(bundle)
     basis_w = {"majority": st.basis_majority, "source": st.basis_source, "earliest": st.basis_earliest}[basis]
     member = max((link[i] for i in idx if link[i] < 1.0), default=1.0) if len(idx) > 1 else 1.0
     judged = {}
     for i in sorted(idx, key=lambda i: i in wrapper_of):
         r = rows[i]
         if i == ref:
-            judged[i] = ([{"op": "equal", "a": r["text"], "b": r["text"]}], "identical", None)
+            judged[i] = ([{"op": "equal", "a": r["text"], "b": r["text"]}], "identical", None, 0.0, True)
         elif i in wrapper_of and wrapper_of[i] in judged:
             judged[i] = judged[wrapper_of[i]]      # the same words of the same article: never compared with itself
         else:
-            judged[i] = _integrity(rows[ref]["text"], r)
+            judged[i] = _integrity(rows[ref]["text"], r, (r["article_id"], rows[ref]["article_id"]) in copies)
     res = []
     for i in idx:
         r = rows[i]
-        diff, cls, why = judged[i]
+        diff, cls, why, strength, _ = judged[i]
         conf = link[i] if len(idx) > 1 else 1.0
         if cls == "altered":
-            conf = min(conf, member) * weight[why] * basis_w
+            conf = min(conf, member) * weight[why] * strength * basis_w
         para = r["kind"] == "direct" and _paraphrase_as_direct(rows, idx, i, derived_from)
         art = r["_art"]
         ev = [art.evidence(r["span"].start, r["span"].end)]
