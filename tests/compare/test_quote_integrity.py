@@ -201,3 +201,76 @@ def test_wrapper_is_not_compared_with_its_own_sub_span():
     out = group_quotes(StoryBundle([a], {a.id: {"quotes": [mixed, direct]}}))
     assert len({r["group"] for r in out}) == 1
     assert all(r["integrity"] != "altered" for r in out)
+
+
+# ---------------------------------------------------------------- wire copies (issue 15: a removed "not")
+AGENCY = """Ostra rail strike to go ahead after talks collapse
+
+Published: October 6, 2025
+
+By NORLAND PRESS AGENCY
+
+OSTRA (NPA) - Train drivers in Ostra will walk out for 48 hours from Thursday after last-minute talks with the state rail operator broke down on Monday night, their union said.
+
+The drivers' union, FTL, is demanding a 9 percent pay rise and limits on night shifts. The operator, Ostra Rail, has offered 4 percent.
+
+"We have been patient for eight months, and we will not run a single train on Thursday," union chairman Bertil Vang told reporters outside the ministry.
+
+Ostra Rail said it regretted the union's decision and would run a reduced timetable using managers who are qualified drivers.
+
+About 300,000 passengers use the network on a normal weekday, according to the transport ministry.
+
+Transport Minister Hedda Lorn urged both sides to return to the table before Thursday.
+"""
+COPY_LEDE = """Commuter chaos looms as drivers vote to strike
+
+Published: October 8, 2025
+
+By STAFF REPORTER
+
+Commuters across Ostra face two days without most trains this week, as drivers prepare to strike from Thursday.
+"""
+
+
+def _read(texts: list[tuple[str, str]]) -> tuple[list[Article], StoryBundle]:
+    """Articles read by the product's reading stages, with provenance found (the dates phase)."""
+    from storyscope.compare.registry import ordered_steps, run_steps
+    from storyscope.ingest.text import read_text_file
+    from storyscope.stages import get_stage
+    pairs = [read_text_file(t.encode(), name, name)[0] for name, t in texts]
+    arts = [a for a, _ in pairs]
+    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
+    for name in ("sentences", "actors", "quotes"):
+        st = get_stage(name)
+        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
+            layers[a.id].update(o)
+    bundle = StoryBundle(arts, layers)
+    run_steps(bundle, {}, ordered_steps("dates"), {})
+    return arts, bundle
+
+
+QUOTE = '"We have been patient for eight months, and we will not run a single train on Thursday,"'
+
+
+@pytest.mark.parametrize("original,copied,want", [
+    (QUOTE, '"We have been patient for eight months, and we will run a single train on Thursday,"', "altered"),
+    (QUOTE, '"We have been patient for eight months, and we won\'t run a single train on Thursday,"', "minor"),
+    (QUOTE, '"We have been patient for eight months ... we will not run a single train on Thursday,"', "minor"),
+    ('"Not a single train will run on Thursday, and we have been patient for eight months,"',
+     '"A single train will run on Thursday, and we have been patient for eight months,"', "altered"),
+])
+def test_wire_copy_quote_changes(original, copied, want):
+    """A copy of an agency story under a new lede: a dropped "not" inside the marks is flagged on the copy
+    (the source is the reference), even where it starts the quote; a contraction or an ellipsis is not."""
+    agency = AGENCY.replace(QUOTE, original)
+    body = agency.split("\n\n", 4)[4]
+    copy = COPY_LEDE + "\n" + body.replace(original, copied)
+    arts, bundle = _read([("agency.txt", agency), ("copy.txt", copy)])
+    assert {(e["article_id"], e["source_id"]) for e in bundle.provenance} == {(arts[1].id, arts[0].id)}
+    rows = [r for r in group_quotes(bundle) if "single train" in r["text"]]
+    assert {r["article_id"] for r in rows} == {a.id for a in arts} and len({r["group"] for r in rows}) == 1
+    got = {r["article_id"]: r for r in rows}
+    assert got[arts[0].id]["integrity"] == "identical"
+    assert got[arts[1].id]["integrity"] == want
+    if want == "altered":
+        assert got[arts[1].id]["confidence"] >= 0.8

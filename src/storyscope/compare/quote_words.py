@@ -52,7 +52,7 @@ NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", 
 VARIANTS = {"ok": "okay", "o.k": "okay", "alright": "all right", "towards": "toward", "amongst": "among",
             "whilst": "while", "afterwards": "afterward", "till": "until", "gotta": "got to", "gonna": "going to",
             "wanna": "want to", "per cent": "percent"}
-_TOKEN = re.compile(r"\[[^\]]{0,30}\]|\([^)]{0,12}\)|\w+\*+\w*|\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?"
+_TOKEN = re.compile(r"\[[^\]]{0,40}\]|\([^)]{0,40}\)|\w+\*+\w*|\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?"
                     r"|[\w$%]+(?:['\u2019.\-][\w]+)*")
 _BOUNDARY = re.compile(r"[!?;:,\u2014\u2013]|--|\n")
 
@@ -86,12 +86,13 @@ def _keys(lw: str) -> list[str]:
 def tokens(text: str) -> list[tuple[str, str]]:
     """(display, key) pairs; bracketed editorial insertions get an empty key. A word that expands
     to several keys (can't -> can not) shows its display form on the first only."""
-    return [(d, k) for d, k, _ in marked_tokens(text)]
+    return [(d, k) for d, k, _, _ in marked_tokens(text)]
 
 
-def marked_tokens(text: str) -> list[tuple[str, str, bool]]:
-    """(display, key, boundary) triples as ``tokens``; ``boundary`` is True when sentence or clause
-    punctuation (. ! ? ; : , dash, a line break) comes between this word and the one before it."""
+def marked_tokens(text: str) -> list[tuple[str, str, bool, str]]:
+    """(display, key, boundary, form) as ``tokens``; ``boundary`` is True when sentence or clause
+    punctuation (. ! ? ; : , dash, a line break) comes between this word and the one before it;
+    ``form`` is the word's part as written (al-Qaddafi -> "al", "Qaddafi"), for telling names."""
     out, last = [], 0
     text = text.replace("\u2019", "'")
     for m in _TOKEN.finditer(text):
@@ -102,9 +103,12 @@ def marked_tokens(text: str) -> list[tuple[str, str, bool]]:
                                                                  or "." in prev[0])
         last = m.end()
         if w[0] in "[(":
-            out.append((w, "", gap))
+            out.append((w, "", gap, w))
             continue
-        out += [(w if i == 0 else "", k, gap and i == 0) for i, k in enumerate(_keys(w.lower().strip(".")))]
+        keys = _keys(w.lower().strip("."))
+        parts = [p for p in re.split(r"[-']", w) if p]
+        forms = parts if len(parts) == len(keys) else [w] * len(keys)
+        out += [(w if i == 0 else "", k, gap and i == 0, f) for i, (k, f) in enumerate(zip(keys, forms))]
     return out
 
 
@@ -244,23 +248,30 @@ def _stem(k: str) -> str:
 
 
 def _word_cos(gone: list[str], new: list[str]) -> np.ndarray:
-    """Static-embedding cosines (len(gone), len(new)) of words; zeros without the static model."""
+    """Static-embedding cosines (len(gone) + 1, len(new) + 1) of words, the last row and column the two
+    phrases ("step down" / "resign"); zeros without the static model."""
     try:
         from storyscope.stages.embed import embed_static
-        v = embed_static(gone + new)
+        v = embed_static(gone + [" ".join(gone)] + new + [" ".join(new)])
     except Exception:  # noqa: BLE001 - no model2vec: no synonym is recognised (more, never fewer, flags)
-        return np.zeros((len(gone), len(new)), dtype=np.float32)
-    return v[:len(gone)] @ v[len(gone):].T
+        return np.zeros((len(gone) + 1, len(new) + 1), dtype=np.float32)
+    return v[:len(gone) + 1] @ v[len(gone) + 1:].T
 
 
 def _synonyms(gone: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[bool, float]:
     """Whether every replaced content word has a synonym among the words put in its place, and the
     highest cosine of an unmatched pair (how close the change is to a synonym, for the confidence).
 
-    ``gone`` / ``new``: (key, display) pairs. A name (capitalised on both sides) has no synonym but its
-    own spellings; an antonym never is one."""
+    ``gone`` / ``new``: (key, form) pairs. A name (capitalised on both sides) has no synonym but its
+    own spellings; an antonym never is one. Two phrases close as wholes ("step down" / "resign") are
+    synonyms too, unless a name or an antonym is among their words."""
     cos = _word_cos([k for k, _ in gone], [k for k, _ in new])
     syn = SETTINGS.synonym_cos
+    names = any(d[:1].isupper() for _, d in gone + new)
+    if (len(gone) > 1 or len(new) > 1) and float(cos[-1, -1]) >= syn and not names and \
+            not any(antonyms(a, b) for a, _ in gone for b, _ in new):
+        return True, 0.0
+    cos = cos[:-1, :-1]
 
     def matched(i, j):
         (a, da), (b, db) = gone[i], new[j]
@@ -277,6 +288,13 @@ def _synonyms(gone: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[
 
 
 # --------------------------------------------------------------------------- diff
+def _subsequence(a: list[str], b: list[str]) -> bool:
+    """Whether the shorter of two sequences is a subsequence of the other."""
+    short, long = sorted((a, b), key=len)
+    it = iter(long)
+    return all(any(x == y for y in it) for x in short)
+
+
 def assess(ref: str, other: str, same_quote: bool = False) -> dict:
     """Word-level comparison of two renderings of one quote (``other`` against ``ref``).
 
@@ -321,6 +339,8 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
                           and (inside >= st.aligned_content_share * content or content - inside <= 1))
     if not (res["substantial"] or same_quote):
         return res      # not one aligned quote: no claim about its words
+    # every content word of one, in order, in the other: a trim or an ellipsis, save a negation dropped
+    trim = _subsequence([_stem(k) for k in ka if is_content(k)], [_stem(k) for k in kb if is_content(k)])
     gaps = []
     ends = [(0, 0, 0)] + anchors + [(len(ka), len(kb), 0)]
     for (i0, j0, n0), (i1, j1, n1) in zip(ends, ends[1:]):
@@ -331,21 +351,24 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
         if not ra and not rb or _acronym(ra, rb) or _acronym(rb, ra):
             continue
         if lead or trail:
-            # where the renderings start or stop: a trim, unless both sides swap a word or two in one sentence
+            # where the renderings start or stop: a trim, unless both sides swap a word or two in one sentence,
+            # or the one word cut is a negation ("Not a single train will run" / "A single train will run")
             at = (lambda t, x0, x1: t[x1][2] if x1 < len(t) else False) if lead else \
                  (lambda t, x0, x1: t[x0][2] if x0 < len(t) else True)
-            if not ra or not rb or max(len(ra), len(rb)) > st.edge_max or at(ta, a0, a1) or at(tb, b0, b1):
+            lone_negation = len(ra + rb) == 1 and (ra + rb)[0] in NEGATION
+            if at(ta, a0, a1) or at(tb, b0, b1) or not lone_negation and (
+                    not ra or not rb or max(len(ra), len(rb)) > st.edge_max):
                 continue
         neg = bool(NEGATION & set(ra)) != bool(NEGATION & set(rb))
         if neg and max(len(ra), len(rb)) <= st.negation_max and context >= st.context_min:
             return {**res, "integrity": "altered", "why": "negation", "strength": 1.0}
-        if not ra or not rb or not same_quote and (max(len(ra), len(rb)) > st.region_max
+        if trim or not ra or not rb or not same_quote and (max(len(ra), len(rb)) > st.region_max
                                                     or context < st.context_min):
             continue    # words dropped or added alone (an ellipsis), a passage reworded, or no aligned context
         if any(_numeric(k) for k in ra + rb) and not _same_numbers(ra, rb):
             return {**res, "integrity": "altered", "why": "number", "strength": 1.0}
-        ca = [(k, t[0]) for k, t in zip(ra, ta[a0:a1]) if is_content(k) and not _numeric(k)]
-        cb = [(k, t[0]) for k, t in zip(rb, tb[b0:b1]) if is_content(k) and not _numeric(k)]
+        ca = [(k, t[3]) for k, t in zip(ra, ta[a0:a1]) if is_content(k) and not _numeric(k)]
+        cb = [(k, t[3]) for k, t in zip(rb, tb[b0:b1]) if is_content(k) and not _numeric(k)]
         def kept(w, d, others):
             return any(same_word(w, x, d, e) or _stem(w) == _stem(x) or _abbreviation(w, x, d, e) for x, e in others)
         gone = [(w, d) for w, d in ca if not kept(w, d, cb)]
