@@ -234,16 +234,10 @@ Commuters across Ostra face two days without most trains this week, as drivers p
 
 def _read(texts: list[tuple[str, str]]) -> tuple[list[Article], StoryBundle]:
     """Articles read by the product's reading stages, with provenance found (the dates phase)."""
+    from tests.conftest import read_texts
+
     from storyscope.compare.registry import ordered_steps, run_steps
-    from storyscope.ingest.text import read_text_file
-    from storyscope.stages import get_stage
-    pairs = [read_text_file(t.encode(), name, name)[0] for name, t in texts]
-    arts = [a for a, _ in pairs]
-    layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
-    for name in ("sentences", "actors", "quotes"):
-        st = get_stage(name)
-        for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
-            layers[a.id].update(o)
+    arts, layers = read_texts([(name, t.encode()) for name, t in texts])
     bundle = StoryBundle(arts, layers)
     run_steps(bundle, {}, ordered_steps("dates"), {})
     return arts, bundle
