@@ -184,6 +184,27 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) 
     return 0.0
 
 
+def _one_quote(rows: list[dict], idx: list[int], copies: set, seen: dict) -> bool:
+    """Whether the quoted (direct or mixed) renderings among ``idx`` are one quote: connected by links
+    of word-by-word alignment (``_aligned``) or of a copy and its source, so an indirect paraphrase
+    never bridges two different quotes. ``seen`` caches the pairwise answers."""
+    quoted = [k for k in idx if rows[k]["kind"] != "indirect"]
+    def linked(k, m):
+        if (rows[k]["article_id"], rows[m]["article_id"]) in copies:
+            return True
+        if (k, m) not in seen:
+            seen[(k, m)] = seen[(m, k)] = _aligned(rows[k], rows[m])
+        return seen[(k, m)]
+    reached, todo = set(quoted[:1]), quoted[:1]
+    while todo:
+        k = todo.pop()
+        for m in quoted:
+            if m not in reached and linked(k, m):
+                reached.add(m)
+                todo.append(m)
+    return len(reached) == len(quoted)
+
+
 def _copies(bundle: StoryBundle) -> set[tuple[str, str]]:
     """Article pairs (both orders) that one provenance edge links: the derived copy and its source."""
     edges = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
@@ -223,6 +244,7 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
                 both_direct = rows[i]["kind"] == rows[j]["kind"] == "direct"
                 cand.append((both_direct, sc, i, j))
     # greedy agglomeration: direct-direct pairs first, best first; one rendering per article
+    seen: dict = {}
     gid = list(range(len(rows)))
     members = {i: [i] for i in range(len(rows))}
     link = [1.0] * len(rows)      # score of the weakest pair that brought a rendering into its group
@@ -232,6 +254,8 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
             continue
         if {rows[k]["article_id"] for k in members[gi]} & {rows[k]["article_id"] for k in members[gj]}:
             continue
+        if not _one_quote(rows, members[gi] + members[gj], copies, seen):
+            continue      # quoted renderings that do not align would share a group (through a paraphrase)
         for k in members[gj]:
             gid[k] = gi
         for k in (i, j):
