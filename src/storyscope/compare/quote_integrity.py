@@ -1,27 +1,21 @@
-"""Quote integrity: the same utterance as each outlet printed it, and whether its words changed.
+"""Quote integrity: the same quote as each outlet printed it, and whether its words changed (issue 15, s. 2).
 
-Renderings of one utterance are grouped by speaker plus overlapping content: shared content
-stems, embedding similarity of the quotes, or of the sentences around them (a rewrite may keep
-the sentence but swap the words inside the marks, which is exactly what we want to catch).
-Each rendering is diffed word by word against the group's reference (the medoid direct
-rendering, earliest first on ties) and classified:
+Grouping: one group = one quote of one speaker. Two renderings join on speaker (two known speakers
+who differ never do) plus shared content, quote cosine or the same sentence around them; two quoted
+(direct or mixed) renderings must also align word by word on substantial content
+(``quote_words.assess``) unless one article is a provenance copy of the other, and the quoted
+renderings of a group stay connected by such links (an indirect paraphrase never bridges two quotes).
+A rendering wrapping a direct quote of its own article takes that quote's verdict: a span is never
+compared with its own sub-span.
 
-- identical: same words once case, punctuation, bracketed insertions ("[a]", "(the)") and
-  contractions (can't / cannot) are normalised;
-- minor: morphological, spelling and transliteration variants (relationship/relations,
-  Gadhafi/Qaddafi, okay/OK), acronyms (US / United States), function-word swaps, words dropped or
-  added without replacement (a trim, an ellipsis, a sub-quote);
-- altered: a negation added or removed, a number changed, or a content word replaced by a
-  different one (quote_words.judge).
-
-The reference is the rendering most others agree with (else a provenance source, else the
-earliest), so the flag lands on the rendering that changed; a rendering wrapping a direct quote
-of its own article takes that quote's verdict and is never compared with its own sub-span. Every
-row carries a ``confidence`` (QuoteSettings).
-
-Indirect renderings are the outlet's words, so they are never "altered"; they serve to flag a
-direct quote whose words exist elsewhere only as indirect speech (a paraphrase presented as
-a direct quote).
+Integrity, against the group's reference (the direct rendering most others align with and agree
+with, else a provenance source, else the earliest, so the flag lands on the rendering that changed):
+identical (same words up to case, punctuation, brackets, contractions), minor (trims, ellipses,
+spelling, transliteration and inflection variants, synonyms, rewordings), altered (a negation added
+or removed, an antonym, a number, a content word replaced by a non-synonym: ``quote_words.assess``).
+A mixed rendering is judged on its words inside the marks; indirect renderings are the outlet's words,
+never "altered", and serve to flag a paraphrase put inside quotation marks. Every row carries a
+``confidence`` (QuoteSettings).
 """
 from __future__ import annotations
 
@@ -75,6 +69,7 @@ class QuoteSettings:
     wrapper_share: float = 0.5
     conf_negation: float = 0.95
     conf_number: float = 0.95
+    conf_antonym: float = 0.9
     conf_content: float = 0.80
     basis_majority: float = 1.0
     basis_source: float = 0.9
@@ -382,7 +377,8 @@ def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link) -> list[dict]:
     derived_from = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
     speaker = _group_speaker(rows, idx, quoted_by)
     st = SETTINGS
-    weight = {"negation": st.conf_negation, "number": st.conf_number, "content": st.conf_content}
+    weight = {"negation": st.conf_negation, "number": st.conf_number, "antonym": st.conf_antonym,
+              "content": st.conf_content}
     copies = _copies(bundle)
     basis_w = {"majority": st.basis_majority, "source": st.basis_source, "earliest": st.basis_earliest}[basis]
     member = max((link[i] for i in idx if link[i] < 1.0), default=1.0) if len(idx) > 1 else 1.0

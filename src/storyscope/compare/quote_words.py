@@ -299,7 +299,7 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
     """Word-level comparison of two renderings of one quote (``other`` against ``ref``).
 
     Returns ``{"diff": [{"op", "a", "b"}], "integrity": "identical"|"minor"|"altered", "why": None |
-    "negation" | "number" | "content", "strength": 0-1, "aligned": share of the shorter
+    "negation" | "number" | "antonym" | "content", "strength": 0-1, "aligned": share of the shorter
     rendering's words aligned in order, "substantial": bool}``.
 
     Method: the two key sequences are aligned (difflib; keys lightly stemmed) and cut at anchor blocks
@@ -373,6 +373,8 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
             return any(same_word(w, x, d, e) or _stem(w) == _stem(x) or _abbreviation(w, x, d, e) for x, e in others)
         gone = [(w, d) for w, d in ca if not kept(w, d, cb)]
         new = [(w, d) for w, d in cb if not kept(w, d, ca)]
+        if gone and new and any(antonyms(w, x) for w, _ in gone for x, _ in new):
+            return {**res, "integrity": "altered", "why": "antonym", "strength": 1.0}
         if gone and new:
             syn, near = _synonyms(gone, new)
             if not syn:
@@ -383,7 +385,7 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
 
 def judge(ref: str, other: str) -> tuple[list[dict], str, str | None]:
     """Word-level diff of ``other`` against ``ref``, its integrity class and the kind of change
-    that makes it "altered" ("negation", "number", "content") or None (see ``assess``)."""
+    that makes it "altered" ("negation", "number", "antonym", "content") or None (see ``assess``)."""
     r = assess(ref, other)
     return r["diff"], r["integrity"], r["why"]
 
