@@ -96,10 +96,13 @@ def _speaker_label(bundle: StoryBundle, aid: str, q) -> str | None:
 
 
 def _compatible(r1: dict, r2: dict) -> bool | None:
-    """True same speaker, False different, None unknown (a side has no speaker)."""
+    """True same speaker, False different, None unknown (a side has no speaker). One person named
+    two ways is one speaker: same actor key, same surname, or every word of the shorter name in the
+    longer ("Glenn Beck" / "Glenn Beck CPAC"; not "Vicente Fox" / "Fox News")."""
     if not r1["_skey"] or not r2["_skey"]:
         return None
-    return r1["_skey"] == r2["_skey"] or r1["_sur"] == r2["_sur"]
+    names = sorted((set(re.findall(r"\w+", (r["speaker"] or "").lower())) for r in (r1, r2)), key=len)
+    return r1["_skey"] == r2["_skey"] or r1["_sur"] == r2["_sur"] or len(names[0]) >= 2 and names[0] <= names[1]
 
 
 def _overlap(s1: set, s2: set) -> tuple[float, int]:
@@ -155,8 +158,9 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) 
     """Score in (0, 1] when two renderings (different articles) look like one utterance, else 0.
 
     ``copied``: one article is a provenance copy of the other. Two quoted (direct or mixed) renderings
-    must align word by word on substantial content unless copied; speakers, when both are known, must
-    be one (issue 15: one group = one quote of one speaker)."""
+    must align word by word on substantial content, or be a copy's and its source's in the same
+    sentence (context cosine >= context_cos); speakers, when both are known, must be one (issue 15:
+    one group = one quote of one speaker)."""
     st = SETTINGS
     ov, n = _overlap(r1["_stems"], r2["_stems"])
     small = min(len(r1["_stems"]), len(r2["_stems"]))
@@ -168,7 +172,7 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) 
     if same is None and not (ov >= st.verbatim_overlap and n >= st.verbatim_min or cq >= st.unknown_quote_cos
                              or cs >= st.unknown_context_cos and cq >= st.quote_min_cos):
         return 0.0
-    if "indirect" not in (r1["kind"], r2["kind"]) and not copied and not _aligned(r1, r2):
+    if "indirect" not in (r1["kind"], r2["kind"]) and not (copied and cs >= st.context_cos) and not _aligned(r1, r2):
         return 0.0
     if lexical:
         return max(ov, cq)
@@ -179,13 +183,14 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) 
     return 0.0
 
 
-def _one_quote(rows: list[dict], idx: list[int], copies: set, seen: dict) -> bool:
+def _one_quote(rows: list[dict], idx: list[int], copies: set, cs: np.ndarray, seen: dict) -> bool:
     """Whether the quoted (direct or mixed) renderings among ``idx`` are one quote: connected by links
-    of word-by-word alignment (``_aligned``) or of a copy and its source, so an indirect paraphrase
-    never bridges two different quotes. ``seen`` caches the pairwise answers."""
+    of word-by-word alignment (``_aligned``) or of a copy and its source in the same sentence (context
+    cosine ``cs`` >= context_cos), so an indirect paraphrase never bridges two different quotes.
+    ``seen`` caches the pairwise answers."""
     quoted = [k for k in idx if rows[k]["kind"] != "indirect"]
     def linked(k, m):
-        if (rows[k]["article_id"], rows[m]["article_id"]) in copies:
+        if (rows[k]["article_id"], rows[m]["article_id"]) in copies and cs[k, m] >= SETTINGS.context_cos:
             return True
         if (k, m) not in seen:
             seen[(k, m)] = seen[(m, k)] = _aligned(rows[k], rows[m])
@@ -249,7 +254,7 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
             continue
         if {rows[k]["article_id"] for k in members[gi]} & {rows[k]["article_id"] for k in members[gj]}:
             continue
-        if not _one_quote(rows, members[gi] + members[gj], copies, seen):
+        if not _one_quote(rows, members[gi] + members[gj], copies, cs, seen):
             continue      # quoted renderings that do not align would share a group (through a paraphrase)
         for k in members[gj]:
             gid[k] = gi

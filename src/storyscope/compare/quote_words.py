@@ -288,6 +288,15 @@ def _synonyms(gone: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[
 
 
 # --------------------------------------------------------------------------- diff
+def _in_place(block: tuple[int, int, int], anchors: list, na: int, nb: int) -> bool:
+    """Whether a one-word match sits at the same distance from the anchor run before it (or after it)
+    on both sides: a word kept in place beside a change ("hire [300] nurses"), not a stray match."""
+    i, j, n = block
+    before = max(((a + m, b + m) for a, b, m in anchors if a + m <= i), default=(0, 0))
+    after = min(((a, b) for a, b, _ in anchors if a > i), default=(na, nb))
+    return n == 1 and (i - before[0] == j - before[1] or after[0] - i == after[1] - j)
+
+
 def _subsequence(a: list[str], b: list[str]) -> bool:
     """Whether the shorter of two sequences is a subsequence of the other."""
     short, long = sorted((a, b), key=len)
@@ -329,6 +338,7 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
     blocks = difflib.SequenceMatcher(a=[_stem(k) for k in ka], b=[_stem(k) for k in kb],
                                      autojunk=False).get_matching_blocks()
     anchors = [(i, j, n) for i, j, n in blocks if n >= 2]     # runs of two or more words in the same order
+    blocks = [x for x in blocks if x[2] >= 2 or _in_place(x, anchors, len(ka), len(kb))]
     eq = sum(n for *_, n in blocks)
     short = max(1, min(len(ka), len(kb)))
     res["aligned"] = round(eq / short, 3)
