@@ -218,8 +218,7 @@ ANTONYMS = {frozenset(p.split("/")) for p in """win/lose won/lost wins/loses win
     majority/minority maximum/minimum positive/negative new/old young/old buy/sell bought/sold
     approve/reject approved/rejected include/exclude confirm/deny confirmed/denied admit/deny
     remember/forget easy/hard easy/difficult possible/impossible large/small big/small bigger/smaller
-    long/short
-    future/past guilty/innocent won't/will should/shouldn't can/cannot republican/democrat""".split()}
+    long/short future/past republican/democrat republicans/democrats""".split()}
 _NEG_PREFIX = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "a")
 
 
