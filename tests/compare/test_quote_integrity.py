@@ -157,6 +157,19 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     ("you mustn't sell the farm", "you must sell the farm", "altered"),
     ("the talks were a success", "the talks were a failure", "altered"),
     ("Mayor Lobo is honest", "Mayor Lobo is dishonest", "altered"),
+    # abbreviations, editorial parentheses, rounding, synonyms, a trim that skips a sentence
+    ("Sen. Lobo respects that but thinks the bridge should be built elsewhere",
+     "Senator Lobo respects that but thinks the bridge should be built elsewhere", "minor"),
+    ("it looks like (harbour chief Ana) Velk is going to beat the council",
+     "it looks like (harbour boss Anna) Velk is going to beat the council", "minor"),
+    ("the couple paid $43,885,310 in taxes over those years", "the couple paid $44 million in taxes over those years",
+     "minor"),
+    ("the couple paid $43,885,310 in taxes over those years", "the couple paid $14 million in taxes over those years",
+     "altered"),
+    ("our kids deserve a school that is safe and warm", "our children deserve a school that is safe and warm", "minor"),
+    ("Tolven is not a circus. Tolven is not a zoo. Tolven is a town that sets people free",
+     "Tolven is not a circus. Tolven is a town that sets people free", "minor"),
+    ("We don't want him. We reject his visit.", "We don't want him. We reject his message.", "altered"),
 ])
 def test_alteration_only_when_meaning_changes(ref, other, want):
     assert word_diff(ref, other)[1] == want
