@@ -61,18 +61,25 @@ def ws(tmp_path):
     w.close()
 
 
-@pytest.fixture
-def seed_layers(seeds_dir):
-    """The seed articles read from ../shared with their debris, sentences, actors and quotes layers,
-    and each article's 3-digit seed key: the input the comparison tests build bundles from."""
+def read_texts(texts: list[tuple[str, bytes]]) -> tuple[list, dict]:
+    """``(name, raw bytes)`` text files read as the product reads them: the articles and their debris,
+    sentences, actors and quotes layers (``{article id: {layer name: spans}}``)."""
     from storyscope.ingest.text import read_text_file
     from storyscope.stages import get_stage
-    pairs = [read_text_file(p.read_bytes(), str(p), str(p))[0] for p in sorted(seeds_dir.glob("0*.txt"))]
+    pairs = [read_text_file(raw, name, name)[0] for name, raw in texts]
     arts = [a for a, _ in pairs]
     layers = {a.id: {"debris": layer.spans} for a, layer in pairs}
     for name in ("sentences", "actors", "quotes"):
         st = get_stage(name)
         for a, o in zip(arts, st.run([(a, {r: layers[a.id].get(r, []) for r in st.requires}) for a in arts])):
             layers[a.id].update(o)
+    return arts, layers
+
+
+@pytest.fixture
+def seed_layers(seeds_dir):
+    """The seed articles read from ../shared with their debris, sentences, actors and quotes layers,
+    and each article's 3-digit seed key: the input the comparison tests build bundles from."""
+    arts, layers = read_texts([(str(p), p.read_bytes()) for p in sorted(seeds_dir.glob("0*.txt"))])
     key = {a.id: pathlib.Path(a.path).name[:3] for a in arts}
     return arts, layers, key

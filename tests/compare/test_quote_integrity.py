@@ -91,7 +91,7 @@ def test_single_quote_is_its_own_group():
     ("we cannot accept this deal", "we can accept this deal", "altered"),
     ("we will hire 300 nurses", "we will hire 30 nurses", "altered"),
     ("its aggression against the smaller countries can't be condoned",
-     "its military operation cannot be accepted", "altered"),
+     "its military operation cannot be accepted", "minor"),    # too little aligned to be one quote on words alone
     ("despite our concerns, we will sign the treaty next week", "we will sign the treaty", "minor"),
 ])
 def test_word_diff(ref, other, want):
@@ -100,8 +100,13 @@ def test_word_diff(ref, other, want):
 
 # ---------------------------------------------------------------- seeds (../shared)
 def test_seed_quote_groups(seed_layers):
+    """The seeds' quote groups (expected.json), with provenance found first as the product does: 001 is
+    a rewrite of 000 that puts 'its military operation cannot be accepted' inside the marks."""
+    from storyscope.compare.registry import ordered_steps, run_steps
     arts, layers, key = seed_layers
-    out = group_quotes(StoryBundle(arts, layers))
+    bundle = StoryBundle(arts, {a: dict(l) for a, l in layers.items()})
+    run_steps(bundle, {}, ordered_steps("dates"), {})
+    out = group_quotes(bundle)
 
     def member(art, anchor):
         return next(r for r in out if key[r["article_id"]] == art and anchor in r["text"].replace("\u2019", "'"))
@@ -118,11 +123,13 @@ def test_seed_quote_groups(seed_layers):
     assert all(check_evidence(ev, texts) for r in out for ev in r["evidence"])
 
 
-def test_function_word_swapped_for_content_word_is_altered():
-    from storyscope.compare.quote_integrity import word_diff
+def test_function_words_alone_never_alter():
+    """Only a content word replaced by a non-synonym alters a quote: 'any' / 'a', 'got' / 'have' do not."""
     ref = "Nothing the council is proposing would have saved the Varno bridge."
-    assert word_diff(ref, "Nothing the council is proposing reform have saved the Varno bridge.")[1] == "altered"
     assert word_diff(ref, "Nothing the council is proposing would have saved the Varno bridge")[1] == "identical"
+    assert word_diff("we are not going to pay any single cent for the bridge",
+                     "we are not going to pay a single cent for the bridge")[1] == "minor"
+    assert word_diff("my name is Tolven and I got a problem", "my name is Tolven and I have a problem")[1] == "minor"
 
 
 def test_mixed_quote_judged_on_its_quoted_words_only():
@@ -132,8 +139,10 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     row = {"kind": "mixed", "text": "the Orlen inquiry as an illegitimate \u201cpolitical witch hunt",
            "_quoted": ["political witch hunt"]}
     assert _integrity(ref, row)[1] in ("identical", "minor")
-    row_changed = dict(row, _quoted=["political power grab"], text="the inquiry as a \u201cpolitical power grab")
-    assert _integrity("a political witch hunt", row_changed)[1] == "altered"
+    ref = "this inquiry is a political witch hunt against our party"
+    row_changed = dict(row, _quoted=["this inquiry is a political power grab against our party"],
+                       text="the Orlen affair: \u201cthis inquiry is a political power grab against our party")
+    assert _integrity(ref, row_changed)[1] == "altered"
 
 
 # ---------------------------------------------------------------- the rules of an "altered" verdict
@@ -148,6 +157,19 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     ("you mustn't sell the farm", "you must sell the farm", "altered"),
     ("the talks were a success", "the talks were a failure", "altered"),
     ("Mayor Lobo is honest", "Mayor Lobo is dishonest", "altered"),
+    # abbreviations, editorial parentheses, rounding, synonyms, a trim that skips a sentence
+    ("Sen. Lobo respects that but thinks the bridge should be built elsewhere",
+     "Senator Lobo respects that but thinks the bridge should be built elsewhere", "minor"),
+    ("it looks like (harbour chief Ana) Velk is going to beat the council",
+     "it looks like (harbour boss Anna) Velk is going to beat the council", "minor"),
+    ("the couple paid $43,885,310 in taxes over those years", "the couple paid $44 million in taxes over those years",
+     "minor"),
+    ("the couple paid $43,885,310 in taxes over those years", "the couple paid $14 million in taxes over those years",
+     "altered"),
+    ("our kids deserve a school that is safe and warm", "our children deserve a school that is safe and warm", "minor"),
+    ("Tolven is not a circus. Tolven is not a zoo. Tolven is a town that sets people free",
+     "Tolven is not a circus. Tolven is a town that sets people free", "minor"),
+    ("We don't want him. We reject his visit.", "We don't want him. We reject his message.", "altered"),
 ])
 def test_alteration_only_when_meaning_changes(ref, other, want):
     assert word_diff(ref, other)[1] == want
@@ -192,3 +214,70 @@ def test_wrapper_is_not_compared_with_its_own_sub_span():
     out = group_quotes(StoryBundle([a], {a.id: {"quotes": [mixed, direct]}}))
     assert len({r["group"] for r in out}) == 1
     assert all(r["integrity"] != "altered" for r in out)
+
+
+# ---------------------------------------------------------------- wire copies (issue 15: a removed "not")
+AGENCY = """Ostra rail strike to go ahead after talks collapse
+
+Published: October 6, 2025
+
+By NORLAND PRESS AGENCY
+
+OSTRA (NPA) - Train drivers in Ostra will walk out for 48 hours from Thursday after last-minute talks with the state rail operator broke down on Monday night, their union said.
+
+The drivers' union, FTL, is demanding a 9 percent pay rise and limits on night shifts. The operator, Ostra Rail, has offered 4 percent.
+
+"We have been patient for eight months, and we will not run a single train on Thursday," union chairman Bertil Vang told reporters outside the ministry.
+
+Ostra Rail said it regretted the union's decision and would run a reduced timetable using managers who are qualified drivers.
+
+About 300,000 passengers use the network on a normal weekday, according to the transport ministry.
+
+Transport Minister Hedda Lorn urged both sides to return to the table before Thursday.
+"""
+COPY_LEDE = """Commuter chaos looms as drivers vote to strike
+
+Published: October 8, 2025
+
+By STAFF REPORTER
+
+Commuters across Ostra face two days without most trains this week, as drivers prepare to strike from Thursday.
+"""
+
+
+def _read(texts: list[tuple[str, str]]) -> tuple[list[Article], StoryBundle]:
+    """Articles read by the product's reading stages, with provenance found (the dates phase)."""
+    from tests.conftest import read_texts
+
+    from storyscope.compare.registry import ordered_steps, run_steps
+    arts, layers = read_texts([(name, t.encode()) for name, t in texts])
+    bundle = StoryBundle(arts, layers)
+    run_steps(bundle, {}, ordered_steps("dates"), {})
+    return arts, bundle
+
+
+QUOTE = '"We have been patient for eight months, and we will not run a single train on Thursday,"'
+
+
+@pytest.mark.parametrize("original,copied,want", [
+    (QUOTE, '"We have been patient for eight months, and we will run a single train on Thursday,"', "altered"),
+    (QUOTE, '"We have been patient for eight months, and we won\'t run a single train on Thursday,"', "minor"),
+    (QUOTE, '"We have been patient for eight months ... we will not run a single train on Thursday,"', "minor"),
+    ('"Not a single train will run on Thursday, and we have been patient for eight months,"',
+     '"A single train will run on Thursday, and we have been patient for eight months,"', "altered"),
+])
+def test_wire_copy_quote_changes(original, copied, want):
+    """A copy of an agency story under a new lede: a dropped "not" inside the marks is flagged on the copy
+    (the source is the reference), even where it starts the quote; a contraction or an ellipsis is not."""
+    agency = AGENCY.replace(QUOTE, original)
+    body = agency.split("\n\n", 4)[4]
+    copy = COPY_LEDE + "\n" + body.replace(original, copied)
+    arts, bundle = _read([("agency.txt", agency), ("copy.txt", copy)])
+    assert {(e["article_id"], e["source_id"]) for e in bundle.provenance} == {(arts[1].id, arts[0].id)}
+    rows = [r for r in group_quotes(bundle) if "single train" in r["text"]]
+    assert {r["article_id"] for r in rows} == {a.id for a in arts} and len({r["group"] for r in rows}) == 1
+    got = {r["article_id"]: r for r in rows}
+    assert got[arts[0].id]["integrity"] == "identical"
+    assert got[arts[1].id]["integrity"] == want
+    if want == "altered":
+        assert got[arts[1].id]["confidence"] >= 0.8
