@@ -108,3 +108,17 @@ def test_a_stray_article_does_not_make_its_people_part_of_the_story():
     assert f["people_conflict"] == 1.0 and f["people_share"] == 0.0
     f = dict(zip(FEATURES, pair_vector(okafor, story, 0.8, 0.5, 0.5, 0.0, b_articles=1)))
     assert f["people_conflict"] == 0.0 and f["people_share"] == 1.0
+
+
+def test_untitled_articles_are_scored_with_their_own_weights():
+    a, same = event_keys(_items()[0]), event_keys(_items()[1])
+    titled, untitled = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0), pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, untitled=True)
+    assert dict(zip(FEATURES, titled))["untitled"] == 0.0 and dict(zip(FEATURES, untitled))["untitled"] == 1.0
+    m = load_model()
+    assert m.w_untitled is not None
+    assert m.logit(titled) == float(m.w @ titled)
+    assert m.logit(untitled) == float(m.w_untitled @ untitled) != float(m.w @ untitled)
+    # without headlines, the other quake's people, place and year still lower the probability
+    other = event_keys(_items()[2])
+    assert m.prob(pair_vector(a, other, 0.6, 0.3, 0.5, 0.0, untitled=True)) < m.prob(untitled)
+    assert not any(f.titled for f in featurize([dict(it, title="") for it in _items()]))

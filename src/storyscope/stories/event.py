@@ -27,7 +27,8 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "pair.
 
 FEATURES = ("bias", "emb", "tfidf", "names", "date_penalty", "date_gap", "people_share", "people_conflict",
             "places_share", "places_conflict", "years_share", "years_conflict", "numbers_shared",
-            "numbers_conflict", "days_share", "days_conflict", "lead_share", "lead_conflict")
+            "numbers_conflict", "days_share", "days_conflict", "lead_share", "lead_conflict",
+            "untitled")
 KINDS = ("people", "places", "years", "numbers", "days", "lead")
 
 SAME_WEEK = 7.0          # days
@@ -172,7 +173,8 @@ def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapp
 
 
 def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: float, penalty: float,
-                gap_days: float = 0.0, b_articles: int = 1, core_share: float | None = CORE_SHARE) -> np.ndarray:
+                gap_days: float = 0.0, b_articles: int = 1, core_share: float | None = CORE_SHARE,
+                untitled: bool = False) -> np.ndarray:
     """Features (in ``FEATURES`` order) of article keys ``a`` against story keys ``b``.
 
     ``emb``, ``tfidf`` and ``names`` are cosines in [0, 1] computed by the caller; ``penalty`` is
@@ -182,6 +184,8 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     stories longer: the model learns only how fast the chance falls after that). ``b_articles``:
     the story's size; with ``core_share`` its keys are cut to their ``core`` so that one stray
     article does not make the story match every later article of that other event.
+    ``untitled``: the article has no headline (its embedding sees only the body's lead): the
+    ``untitled`` feature is 1 and ``PairModel`` uses its untitled weights, if it has them.
     """
     b = EventKeys(*(core(getattr(b, k), b_articles, core_share) for k in KINDS))
     ps, pc = _share_conflict(a.people, b.people)
@@ -192,30 +196,46 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     ds, dc = _days_share_conflict(a.days, b.days)
     hs, hc = _share_conflict(a.lead, b.lead)
     return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
-                     ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc])
+                     ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc, float(untitled)])
 
 
 class PairModel:
-    """P(same event | pair features): logistic regression weights over ``FEATURES``."""
+    """P(same event | pair features): logistic regression weights over ``FEATURES``.
 
-    def __init__(self, weights: Mapping[str, float], meta: Mapping | None = None):
+    ``weights_untitled``, if given, replace ``weights`` for a pair whose ``untitled`` feature is 1
+    (an article without a headline, such as a bare body of text: its embedding sees the body's
+    lead only, so its cosines mean something else; ``models/stories/README.md``).
+    """
+
+    def __init__(self, weights: Mapping[str, float], meta: Mapping | None = None,
+                 weights_untitled: Mapping[str, float] | None = None):
         self.w = np.array([float(weights.get(f, 0.0)) for f in FEATURES])
+        self.w_untitled = None if weights_untitled is None else \
+            np.array([float(weights_untitled.get(f, 0.0)) for f in FEATURES])
         self.meta = dict(meta or {})
         self.core_share: float | None = self.meta.get("core_share")     # see ``core``; None: all keys
 
     def logit(self, x: np.ndarray) -> float:
-        return float(self.w @ x)
+        w = self.w if self.w_untitled is None or not x[_UNTITLED] else self.w_untitled
+        return float(w @ x)
 
     def prob(self, x: np.ndarray) -> float:
         z = self.logit(x)
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "weights": dict(zip(FEATURES, self.w.tolist())), **self.meta}
+        out = {"features": list(FEATURES), "weights": dict(zip(FEATURES, self.w.tolist()))}
+        if self.w_untitled is not None:
+            out["weights_untitled"] = dict(zip(FEATURES, self.w_untitled.tolist()))
+        return {**out, **self.meta}
+
+
+_UNTITLED = FEATURES.index("untitled")
 
 
 @lru_cache(maxsize=4)
 def load_model(path: str = str(MODEL_PATH)) -> PairModel:
     """The shipped pair model (``models/stories/pair.json``)."""
     d = json.loads(Path(path).read_text(encoding="utf-8"))
-    return PairModel(d["weights"], {k: v for k, v in d.items() if k not in ("weights", "features")})
+    return PairModel(d["weights"], {k: v for k, v in d.items() if k not in ("weights", "features", "weights_untitled")},
+                     d.get("weights_untitled"))

@@ -122,6 +122,7 @@ class Features:
     pub: int | None                     # publication day (ordinal)
     mentions: tuple[int, ...] = ()      # dates written in the text (ordinals)
     event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}, {}, {}))
+    titled: bool = True                 # the item has a headline (else the embedding sees the body's lead only)
     _arr: tuple | None = field(default=None, repr=False, compare=False)
 
 
@@ -165,7 +166,8 @@ def featurize(items: Sequence[Any], lead_sentences: int = 3, batch_size: int = 6
             ents = dict(names(leads[i] + "\n" + (_get(it, "text", "") or "")[:3000]).most_common(20))
         pub = _day(_get(it, "published"))
         out.append(Features(v.astype(np.float32), terms, ents, pub,
-                            mentioned_days(_get(it, "text", "") or "", pub), event_keys(it)))
+                            mentioned_days(_get(it, "text", "") or "", pub), event_keys(it),
+                            bool((_get(it, "title", "") or "").strip())))
     return out
 
 

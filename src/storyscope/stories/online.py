@@ -93,7 +93,7 @@ class OnlineClusterer(Scoring):
         head = _head(item, aid)
         if best is not None and best_score >= self.p.threshold:
             self._join(best, aid, head, f)
-            return self._stories[self._maybe_merge(best)].id
+            return self._stories[self._maybe_merge(best, f.titled)].id
         return self._stories[self._open(aid, head, f)].id
 
     def add_many(self, items: Iterable[Any], batch: int = 256) -> list[str]:
@@ -183,18 +183,20 @@ class OnlineClusterer(Scoring):
         return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
                         st.event.copy())
 
-    def _maybe_merge(self, s: int) -> int:
+    def _maybe_merge(self, s: int, titled: bool = True) -> int:
         """After story ``s`` grew, merge it with the story its aggregate now matches, if any.
 
         An article written from a different angle (a feature, a reaction) may open its own
         story before the articles that bridge it to the main one arrive; once they have, the
         two stories' aggregates score like one story and are merged into the earlier one.
-        Returns the index of the surviving story.
+        ``titled``: whether the article that grew it has a headline (``event.PairModel`` weighs
+        pairs of untitled articles with their own weights). Returns the index of the surviving story.
         """
         st = self._stories[s]
         if len(st.article_ids) < 2:
             return s
         g = self._story_features(s)
+        g.titled = titled
         idx, _, gaps = self._candidates(g)
         best, best_score = None, -np.inf
         for t, gap in zip(idx.tolist(), gaps.tolist()):
@@ -205,7 +207,9 @@ class OnlineClusterer(Scoring):
                 continue
             if len(other.article_ids) == 1:
                 # a lone article is scored against the grown story as if it arrived now
-                sc = self.score(self._story_features(t), s)
+                a = self._story_features(t)
+                a.titled = titled
+                sc = self.score(a, s)
             else:
                 # mean embedding similarity over all cross pairs (exact from the sums): unlike the
                 # centroids' cosine it does not grow with story size, so broad stories do not fuse

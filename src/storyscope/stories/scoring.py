@@ -148,7 +148,7 @@ class Scoring:
             w, tot = self._ent_weights(f)
             ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
-                           self.model.core_share)
+                           self.model.core_share, not f.titled)
 
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)

@@ -3,6 +3,7 @@
     python -m storyscope.stories.train --data ecbplus/stories-dev.jsonl --data basil/stories.jsonl \
         --data fnc1/stories.jsonl [--cache DIR] [--folds 5] [--drop FEATURE,...] [--core-share X] \
         [--out src/storyscope/models/stories/pair.json]
+    python -m storyscope.stories.train --untitled --data ... [--cache DIR] [--C 1] [--out ...]
 
 Pairs come from teacher-forced online assignment: articles arrive in file order (and in
 shuffled orders); each is scored against the ``k`` candidate stories the online clusterer
@@ -17,6 +18,10 @@ Each fold's model assigns the held-out topics of each file online; the held-out 
 pooled over the folds, are scored over the whole file (B-cubed F1, n = the file's size). The
 join and merge thresholds are the grid point with the best mean over the files. The shipped
 model is then refit on all pairs.
+
+``--untitled``: the same on every file with its headlines removed (``untitled``), written as
+the weights ``PairModel`` uses for articles without a headline (``weights_untitled``); the
+headline weights of ``--out`` are kept.
 """
 from __future__ import annotations
 
@@ -184,9 +189,17 @@ def cross_validate(sets: dict, k: int, C: float, grid: list[tuple[float, float]]
     return {"by_threshold": out, "pairs_held_out": pair_report(PairModel({}), X, y, np.concatenate(ph))}
 
 
+def untitled(items: list[dict]) -> list[dict]:
+    """The items without their headlines (the vector, computed from title + lead, dropped too):
+    the articles as a source without headlines would give them, for the untitled weights."""
+    return [{k: v for k, v in dict(it, title="").items() if k != "vector"} for it in items]
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", action="append", required=True)
+    ap.add_argument("--untitled", action="store_true",
+                    help="fit only the weights for articles without a headline (see module docstring)")
     ap.add_argument("--cache")
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--folds", type=int, default=5)
@@ -197,11 +210,14 @@ def main(argv=None) -> dict:
     a = ap.parse_args(argv)
     event.CORE_SHARE = a.core_share
     drop = [f for f in a.drop.split(",") if f]
+    grid = [(t, m) for t in (0.2, 0.25, 0.3, 0.4, 0.5) for m in (0.3, 0.5)]
+    if a.untitled:
+        drop.append("untitled")          # constant over these pairs: the intercept carries it
     sets = {}
     for path in a.data:
         items, gold = load_items(path, a.cache)
+        items = untitled(items) if a.untitled else items
         sets[Path(path).parent.name] = (items, featurize(items), gold, folds_of(gold, a.folds))
-    grid = [(t, m) for t in (0.2, 0.25, 0.3, 0.4, 0.5) for m in (0.3, 0.5)]
     report: dict = {"sets": {k: len(v[0]) for k, v in sets.items()}, "folds": a.folds}
     cv = cross_validate(sets, a.folds, a.C, grid, drop)
     mean = {g: float(np.mean(list(v.values()))) for g, v in cv["by_threshold"].items()}
@@ -214,8 +230,14 @@ def main(argv=None) -> dict:
         "pairs_held_out": cv["pairs_held_out"]}
     model, X, y = fit_sets({n: d[:3] for n, d in sets.items()}, a.C, drop)
     report["all"] = {"pairs": pair_report(model, X, y)}
-    out = model.to_dict()
-    out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
+    if a.untitled:
+        base = event.load_model(a.out)
+        out = PairModel(dict(zip(FEATURES, base.w)), base.meta, dict(zip(FEATURES, model.w))).to_dict()
+        out["report_untitled"] = dict(report, trained_on=sorted(sets), C=a.C,
+                                      note="every file with its headlines removed (train.untitled)")
+    else:
+        out = model.to_dict()
+        out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
     return report
