@@ -78,6 +78,10 @@ def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, 
             s, e = q.start - 1, q.end + 1
             if e < len(text) and text[e - 1] not in "”\"’'" and text[e:e + 1] in "”\"’'":
                 e += 1
+            if s > 0 and text[s - 1:s + 1] in ("''", "``"):  # a double mark typed as two ('' ... '')
+                s -= 1
+            if text[e - 1:e + 1] == "''":
+                e += 1
             seg = (max(s, 0), min(e, len(text)))
         else:
             e = q.end
