@@ -231,7 +231,7 @@ class QuoteExtractor(DirectAttribution):
         sentence stops where a quote of several sentences goes on ('that "it is done. We won."')."""
         j = art.in_direct(ce - 1)
         if j is not None and art.direct[j][0] < ce < art.direct[j][1] and not art.direct[j][0] <= cue[0] < art.direct[j][1]:
-            ce = art.direct[j][1]
+            ce = trim(art.text, cs, art.direct[j][1])[1]  # without its final stop, like every content
         j = art.in_direct(cs)
         if j is not None and art.direct[j][0] < cs < art.direct[j][1] and not art.direct[j][0] <= cue[0] < art.direct[j][1]:
             cs = art.direct[j][0]
