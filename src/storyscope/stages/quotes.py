@@ -39,6 +39,7 @@ _COLON_STOP = {"update", "updated", "editor", "editor's", "editor’s", "note", 
 ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")
 ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
+PASSIVE_AGENT = True
 AS_CLAUSE = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
@@ -155,6 +156,13 @@ class QuoteExtractor(DirectAttribution):
                    and not (self.addressee_objects and (c.pos_ == "PRON" or c.ent_type_ in ADDRESSEES))]
             if obj:
                 return obj[0], None, False
+            subj = next((c for c in kids if c.dep_ == "nsubjpass" and c.pos_ in OBJ_POS and c.tag_ not in ("WP", "WDT")
+                         and c.lower_ not in ("it", "that", "this")), None)
+            agent = next((c for c in kids if c.dep_ == "agent" and c.i > tok.i), None)
+            if PASSIVE_AGENT and subj is not None and agent is not None and speaker_of(tok) is not None:
+                # 'The proposal was rejected by 64 percent of voters': the passive subject (PolNeAR's cue
+                # leaves 'by' out more often than not: train cue exact F1 67.3 without, 67.1 with)
+                return subj, None, False
             if speaker_of(tok) is not None:
                 # 'X called for talks', 'X warned against a deal': the preposition's object
                 for c in kids:
@@ -194,7 +202,8 @@ class QuoteExtractor(DirectAttribution):
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or art.in_direct(tok.idx) is not None:
             return None
         kids = list(tok.children)
-        if tok.dep_ not in ("ccomp", "parataxis", "advcl") and not any(c.dep_ in _CONTENT_DEPS for c in kids):
+        if tok.dep_ not in ("ccomp", "parataxis", "advcl") and not any(c.dep_ in _CONTENT_DEPS or c.dep_ == "agent"
+                                                                       for c in kids):
             return None  # nothing it could attribute: skip the classifier
         is_cue, strong = self._cue_strength(tok, kids)
         if not is_cue:
