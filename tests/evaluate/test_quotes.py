@@ -90,11 +90,11 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v3): exact .677/.647/.472, overlap .716/.717/.746
-    # (quotes.v2: exact .664/.644/.457, overlap .706/.713/.738); eval quotes prints fractions
-    assert res["source"]["exact"]["f1"] >= .66 and res["source"]["overlap"]["f1"] >= .70
-    assert res["cue"]["exact"]["f1"] >= .63 and res["cue"]["overlap"]["f1"] >= .70
-    assert res["content"]["exact"]["f1"] >= .455 and res["content"]["overlap"]["f1"] >= .73
+    # measured on these 30 documents (quotes.v5): exact .683/.647/.499, overlap .719/.722/.753
+    # (quotes.v3: exact .677/.647/.472, overlap .716/.717/.746); eval quotes prints fractions
+    assert res["source"]["exact"]["f1"] >= .67 and res["source"]["overlap"]["f1"] >= .70
+    assert res["cue"]["exact"]["f1"] >= .635 and res["cue"]["overlap"]["f1"] >= .70
+    assert res["content"]["exact"]["f1"] >= .485 and res["content"]["overlap"]["f1"] >= .74
 
 
 def test_basil_speakers_floor():

@@ -42,11 +42,15 @@ def read_ann(path: Path) -> dict[str, set[tuple[tuple[int, int], ...]]]:
 
 SOURCE_FULL_NP = True
 SPLIT_AROUND_CUE = True
+NP_CLAUSES: tuple[str, ...] = ()
+DASHES = ("—", "–", "--", "-")
 
 
 def _full_np(doc, s: int, e: int) -> tuple[int, int]:
-    """PolNeAR sources are whole noun phrases ('Sen. X (D-Wis.), who chairs ...'); the product
-    keeps the short name. Widen to the contiguous subtree of the span's head word."""
+    """PolNeAR sources are whole noun phrases ('Sen. X (D-Wis.), the chair,'); the product keeps the
+    short name. Widen to the contiguous subtree of the span's head word (without the clause kinds in
+    ``NP_CLAUSES``: none, leaving relative clauses out lost on PolNeAR train documents 300-600), never
+    over a dash or a line break before it (a dateline 'RENO, Nev. (AP) —')."""
     toks = [t for t in doc if s <= t.idx < e]
     if not toks:
         return s, e
@@ -54,15 +58,17 @@ def _full_np(doc, s: int, e: int) -> tuple[int, int]:
     head = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
     if head.pos_ == "PRON":
         return s, e
-    sub = sorted(head.subtree, key=lambda t: t.i)
+    drop = {t.i for c in head.children if c.i > head.i and c.dep_ in NP_CLAUSES for t in c.subtree}
+    sub = sorted((t for t in head.subtree if t.i not in drop), key=lambda t: t.i)
     k = next(j for j, t in enumerate(sub) if t.i == head.i)
     lo = hi = k
-    while lo > 0 and sub[lo - 1].i == sub[lo].i - 1 and "\n" not in sub[lo - 1].text:
+    while lo > 0 and sub[lo - 1].i == sub[lo].i - 1 and "\n" not in sub[lo - 1].text \
+            and sub[lo - 1].text not in DASHES:
         lo -= 1
     while hi + 1 < len(sub) and sub[hi + 1].i == sub[hi].i + 1 and "\n" not in sub[hi + 1].text:
         hi += 1
     ns, ne = sub[lo].idx, sub[hi].idx + len(sub[hi].text)
-    while ne > ns and doc.text[ne - 1] in " \t\n,;:—–-":
+    while ne > ns and (doc.text[ne - 1].isspace() or doc.text[ne - 1] in ",;:—–-"):
         ne -= 1
     return min(s, ns), max(e, ne)
 
@@ -77,6 +83,10 @@ def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, 
         if q.label == "direct":
             s, e = q.start - 1, q.end + 1
             if e < len(text) and text[e - 1] not in "”\"’'" and text[e:e + 1] in "”\"’'":
+                e += 1
+            if s > 0 and text[s - 1:s + 1] in ("''", "``"):  # a double mark typed as two ('' ... '')
+                s -= 1
+            if text[e - 1:e + 1] == "''":
                 e += 1
             seg = (max(s, 0), min(e, len(text)))
         else:
@@ -104,9 +114,10 @@ def system_spans(text: str, quotes, doc=None) -> dict[str, set[tuple[tuple[int, 
             if text[ce:ce + 1] == ":":  # PolNeAR cues keep a following colon ('added:')
                 ce += 1
             out["cue"].add(((cs, ce),))
+        colon_cue = bool(a.get("cue")) and text[a["cue"][0]:a["cue"][1]] == ":"
         if a.get("source") or a.get("speaker"):
             ss, se = a.get("source") or a["speaker"]  # PolNeAR's source is the relative pronoun itself
-            if doc is not None and SOURCE_FULL_NP:
+            if doc is not None and SOURCE_FULL_NP and not colon_cue:  # 'Name: words' keeps the name
                 ss, se = _full_np(doc, ss, se)
             if ", " in text[ss:se] and text[se:se + 1] == ",":  # 'X, the chair,' keeps its comma
                 se += 1
