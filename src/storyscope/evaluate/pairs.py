@@ -76,7 +76,8 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     "train" (``is_dev``, the split the pair models were trained with). ``threshold`` replaces the shipped
     one (to trace the curve): for same-claim the model alone at it; for contradiction the structural
     decision at that lowest confidence (the same-proposition probability of the decided question). The
-    reported ``threshold`` of the contradiction task is its lowest decision floor. Raises ``errors.InputError``.
+    reported ``threshold`` of the contradiction task is the lowest confidence a listed dispute has (the weak
+    tier's). Raises ``errors.InputError``.
     """
     if task not in POSITIVE:
         raise errors.InputError(task, errors.UNKNOWN_TASK.format(tasks=sorted(POSITIVE)))
@@ -93,7 +94,7 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     else:
         from storyscope.compare.disputes import DISPUTES
         from storyscope.compare.disputes import contradiction_decisions as decide_pairs
-        shipped = min(DISPUTES.floor(k) for k in ("denial", "value", "negation"))
+        shipped = DISPUTES.weak_confidence  # every dispute listed; --threshold 0.2 and up: confirmed ones only
     decided, prob = [], []
     for k in range(0, len(pairs), CHUNK):  # each pair is decided on its own: chunks only pace the progress line
         d, p = decide_pairs(pairs[k:k + CHUNK])[:2]
