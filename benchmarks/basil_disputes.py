@@ -6,7 +6,7 @@
 Runs the product on the events (``evaluate.events.run_events``: the ``Workspace.dossier`` path, one story per
 gold event), lists each dispute (kind, confidence, the two sides' spans) on stdout as JSON with its labelled
 verdict where the labels of ``benchmarks/labels/basil`` cover it (``evaluate.findings.judge``), and writes the
-uncovered disputes' span pairs as blind sentence packets (``--out``, outside the repo: texts, context and the
+uncovered confirmed disputes' span pairs (weak ones too with ``--weak``) as blind sentence packets (``--out``, outside the repo: texts, context and the
 question, no scores, kind or origin; the annotation rules are ``benchmarks/labels/basil/INSTRUCTIONS.md``),
 with ``items.jsonl`` holding only ids, offsets and sha1 for merging verdicts (``benchmarks/merge_verdicts.py``).
 """
@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from labels_packets import Units, item_id, pack  # noqa: E402
 
+from storyscope.compare.disputes import DISPUTES  # noqa: E402
 from storyscope.evaluate import labels as L  # noqa: E402
 from storyscope.evaluate.events import choose_events, load_records, run_events  # noqa: E402
 from storyscope.evaluate.findings import judge, shown_findings  # noqa: E402
@@ -34,6 +35,8 @@ def main(argv=None) -> None:
     ap.add_argument("--out", default="/work/packets/disp")
     ap.add_argument("--labels", default=str(ROOT / "benchmarks" / "labels" / "basil"))
     ap.add_argument("--events", default="all", choices=("all", "dev", "test"))
+    ap.add_argument("--weak", action="store_true", help="also write packets for weak disputes (confidence "
+                    "<= DisputeSettings.weak_confidence)")
     args = ap.parse_args(argv)
     recs = load_records(args.data)
     split = choose_events(recs)
@@ -50,13 +53,13 @@ def main(argv=None) -> None:
                 continue
             d, j = by_id[f["id"]], judge(f, labelled, source_of)
             rows.append({"event": story["id"], "split": split.get(story["id"], "unlabelled"), "id": f["id"],
-                         "kind": d["kind"], "confidence": d["confidence"], "about": d["about"],
+                         "kind": d.get("basis"), "confidence": d["confidence"], "about": d["about"],
                          "covered": j["covered"], "correct": j["correct"], "labelled": j["labelled"],
                          "pairs": [[source_of[a[0]], a[1], a[2], source_of[b[0]], b[1], b[2]] for a, b in f["pairs"]]})
             for a, b in f["pairs"]:
                 spans = [u.span(*a), u.span(*b)]
                 iid = item_id("sentence", spans)
-                if not j["covered"] and iid not in packets:
+                if not j["covered"] and iid not in packets and (args.weak or d["confidence"] > DISPUTES.weak_confidence):
                     packets[iid] = ({"item_id": iid, "kind": "sentence", "event": story["id"],
                                      "split": split.get(story["id"], "unlabelled"), "spans": spans, "origin": ["product:dispute"]},
                                     pack(u, "sentence", [a, b]))
