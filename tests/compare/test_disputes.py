@@ -136,3 +136,16 @@ def test_seed_disputes_and_corroboration(seeds_dir, tmp_path):
     assert any(d["confidence"] > DISPUTES.weak_confidence for d in ds)
     assert "corroborated 3/3" in out, out
     assert "independence 1/1" in out and "guards 1/1" in out and "PASS " in out, out
+
+
+@pytest.mark.parametrize("a,b", [
+    # no denial: a refusal to confirm or deny, a rejected proposal, a modal refutation
+    ("The city asked the province for emergency funds.", "Reyes would neither confirm nor deny that the city asked the province for emergency funds."),
+    ("The council proposed a relief package for the river district.", "Reyes rejected the council's proposals for a relief package."),
+    # a report of someone's claim that a sentence itself contradicts is no assertion of it
+    ("Reyes denied that the bridge was closed for repairs.", "The e-mails belied the insistence that the bridge was closed for repairs."),
+])
+def test_no_confirmed_dispute_without_a_stated_denial(a, b):
+    from storyscope.compare.disputes import contradiction_decisions
+    _, conf, _ = contradiction_decisions([(a, b)])
+    assert conf[0] <= DISPUTES.weak_confidence
