@@ -9,7 +9,9 @@ Each shape is one same-proposition question put to the learned same-claim cross-
 ``confidence``. The contradiction cross-encoder is not used: on RTE-3 it never reached 0.90 precision
 (dev AP 0.16, ``models/pairs/README.md``). Guards: never the same passage, never one holder on both sides;
 a paraphrase has no denial, no differing value and no negation asymmetry, so it has no question to ask.
-Embedding cosines only shortlist candidate pairs.
+Embedding cosines only shortlist candidate pairs. The earlier rules (``dispute_legacy``) only add **weak** disputes
+at ``DisputeSettings.weak_confidence`` (0 of 42 of their disputes were correct on the BASIL dev labels), listed
+after the confirmed ones and hidden by the display threshold.
 """
 from __future__ import annotations
 
