@@ -11,7 +11,7 @@ import pytest
 
 from storyscope.compare.claim_align import align_claims, public
 from storyscope.compare.claims import extract_claims
-from storyscope.compare.disputes import contradicts, find_disputes
+from storyscope.compare.disputes import DISPUTES, contradicts, find_disputes
 from storyscope.record import check_evidence
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -43,12 +43,16 @@ def test_denial_and_death_toll_disputes(story):
     assert all(check_evidence(e, texts) for d in ds for s in d["sides"] for e in s["evidence"])
     assert len(ds) <= 10
     kinds = {d["kind"] for d in ds}
-    assert "denial" in kinds and "number" in kinds
+    assert "denial" in kinds and "value" in kinds
     den = next(d for d in ds if d["kind"] == "denial")
     stances = {s["stance"]: s for s in den["sides"]}
     assert "Reyes" in " ".join(stances["denies"]["actors"]) and "denied" in _side_texts(stances["denies"], sc)
     assert "Morrow" in " ".join(stances["asserts"]["actors"]) and "asked the province" in _side_texts(stances["asserts"], sc)
-    num = next(d for d in ds if d["kind"] == "number")
+    # a denial is shown as the denier's denial, never as the denier's assertion
+    assert stances["denies"]["statement"].startswith(stances["denies"]["holder"] + " denies that")
+    assert "Reyes" in den["about"] and "denies" in den["about"]
+    assert all(0 < d["confidence"] <= 1 for d in ds)
+    num = next(d for d in ds if d["kind"] == "value")
     sides = [_side_texts(s, sc) for s in num["sides"]]
     assert any("killed 12" in t or "12 people" in t for t in sides) and any("killed 9" in t for t in sides)
     # agreeing reports are not disputes
@@ -56,11 +60,10 @@ def test_denial_and_death_toll_disputes(story):
 
 
 @pytest.mark.parametrize("a,b,kind", [
-    ("The company hired 300 workers last year.", "The company hired 450 workers last year.", "number"),
-    ("The minister said the army asked for bases.", "The army never asked for bases, the spokesman said.", None),
-    ("The senator supports the bill.", "The senator opposes the bill.", "antonym"),
+    ("The company hired 300 workers last year.", "The company hired 450 workers last year.", "value"),
+    ("The minister said the army asked for bases.", "The army never asked for bases, the spokesman said.", "negation"),
     ("Police said the suspect was arrested in Denver.", "The police spokesman denied that the suspect was arrested in Denver.", "denial"),
-    ("The bridge reopened on Monday.", "The bridge reopened on Thursday.", "date"),
+    ("The bridge reopened in 2019.", "The bridge reopened in 2021.", "value"),
 ])
 def test_contradicts_finds_conflicts(a, b, kind):
     found, k = contradicts(a, b)
@@ -71,6 +74,13 @@ def test_contradicts_finds_conflicts(a, b, kind):
     ("The company hired 300 workers last year.", "Last year the firm took on 300 new workers."),
     ("The senator supports the bill.", "The senator said she backs the bill."),
     ("Police said the suspect was arrested in Denver.", "The suspect was arrested in Denver, police said."),
+    # not a value conflict: a rounding, a hedged figure, an update of a running count
+    ("The tax rate was 35.7 percent.", "The tax rate was 36 percent."),
+    ("The storm killed 12 people.", "The storm killed about 13 people."),
+    ("The storm killed 12 people.", "The death toll from the storm rose to 15 people."),
+    # one holder is not two sides; a report of the same denial is not a dispute with it
+    ("Reyes said the city never asked for funds.", "Reyes said the city asked for funds."),
+    ("Reyes denied that the city asked for funds.", "Reyes rejected claims that the city asked for funds."),
 ])
 def test_contradicts_leaves_paraphrases(a, b):
     assert contradicts(a, b) == (False, "")
@@ -120,5 +130,22 @@ def test_seed_disputes_and_corroboration(seeds_dir, tmp_path):
     out = run_checker(seeds_dir, b, {"claims": public(sc), "disputes": ds, "provenance": b.provenance},
                       ["disputes", "corroborated", "independence"], tmp_path)
     assert "disputes 4/4" in out, out
+    # confirmed disputes pass a structural test; the earlier rules' proposals stay at the weak confidence
+    assert all(0 < d["confidence"] <= 1 for d in ds)
+    assert all(d["kind"] in ("denial", "value", "negation") or d["confidence"] == DISPUTES.weak_confidence for d in ds)
+    assert any(d["confidence"] > DISPUTES.weak_confidence for d in ds)
     assert "corroborated 3/3" in out, out
     assert "independence 1/1" in out and "guards 1/1" in out and "PASS " in out, out
+
+
+@pytest.mark.parametrize("a,b", [
+    # no denial: a refusal to confirm or deny, a rejected proposal, a modal refutation
+    ("The city asked the province for emergency funds.", "Reyes would neither confirm nor deny that the city asked the province for emergency funds."),
+    ("The council proposed a relief package for the river district.", "Reyes rejected the council's proposals for a relief package."),
+    # a report of someone's claim that a sentence itself contradicts is no assertion of it
+    ("Reyes denied that the bridge was closed for repairs.", "The e-mails belied the insistence that the bridge was closed for repairs."),
+])
+def test_no_confirmed_dispute_without_a_stated_denial(a, b):
+    from storyscope.compare.disputes import contradiction_decisions
+    _, conf, _ = contradiction_decisions([(a, b)])
+    assert conf[0] <= DISPUTES.weak_confidence

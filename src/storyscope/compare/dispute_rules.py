@@ -1,240 +1,283 @@
-"""The rules of ``disputes.judge``: over one pair of analysed claims (``claims.analyse_sentence``), an explicit
-denial whose complement matches the other claim or that targets its speaker, negation asymmetry, antonyms,
-conflicting numbers on the same measured noun, conflicting dates or places, and different causes for the same
-act. A rule proposes a candidate dispute and names its kind; the contradiction pair model decides
-(``disputes.decide``). The kinds are those of the contradiction classes in de Marneffe, Rafferty and Manning,
-"Finding Contradictions in Text" (ACL 2008): antonymy, negation, numeric and date/place mismatch.
+"""The structural tests of a dispute (issue 15, section 2), over analysed claims (``claims.analyse_sentence``).
+
+Two claims dispute each other only in one of three shapes, each reduced to one same-proposition question
+that the same-claim pair model (``compare.pairs.same_claim_prob``) answers (``disputes.decide_pairs``):
+
+- **denial**: one source explicitly denies / rejects / disputes a content ("X denied that P", "X rejected
+  Y's claim that P"); the question is whether the denied content P states the other claim's assertion.
+- **value**: both state a value of the same unit (a count of one noun, a percentage, a sum of money, a
+  year or a day) and the values differ beyond rounding, neither hedged ("about", "at least"), given as a
+  range around the other, nor an update ("rose to", "so far"); the question is whether the two claims state
+  the same proposition once their numbers and dates are masked.
+- **negation**: one negates ("never asked for bases") what the other asserts ("asked for bases"); the
+  question is whether the polarity-neutralised negated claim states the other claim.
+
+These are the contradiction classes of de Marneffe, Rafferty and Manning, "Finding Contradictions in
+Text" (ACL 2008) that can be checked structurally: explicit negation/denial and numeric/date mismatch.
+This module finds the structural cue and the texts to compare; ``disputes`` asks the model and decides.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
-from storyscope.stages.embed import DIM
-
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Thresholds of the rules of ``judge``, hand-tuned on stories during development (the values the rules
-    had inline before this object; the decision stays the pair model's, so they set recall and the kind
-    named, not precision). Cosines are MiniLM cosines in [-1, 1]; overlaps count shared content lemmas.
+    """Values of the structural tests (what counts as a cue; the decision is ``disputes.DisputeSettings``').
 
-    denial_cos / denial_cos_wide / denial_cos_self: a denial's complement this close to the other claim
-        stands with 1 / 2 / 2 shared lemmas (the last when the denier is the one the other claim says acted).
-    denial_sentence_margin: the complement is compared with the other claim's whole sentence minus this.
-    denial_overlap_step: score bonus per shared lemma (at most four); denial_target_bonus /
-        denial_self_bonus: for a denial naming the other claim's speaker / of the denier's own act.
-    negation_cos: claims this close, one negated, with two shared lemmas, are a negation conflict.
-    antonym_cos: claims this close holding an antonym pair are an antonym conflict.
-    number_cos: sentences this close with different counts of one noun conflict (score + rule_bonus);
-        number_cos_all: this close, every number different, conflict without a shared noun.
-    date_cos: sentences this close without their dates, the dates disjoint, conflict on the date.
-    place_cos: sentences this close naming disjoint places conflict on the place.
-    cause_cos / cause_cos_wide: a negated cause shared with the other sentence by 1 / 2 lemmas stands at
-        these sentence cosines (score + rule_bonus); other_cause_cos: two positive causes of sentences this
-        close, the causes themselves below cause_apart_cos, are different explanations (score - rule_bonus).
+    min_content_words: a denied content or claim text needs this many words to be compared.
+    rounding: two values within this relative difference are one value rounded (35.7 vs 36 percent).
+    hedge_window: tokens before a number searched for a hedge or an update cue.
+    approximate: an approximate value ("about 15") conflicts with another only beyond this relative difference.
+    min_shared: the other text holds at least this share of the denied / negated / masked text's content
+        words (``shared``), so a pair about other things never reaches the model (``min_shared_denial`` for a
+        denied content, which names its proposition more tersely than the assertion); min_shared_back: for a
+        negation, the share of the asserting text's words the negated one holds (a negated fragment is not
+        the negation of a long sentence that mentions its words), and the negated word must be in both.
     """
-    denial_cos: float = 0.6
-    denial_cos_wide: float = 0.5
-    denial_cos_self: float = 0.35
-    denial_sentence_margin: float = 0.05
-    denial_overlap_step: float = 0.05
-    denial_target_bonus: float = 0.3
-    denial_self_bonus: float = 0.15
-    negation_cos: float = 0.72
-    antonym_cos: float = 0.6
-    number_cos: float = 0.55
-    number_cos_all: float = 0.85
-    date_cos: float = 0.78
-    place_cos: float = 0.8
-    cause_cos: float = 0.55
-    cause_cos_wide: float = 0.4
-    other_cause_cos: float = 0.6
-    cause_apart_cos: float = 0.35
-    rule_bonus: float = 0.1
+    min_content_words: int = 3
+    rounding: float = 0.02
+    hedge_window: int = 3
+    min_shared: float = 0.6
+    min_shared_denial: float = 0.5
+    min_shared_back: float = 0.4
+    approximate: float = 0.15
 
 
 RULES = RuleSettings()
 
-ANTONYMS = [
-    ("increase", "decrease"), ("rise", "fall"), ("raise", "lower"), ("win", "lose"), ("accept", "reject"),
-    ("support", "oppose"), ("approve", "reject"), ("allow", "ban"), ("allow", "forbid"), ("open", "close"),
-    ("guilty", "innocent"), ("legal", "illegal"), ("true", "false"), ("confirm", "deny"), ("agree", "disagree"),
-    ("increase", "cut"), ("expand", "reduce"), ("strengthen", "weaken"), ("success", "failure"),
-    ("succeed", "fail"), ("gain", "lose"), ("include", "exclude"), ("arrive", "leave"), ("start", "end"),
-    ("begin", "end"), ("up", "down"), ("more", "less"), ("higher", "lower"), ("high", "low"), ("before", "after"),
-    ("alive", "dead"), ("peaceful", "violent"), ("friend", "enemy"), ("ally", "enemy"), ("hire", "fire"),
-    ("acquit", "convict"), ("pass", "fail"), ("victory", "defeat"), ("majority", "minority"), ("praise", "criticize"),
-    ("praise", "criticise"), ("welcome", "condemn"), ("support", "criticize"), ("likely", "unlikely"),
-    ("possible", "impossible"), ("large", "small"), ("strong", "weak"), ("positive", "negative"), ("best", "worst"),
-    ("better", "worse"), ("first", "last"), ("private", "public"), ("domestic", "foreign"), ("sign", "veto"),
-    ("boost", "cut"), ("add", "remove"), ("join", "leave"), ("buy", "sell"), ("rich", "poor"), ("early", "late"),
-]
-_ANT = {}
-for x, y in ANTONYMS:
-    _ANT.setdefault(x, set()).add(y)
-    _ANT.setdefault(y, set()).add(x)
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"]
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-KINDS = ("denial", "negation", "antonym", "number", "date", "place", "explanation")
-
-
-class _Vec:
-    """Embeddings of every text a story's rules compare, computed in one batch."""
-
-    def __init__(self, texts):
-        from storyscope.stages.embed import embed
-        uniq = list(dict.fromkeys(t for t in texts if t))
-        vecs = embed(uniq) if uniq else np.zeros((0, DIM), np.float32)
-        self.v = dict(zip(uniq, vecs))
-
-    def cos(self, a: str, b: str) -> float:
-        """MiniLM cosine of two texts in [-1, 1] (0 when either is empty); embeds texts not seen yet."""
-        if not a or not b:
-            return 0.0
-        if a not in self.v or b not in self.v:
-            from storyscope.stages.embed import embed
-            for t, v in zip([a, b], embed([a, b])):
-                self.v[t] = v
-        return float(self.v[a] @ self.v[b])
-
-
-def _texts_of(c: dict) -> list[str]:
-    return [c["text"], c["sentence"], _strip_dates(c)] + [d["complement"] for d in c["denials"]] + \
-        [x["text"] for x in c["causes"]]
-
-
-def _strip_dates(c: dict) -> str:
-    s = c["sentence"]
-    for d in sorted(c["dates"], key=lambda d: -d["start"]):
-        a, b = d["start"] - c["start"], d["end"] - c["start"]
-        if 0 <= a <= b <= len(s):
-            s = s[:a] + s[b:]
-    return s
-
-
-def _eff(c: dict) -> str:
-    """Polarity with a denial counted as a negation: "X denied P" and "not P" agree."""
-    neg = (c["polarity"] == "negative") + (c["stance"] == "denies")
-    return "negative" if neg % 2 else "positive"
+KINDS = ("denial", "value", "negation")
+# a bound or a part ("more than 12", "another 5", "No. 2") is not a value of the whole quantity
+HEDGES = {"over", "more", "less", "fewer", "least", "most", "under", "up", "upwards", "than", "between", "only",
+          "just", "another", "additional", "extra", "other", "per", "each", "every", "no", "number"}
+# an approximation conflicts only beyond ``RuleSettings.approximate`` ("roughly 520,000" vs "400,000")
+APPROX = {"about", "around", "roughly", "approximately", "nearly", "almost", "some", "close", "estimated"}
+UPDATE = re.compile(r"\b(so far|rose|risen|rising|climbed|jumped|grew|grown|increased|decreased|dropped|fell|"
+                    r"fallen|up from|down from|now|latest|updated|revised|toll)\b", re.I)
+RANGE = re.compile(r"\b(between|from)\b", re.I)
+NEG = re.compile(r"\s*\b(not|never|no longer)\b|n[’']t\b", re.I)
+# a negated claim about "it" / "that" / "he": whose proposition it negates is not in the sentence
+PRONOUN_SUBJECT = re.compile(r"(?i)^\W*(he|she|they|it|that|this|these|those|i|we|you|there)\b")
+MASK = "N"
+QUOTE_MARK = re.compile("[\"“”]")
+# "can neither confirm nor deny", "did not deny", "declined to dispute": no denial
+NOT_DENIED = re.compile(r"(?i)\b(nor|not|n[’']t|never|declin\w* to|refus\w* to|without|could|would|might|may|can|"
+                        r"will|to)\s+(\w+\s+)?"
+                        r"(den|reject|dismiss|disput|refut|rebut|contradict)")
+# "rejected the claim that ...", "dismissed reports that ...": a rejected proposition, not a rejected proposal
+PROPOSITION_OBJECT = re.compile(r"(?i)\b(reject|dismiss)\w*\s+((\S+\s+){0,4}?(claims?|allegations?|accusations?|"
+                                r"reports?|suggestions?|notion|idea|assertions?|charges?|statements?|insistence)\s+)?that\b")
+# a denied content is a proposition: a verb form, not a bare noun phrase ("disputed the characterization")
+VERBISH = re.compile(r"(?i)\b(is|are|was|were|be|been|being|has|have|had|did|does|do|will|would|could|can|should|"
+                     r"to\s+\w+|\w+ed|\w+ing)\b")
+# "statements made by the White House that P" -> P
+CLAIM_OF = re.compile(r"(?i)^.{0,80}?\b(claims?|allegations?|accusations?|reports?|suggestions?|notion|idea|"
+                      r"assertions?|charges?|statements?|insistence)\b[^.]{0,60}?\bthat\s+")
+# a sentence that counters what it reports is no plain assertion ("the e-mails belied the insistence that P")
+COUNTER = re.compile(r"(?i)\b(den(y|ies|ied|ial)|reject\w*|dismiss\w*|disput\w*|refut\w*|rebut\w*|contradict\w*|"
+                     r"belie\w*|false(ly)?|untrue|baseless|unfounded|no evidence|debunk\w*|lie[sd]?)\b")
 
 
 def _last(name) -> str:
-    return (name or "").split()[-1].lower() if name else ""
+    return (name or "").split()[-1].lower().strip(".,'’") if name else ""
 
 
-def _ov(a, b) -> int:
-    return len(set(a) & set(b))
+def holder(c: dict) -> str:
+    """Who holds a claim: its speaker, else whoever ``attributed_to`` names (an outlet's own voice)."""
+    return c.get("speaker") or c.get("attributed_to") or "the outlet"
 
 
-def _date_keys(c: dict) -> set[str]:
-    keys = set()
-    for d in c["dates"]:
-        if d.get("value") and d.get("precision") in ("day", "month"):
-            keys.add(d["value"])
-        else:
-            low = d["text"].lower()
-            keys |= {w for w in MONTHS + WEEKDAYS if re.search(rf"\b{w}\b", low)}
-            keys |= set(re.findall(r"\b(1[89]\d\d|20\d\d)\b", low))
-    return keys
+def denied_contents(c: dict, s: RuleSettings = RULES) -> list[str]:
+    """The contents a claim explicitly denies: the complement of each denial cue ("denied [that P]",
+    "rejected Y's claim [that P]"), and the claim text itself when its attribution verb is a denial
+    ("X denied that P": the claim text is P). Empty for a claim without a denial cue."""
+    sent = c["sentence"]
+    if NOT_DENIED.search(sent):
+        return []
+    out = [d["complement"] for d in c.get("denials", ())
+           if not re.match(r"(?i)(reject|dismiss)", d["cue"]) or PROPOSITION_OBJECT.search(sent)]
+    if c.get("cue") in ("deny", "rebut", "refute", "dispute", "contradict", "disavow") or (
+            c.get("cue") in ("reject", "dismiss") and PROPOSITION_OBJECT.search(sent)):
+        out.append(c["text"])
+    out = [CLAIM_OF.sub("", re.sub(r"^(that|of|to)\s+", "", t.strip(" ,.;:\"'“”‘’"))) for t in out]
+    return list(dict.fromkeys(t for t in out if len(_keys(t)) >= s.min_content_words and VERBISH.search(t)))
 
 
-@dataclass
-class Finding:
-    """One rule's (or the pair model's) finding on a pair of analysed claims: ``kind`` one of ``KINDS`` or
-    "contradiction", ``score`` a cosine plus the rule's bonus (or the model's probability)."""
-    kind: str
-    score: float
-    a: dict          # the denying / negating / first side
-    b: dict          # the asserting / other side
-    a_stance: str
-    b_stance: str
+def asserts(c: dict) -> bool:
+    """Whether a claim asserts a positive proposition: no denial or counter cue ("belied", "false"), no
+    negation anywhere in its sentence, and not only a report of unheld claims ("threats over claims that P")."""
+    return c.get("stance") != "denies" and c.get("polarity") != "negative" and not c.get("denials") \
+        and not re.search(r"(?i)\bwhether\b", c["sentence"]) \
+        and not COUNTER.search(c["sentence"]) and not (not c.get("speaker") and CLAIM_OF.search(c["sentence"])) \
+        and not NEG.search(c["sentence"]) and not re.search(r"(?i)\b(no|nothing|none|nobody|nor|neither)\b", c["sentence"])
 
 
-def judge(a: dict, b: dict, vec: _Vec, same_source_ok: bool = False, s: RuleSettings = RULES) -> list[Finding]:
-    """The rule findings of one pair of analysed claims (dicts of ``claims.analyse_sentence``), ``a`` tried as
-    the denying/negating side; each ``Finding.score`` is a cosine plus the rule's bonus. Claims of one
-    article and one speaker are compared only with ``same_source_ok``. Raises ``KeyError`` on a claim dict
-    without the analysed fields."""
-    out: list[Finding] = []
-    different = a["article_id"] != b["article_id"] or _last(a["attributed_to"]) != _last(b["attributed_to"])
-    if not (different or same_source_ok):
-        return out
-    cos = vec.cos(a["text"], b["text"])
-    scos = max(cos, vec.cos(a["sentence"], b["sentence"]))
-    # 1. explicit denial whose complement is the other claim
-    if a["stance"] == "denies" and b["stance"] == "asserts" and not b["denials"] and \
-            _last(a["attributed_to"]) != _last(b["attributed_to"]):
-        for d in a["denials"] or [{"complement": "", "lemmas": [], "target": None, "denier": None}]:
-            comp = d["complement"] if len(d["complement"].split()) >= 2 else a["text"]
-            lem = (d["lemmas"] if len(d["complement"].split()) >= 2 else a["lemmas"])
-            lem = set(lem) | {w.lower() for w in (d.get("denier") or "").split() if len(w) > 3}
-            c = max(vec.cos(comp, b["text"]), vec.cos(comp, b["sentence"]) - s.denial_sentence_margin)
-            ov = _ov(lem, b["sentence_lemmas"])
-            tgt = bool(d["target"]) and _last(d["target"]) in (_last(b["attributed_to"]), _last(b.get("speaker")))
-            # the denier is the one the other claim says acted ("X denied meddling" vs "X is behind ...")
-            selfd = bool(d.get("denier")) and _last(d["denier"]) in b["lemmas"]
-            if (c >= s.denial_cos and ov >= 1) or (c >= s.denial_cos_wide and ov >= 2) or (tgt and ov >= 1) or (
-                    selfd and c >= s.denial_cos_self and ov >= 2):
-                bonus = s.denial_target_bonus if tgt else s.denial_self_bonus if selfd else 0
-                out.append(Finding("denial", c + s.denial_overlap_step * min(ov, 4) + bonus, a, b, "denies", "asserts"))
-                break
-    # 2. negation asymmetry on otherwise matching content (a denial counts as one negation)
-    cross = a["article_id"] != b["article_id"]
-    if not out and cross and _eff(a) == "negative" and _eff(b) == "positive" and a["stance"] != "denies" \
-            and cos >= s.negation_cos and _ov(a["lemmas"], b["lemmas"]) >= 2:
-        out.append(Finding("negation", cos, a, b, "denies", "asserts"))
-    # 3. antonyms
-    if not out and cross and cos >= s.antonym_cos and a["polarity"] == b["polarity"]:
-        la, lb = set(a.get("words") or a["sentence_lemmas"]), set(b.get("words") or b["sentence_lemmas"])
-        for w in la - lb:
-            if _ANT.get(w, set()) & (lb - la):
-                out.append(Finding("antonym", cos, a, b, "asserts", "asserts"))
-                break
-    if a["article_id"] == b["article_id"] and not same_source_ok:
-        return out
-    # 4. numbers on the same measured noun
-    if not out and scos >= s.number_cos:
-        nouns = {x["noun"] for x in a["numbers"]} & {y["noun"] for y in b["numbers"]} - {None}
-        for n in nouns:
-            va = {x["value"] for x in a["numbers"] if x["noun"] == n}
-            vb = {y["value"] for y in b["numbers"] if y["noun"] == n}
-            if va.isdisjoint(vb):
-                out.append(Finding("number", scos + s.rule_bonus, a, b, "asserts", "asserts"))
-                break
-        va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
-        if not out and va and vb and va != vb and len(va) == len(vb) and scos >= s.number_cos_all:
-            out.append(Finding("number", scos, a, b, "asserts", "asserts"))
-    # 5. dates for the same event
-    if not out:
-        ka, kb = _date_keys(a), _date_keys(b)
-        if ka and kb and not ka & kb and vec.cos(_strip_dates(a), _strip_dates(b)) >= s.date_cos:
-            out.append(Finding("date", scos, a, b, "asserts", "asserts"))
-    # 6. places for the same event
-    if not out and a["places"] and b["places"] and not set(a["places"]) & set(b["places"]) and scos >= s.place_cos \
-            and not set(a["places"]) & set(b["entities"]) and not set(b["places"]) & set(a["entities"]):
-        out.append(Finding("place", scos, a, b, "asserts", "asserts"))
-    # 7. different explanations of the same act
-    if not out:
-        neg = [x for x in a["causes"] if x["negated"]]
-        for x in neg:
-            ov = _ov(set(x["lemmas"]) - {"claim", "report", "allegation"}, b["sentence_lemmas"])
-            if (ov >= 2 and scos >= s.cause_cos_wide) or (ov >= 1 and scos >= s.cause_cos):
-                out.append(Finding("explanation", scos + s.rule_bonus, a, b, "denies", "asserts"))
-                break
-        if not out:
-            pa = [x for x in a["causes"] if not x["negated"]]
-            pb = [y for y in b["causes"] if not y["negated"]]
-            for x in pa:
-                for y in pb:
-                    if scos >= s.other_cause_cos and not _ov(x["lemmas"], y["lemmas"]) \
-                            and vec.cos(x["text"], y["text"]) < s.cause_apart_cos \
-                            and not _ov(x["lemmas"], b["sentence_lemmas"]) and not _ov(y["lemmas"], a["sentence_lemmas"]):
-                        out.append(Finding("explanation", scos - s.rule_bonus, a, b, "asserts", "asserts"))
-                        break
-                if out:
-                    break
+def negated(c: dict) -> bool:
+    """Whether a claim negates its own content ("they never asked for bases"), without denying a stated content."""
+    return c.get("polarity") == "negative" and not denied_contents(c)
+
+
+def neutralised(text: str) -> str:
+    """``text`` with its negations removed ("they never asked for bases" -> "they asked for bases";
+    "didn't" -> "did")."""
+    return re.sub(r"\s+", " ", NEG.sub("", text)).strip()
+
+
+def _keys(text: str) -> set[str]:
+    from storyscope.stopwords import STOPWORDS
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3 and w not in STOPWORDS and w != MASK.lower()}
+
+
+def shared(x: str, y: str) -> float:
+    """Share of ``x``'s content words (first five letters of words over three letters, no stopwords) that
+    ``y`` holds, in [0, 1]."""
+    kx, ky = _keys(x), _keys(y)
+    return len(kx & ky) / len(kx) if kx and ky else 0.0
+
+
+def negated_words(text: str) -> set[str]:
+    """Content-word keys (as ``shared``) of the first two content words within four words after each negation:
+    what is negated."""
+    out = set()
+    for m in NEG.finditer(text):
+        out |= set([k for w in re.findall(r"[a-z]+", text[m.end():].lower())[:4] for k in _keys(w)][:2])
     return out
+
+
+def _offset(c: dict) -> int:
+    """Start of the claim text inside its sentence (0 when not found)."""
+    k = c["sentence"].find(c["text"])
+    return max(k, 0)
+
+
+def masked(c: dict) -> str:
+    """The claim text with each number and date replaced by ``MASK`` ("since 2002" -> "since N")."""
+    text, base = c["text"], c["start"] + _offset(c)
+    spans = sorted({(x["start"] - base, x["end"] - base) for x in c.get("numbers", []) + c.get("dates", [])},
+                   reverse=True)
+    for a, b in spans:
+        if 0 <= a < b <= len(text):
+            text = text[:a] + MASK + text[b:]
+    return text
+
+
+def _hedge(c: dict, start: int, s: RuleSettings) -> str:
+    """"bound" (a bound, a part or an update cue within ``hedge_window`` words before the number at ``start``,
+    an article offset), "approx" (an approximation), else ""."""
+    k = start - c["start"]
+    before = re.findall(r"[\w’']+", c["sentence"][max(0, k - 40):max(0, k)].lower())[-s.hedge_window:]
+    if set(before) & HEDGES or UPDATE.search(" ".join(before)):
+        return "bound"
+    return "approx" if set(before) & APPROX else ""
+
+
+def _unit(c: dict, x: dict) -> str | None:
+    """The unit of one number: "percent", "$ <noun>" or its measured noun (None: no unit)."""
+    k = x["end"] - c["start"]
+    after = c["sentence"][k:k + 9].lower()
+    if after.startswith(("%", " percent", " per cent", "-percent")):
+        return "percent"
+    if c["sentence"][max(0, x["start"] - c["start"] - 1):x["start"] - c["start"]] in ("$", "£", "€"):
+        return f"$ {x['noun']}" if x.get("noun") else None  # money of one named thing ("a $43,000 watch")
+    return x.get("noun")
+
+
+def _date_keys(c: dict) -> list[str]:
+    """The years a claim's dates state in words ("in 2002", "March 2, 2010"), with the day when the date is
+    resolved to one ("2010-03-02"); a date without a stated year ("Monday", "March 2") is left out: its year
+    is inferred, and two outlets' "Monday" and "Tuesday" are often two events."""
+    out = []
+    for d in c.get("dates", []):
+        v, years = d.get("value") or "", re.findall(r"\b(1[89]\d\d|20\d\d)\b", d.get("text", ""))
+        if years and d.get("precision") == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", v[:10]) and v[:4] in years:
+            out.append(v[:10])
+        else:
+            out += years
+    return sorted(set(out))
+
+
+def _differ(va: list[float], vb: list[float], rounding: float) -> bool:
+    """Two sorted value lists of one unit state different values: same length, every pair apart beyond
+    rounding (one list inside the other's range is a range, not a conflict)."""
+    if not va or not vb or len(va) != len(vb):
+        return False
+    return all(abs(x - y) > rounding * max(abs(x), abs(y), 1e-9) for x, y in zip(va, vb))
+
+
+def value_conflict(a: dict, b: dict, s: RuleSettings = RULES) -> str | None:
+    """The unit on which ``a`` and ``b`` give different values ("percent", a noun, "year"), or None.
+
+    Numbers: per unit, the unhedged values of each side (no hedge or update cue before them, no "between" /
+    "from" range); dates: the years or days stated. A claim with an update cue ("rose to", "so far")
+    anywhere is never a value conflict."""
+    if UPDATE.search(a["sentence"]) or UPDATE.search(b["sentence"]):
+        return None
+    units: dict[str, tuple[list, list]] = {}
+    approx = False
+    for side, c in enumerate((a, b)):
+        for x in c.get("numbers", []):
+            u = _unit(c, x)
+            if u is None:
+                continue
+            h = _hedge(c, x["start"], s)
+            approx |= h == "approx"
+            units.setdefault(u, ([], []))[side].append(None if h == "bound" else x["value"])
+    for u, (xa, xb) in units.items():
+        if None in xa or None in xb:
+            continue
+        if _differ(sorted(set(xa)), sorted(set(xb)), s.approximate if approx else s.rounding):
+            return u
+    ya, yb = _date_keys(a), _date_keys(b)
+    if ya and yb and len(ya) == len(yb) and not set(ya) & set(yb):
+        return "date"
+    return None
+
+
+def same_side(a: dict, b: dict) -> bool:
+    """Whether two claims are held by one person or body (by last name): one holder is never two sides."""
+    return _last(holder(a)) == _last(holder(b))
+
+
+def same_passage(a: dict, b: dict) -> bool:
+    """Whether two claims cite overlapping text of one article."""
+    return any(x["article_id"] == y["article_id"] and x["start"] < y["end"] and y["start"] < x["end"]
+               for x in a.get("evidence", [a]) for y in b.get("evidence", [b]))
+
+
+def assertions(b: dict, content: str) -> list[str]:
+    """The texts of ``b`` a denied or negated ``content`` is compared with: ``b``'s claim text and, when
+    ``b``'s sentence embeds its proposition in a clause ("X testified that P"), the clause sharing most
+    words with ``content`` (Jaccard overlap of words)."""
+    def jaccard(t: str) -> float:
+        w = set(re.findall(r"\w+", t.lower()))
+        return len(words & w) / len(words | w) if w else 0.0
+    words = set(re.findall(r"\w+", content.lower()))
+    best = max(b.get("clauses", ()), key=jaccard, default=None)
+    return [b["text"]] + ([best] if best and best != b["text"] else [])
+
+
+def questions(a: dict, b: dict, values: bool = True, s: RuleSettings = RULES) -> list[tuple[str, str, str, str]]:
+    """The structural cues of the ordered pair (``a`` the denying / negating side): a list of
+    (kind, unit or "", text of a, text of b) whose same-proposition probability decides the dispute;
+    ``values``: also the (symmetric) value test. Guards first: never the same passage, never one holder
+    on both sides."""
+    if same_passage(a, b) or same_side(a, b):
+        return []
+    cross = a["article_id"] != b["article_id"]
+    out = []
+    if asserts(b):
+        for content in denied_contents(a, s):
+            out += [("denial", "", content, t) for t in assertions(b, content)]
+        plain, hit = neutralised(a["text"]), negated_words(a["text"])
+        if cross and negated(a) and plain != a["text"] and len(_keys(plain)) >= s.min_content_words \
+                and not PRONOUN_SUBJECT.match(a["text"]):
+            one_quote = QUOTE_MARK.search(a["sentence"]) and QUOTE_MARK.search(b["sentence"]) \
+                and shared(b["text"], a["text"]) >= s.min_shared  # two renderings of one quote
+            out += [("negation", "", plain, t) for t in assertions(b, plain)
+                    if hit & _keys(t) and shared(t, plain) >= s.min_shared_back and not one_quote]
+    if values and cross and a["polarity"] == b["polarity"] and a.get("stance") == b.get("stance"):
+        u = value_conflict(a, b, s)
+        if u is not None:
+            out.append(("value", u, masked(a), masked(b)))
+    return [q for q in out if shared(q[2], q[3]) >= (s.min_shared_denial if q[0] == "denial" else s.min_shared)]

@@ -1,14 +1,17 @@
-"""Disputes: claims of a story that cannot both be true, or that one actor denies and another asserts.
+"""Disputes: claims of a story that cannot both be true (issue 15, section 2).
 
-Embedding similarity only says two claims are about the same thing ("the US asked for bases" and
-"they never asked for bases" are close), so similarity picks candidate pairs and a learned
-contradiction pair model (``compare.pairs``, fine-tuned on RTE-3 and FNC-1) decides, behind hard guards
-(never the same passage, never one speaker against themself, never a paraphrase). The rules of
-``judge`` (an explicit denial whose complement matches the other claim or that targets its speaker,
-negation asymmetry, antonyms, conflicting numbers on the same measured noun, conflicting dates or
-places, different causes for the same act; ``dispute_rules``) also propose candidates and name the kind of a dispute.
-Pairs that share a side are merged, so one dispute gathers every claim on each side; the strongest few
-are kept.
+A dispute is shown only in one of three structural shapes (``dispute_rules``): one source explicitly
+denies what another asserts (the denied content states the other's assertion), the two give different
+values of one unit for the same proposition (the claims state the same proposition once numbers and dates
+are masked), or one negates what the other asserts (the same proposition once the negation is removed).
+Each shape is one same-proposition question put to the learned same-claim cross-encoder
+(``compare.pairs.same_claim_prob``, calibrated on the MSRP dev fold); its probability is the dispute's
+``confidence``. The contradiction cross-encoder is not used: on RTE-3 it never reached 0.90 precision
+(dev AP 0.16, ``models/pairs/README.md``). Guards: never the same passage, never one holder on both sides;
+a paraphrase has no denial, no differing value and no negation asymmetry, so it has no question to ask.
+Embedding cosines only shortlist candidate pairs. The earlier rules (``dispute_legacy``) only add **weak** disputes
+at ``DisputeSettings.weak_confidence`` (0 of 42 of their disputes were correct on the BASIL dev labels), listed
+after the confirmed ones and hidden by the display threshold.
 """
 from __future__ import annotations
 
@@ -19,125 +22,133 @@ from typing import Sequence
 import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.claims import analyse_text, extract_claims
-from storyscope.compare.dispute_rules import Finding, _last, _ov, _texts_of, _Vec, judge
+from storyscope.compare.claims import extract_claims
+from storyscope.compare.dispute_rules import KINDS, denied_contents, holder, questions, value_conflict
+
 
 @dataclass(frozen=True)
 class DisputeSettings:
-    """Tuned values of dispute finding. The decision itself is the contradiction pair model's
-    (``compare.pairs``: probability >= ``pairs.settings().contradiction``, the threshold that gave 0.90
-    precision on its dev fold).
+    """Tuned values of dispute finding.
 
-    shortlist_cosine: lowest MiniLM cosine of two sentences of different articles for the pair model to
-        look at them (pairs a rule of ``judge`` flags are looked at whatever their cosine or article).
-    shortlist_per_claim: at most this many best-cosine partners per claim.
-    related_cosine: claims of different story claims this close (claim texts), or sharing two content
-        lemmas, or one denying the other's speaker, are run through the rules of ``judge``.
-    join_cosine: a pair joins a dispute whose asserting side it shares when its denying claim is this close
-        to one of the dispute's denying claims.
-    join_score_ratio: a pair joins a dispute only if its score is at least this share of the dispute's.
-    max_side: a dispute takes no new story claim on its asserting side once it holds this many.
-    pair_bonus: a dispute ranks by its best score plus this per merged pair (up to ``pair_bonus_cap`` pairs).
-    groups_per_limit: at most ``groups_per_limit x limit`` disputes are formed before the best ``limit`` are kept.
+    floor: per kind, the lowest same-proposition probability (``compare.pairs.same_claim_prob``, mean of both
+        orders) at which a structural cue becomes a dispute; the ``confidence`` shown is that probability, and
+        what is shown by default is set apart by the display threshold (``dossier/display_thresholds.json``).
+    shortlist_cosine: lowest MiniLM cosine of two claim texts (a denied content and a claim for a denial) for
+        a pair to be asked about; shortlist_per_claim: at most this many best-cosine partners per claim.
+    weak_confidence: the confidence of a weak dispute: a pair of related claims (``_weak``; MiniLM cosine of
+        the claim texts >= ``related_cosine``, ...) that a rule of ``dispute_legacy.judge`` of a kind in ``weak_kinds`` flags and
+        the structural test does not confirm (those rules' disputes were 0 of 42 correct on the BASIL dev labels).
     """
-    shortlist_cosine: float = 0.5
-    shortlist_per_claim: int = 4
+    floor_denial: float = 0.2
+    floor_value: float = 0.2
+    floor_negation: float = 0.3
+    shortlist_cosine: float = 0.4
+    shortlist_per_claim: int = 8
+    weak_confidence: float = 0.05
+    weak_kinds: tuple[str, ...] = ("denial", "negation", "explanation")
     related_cosine: float = 0.3
-    join_cosine: float = 0.6
-    join_score_ratio: float = 0.75
-    max_side: int = 6
-    pair_bonus: float = 0.03
-    pair_bonus_cap: int = 5
-    groups_per_limit: int = 4
+
+    def floor(self, kind: str) -> float:
+        """The decision floor of one dispute kind (one of ``dispute_rules.KINDS``)."""
+        return {"denial": self.floor_denial, "value": self.floor_value, "negation": self.floor_negation}[kind]
 
 
 DISPUTES = DisputeSettings()
 
 
-def _same_passage(a: dict, b: dict) -> bool:
-    return any(x["article_id"] == y["article_id"] and x["start"] < y["end"] and y["start"] < x["end"]
-               for x in a.get("evidence", []) for y in b.get("evidence", []))
+@dataclass
+class Decision:
+    """One decided pair: ``a`` denies / negates / states one value, ``b`` asserts / states the other;
+    ``prob`` the same-proposition probability of the compared texts; ``texts`` those two texts."""
+    kind: str
+    unit: str
+    prob: float
+    a: dict
+    b: dict
+    texts: tuple[str, str]
 
 
-def _same_speaker(a: dict, b: dict) -> bool:
-    """Both quote a named speaker, the same one (by last name): one person is not two sides."""
-    return bool(a.get("speaker")) and bool(b.get("speaker")) and _last(a["speaker"]) == _last(b["speaker"])
+def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings = DISPUTES) -> list[Decision | None]:
+    """The dispute decision on pairs of analysed claims (``claims.analyse_sentence`` dicts with ``id``,
+    ``attributed_to``, ``stance``), one entry per pair: the strongest ``Decision`` over both orders
+    (denial and negation are tried with either claim as the denying side), or None.
 
-
-VALUE_KINDS = {"number", "date", "place", "antonym", "negation"}
-
-
-def dispute_probability(pairs: Sequence[tuple[dict, dict]], kinds: Sequence[str | None] | None = None) -> np.ndarray:
-    """Probability that the two analysed claims of each pair cannot both be true, shape (n,).
-
-    0 under a hard guard: the two cite the same passage, quote the same speaker, or are a paraphrase
-    (``claim_align.merge_probability`` at or above the same-claim threshold; not asked when a rule found
-    differing values, a negation or an antonym (``kinds`` in ``VALUE_KINDS``): "reopened on Monday" and
-    "reopened on Thursday" read alike to the same-claim model); otherwise the contradiction
-    cross-encoder's calibrated probability on the two sentences, ``a`` as premise
-    (``compare.pairs.contradiction_prob``), in one batch.
-    """
-    from storyscope.compare.claim_align import merge_probability
-    from storyscope.compare.pairs import contradiction_prob, settings
-    out = np.zeros(len(pairs))
-    ok = [k for k, (a, b) in enumerate(pairs) if not _same_passage(a, b) and not _same_speaker(a, b)]
-    if ok:
-        out[ok] = contradiction_prob([(pairs[k][0]["sentence"], pairs[k][1]["sentence"]) for k in ok])
-    kinds = list(kinds) if kinds is not None else [None] * len(pairs)
-    hot = [k for k in ok if out[k] >= min(settings().contradiction, settings().contradiction_agree)
-           and kinds[k] not in VALUE_KINDS]
-    if hot:
-        para = merge_probability([pairs[k] for k in hot]) >= settings().same_claim
-        out[[k for k, p in zip(hot, para) if p]] = 0.0
+    Each structural question of ``dispute_rules.questions`` is answered by the same-claim model, the mean of
+    both orders, in one batch; a question stands at or above ``settings.floor(kind)``."""
+    from storyscope.compare.pairs import same_claim_prob
+    asks: list[tuple[int, str, str, dict, dict, str, str]] = []
+    for k, (a, b) in enumerate(pairs):
+        for x, y, values in ((a, b, True), (b, a, False)):
+            for kind, unit, tx, ty in questions(x, y, values):
+                asks.append((k, kind, unit, x, y, tx, ty))
+    out: list[Decision | None] = [None] * len(pairs)
+    if not asks:
+        return out
+    texts = [(q[5], q[6]) for q in asks]
+    prob = (same_claim_prob(texts) + same_claim_prob([(y, x) for x, y in texts])) / 2
+    for (k, kind, unit, x, y, tx, ty), p in zip(asks, prob):
+        if p >= settings.floor(kind) and (out[k] is None or p > out[k].prob):
+            out[k] = Decision(kind, unit, float(p), x, y, (tx, ty))
     return out
 
 
+def _sentence_claims(text: str, tag: str) -> list[dict]:
+    """The claims of a free-standing text, one per sentence of its spaCy parse (``claims.analyse_sentence``)."""
+    from storyscope.record import Article
+    from storyscope.stages.nlp import parse
+    art = Article(id=tag, text=text)
+    bundle = StoryBundle([art])
+    out = []
+    for n, sent in enumerate(parse(text).sents):
+        for c in bundle_claims(bundle, art.id, sent.start_char, sent.end_char):
+            c["id"] = f"{tag}:c{n}"
+            out.append(c)
+    return out
+
+
+def bundle_claims(bundle: StoryBundle, aid: str, s0: int, s1: int) -> list[dict]:
+    """Claims of one sentence ``[s0, s1)`` of an article, with the fields ``extract_claims`` adds."""
+    from storyscope.compare.claims import analyse_sentence
+    out = []
+    for c in analyse_sentence(bundle, aid, s0, s1):
+        c["stance"] = "denies" if c["denial"] else "asserts"
+        c["attributed_to"] = c["speaker"] or aid
+        c["evidence"] = [{"article_id": aid, "start": s0, "end": s1}]
+        out.append(c)
+    return out
+
+
+def contradiction_decisions(pairs: Sequence[tuple[str, str]],
+                            settings: DisputeSettings = DISPUTES) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """``find_disputes``' decision on free-standing text pairs (RTE style: ``a`` a passage, ``b`` a statement):
+    (decisions bool (n,), confidence (n,): the strongest decided question's probability, else 0, kinds).
+
+    Each text is split into sentences and analysed as in a story (``_sentence_claims``); every sentence pair
+    across the two texts goes through ``decide_pairs``, the function ``find_disputes`` uses; a pair of texts
+    is a contradiction when any of its sentence pairs is a dispute, else when the weak tier (``_weak``) flags one
+    (confidence ``settings.weak_confidence``; ``eval pairs --threshold`` above it counts confirmed ones only)."""
+    claims = [(_sentence_claims(a, "a"), _sentence_claims(b, "b")) for a, b in pairs]
+    flat = [(x, y) for ca, cb in claims for x in ca for y in cb]
+    got = iter(decide_pairs(flat, settings))
+    decided, conf, kinds = np.zeros(len(pairs), bool), np.zeros(len(pairs)), [""] * len(pairs)
+    for k, (ca, cb) in enumerate(claims):
+        best = None
+        for _ in range(len(ca) * len(cb)):
+            d = next(got)
+            if d is not None and (best is None or d.prob > best.prob):
+                best = d
+        if best is None and ca and cb:  # as in a story: the weak tier where nothing is confirmed
+            weak = _weak(ca + cb, {c["id"]: c["id"] for c in ca + cb}, set(), settings)
+            best = next((d for d in weak if d.a["article_id"] != d.b["article_id"]), None)
+        if best is not None:
+            decided[k], conf[k], kinds[k] = True, best.prob, best.kind
+    return decided, conf, kinds
+
+
 def contradicts(a: str, b: str) -> tuple[bool, str]:
-    """``find_disputes``' decision on two free-standing statements: whether they cannot both be true,
-    and the kind of conflict ("" when none; "contradiction" when no rule of ``judge`` names it)."""
-    return contradicts_many([(a, b)])[0]
-
-
-def decide(prob: np.ndarray, ruled: Sequence[bool]) -> np.ndarray:
-    """The dispute decision, (n,) bool: the contradiction model alone at its 0.90-precision threshold, or a
-    rule of ``judge`` with the model agreeing (``pairs.settings().contradiction_agree``)."""
-    from storyscope.compare.pairs import settings
-    s = settings()
-    ruled = np.asarray(list(ruled), bool)
-    return (prob >= s.contradiction) | (ruled & (prob >= s.contradiction_agree))
-
-
-def _rule_finding(ca: dict, cb: dict) -> Finding | None:
-    """The strongest rule finding of a free-standing pair, either way round."""
-    vec = _Vec(_texts_of(ca) + _texts_of(cb))
-    found = [f for x, y in ((ca, cb), (cb, ca)) for f in judge(x, y, vec, same_source_ok=True)]
-    return max(found, key=lambda f: f.score) if found else None
-
-
-def contradiction_decisions(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """``find_disputes``' decision on free-standing statement pairs (``a`` as premise): (decisions bool (n,),
-    probabilities (n,), kinds). Each text is analysed as one claim (``analyse_text``); then the rules of
-    ``judge``, ``dispute_probability`` and ``decide``, as in a story."""
-    analysed, rules = [], []
-    for a, b in pairs:
-        ca, cb = analyse_text(a), analyse_text(b)
-        if ca and cb:
-            cb["article_id"] = "other"
-        analysed.append((ca, cb))
-        rules.append(_rule_finding(ca, cb) if ca and cb else None)
-    live = [k for k, (ca, cb) in enumerate(analysed) if ca and cb]
-    prob = np.zeros(len(pairs))
-    prob[live] = dispute_probability([analysed[k] for k in live],
-                                     [rules[k].kind if rules[k] else None for k in live])
-    decided = decide(prob, [r is not None for r in rules])
-    kinds = [(r.kind if r else "contradiction") if d else "" for d, r in zip(decided, rules)]
-    return decided, prob, kinds
-
-
-def contradicts_many(pairs: Sequence[tuple[str, str]]) -> list[tuple[bool, str]]:
-    """``contradicts`` over many pairs, the pair model called once."""
-    decided, _, kinds = contradiction_decisions(pairs)
-    return [(bool(d), k) for d, k in zip(decided, kinds)]
+    """Whether two free-standing statements dispute each other, and the kind ("" when not)."""
+    decided, _, kinds = contradiction_decisions([(a, b)])
+    return bool(decided[0]), kinds[0]
 
 
 def _members(bundle: StoryBundle, story_claims: list[dict]) -> tuple[list[dict], dict[str, str]]:
@@ -158,99 +169,127 @@ def _members(bundle: StoryBundle, story_claims: list[dict]) -> tuple[list[dict],
     return members, owner
 
 
+def _candidates(members: list[dict], owner: dict[str, str], s: DisputeSettings) -> list[tuple[int, int]]:
+    """Pairs (i < j) of claims worth asking about: of different story claims, close claim texts or a denied
+    content close to the other claim's text (MiniLM cosines, at most ``shortlist_per_claim`` per claim); of
+    one story claim, claims of different articles with a value conflict (``dispute_rules.value_conflict``)."""
+    from storyscope.stages.embed import embed
+    rows = [(i, m["text"]) for i, m in enumerate(members)] + \
+        [(i, t) for i, m in enumerate(members) for t in denied_contents(m)]
+    vec = embed([t for _, t in rows])
+    text_vec = vec[:len(members)]
+    sim = vec @ text_vec.T
+    out = set()
+    for r, (i, _) in enumerate(rows):
+        for j in np.argsort(-sim[r])[:s.shortlist_per_claim + 1]:
+            j = int(j)
+            if j != i and sim[r, j] >= s.shortlist_cosine and owner[members[j]["id"]] != owner[members[i]["id"]]:
+                out.add((min(i, j), max(i, j)))
+    # members of one story claim from different articles that state different values: the alignment merged
+    # them as one proposition, so they are the clearest value disputes
+    by_owner: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        by_owner.setdefault(owner[m["id"]], []).append(i)
+    for ids in by_owner.values():
+        out |= {(i, j) for i in ids for j in ids if i < j and members[i]["article_id"] != members[j]["article_id"]
+                and value_conflict(members[i], members[j])}
+    return sorted(out)
+
+
+def _about(d: Decision) -> str:
+    ha, hb = holder(d.a), holder(d.b)
+    if d.kind == "denial":
+        text = f"{ha} denies: {d.texts[0]} (asserted by {hb})"
+    elif d.kind == "negation":
+        text = f"{ha}: not so that {d.texts[0]} (asserted by {hb})"
+    elif d.kind == "value":
+        unit = "" if d.unit == "date" or d.unit.startswith("$") else f" ({d.unit})"
+        text = f"different figures{unit}: {d.a['text']} ({ha}) / {d.b['text']} ({hb})"
+    else:
+        text = f"{ha}: {d.a['text']} / {hb}: {d.b['text']}"
+    text = re.sub(r"\s+", " ", ("unconfirmed " + d.kind + ": " if d.unit == "weak" else "") + text).strip()
+    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "..."
+
+
+def _statement(d: Decision, side: str) -> str:
+    """One side's words as its holder holds them: a denier denies, never asserts, the denied content."""
+    c = d.a if side == "a" else d.b
+    if side == "a" and d.kind == "denial":
+        return f"{holder(c)} denies that {d.texts[0]}"
+    return f"{holder(c)}: {c['text']}"
+
+
+def _weak(members: list[dict], owner: dict[str, str], decided: set[frozenset], s: DisputeSettings) -> list[Decision]:
+    """Weak disputes: related claim pairs of different story claims (close texts, two shared content lemmas, or
+    a denial naming the other's holder) that a rule of ``dispute_legacy.judge`` flags, under the same guards (never one passage, never one holder on both sides), not already decided."""
+    from storyscope.compare.dispute_legacy import _last, _ov, _texts_of, _Vec, judge
+    from storyscope.compare.dispute_rules import same_passage, same_side
+    vec = _Vec([t for m in members for t in _texts_of(m)])
+    out = []
+    for i, a in enumerate(members):
+        for j, b in enumerate(members):
+            if i == j or owner[a["id"]] == owner[b["id"]] or same_passage(a, b) or same_side(a, b) \
+                    or frozenset((owner[a["id"]], owner[b["id"]])) in decided:
+                continue
+            if vec.cos(a["text"], b["text"]) < s.related_cosine and _ov(a["sentence_lemmas"], b["sentence_lemmas"]) < 2 \
+                    and not any(d["target"] and _last(d["target"]) == _last(b["attributed_to"]) for d in a["denials"]):
+                continue
+            for f in judge(a, b, vec):
+                if f.kind in s.weak_kinds:
+                    out.append(Decision(f.kind, "weak", s.weak_confidence, f.a, f.b, (f.a["text"], f.b["text"])))
+                    break
+    return out
+
+
 def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10,
                   settings: DisputeSettings = DISPUTES) -> list[dict]:
     """Disputes of a story: {"id", "about", "kind", "score", "confidence", "sides": [{"claim_ids", "actors",
-    "evidence", "stance"}]}.
+    "holder", "statement", "evidence", "stance"}]}, the denying / negating side second.
 
-    Candidate claim pairs (different story claims): close sentences (``DisputeSettings``) and pairs a
-    rule of ``judge`` flags; ``decide`` keeps a pair when the contradiction pair model alone is sure enough,
-    or a rule fired and the model agrees (``dispute_probability``, with its hard guards); the rule, when
-    one fired, names the kind and the sides' stances. Pairs sharing a side merge into one dispute; ``confidence`` is the weakest
-    pair probability in it. ``story_claims`` are ``claim_align.align_claims``' output; at most ``limit``
-    disputes, best ranked first. Raises ``KeyError`` on claims without the analysed fields.
-    """
-    s = settings
+    Candidate claim pairs (``_candidates``) are decided by ``decide_pairs``; decided denials and negations of
+    one story claim merge into one dispute (every claim they contradict on the asserting side), a value
+    conflict is one pair of story claims; a dispute's ``confidence`` is its weakest pair's probability. Then weak disputes (``_weak``: the earlier rules, not confirmed) at
+    ``settings.weak_confidence``, listed after the confirmed ones. ``story_claims`` are ``claim_align.align_claims``' output; at most ``limit``
+    disputes, most confident first. Raises ``KeyError`` on claims without the analysed fields."""
     members, owner = _members(bundle, story_claims)
     if len(members) < 2:
         return []
-    vec = _Vec([t for m in members for t in _texts_of(m)])
-    S = np.vstack([vec.v[m["sentence"]] for m in members])
-    T = np.vstack([vec.v[m["text"]] for m in members])
-    sent_sim, sim = S @ S.T, T @ T.T
-    # candidates: close sentences of different articles' story claims, and any pair a rule of ``judge`` flags
-    rules: dict[tuple[int, int], Finding] = {}
-    cand: set[tuple[int, int]] = set()
-    for i, a in enumerate(members):
-        near = [j for j in np.argsort(-sent_sim[i])[:s.shortlist_per_claim + 1]
-                if sent_sim[i, j] >= s.shortlist_cosine and members[j]["article_id"] != a["article_id"]
-                and owner[members[j]["id"]] != owner[a["id"]]]
-        cand |= {(int(min(i, j)), int(max(i, j))) for j in near}
-        for j, b in enumerate(members):
-            if i == j or owner[a["id"]] == owner[b["id"]]:
-                continue
-            related = sim[i, j] >= s.related_cosine or _ov(a["sentence_lemmas"], b["sentence_lemmas"]) >= 2 or any(
-                d["target"] and _last(d["target"]) == _last(b["attributed_to"]) for d in a["denials"])
-            if related:
-                for f in judge(a, b, vec):
-                    key = (min(i, j), max(i, j))
-                    if key not in rules or f.score > rules[key].score:
-                        rules[key] = f
-    cand |= set(rules)
-    order = sorted(cand)
-    prob = dispute_probability([(members[i], members[j]) for i, j in order],
-                               [rules[k].kind if k in rules else None for k in order])
-    findings: list[Finding] = []
-    for (i, j), p, keep in zip(order, prob, decide(prob, [key in rules for key in order])):
-        if not keep:
+    cand = _candidates(members, owner, settings)
+    groups: dict[tuple, list[Decision]] = {}
+    for d in decide_pairs([(members[i], members[j]) for i, j in cand], settings):
+        if d is None:
             continue
-        f = rules.get((i, j))
-        findings.append(Finding(f.kind, float(p), f.a, f.b, f.a_stance, f.b_stance) if f else
-                        Finding("contradiction", float(p), members[i], members[j], "asserts", "asserts"))
-    # group pairs into disputes: pairs sharing a side (same story claim in the same role) merge
-    groups: list[dict] = []
-    for f in sorted(findings, key=lambda f: -f.score):
-        sa, sb = owner[f.a["id"]], owner[f.b["id"]]
-        fam = "conflict" if f.kind in ("number", "date", "place") else "stance"
-        hit = None
-        for g in groups:
-            if g["family"] != fam:
-                continue
-            if sa in g["a"] or (fam == "conflict" and (sa in g["b"] or sb in g["a"] or sb in g["b"])) or (
-                    sb in g["b"] and max(vec.cos(f.a["text"], m["text"]) for ms in g["a"].values() for m in ms) >= s.join_cosine):
-                hit = g
-                break
-        if hit is not None and (f.score < s.join_score_ratio * hit["score"]
-                                or (sb not in hit["b"] and len(hit["b"]) >= s.max_side)):
-            continue
-        if hit is None:
-            if len(groups) >= s.groups_per_limit * limit:
-                continue
-            hit = {"family": fam, "kind": f.kind, "score": f.score, "a": {}, "b": {}, "pairs": 0, "weakest": f.score,
-                   "a_stance": f.a_stance, "b_stance": f.b_stance, "about": f.b["text"]}
-            groups.append(hit)
-        hit["a"].setdefault(sa, []).append(f.a)
-        hit["b"].setdefault(sb, []).append(f.b)
-        hit["pairs"] += 1
-        hit["weakest"] = min(hit["weakest"], f.score)
-    for g in groups:
-        g["rank"] = g["score"] + s.pair_bonus * min(g["pairs"], s.pair_bonus_cap)
-    groups.sort(key=lambda g: -g["rank"])
+        oa, ob = owner[d.a["id"]], owner[d.b["id"]]
+        if d.kind == "value" and oa > ob:
+            d = Decision(d.kind, d.unit, d.prob, d.b, d.a, d.texts[::-1])
+            oa, ob = ob, oa
+        # a denial or negation gathers every claim it contradicts; a value conflict is one pair of claims
+        groups.setdefault((d.kind, oa) if d.kind != "value" else (d.kind, oa, ob), []).append(d)
+    decided = {frozenset((owner[d.a["id"]], owner[d.b["id"]])) for ds in groups.values() for d in ds}
+    for d in _weak(members, owner, decided, settings):
+        groups.setdefault(("weak", d.kind, owner[d.a["id"]]), []).append(d)
+    ranked = sorted(groups.values(), key=lambda ds: (-min(d.prob for d in ds), -len(ds)))
     out = []
-    for g in groups[:limit]:
+    for ds in ranked:
+        best = max(ds, key=lambda d: d.prob)
         sides = []
-        for role, stance in (("b", g["b_stance"]), ("a", g["a_stance"])):
-            ms = [m for lst in g[role].values() for m in lst]
-            ms = list({m["id"]: m for m in ms}.values())
+        for role, stance in (("b", "asserts"), ("a", "denies" if best.kind in ("denial", "negation") else "asserts")):
+            ms = list({getattr(d, role)["id"]: getattr(d, role) for d in ds}.values())
             sides.append({
-                "claim_ids": list(g[role]),
+                "claim_ids": list(dict.fromkeys(owner[m["id"]] for m in ms)),
                 "actors": list(dict.fromkeys(m["attributed_to"] for m in ms)),
+                "holder": holder(ms[0]),
+                "statement": _statement(best, role),
                 "stance": stance,
                 "evidence": [e for m in ms for e in m["evidence"]],
             })
-        about = re.sub(r"\s+", " ", g["about"]).strip()
-        out.append({"id": f"dispute-{len(out) + 1}", "kind": g["kind"], "score": round(g["rank"], 3),
-                    "confidence": round(g["weakest"], 3),
-                    "about": about if len(about) <= 140 else about[:137].rsplit(" ", 1)[0] + "...",
-                    "sides": sides})
+        conf = min(d.prob for d in ds)
+        out.append({"id": f"dispute-{len(out) + 1}", "kind": best.kind, "score": round(best.prob, 3),
+                    "confidence": round(conf, 3), "about": _about(best), "sides": sides})
+        if len(out) >= limit:
+            break
     return out
+
+
+__all__ = ["DISPUTES", "KINDS", "Decision", "DisputeSettings", "contradiction_decisions", "contradicts",
+           "decide_pairs", "find_disputes"]

@@ -3,8 +3,8 @@
 Input: JSON lines with ``id``, ``a``, ``b`` and ``label`` (``same``/``different`` for the same-claim task,
 ``entailment``/``neutral``/``contradiction`` for the contradiction task), the format of
 ``../shared/datasets/pairs/``. Each pair is decided by the function the dossier itself calls:
-``compare.claim_align.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradicts``
-(what ``find_disputes`` keeps). The positive class is "same" or "contradiction".
+``compare.claim_align.same_claim`` (what ``align_claims`` merges on) and ``compare.disputes.contradiction_decisions``
+(``decide_pairs``, what ``find_disputes`` keeps). The positive class is "same" or "contradiction".
 """
 from __future__ import annotations
 
@@ -74,7 +74,10 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     ``task``: "same-claim" (``compare.claim_align.same_claim``, as ``align_claims`` merges) or "contradiction"
     (``compare.disputes.contradiction_decisions``, as ``find_disputes`` keeps). ``fold``: "all", or "dev" /
     "train" (``is_dev``, the split the pair models were trained with). ``threshold`` replaces the shipped
-    one (to trace the curve); the decision is otherwise unchanged. Raises ``errors.InputError``.
+    one (to trace the curve): for same-claim the model alone at it; for contradiction the structural
+    decision at that lowest confidence (the same-proposition probability of the decided question). The
+    reported ``threshold`` of the contradiction task is the lowest confidence a listed dispute has (the weak
+    tier's). Raises ``errors.InputError``.
     """
     if task not in POSITIVE:
         raise errors.InputError(task, errors.UNKNOWN_TASK.format(tasks=sorted(POSITIVE)))
@@ -89,8 +92,9 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
         from storyscope.compare.claim_align import same_claim as decide_pairs
         shipped = pair_models.settings().same_claim
     else:
+        from storyscope.compare.disputes import DISPUTES
         from storyscope.compare.disputes import contradiction_decisions as decide_pairs
-        shipped = pair_models.settings().contradiction
+        shipped = DISPUTES.weak_confidence  # every dispute listed; --threshold 0.2 and up: confirmed ones only
     decided, prob = [], []
     for k in range(0, len(pairs), CHUNK):  # each pair is decided on its own: chunks only pace the progress line
         d, p = decide_pairs(pairs[k:k + CHUNK])[:2]
@@ -98,8 +102,8 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
         prob.append(p)
         print(f"eval pairs: {min(k + CHUNK, len(pairs))}/{len(pairs)} pairs", file=sys.stderr, flush=True)
     decided, prob = np.concatenate(decided), np.concatenate(prob)
-    if threshold is not None:  # the model alone at another threshold
-        decided = prob >= threshold
+    if threshold is not None:  # the model alone (same-claim) / the decided pairs' confidence (contradiction)
+        decided = prob >= threshold if task == "same-claim" else decided & (prob >= threshold)
     gold = [r["label"] == POSITIVE[task] for r in rows]
     return {"task": task, "data": str(path), "fold": fold, "threshold": threshold if threshold is not None else shipped,
             **scores(gold, decided)}
