@@ -156,3 +156,16 @@ def test_alignment_merges_on_shared_specific_numbers():
     assert merged("38 million euros", "38 million euro deal")
     assert merged("1,200 residents", "1,200 people")
     assert not merged("killed 14", "killed 23")
+
+
+def test_claims_stating_different_years_never_merge():
+    """A stated year that differs ("since 2002" / "since 2003") makes two propositions, whatever the
+    pair model says; the same year on both sides does not block the merge guard."""
+    from storyscope.compare.claim_align import _compatible
+    base = {"stance": "assert", "polarity": "positive", "numbers": []}
+    y2002 = {**base, "dates": [{"value": "2002", "precision": "year"}]}
+    y2003 = {**base, "dates": [{"value": "2003", "precision": "year"}]}
+    both = {**base, "dates": [{"value": "2003", "precision": "year"}, {"value": "2002", "precision": "year"}]}
+    none = {**base, "dates": []}
+    assert not _compatible(y2002, y2003)
+    assert _compatible(y2002, both) and _compatible(y2002, none) and _compatible(y2003, y2003)

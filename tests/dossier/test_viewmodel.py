@@ -66,3 +66,18 @@ def test_story_dates_from_its_articles_when_the_story_gives_none():
     assert view.stories[0].when.startswith(str(int(dates[0][8:10])))  # "12 Mar 2024 – ..."
     assert view.stories[0].when in lxml.html.document_fromstring(html_view(view)).xpath("//h1/..")[0].text_content()
     assert f"*{md_escape(view.stories[0].when)} \u00b7" in md_view(view)
+
+
+def test_a_denial_side_reads_as_its_holders_statement():
+    """A side that carries the step's ``statement`` ("X denies that P") shows it, never the denied claim
+    as if the denier asserted it; a side without one shows its claims' texts."""
+    from storyscope.dossier.viewmodel import ViewContext
+    from storyscope.dossier.viewstory import _disputes
+    story = {"claims": [{"id": "c1", "text": "The mill will close in May."}],
+             "disputes": [{"id": "d1", "about": "the mill", "basis": "denial", "confidence": 0.8, "sides": [
+                 {"stance": "asserts", "claim_ids": ["c1"], "evidence": []},
+                 {"stance": "denies", "claim_ids": ["c1"], "evidence": [],
+                  "statement": "Orla Venn denies that the mill will close in May"}]}]}
+    (d,) = _disputes(ViewContext({"articles": []}), story)
+    assert d.sides[0].claims == ["The mill will close in May."]
+    assert d.sides[1].claims == ["Orla Venn denies that the mill will close in May"]

@@ -39,8 +39,15 @@ def _day_keys(c: dict) -> set[str]:
             and re.fullmatch(r"(\d{4}|XXXX)-\d\d-\d\d", d["value"][:10])}
 
 
+def _year_keys(c: dict) -> set[str]:
+    """Years the sentence states as a year ("since 2002", "in 2016"), not the year part of a full date."""
+    return {d["value"] for d in c["dates"] if d.get("precision") == "year" and d.get("value")
+            and re.fullmatch(r"\d{4}", d["value"])}
+
+
 def _compatible(a: dict, b: dict) -> bool:
-    """Hard guard: same stance and polarity, no conflicting count of one noun, no conflicting day."""
+    """Hard guard: same stance and polarity, no conflicting count of one noun, no conflicting day or
+    stated year ("led the party since 2002" vs "since 2003" are two propositions, never one fact)."""
     if (a["stance"] != b["stance"]) or (a["polarity"] != b["polarity"]):
         return False
     va, vb = {x["value"] for x in a["numbers"]}, {y["value"] for y in b["numbers"]}
@@ -52,7 +59,8 @@ def _compatible(a: dict, b: dict) -> bool:
                     and x["value"] not in vb and y["value"] not in va:
                 return False
     da, db = _day_keys(a), _day_keys(b)
-    return not (da and db and not da & db)
+    ya, yb = _year_keys(a), _year_keys(b)
+    return not (da and db and not da & db) and not (ya and yb and not ya & yb)
 
 
 def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:

@@ -141,7 +141,10 @@ def _disputes(ctx: ViewContext, story: dict) -> list[Dispute]:
     out = []
     for d in story.get("disputes", []):
         sides = [Side(label=s.get("stance") or f"Side {i + 1}", actors=list(s.get("actors", [])),
-                      claims=[claims[c]["text"] for c in s.get("claim_ids", []) if c in claims],
+                      # a side's own statement ("X denies that P") where the step gives one: a denial
+                      # is never shown as the denier's assertion
+                      claims=[s["statement"]] if s.get("statement") else
+                      [claims[c]["text"] for c in s.get("claim_ids", []) if c in claims],
                       evidence=ctx.cites(s.get("evidence"))) for i, s in enumerate(d.get("sides", []))]
         out.append(Dispute(id=d["id"], about=d.get("about", ""), basis=d.get("basis") or "", sides=sides,
                            uncertain=bool(d.get("uncertain")), confidence=float(d.get("confidence", 0))))
