@@ -167,3 +167,18 @@ def test_case_14_wire_copy_with_new_lede_and_no_credit(seeds_dir):
     edges = find_provenance(StoryBundle(list(arts.values())))
     assert [(e["article_id"], e["source_id"]) for e in edges] == \
         [(arts["capital_daily"].id, arts["norland_press_agency"].id)]
+
+
+# ---------------------------------------------------------------- crediting another outlet of the story
+def test_credits_outlet_reads_reporting_cues_not_interviews():
+    from storyscope.compare.provenance import credits_outlet, names_outlet
+    times = Article.create("The council met on Monday.\n", outlet="nyt", url="https://www.nytimes.com/2031/05/02/x.html")
+    post = Article.create("The council met.\n", outlet="Harbour Post", url="https://harbourpost.example/a")
+    assert names_outlet("The New York Times", {"nyt"}) and names_outlet("New York Times", {"nytimes"})
+    assert names_outlet("Harbour Post", {"harbourpost"}) and not names_outlet("Harbour Council", {"harbourpost"})
+    rewrite = Article.create("The council approved the plan, the New York Times reports.\n", outlet="Echo")
+    told = Article.create('"We approved it," the mayor told The New York Times on Monday.\n', outlet="Echo")
+    according = Article.create("According to Harbour Post, the council approved the plan.\n", outlet="Echo")
+    assert credits_outlet(rewrite, times) and not credits_outlet(rewrite, post)
+    assert not credits_outlet(told, times)          # a quote given to a reporter is not the article's text
+    assert credits_outlet(according, post) and not credits_outlet(times, rewrite)
