@@ -45,9 +45,11 @@ class ProvenanceSettings:
     """Tuned values of provenance (MiniLM-L6 cosines; rapidfuzz ratios 0-100; same-claim probabilities).
     Tuned on the labelled BASIL dev article pairs, the seeds and case 14 (benchmarks/bench_provenance.py).
 
-    quoted_sent / long_narr: a sentence at least quoted_sent inside quotation marks is "a quotation", aligned
-        only when its narrative (words outside the marks) has >= long_narr words ("Posting on Facebook on
-        Friday, X, who ..., wrote: '...'" carries the outlet's own text; "the union said in a statement" does not);
+    quoted_sent / frame_words / long_narr: a sentence at least quoted_sent inside quotation marks is "a
+        quotation": it is kept only when its narrative (words outside the marks) has >= frame_words words, and
+        then aligns near-verbatim only, unless its narrative has >= long_narr words ("Posting on Facebook on
+        Friday, X, who ..., wrote: '...'" carries the outlet's own text; "the union said in a statement", or a
+        speaker's name and title before a quote, does not);
     min_words: narrative words a sentence needs to be aligned;
     centroid_min / min_shingles: article-pair filter: narrative-centroid cosine, else shared word 5-grams;
     cand_cos / cand_top: a sentence pair is judged when its cosine is >= cand_cos and among the best
@@ -67,7 +69,8 @@ class ProvenanceSettings:
         aligned share of the shorter article, per near-verbatim share, and for a credit of the other's outlet.
     """
     quoted_sent: float = 0.5
-    long_narr: int = 8
+    frame_words: int = 8
+    long_narr: int = 14
     min_words: int = 5
     centroid_min: float = 0.50
     min_shingles: int = 3
@@ -81,7 +84,7 @@ class ProvenanceSettings:
     strong_cos: float = 0.72
     strong_shared: float = 0.4
     min_aligned: int = 2
-    min_conf: float = 0.5
+    min_conf: float = 0.45
     subset_margin: float = 0.15
     conf_bias: float = -7.0
     conf_weight: float = 1.2
@@ -123,7 +126,7 @@ def narrative_sentences(bundle: StoryBundle, a: Article) -> list[Sent]:
     out = []
     for x in sentence_spans(bundle, a):
         n = len(words(x.narrative))
-        if n >= s.min_words and (x.quoted < s.quoted_sent or n >= s.long_narr) and not is_boilerplate(x):
+        if n >= s.min_words and (x.quoted < s.quoted_sent or n >= s.frame_words) and not is_boilerplate(x):
             out.append(x)
     return out
 
@@ -163,7 +166,9 @@ def judged_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
         r = fuzz.ratio(na[i], nb[j])
         if r >= s.near_exact and min(len(na[i].split()), len(nb[j].split())) >= s.verbatim_words:
             w[i, j], verb[i, j] = r / 100.0, True
-    todo = [(i, j) for i, j in candidate_pairs(sim) if not verb[i, j] and _shared(a[i], b[j]) >= s.shared_words]
+    fa, fb = [_frame(x) for x in a], [_frame(y) for y in b]
+    todo = [(i, j) for i, j in candidate_pairs(sim)
+            if not (verb[i, j] or fa[i] or fb[j]) and _shared(a[i], b[j]) >= s.shared_words]
     if todo:
         if judge is None:
             from storyscope.compare.pairs import same_claim_prob as judge
@@ -172,9 +177,15 @@ def judged_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
         for (i, j), pij in zip(todo, p):
             w[i, j] = float(pij)
     for i, j in zip(*np.nonzero(sim >= s.strong_cos)):
-        if not verb[i, j] and _shared(a[i], b[j]) >= s.strong_shared:
+        if not (verb[i, j] or fa[i] or fb[j]) and _shared(a[i], b[j]) >= s.strong_shared:
             w[i, j], strong[i, j] = max(w[i, j], float(sim[i, j])), True
     return w, verb, strong
+
+
+def _frame(x: Sent) -> bool:
+    """A mostly quoted sentence whose narrative is too short to be the outlet's own account (an attribution
+    frame around a quote): it aligns near-verbatim only."""
+    return x.quoted >= SETTINGS.quoted_sent and len(words(x.narrative)) < SETTINGS.long_narr
 
 
 def _content(text: str) -> set[str]:
