@@ -16,8 +16,9 @@ sentence-by-sentence paraphrase in order, outside quotation marks (issue 15, sec
    outlet as its source ("the New York Times reports"). Independent reports of one event align a
    lede and a fact or two; a copy or a rewrite aligns all along.
 
-``confidence`` is a logistic function of that evidence (``ProvenanceSettings.conf_*``), fitted on the
-labelled BASIL dev article pairs and checked on the test pairs (benchmarks/bench_provenance.py). Each
+``confidence`` is a logistic function of that evidence (``ProvenanceSettings.conf_*``), its weights set by
+hand on the labelled BASIL dev article pairs (3 reuse pairs), the seeds and case 14: a ranking more than a
+measured probability (benchmarks/bench_provenance.py, BENCHMARKS.md "Session 5: provenance"). Each
 derived article keeps its one most likely source (:func:`one_source_each`). A cheap
 embedding-centroid / shared-shingle filter picks candidate article pairs first.
 
