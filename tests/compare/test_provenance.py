@@ -167,3 +167,69 @@ def test_case_14_wire_copy_with_new_lede_and_no_credit(seeds_dir):
     edges = find_provenance(StoryBundle(list(arts.values())))
     assert [(e["article_id"], e["source_id"]) for e in edges] == \
         [(arts["capital_daily"].id, arts["norland_press_agency"].id)]
+
+
+# ---------------------------------------------------------------- crediting another outlet of the story
+def test_credits_outlet_reads_reporting_cues_not_interviews():
+    from storyscope.compare.provenance import credits_outlet, names_outlet
+    times = Article.create("The council met on Monday.\n", outlet="nyt", url="https://www.nytimes.com/2031/05/02/x.html")
+    post = Article.create("The council met.\n", outlet="Harbour Post", url="https://harbourpost.example/a")
+    assert names_outlet("The New York Times", {"nyt"}) and names_outlet("New York Times", {"nytimes"})
+    assert names_outlet("Harbour Post", {"harbourpost"}) and not names_outlet("Harbour Council", {"harbourpost"})
+    rewrite = Article.create("The council approved the plan, the New York Times reports.\n", outlet="Echo")
+    told = Article.create('"We approved it," the mayor told The New York Times on Monday.\n', outlet="Echo")
+    according = Article.create("According to Harbour Post, the council approved the plan.\n", outlet="Echo")
+    assert credits_outlet(rewrite, times) and not credits_outlet(rewrite, post)
+    assert not credits_outlet(told, times)          # a quote given to a reporter is not the article's text
+    assert credits_outlet(according, post) and not credits_outlet(times, rewrite)
+
+
+LEDGER = """Lind sisters split over harbour tax
+
+Ada Lind, the younger sister of council candidate Bea Lind, sharply criticised her sister's stance on the harbour tax and urged her followers to share the message.
+Posting online on Friday evening, Ada Lind, who runs a bakery in the old town, wrote: "I love my sister, but she is dead wrong on the tax."
+Earlier on Friday, Bea Lind revealed her position on the harbour tax, a subject she had avoided since declaring her candidacy in May.
+"I am not in favour of the tax, and I never have been," Bea Lind said in a statement.
+The family quarrel mirrors a wider split among the town's merchants over the harbour tax.
+Mayor Otto Brandt, who faces no challenger this year, supports the tax.
+"""
+POST = """Candidate's sister calls her 'dead wrong'
+
+Ada Lind, the younger sister of council candidate Bea Lind, criticised her sister's opposition to the harbour tax in a Friday post, the Tolven Ledger reports.
+According to the Ledger, Ada Lind, who owns a bakery in the old town, took to the internet to rebuke her sister.
+"I love my sister, but she is dead wrong on the tax," she wrote.
+On Friday, Bea Lind issued a statement voicing her opposition to the harbour tax.
+"I am not in favour of the tax, and I never have been," she said.
+"""
+
+
+def test_rewrite_crediting_its_source_outlet_points_to_it():
+    ledger = Article.create(LEDGER, outlet="Tolven Ledger", url="https://tolvenledger.example/lind", published="2031-06-01")
+    post = Article.create(POST, outlet="Harbour Post", published="2031-06-02")
+    edges = find_provenance(StoryBundle([post, ledger]))
+    assert [(e["article_id"], e["source_id"]) for e in edges] == [(post.id, ledger.id)]
+    e = edges[0]
+    assert e["credit"] and e["kind"] == "paraphrase" and 0.5 <= e["confidence"] <= 1
+    texts = {a.id: a.text for a in (ledger, post)}
+    for p in e["aligned"]:        # narrative sentences, never the shared quotes
+        assert '"' not in texts[p["derived"]["article_id"]][p["derived"]["start"]:p["derived"]["end"]][:1]
+    d = [p["derived"]["start"] for p in e["aligned"]]
+    assert d == sorted(d) and len(d) >= 2
+
+
+FOOTER = """Sign up for our newsletter to get the latest news from the valley every morning.
+Follow us on social media for updates throughout the day and the weekend.
+Copyright 2031 Northwind Media Group. All rights reserved.
+This story has been updated to add details from the regional council meeting.
+"""
+
+
+def test_shared_footer_is_not_reuse():
+    a = Article.create("Orchard growers expect a record apple harvest\n\nGrowers in the Tamsin valley expect the largest "
+                       "apple harvest in a decade after a mild spring and a wet summer.\nPickers from three "
+                       "neighbouring towns have been hired for the season, which starts next week.\n" + FOOTER,
+                       outlet="Valley News", published="2031-09-01")
+    b = Article.create("Ferry fares to rise in October\n\nThe ferry company serving Oster island will raise fares by "
+                       "eight percent from October, citing fuel costs.\nIslanders said the rise would hit commuters "
+                       "who cross to the mainland every day.\n" + FOOTER, outlet="Valley News Online", published="2031-09-01")
+    assert find_provenance(StoryBundle([a, b])) == []

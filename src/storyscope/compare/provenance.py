@@ -1,19 +1,32 @@
 """Provenance: which articles of a story derive from which (wire copy, edited copy, rewrite).
 
 An edge means the derived article reuses the source's narrative text, near-verbatim or as a
-sentence-by-sentence paraphrase in order, outside quotation marks. Lexical shingles miss
-paraphrased rewrites, so the signal is sentence-level semantic alignment *in the same order*,
-on each sentence's narrative (its words outside the marks): two outlets quoting one statement is
-not copying, and template and footer lines (boilerplate) never align. Independent
-reports of one event align on meaning now and then; a copy or a rewrite aligns all along and
-keeps much of the source's wording, so an edge also needs aligned pairs that share most content
-words. Each derived article keeps its one most likely source. A cheap embedding-centroid /
-shared-shingle filter picks candidate pairs first so the alignment runs on few pairs.
+sentence-by-sentence paraphrase in order, outside quotation marks (issue 15, section 2). The signal:
+
+1. each article's *narrative sentences*: its sentences with the quoted words removed; sentences
+   mostly inside quotation marks, short ones and template or footer lines (boilerplate) are left out,
+   so two outlets quoting one statement, or sharing a footer, align nothing;
+2. candidate sentence pairs by MiniLM cosine (``cand_cos``, the best ``cand_top`` per sentence), each
+   judged by the shipped same-claim pair model (``compare/pairs.py``: "do these state the same
+   proposition?") or, for near-identical strings, by their string ratio;
+3. an order-preserving one-to-one alignment of the judged pairs (weighted LCS; Smith & Waterman's
+   dynamic programme without gaps costs), plus near-verbatim pairs out of order (moved paragraphs);
+4. reuse is scored on the aligned narrative sentences: how many, their share of the shorter
+   article's narrative, how many are near-verbatim, and whether one article credits the other's
+   outlet as its source ("the New York Times reports"). Independent reports of one event align a
+   lede and a fact or two; a copy or a rewrite aligns all along.
+
+``confidence`` is a logistic function of that evidence (``ProvenanceSettings.conf_*``), its weights set by
+hand on the labelled BASIL dev article pairs (3 reuse pairs), the seeds and case 14: a ranking more than a
+measured probability (benchmarks/bench_provenance.py, BENCHMARKS.md "Session 5: provenance"). Each
+derived article keeps its one most likely source (:func:`one_source_each`). A cheap
+embedding-centroid / shared-shingle filter picks candidate article pairs first.
 
 Credits to sources outside the corpus live in compare/credits.py (re-exported here).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -27,57 +40,65 @@ from storyscope.compare.sentences import (  # noqa: F401  (re-exported: framing,
 from storyscope.record import Article
 from storyscope.stages.embed import DIM
 
+
 @dataclass(frozen=True)
 class ProvenanceSettings:
-    """Tuned values of provenance (MiniLM-L6 cosines; rapidfuzz ratios 0-100). Tuned on the seeds,
-    case 14 and BASIL events read by hand (benchmarks/bench_provenance.py for the synthetic pairs).
+    """Tuned values of provenance (MiniLM-L6 cosines; rapidfuzz ratios 0-100; same-claim probabilities).
+    Tuned on the labelled BASIL dev article pairs, the seeds and case 14 (benchmarks/bench_provenance.py).
 
-    align_cos: a sentence pair counts as aligned at or above this cosine;
-    strong_cos: such pairs (or near-identical strings) may align out of order (moved paragraphs);
-    near_exact: ratio at/above which two sentences are the same text, lightly edited;
-    quoted_sent: a sentence at least this much inside quotation marks is "a quotation", never aligned
-        (two outlets quoting one statement is not copying);
-    min_words: narrative words (outside quotation marks) a sentence needs to be aligned;
-    min_aligned / min_score: aligned sentences, and their share of the shorter article, for an edge;
-    shared_words: content-word overlap (share of the smaller set) that makes an aligned pair share
-        wording; a paraphrase of the source keeps many of its words, two reports of one event few;
-    min_shared_pairs: aligned pairs sharing wording that an edge needs (independent reports of one
-        event align on meaning now and then, a copy or a sentence-by-sentence rewrite all along);
-    min_verbatim: near-verbatim narrative sentence pairs (ratio >= near_exact) that make an edge on
-        their own, however short the reused part (an outlet pasting a few paragraphs of another);
-    centroid_min: candidate filter, article-centroid cosine below which a pair is not aligned
-        (unless they share literal 5-grams);
-    window_gain: a two-sentence window must beat both its sentences by this to count;
-    fuzzy_cos: sentence pairs at or above this cosine are also compared as strings (``near_exact``);
-    min_shingles: literal 5-grams two articles must share to be aligned below ``centroid_min``;
-    subset_margin: the direction of an edge is "subset" when one article's aligned coverage exceeds the
-        other's by this much;
-    conf_pairs: aligned pairs sharing wording at which confidence saturates;
-    conf_share: the aligned share of the shorter article at which confidence saturates.
+    quoted_sent / frame_words / long_narr: a sentence at least quoted_sent inside quotation marks is "a
+        quotation": it is kept only when its narrative (words outside the marks) has >= frame_words words, and
+        then aligns near-verbatim only, unless its narrative has >= long_narr words ("Posting on Facebook on
+        Friday, X, who ..., wrote: '...'" carries the outlet's own text; "the union said in a statement", or a
+        speaker's name and title before a quote, does not);
+    min_words: narrative words a sentence needs to be aligned;
+    centroid_min / min_shingles: article-pair filter: narrative-centroid cosine, else shared word 5-grams;
+    cand_cos / cand_top: a sentence pair is judged when its cosine is >= cand_cos and among the best
+        cand_top of its row or column;
+    fuzzy_cos / near_exact / verbatim_words: pairs at/above fuzzy_cos are also compared as strings; a ratio >=
+        near_exact between narratives of >= verbatim_words words makes them the same text, lightly edited
+        (no judge needed; may align out of order);
+    judge_min / shared_words: a judged pair may align when its same-claim probability is >= judge_min and its
+        narratives share >= shared_words of the smaller set of content-word stems (a rewrite keeps words);
+    strong_cos / strong_shared: a pair this close in cosine and in shared stems aligns at its cosine even when
+        the judge doubts it (the judge misses a sentence that restates a longer one), and, like a
+        near-verbatim pair, may align out of order (a rewrite that moves paragraphs);
+    min_aligned: aligned narrative pairs an edge needs;
+    min_conf: confidence below which no edge is kept (edges merge independence groups downstream);
+    subset_margin: the direction is "subset" when one article's aligned coverage exceeds the other's by this;
+    conf_*: the logistic confidence: bias, per unit of summed alignment weight (capped at conf_cap), per unit of
+        aligned share of the shorter article, per near-verbatim share, and for a credit of the other's outlet.
     """
-    align_cos: float = 0.80
-    strong_cos: float = 0.90
-    near_exact: float = 90
     quoted_sent: float = 0.5
+    frame_words: int = 8
+    long_narr: int = 14
     min_words: int = 5
-    min_aligned: int = 4
-    min_score: float = 0.20
-    shared_words: float = 0.5
-    min_shared_pairs: int = 2
-    min_verbatim: int = 3
     centroid_min: float = 0.50
-    window_gain: float = 0.03
-    fuzzy_cos: float = 0.6
     min_shingles: int = 3
+    cand_cos: float = 0.55
+    cand_top: int = 3
+    fuzzy_cos: float = 0.6
+    near_exact: float = 90
+    verbatim_words: int = 6
+    judge_min: float = 0.3
+    shared_words: float = 0.3
+    strong_cos: float = 0.72
+    strong_shared: float = 0.4
+    min_aligned: int = 2
+    min_conf: float = 0.45
     subset_margin: float = 0.15
-    conf_pairs: int = 8
-    conf_share: float = 0.5
+    conf_bias: float = -7.0
+    conf_weight: float = 1.2
+    conf_cap: float = 8.0
+    conf_share: float = 5.0
+    conf_verbatim: float = 3.0
+    conf_credit: float = 5.0
 
 
 SETTINGS = ProvenanceSettings()
-MIN_SCORE, MIN_ALIGNED = SETTINGS.min_score, SETTINGS.min_aligned   # defaults of find_provenance
 
-# --------------------------------------------------------------------------- alignment
+
+# --------------------------------------------------------------------------- narrative sentences
 def _embed(texts: list[str]) -> np.ndarray:
     from storyscope.stages.embed import embed
     return embed(texts) if texts else np.zeros((0, DIM), dtype=np.float32)
@@ -87,54 +108,105 @@ def _norm(t: str) -> str:
     return " ".join(words(t))
 
 
-def similarity_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
-                      wa: np.ndarray | None = None, wb: np.ndarray | None = None) -> np.ndarray:
-    """Cosine, raised to the string ratio for near-identical strings (embeddings saturate < 1).
+_BOILER = re.compile(r"(?i)\b(?:contributed to this (?:report|story)|click here|sign up for|subscribe to|follow (?:us|him|her) on|"
+                     r"all rights reserved|copyright|may not be (?:published|reproduced)|read more\b|related:|"
+                     r"this (?:story|article) (?:has been|was) (?:updated|corrected)|newsletter|"
+                     r"(?:watch|see) (?:the )?video|share this|email (?:us|the author))")
 
-    ``wa``/``wb`` embed windows of two consecutive sentences (row k = sentences k, k+1): a
-    rewrite often merges two source sentences into one, so a sentence may also match a window.
-    """
+
+def is_boilerplate(x: Sent) -> bool:
+    """A template or footer line (credits of contributors, sign-up and sharing prompts, copyright
+    notices): text that unrelated articles share and that never shows copying."""
+    return bool(_BOILER.search(x.narrative))
+
+
+def narrative_sentences(bundle: StoryBundle, a: Article) -> list[Sent]:
+    """The article's alignable sentences, in text order: not mostly quoted (``quoted_sent``), at least
+    ``min_words`` narrative words, not boilerplate."""
+    s = SETTINGS
+    out = []
+    for x in sentence_spans(bundle, a):
+        n = len(words(x.narrative))
+        if n >= s.min_words and (x.quoted < s.quoted_sent or n >= s.frame_words) and not is_boilerplate(x):
+            out.append(x)
+    return out
+
+
+# --------------------------------------------------------------------------- alignment
+def candidate_pairs(sim: np.ndarray) -> list[tuple[int, int]]:
+    """Sentence pairs worth judging: cosine >= ``cand_cos`` and among the ``cand_top`` best of their row
+    or of their column."""
+    s = SETTINGS
+    if not sim.size:
+        return []
+    k = min(s.cand_top, sim.shape[1]), min(s.cand_top, sim.shape[0])
+    row_best = np.sort(sim, axis=1)[:, -k[0]][:, None]
+    col_best = np.sort(sim, axis=0)[-k[1], :][None, :]
+    ok = (sim >= s.cand_cos) & ((sim >= row_best) | (sim >= col_best))
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(ok))]
+
+
+def judged_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
+                  judge=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(weights, verbatim, strong) for the sentence pairs of two articles, each of shape (len(a), len(b)).
+
+    weights: the same-claim probability of each candidate pair (``judge``: a list of (text, text) ->
+    probabilities, default ``pairs.same_claim_prob``, scored both ways and averaged) that shares
+    ``shared_words``; raised to the cosine for strong pairs (``strong_cos``, ``strong_shared``) and to the
+    string ratio / 100 for near-identical narratives; 0 elsewhere. verbatim: ratio >= ``near_exact``;
+    strong: the strong pairs (both may align out of order)."""
+    s = SETTINGS
+    w = np.zeros((len(a), len(b)))
+    verb = np.zeros((len(a), len(b)), dtype=bool)
+    strong = np.zeros((len(a), len(b)), dtype=bool)
     if not len(a) or not len(b):
-        return np.zeros((len(a), len(b)))
+        return w, verb, strong
     sim = ea @ eb.T
-    # two sentences that are mostly the same quotation show that both outlets quoted one
-    # statement, not that one copied the other: they never align
-    qa = np.array([x.quoted >= SETTINGS.quoted_sent for x in a])
-    qb = np.array([x.quoted >= SETTINGS.quoted_sent for x in b])
-    both_quoted = qa[:, None] & qb[None, :]
-    sim[both_quoted] = 0.0
-    single = sim.copy()
-    # a window's score goes to the half that is closer on its own: crediting both halves let the
-    # alignment pick the neighbour, and the passages shown were then one sentence off
-    if wb is not None and len(wb):
-        s2 = ea @ wb.T          # a_i vs b_j+b_j+1
-        left, right = single[:, :-1], single[:, 1:]
-        s2 = np.where(s2 >= np.maximum(left, right) + SETTINGS.window_gain, s2, 0)
-        to_left = left >= right
-        sim[:, :-1] = np.maximum(sim[:, :-1], np.where(to_left, s2, 0))
-        sim[:, 1:] = np.maximum(sim[:, 1:], np.where(~to_left, s2, 0))
-    if wa is not None and len(wa):
-        s2 = wa @ eb.T          # a_i+a_i+1 vs b_j
-        up, down = single[:-1, :], single[1:, :]
-        s2 = np.where(s2 >= np.maximum(up, down) + SETTINGS.window_gain, s2, 0)
-        to_up = up >= down
-        sim[:-1, :] = np.maximum(sim[:-1, :], np.where(to_up, s2, 0))
-        sim[1:, :] = np.maximum(sim[1:, :], np.where(~to_up, s2, 0))
-    na, nb = [_norm(s.narrative or s.text) for s in a], [_norm(s.narrative or s.text) for s in b]
-    for i, j in zip(*np.nonzero((sim >= SETTINGS.fuzzy_cos) & ~both_quoted)):
-        r = fuzz.ratio(na[i], nb[j]) / 100.0
-        if r * 100 >= SETTINGS.near_exact:
-            sim[i, j] = max(sim[i, j], r)
-    return sim
+    na, nb = [_norm(x.narrative) for x in a], [_norm(y.narrative) for y in b]
+    for i, j in zip(*np.nonzero(sim >= s.fuzzy_cos)):
+        r = fuzz.ratio(na[i], nb[j])
+        if r >= s.near_exact and min(len(na[i].split()), len(nb[j].split())) >= s.verbatim_words:
+            w[i, j], verb[i, j] = r / 100.0, True
+    fa, fb = [_frame(x) for x in a], [_frame(y) for y in b]
+    todo = [(i, j) for i, j in candidate_pairs(sim)
+            if not (verb[i, j] or fa[i] or fb[j]) and _shared(a[i], b[j]) >= s.shared_words]
+    if todo:
+        if judge is None:
+            from storyscope.compare.pairs import same_claim_prob as judge
+        texts = [(a[i].narrative, b[j].narrative) for i, j in todo]
+        p = (np.asarray(judge(texts)) + np.asarray(judge([(y, x) for x, y in texts]))) / 2
+        for (i, j), pij in zip(todo, p):
+            w[i, j] = float(pij)
+    for i, j in zip(*np.nonzero(sim >= s.strong_cos)):
+        if not (verb[i, j] or fa[i] or fb[j]) and _shared(a[i], b[j]) >= s.strong_shared:
+            w[i, j], strong[i, j] = max(w[i, j], float(sim[i, j])), True
+    return w, verb, strong
 
 
-def monotone_alignment(sim: np.ndarray, threshold: float | None = None) -> list[tuple[int, int]]:
-    """Order-preserving one-to-one alignment maximising summed similarity (weighted LCS DP)."""
-    threshold = SETTINGS.align_cos if threshold is None else threshold
-    m, n = sim.shape
+def _frame(x: Sent) -> bool:
+    """A mostly quoted sentence whose narrative is too short to be the outlet's own account (an attribution
+    frame around a quote): it aligns near-verbatim only."""
+    return x.quoted >= SETTINGS.quoted_sent and len(words(x.narrative)) < SETTINGS.long_narr
+
+
+def _content(text: str) -> set[str]:
+    from storyscope.compare.quote_words import STOP
+    return {w[:6] for w in words(text) if w not in STOP and not w.isdigit()}
+
+
+def _shared(x: Sent, y: Sent) -> float:
+    """Share of the smaller set of narrative content-word stems (6-letter prefixes) the two sentences share."""
+    cx, cy = _content(x.narrative), _content(y.narrative)
+    return len(cx & cy) / max(1, min(len(cx), len(cy)))
+
+
+def monotone_alignment(w: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """Order-preserving one-to-one alignment maximising the summed weight of pairs >= ``threshold``
+    (weighted longest common subsequence by dynamic programming), as (i, j) pairs in order."""
+    m, n = w.shape
     if not m or not n:
         return []
-    w = np.where(sim >= threshold, sim, 0.0)
+    w = np.where(w >= threshold, w, 0.0)
     D = np.zeros((m + 1, n + 1))
     for i in range(1, m + 1):
         row, prev, wi = D[i], D[i - 1], w[i - 1]
@@ -155,12 +227,12 @@ def monotone_alignment(sim: np.ndarray, threshold: float | None = None) -> list[
     return pairs[::-1]
 
 
-def align(sim: np.ndarray) -> list[tuple[int, int]]:
-    """Monotone alignment plus strong out-of-order matches (moved paragraphs), one-to-one."""
-    pairs = monotone_alignment(sim)
+def align(w: np.ndarray, movable: np.ndarray) -> list[tuple[int, int]]:
+    """The monotone alignment plus ``movable`` pairs (near-verbatim or strong) out of order (moved
+    paragraphs), one-to-one, sorted."""
+    pairs = monotone_alignment(w, SETTINGS.judge_min)
     used_a, used_b = {i for i, _ in pairs}, {j for _, j in pairs}
-    strong = sorted(zip(*np.nonzero(sim >= SETTINGS.strong_cos)), key=lambda p: -sim[p])
-    for i, j in strong:
+    for i, j in sorted(zip(*np.nonzero(movable)), key=lambda p: -w[p]):
         if i not in used_a and j not in used_b:
             pairs.append((int(i), int(j)))
             used_a.add(i)
@@ -168,7 +240,53 @@ def align(sim: np.ndarray) -> list[tuple[int, int]]:
     return sorted((int(i), int(j)) for i, j in pairs)
 
 
-# --------------------------------------------------------------------------- direction
+# --------------------------------------------------------------------------- credits and direction
+# "told the Times" credits a quote to a reporter, not the article's text to an outlet: not a cue
+_CUE = r"(?i:according to|(?:first |originally )?reported by|in a report (?:by|from|in))"
+_REPORTS = r"(?:reports|reported|is reporting|was reporting|has reported|first reported|originally reported)"
+_CAP = r"(?:[Tt]he\s+)?([A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})"
+_CREDIT_RE = [re.compile(rf"\b{_CUE}\s+{_CAP}"), re.compile(rf"{_CAP}\s+{_REPORTS}\b")]
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"(?i)^the\s+", "", name).lower())
+
+
+def outlet_keys(a: Article) -> set[str]:
+    """Lower-case keys an outlet is named by: its outlet and credit names squashed, and its URL's domain label
+    ("nytimes" of nytimes.com)."""
+    from storyscope.outlets import readable_domain
+    keys = {_squash(x) for x in (a.outlet, a.credit) if x}
+    dom = readable_domain(a.url or "")
+    if dom:
+        keys.add(dom.split(".")[0].lower())
+    return {k for k in keys if len(k) >= 2}
+
+
+def names_outlet(name: str, keys: set[str]) -> bool:
+    """Whether a credited name ("The New York Times", "Fox News") names an outlet with these keys: squashed
+    equal to a key or to its prefix ("foxnews" ~ "fox"), or its initials are one ("nyt"), or its initials but
+    the last word followed by that word are ("nytimes")."""
+    sq, ws = _squash(name), re.sub(r"(?i)^the\s+", "", name).split()
+    if len(sq) < 3:
+        return False
+    inits = "".join(w[0] for w in ws).lower()
+    mixed = "".join(w[0] for w in ws[:-1]).lower() + ws[-1].lower() if len(ws) > 1 else sq
+    return any(k == sq or (len(k) >= 3 and sq.startswith(k)) or (len(ws) > 1 and k in (inits, mixed))
+               for k in keys)
+
+
+def credits_outlet(x: Article, y: Article) -> bool:
+    """Whether ``x`` names ``y``'s outlet as the source of what it reports ("the New York Times reports",
+    "according to the Times"; a short form counts once the full name was credited)."""
+    keys = outlet_keys(y) - outlet_keys(x)
+    if not keys:
+        return False
+    names = [m.group(1) for rx in _CREDIT_RE for m in rx.finditer(x.text)]
+    full = [n for n in names if names_outlet(n, keys)]
+    return bool(full)
+
+
 def _date(a: Article) -> str | None:
     return (a.published or None) and a.published[:16]
 
@@ -182,17 +300,12 @@ def _wire_credits(a: Article, bundle: StoryBundle) -> set[str]:
     return out
 
 
-def _names(a: Article, bundle: StoryBundle) -> set[str]:
-    own = {x for x in (a.outlet, a.credit) if x}
-    return {n.lower() for n in own} | {s.lower() for s in _wire_credits(a, bundle)}
-
-
 def direction(a: Article, b: Article, cov_a: float, cov_b: float, bundle: StoryBundle) -> tuple[str, str, str]:
     """(derived_id, source_id, reason). Evidence in order of reliability:
 
-    1. both dated and different: the later one derives;
-    2. one names the other's outlet/agency in an attribution ("told Reuters", "Reuters reported"), or
-       only one carries the byline/dateline credit of an agency: the credited one is the original copy;
+    1. both dated on different days: the later one derives;
+    2. one credits the other's outlet as its source ("the New York Times reports"), or only one carries
+       the byline/dateline credit of an agency: the credited one is the source;
     3. exactly one is dated: the dated one is the source (rewrites and re-posts often drop dates);
     4. one's aligned content is (nearly) a subset of the other: the subset derives (trimmed copy);
     5. otherwise the shorter one derives (rewrites condense).
@@ -200,11 +313,9 @@ def direction(a: Article, b: Article, cov_a: float, cov_b: float, bundle: StoryB
     da, db = _date(a), _date(b)
     if da and db and da[:10] != db[:10]:
         return (a.id, b.id, "later date") if da > db else (b.id, a.id, "later date")
-    texts = {a.id: a.text.lower(), b.id: b.text.lower()}
     for x, y in ((a, b), (b, a)):
-        for n in _names(y, bundle) - _names(x, bundle):
-            if re.search(rf"\b(?:told|according to|by)\s+{re.escape(n)}\b|\b{re.escape(n)}\s+reported\b", texts[x.id]):
-                return x.id, y.id, f"credits {n}"
+        if credits_outlet(x, y) and not credits_outlet(y, x):
+            return x.id, y.id, "credits the source's outlet"
     wa, wb = _wire_credits(a, bundle), _wire_credits(b, bundle)
     if wa and not wb:
         return b.id, a.id, "source carries the agency credit"
@@ -217,21 +328,10 @@ def direction(a: Article, b: Article, cov_a: float, cov_b: float, bundle: StoryB
     return (a.id, b.id, "shorter") if len(a.text) <= len(b.text) else (b.id, a.id, "shorter")
 
 
-# --------------------------------------------------------------------------- main
+# --------------------------------------------------------------------------- scoring
 def _shingles(text: str, k: int = 5) -> set[int]:
     w = words(text)
     return {hash(tuple(w[i:i + k])) for i in range(max(0, len(w) - k + 1))}
-
-
-def compare_pair(a: Article, b: Article, sa: list[Sent], sb: list[Sent], ea, eb, wa=None, wb=None) -> dict:
-    """Alignment statistics of one pair (no thresholds applied)."""
-    sim = similarity_matrix(sa, sb, ea, eb, wa, wb)
-    pairs = align(sim)
-    shorter = max(1, min(len(sa), len(sb)))
-    ratios = [fuzz.ratio(_norm(sa[i].narrative), _norm(sb[j].narrative)) for i, j in pairs]
-    return {"pairs": pairs, "sim": sim, "score": len(pairs) / shorter,
-            "cov_a": len(pairs) / max(1, len(sa)), "cov_b": len(pairs) / max(1, len(sb)),
-            "ratio": float(np.mean(ratios)) if ratios else 0.0}
 
 
 def kind_of(mean_ratio: float) -> str:
@@ -239,61 +339,31 @@ def kind_of(mean_ratio: float) -> str:
     return "verbatim" if mean_ratio >= 95 else "edited" if mean_ratio >= 75 else "paraphrase"
 
 
-def windows(ss: list[Sent]) -> list[str]:
-    return [ss[k].text + " " + ss[k + 1].text for k in range(len(ss) - 1)]
-
-
-def embed_articles(arts: list[Article], sents: dict[str, list[Sent]]):
-    """Sentence embeddings per article, plus two-sentence windows.
-
-    A window's vector is the length-weighted mean of its two sentence vectors, renormalised:
-    MiniLM mean-pools token vectors, so this approximates embedding the concatenation at no
-    model cost.
-    """
-    vecs = _embed([s.narrative or s.text for a in arts for s in sents[a.id]])
-    emb, win, k = {}, {}, 0
-    for a in arts:
-        n = len(sents[a.id])
-        e = vecs[k:k + n]
-        k += n
-        emb[a.id] = e
-        if n > 1:
-            w = np.array([len((s.narrative or s.text).split()) for s in sents[a.id]], dtype=np.float32)[:, None]
-            m = e[:-1] * w[:-1] + e[1:] * w[1:]
-            win[a.id] = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
-        else:
-            win[a.id] = np.zeros((0, e.shape[1]), dtype=np.float32)
-    return emb, win
-
-
-def _content(text: str) -> set[str]:
-    from storyscope.compare.quote_words import STOP
-    return {w[:6] for w in words(text) if w not in STOP and not w.isdigit()}
-
-
-def shares_wording(x: Sent, y: Sent) -> bool:
-    """Whether two aligned sentences share most of their narrative content words (stems)."""
-    cx, cy = _content(x.narrative), _content(y.narrative)
-    return len(cx & cy) >= SETTINGS.shared_words * max(1, min(len(cx), len(cy)))
-
-
-_BOILER = re.compile(r"(?i)\b(?:contributed to this (?:report|story)|click here|sign up for|subscribe to|follow (?:us|him|her) on|"
-                     r"all rights reserved|copyright|may not be (?:published|reproduced)|read more\b|related:|"
-                     r"this (?:story|article) (?:has been|was) (?:updated|corrected)|newsletter|"
-                     r"(?:watch|see) (?:the )?video|share this|email (?:us|the author))")
-
-
-def is_boilerplate(x: Sent) -> bool:
-    """A template or footer line (credits of contributors, sign-up and sharing prompts, copyright
-    notices): text that unrelated articles share and that never shows copying."""
-    return bool(_BOILER.search(x.narrative))
-
-
-def confidence(n_shared: int, score: float) -> float:
-    """Edge confidence in [0, 1]: aligned pairs sharing wording (saturating at ``conf_pairs``)
-    times the aligned share of the shorter article (``score``, in [0, 1]; saturating at ``conf_share``)."""
+def confidence(weight: float, share: float, verbatim_share: float, credit: bool) -> float:
+    """Probability that the pair is reuse, in [0, 1]: a logistic function of the summed weight of the aligned
+    narrative pairs (same-claim probabilities or string ratios, capped at ``conf_cap``), their share of the
+    shorter article's narrative sentences (0-1), the share of them that are near-verbatim (0-1) and whether
+    one article credits the other's outlet as its source."""
     s = SETTINGS
-    return round(min(1.0, n_shared / s.conf_pairs) ** 0.5 * min(1.0, score / s.conf_share) ** 0.5, 3)
+    z = (s.conf_bias + s.conf_weight * min(weight, s.conf_cap) + s.conf_share * share
+         + s.conf_verbatim * verbatim_share + s.conf_credit * credit)
+    return round(1.0 / (1.0 + math.exp(-z)), 3)
+
+
+def pair_reuse(a: Article, b: Article, sa: list[Sent], sb: list[Sent], ea, eb, bundle: StoryBundle, judge=None) -> dict:
+    """Reuse evidence of one article pair (no threshold applied): the aligned pairs (index in a, index in b),
+    their weights, counts and shares, the credit flag and the confidence."""
+    w, verb, strong = judged_matrix(sa, sb, ea, eb, judge)
+    pairs = align(w, verb | strong)
+    n = len(pairs)
+    n_verb = sum(bool(verb[p]) for p in pairs)
+    share = n / max(1, min(len(sa), len(sb)))
+    credit = credits_outlet(a, b) or credits_outlet(b, a)
+    ratios = [fuzz.ratio(_norm(sa[i].narrative), _norm(sb[j].narrative)) for i, j in pairs]
+    return {"pairs": pairs, "w": w, "n": n, "n_verbatim": n_verb, "share": share, "credit": credit,
+            "cov_a": n / max(1, len(sa)), "cov_b": n / max(1, len(sb)),
+            "ratio": float(np.mean(ratios)) if ratios else 0.0,
+            "confidence": confidence(float(sum(w[p] for p in pairs)), share, n_verb / max(1, n), credit)}
 
 
 def one_source_each(edges: list[dict]) -> list[dict]:
@@ -328,51 +398,50 @@ def one_source_each(edges: list[dict]) -> list[dict]:
     return [e for e in edges if e in kept]
 
 
-def find_provenance(bundle: StoryBundle, min_score: float = MIN_SCORE, min_aligned: int = MIN_ALIGNED) -> list[dict]:
+def candidate_article_pairs(bundle: StoryBundle, sents: dict[str, list[Sent]], emb: dict) -> list[tuple[Article, Article]]:
+    """Article pairs worth aligning: narrative-centroid cosine >= ``centroid_min`` or >= ``min_shingles``
+    shared word 5-grams."""
+    arts = [a for a in bundle.articles if len(sents[a.id])]
+    cent = {a.id: emb[a.id].mean(0) / (np.linalg.norm(emb[a.id].mean(0)) or 1.0) for a in arts}
+    shing = {a.id: _shingles(" ".join(s.narrative for s in sents[a.id])) for a in arts}
+    return [(a, b) for x, a in enumerate(arts) for b in arts[x + 1:]
+            if float(cent[a.id] @ cent[b.id]) >= SETTINGS.centroid_min
+            or len(shing[a.id] & shing[b.id]) >= SETTINGS.min_shingles]
+
+
+def find_provenance(bundle: StoryBundle, min_conf: float | None = None, judge=None, keep_all: bool = False) -> list[dict]:
     """Derived -> source edges among the bundle's articles, with scores, confidence and aligned passages.
 
     An edge means the derived article reuses the source's narrative text (near-verbatim or a
-    sentence-by-sentence paraphrase, in order) outside quotation marks: sentences are compared on
-    their words outside the marks, mostly-quoted sentences and boilerplate lines never align, and at
-    least ``min_shared_pairs`` aligned pairs must share most of their content words. Each derived
-    article keeps one source (:func:`one_source_each`). Score = aligned sentences / alignable
-    sentences of the shorter article. Returns [{"article_id", "source_id", "score", "confidence",
-    "kind", "direction", "aligned": [{"derived", "source", "similarity"}], "evidence"}].
+    sentence-by-sentence paraphrase, in order) outside quotation marks (module docstring). An edge needs
+    ``min_aligned`` aligned narrative pairs and ``confidence >= min_conf`` (default ``SETTINGS.min_conf``);
+    each derived article keeps one source (:func:`one_source_each`; ``keep_all``: every pair's edge, for
+    benchmarks). Score = aligned narrative sentences / narrative sentences of the shorter article.
+    ``judge``: the same-claim probability function (default ``pairs.same_claim_prob``).
+    Returns [{"article_id", "source_id", "score", "confidence", "kind", "direction", "credit",
+    "aligned": [{"derived", "source", "similarity"}], "evidence"}] (evidence: article_id/start/end dicts).
     """
-    arts = bundle.articles
-    sents = {a.id: [s for s in sentence_spans(bundle, a) if len(words(s.narrative)) >= SETTINGS.min_words]
-             for a in arts}
-    sents = {aid: [s for s in ss if not is_boilerplate(s)] for aid, ss in sents.items()}
-    emb, win = embed_articles(arts, sents)
-    cent = {aid: (v.mean(0) / (np.linalg.norm(v.mean(0)) or 1.0)) if len(v) else None for aid, v in emb.items()}
-    shing = {a.id: _shingles(a.text) for a in arts}
+    min_conf = SETTINGS.min_conf if min_conf is None else min_conf
+    sents = {a.id: narrative_sentences(bundle, a) for a in bundle.articles}
+    flat = [s.narrative for a in bundle.articles for s in sents[a.id]]
+    vecs, emb, k = _embed(flat), {}, 0
+    for a in bundle.articles:
+        emb[a.id], k = vecs[k:k + len(sents[a.id])], k + len(sents[a.id])
     edges = []
-    for x in range(len(arts)):
-        for y in range(x + 1, len(arts)):
-            a, b = arts[x], arts[y]
-            if cent[a.id] is None or cent[b.id] is None:
-                continue
-            # candidate filter: topical closeness or literally shared 5-grams
-            if float(cent[a.id] @ cent[b.id]) < SETTINGS.centroid_min and len(shing[a.id] & shing[b.id]) < SETTINGS.min_shingles:
-                continue
-            r = compare_pair(a, b, sents[a.id], sents[b.id], emb[a.id], emb[b.id], win[a.id], win[b.id])
-            n_shared = sum(shares_wording(sents[a.id][i], sents[b.id][j]) for i, j in r["pairs"])
-            n_verbatim = sum(fuzz.ratio(_norm(sents[a.id][i].narrative), _norm(sents[b.id][j].narrative))
-                             >= SETTINGS.near_exact for i, j in r["pairs"])
-            copied = len(r["pairs"]) >= min_aligned and r["score"] >= min_score and n_shared >= SETTINGS.min_shared_pairs
-            if not copied and n_verbatim < SETTINGS.min_verbatim:
-                continue      # neither a rewrite all along nor whole sentences of narrative reused
-            d, s, why = direction(a, b, r["cov_a"], r["cov_b"], bundle)
-            # pairs are (index in a, index in b): give each side its own index
-            side = {a.id: (a, sents[a.id], 0), b.id: (b, sents[b.id], 1)}
-            (da, dsents, dpos), (sa_, ssents, spos) = side[d], side[s]
-            aligned, flat_ev = [], []
-            for pair in r["pairs"]:
-                ds_, ss_ = dsents[pair[dpos]], ssents[pair[spos]]
-                dev, sev = da.evidence(ds_.start, ds_.end), sa_.evidence(ss_.start, ss_.end)
-                aligned.append({"derived": dev, "source": sev, "similarity": round(float(r["sim"][pair]), 3)})
-                flat_ev += [dev, sev]
-            edges.append({"article_id": d, "source_id": s, "score": round(r["score"], 3),
-                          "confidence": max(confidence(n_shared, r["score"]), confidence(n_verbatim, SETTINGS.conf_share)),
-                          "kind": kind_of(r["ratio"]), "direction": why, "aligned": aligned, "evidence": flat_ev})
-    return one_source_each(edges)
+    for a, b in candidate_article_pairs(bundle, sents, emb):
+        r = pair_reuse(a, b, sents[a.id], sents[b.id], emb[a.id], emb[b.id], bundle, judge)
+        if r["n"] < SETTINGS.min_aligned or r["confidence"] < min_conf:
+            continue
+        d, s, why = direction(a, b, r["cov_a"], r["cov_b"], bundle)
+        side = {a.id: (a, sents[a.id], 0), b.id: (b, sents[b.id], 1)}
+        (da, dsents, dpos), (sa_, ssents, spos) = side[d], side[s]
+        aligned, flat_ev = [], []
+        for pair in r["pairs"]:
+            ds_, ss_ = dsents[pair[dpos]], ssents[pair[spos]]
+            dev, sev = da.evidence(ds_.start, ds_.end), sa_.evidence(ss_.start, ss_.end)
+            aligned.append({"derived": dev, "source": sev, "similarity": round(float(r["w"][pair]), 3)})
+            flat_ev += [dev, sev]
+        edges.append({"article_id": d, "source_id": s, "score": round(r["share"], 3), "confidence": r["confidence"],
+                      "kind": kind_of(r["ratio"]), "direction": why, "credit": r["credit"],
+                      "aligned": aligned, "evidence": flat_ev})
+    return edges if keep_all else one_source_each(edges)
