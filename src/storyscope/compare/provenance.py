@@ -22,7 +22,8 @@ measured probability (benchmarks/bench_provenance.py, BENCHMARKS.md "Session 5: 
 derived article keeps its one most likely source (:func:`one_source_each`). A cheap
 embedding-centroid / shared-shingle filter picks candidate article pairs first.
 
-Credits to sources outside the corpus live in compare/credits.py (re-exported here).
+Credits (to sources outside the corpus, and one article's credit of another's outlet) live in
+compare/credits.py (re-exported here).
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.credits import AGENCIES, _canon, external_credits  # noqa: F401  (re-exported)
+from storyscope.compare.credits import (  # noqa: F401  (re-exported)
+    AGENCIES, _canon, credits_outlet, external_credits, names_outlet, outlet_keys)
 from storyscope.compare.sentences import (  # noqa: F401  (re-exported: framing, quotes, tests)
     Sent, quoted_intervals, sentence_spans, words)
 from storyscope.record import Article
@@ -240,53 +242,7 @@ def align(w: np.ndarray, movable: np.ndarray) -> list[tuple[int, int]]:
     return sorted((int(i), int(j)) for i, j in pairs)
 
 
-# --------------------------------------------------------------------------- credits and direction
-# "told the Times" credits a quote to a reporter, not the article's text to an outlet: not a cue
-_CUE = r"(?i:according to|(?:first |originally )?reported by|in a report (?:by|from|in))"
-_REPORTS = r"(?:reports|reported|is reporting|was reporting|has reported|first reported|originally reported)"
-_CAP = r"(?:[Tt]he\s+)?([A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,3})"
-_CREDIT_RE = [re.compile(rf"\b{_CUE}\s+{_CAP}"), re.compile(rf"{_CAP}\s+{_REPORTS}\b")]
-
-
-def _squash(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", re.sub(r"(?i)^the\s+", "", name).lower())
-
-
-def outlet_keys(a: Article) -> set[str]:
-    """Lower-case keys an outlet is named by: its outlet and credit names squashed, and its URL's domain label
-    ("nytimes" of nytimes.com)."""
-    from storyscope.outlets import readable_domain
-    keys = {_squash(x) for x in (a.outlet, a.credit) if x}
-    dom = readable_domain(a.url or "")
-    if dom:
-        keys.add(dom.split(".")[0].lower())
-    return {k for k in keys if len(k) >= 2}
-
-
-def names_outlet(name: str, keys: set[str]) -> bool:
-    """Whether a credited name ("The New York Times", "Fox News") names an outlet with these keys: squashed
-    equal to a key or to its prefix ("foxnews" ~ "fox"), or its initials are one ("nyt"), or its initials but
-    the last word followed by that word are ("nytimes")."""
-    sq, ws = _squash(name), re.sub(r"(?i)^the\s+", "", name).split()
-    if len(sq) < 3:
-        return False
-    inits = "".join(w[0] for w in ws).lower()
-    mixed = "".join(w[0] for w in ws[:-1]).lower() + ws[-1].lower() if len(ws) > 1 else sq
-    return any(k == sq or (len(k) >= 3 and sq.startswith(k)) or (len(ws) > 1 and k in (inits, mixed))
-               for k in keys)
-
-
-def credits_outlet(x: Article, y: Article) -> bool:
-    """Whether ``x`` names ``y``'s outlet as the source of what it reports ("the New York Times reports",
-    "according to the Times"; a short form counts once the full name was credited)."""
-    keys = outlet_keys(y) - outlet_keys(x)
-    if not keys:
-        return False
-    names = [m.group(1) for rx in _CREDIT_RE for m in rx.finditer(x.text)]
-    full = [n for n in names if names_outlet(n, keys)]
-    return bool(full)
-
-
+# --------------------------------------------------------------------------- direction
 def _date(a: Article) -> str | None:
     return (a.published or None) and a.published[:16]
 
