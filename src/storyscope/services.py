@@ -97,7 +97,7 @@ class Services:
         """The spaCy pipeline and parse cache (``stages.nlp.ParseCache``)."""
         return parse_cache()
 
-    def embed(self, texts: list[str], batch_size: int = 16, model: str = DEFAULT_EMBEDDER):
+    def embed(self, texts: list[str], batch_size: int = 32, model: str = DEFAULT_EMBEDDER):
         """(len(texts), dim) float32 unit vectors from embedder ``model``, persisted in ``store`` if any."""
         return self.embedder(model).embed(texts, batch_size=batch_size, store=self.store)
 

@@ -86,11 +86,39 @@ def _clause_vectors(claims: list[dict], need: set[int]) -> list[np.ndarray]:
     return out
 
 
+def _rule_score(a: dict, b: dict, f: float, best: float, spec: set[str], s: ClaimRuleSettings) -> float | None:
+    """The score of the first rule (in the order of the module docstring) that proposes the pair, or None:
+    ``f`` is the full-text cosine, ``best`` the best clause cosine (at least ``f``)."""
+    shared = (set(a["entities"]) & set(b["entities"])) & spec
+    sdates = _day_keys(a) & _day_keys(b)
+    la, lb = set(a["lemmas"]), set(b["lemmas"])
+    jac = len(la & lb) / max(1, len(la | lb))
+    snums = {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
+    facts = _specific_numbers(a) & _specific_numbers(b)
+    if f >= s.full:
+        return f + 2 * s.rule_bonus
+    if best >= s.clause and (shared or sdates or snums):
+        return best
+    if f >= s.dated and sdates and len(shared) >= s.dated_entities:
+        return f + s.rule_bonus
+    if f >= s.lemma_cos and len(la & lb) >= s.lemma_shared and jac >= s.lemma_jaccard and (shared or sdates):
+        return f + s.rule_bonus
+    if f >= s.entities_cos and len(shared) >= 2:
+        return f
+    if best >= s.number_clause and facts:
+        return best
+    if f >= s.numbers_cos and len(facts) >= 2:
+        return f + s.rule_bonus
+    return None
+
+
 def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[str],
                s: ClaimRuleSettings = RULES) -> dict[tuple[int, int], float]:
     """The pairs (i, j) among ``pairs`` (indices into ``claims``, the analysed claims of
-    ``claims.extract_claims``) that a rule proposes, with the rule's score (a cosine plus a bonus);
-    ``spec`` is the story's specific entities (``specific_entities``)."""
+    ``claims.extract_claims``) that a rule proposes, with the first proposing rule's score (a cosine plus a
+    bonus); ``spec`` is the story's specific entities (``specific_entities``). Clause vectors are computed
+    only for claims in a pair whose proposal they can change (no rule fires without clauses and one would
+    with a clause cosine of 1), so such a pair's score may be a cosine rule's where a clause rule also fires."""
     from storyscope.stages.embed import embed
     if not pairs:
         return {}
@@ -106,36 +134,19 @@ def rule_links(claims: list[dict], pairs: Sequence[tuple[int, int]], spec: set[s
                                    or {(x["value"], x["noun"]) for x in a["numbers"]}
                                    & {(y["value"], y["noun"]) for y in b["numbers"]}):
             need |= {i, j}
-    cvecs = _clause_vectors(claims, need)
+    # of those, only the claims of a pair whose proposal the clause cosine decides (same links, fewer texts)
+    decides = {k for i, j in live if s.clause_floor <= full(i, j)
+               and _rule_score(claims[i], claims[j], full(i, j), full(i, j), spec, s) is None
+               and _rule_score(claims[i], claims[j], full(i, j), 1.0, spec, s) is not None for k in (i, j)}
+    cvecs = _clause_vectors(claims, need & decides)
     out = {}
     for i, j in live:
-        a, b = claims[i], claims[j]
         f = full(i, j)
         best = f
         if f >= s.clause_floor and (len(cvecs[i]) or len(cvecs[j])):
             ra, rb = np.vstack([main[i:i + 1], cvecs[i]]), np.vstack([main[j:j + 1], cvecs[j]])
             best = max(f, float((ra @ rb.T).max()))
-        shared = (set(a["entities"]) & set(b["entities"])) & spec
-        sdates = _day_keys(a) & _day_keys(b)
-        la, lb = set(a["lemmas"]), set(b["lemmas"])
-        jac = len(la & lb) / max(1, len(la | lb))
-        snums = {(x["value"], x["noun"]) for x in a["numbers"]} & {(y["value"], y["noun"]) for y in b["numbers"]}
-        facts = _specific_numbers(a) & _specific_numbers(b)
-        score = None
-        if f >= s.full:
-            score = f + 2 * s.rule_bonus
-        elif best >= s.clause and (shared or sdates or snums):
-            score = best
-        elif f >= s.dated and sdates and len(shared) >= s.dated_entities:
-            score = f + s.rule_bonus
-        elif f >= s.lemma_cos and len(la & lb) >= s.lemma_shared and jac >= s.lemma_jaccard and (shared or sdates):
-            score = f + s.rule_bonus
-        elif f >= s.entities_cos and len(shared) >= 2:
-            score = f
-        elif best >= s.number_clause and facts:
-            score = best
-        elif f >= s.numbers_cos and len(facts) >= 2:
-            score = f + s.rule_bonus
+        score = _rule_score(claims[i], claims[j], f, best, spec, s)
         if score is not None:
             out[(i, j)] = score
     return out
