@@ -75,7 +75,7 @@ def main() -> None:
         "pair judge " + self.meta["positive"], logits, lambda a: uncached(self, a[1]))(self, pairs, batch_size)
     E._encode = timed("MiniLM", E._encode, lambda a: len(a[1]))
     from storyscope.services import current
-    P.warm_up("same-claim"), P.warm_up("contradiction"), E.warm_up()  # model loading is not counted,
+    P.warm_up("same-claim"), E.warm_up()  # model loading is not counted,
     current().parse_cache.nlp()  # the spaCy pipeline's either (1.8 CPU s, 0.2 per article of 9)
     c0, w0 = cpu_s(), time.time()
     ws, dossier, _ = run_events(recs, events)

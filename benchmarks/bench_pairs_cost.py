@@ -43,8 +43,7 @@ def main(n_events: int = 6) -> None:
         return wrapper
 
     pairs.same_claim_prob = timed("same-claim", pairs.same_claim_prob)
-    pairs.contradiction_prob = timed("contradiction", pairs.contradiction_prob)
-    pairs.warm_up("same-claim"), pairs.warm_up("contradiction")
+    pairs.warm_up("same-claim")
     rows = [json.loads(x) for x in open(SHARED / "datasets" / "basil" / "stories.jsonl", encoding="utf-8")]
     events = list(dict.fromkeys(r["story"] for r in rows))[:n_events]
     n_articles = claims_n = stories_n = disputes_n = 0

@@ -12,7 +12,9 @@ Reads the shared data by path (``../shared`` from the repo root, or ``STORYSCOPE
   discuss / unrelated -> neutral, disagree -> contradiction (a sample; see ``FNC_SAMPLE``).
 A fixed dev fold (``storyscope.evaluate.pairs.is_dev``: 20% of ids by SHA-1; FNC-1 by body id) is never
 trained on: it picks the epoch, fits Platt scaling and the 0.90-precision threshold. Writes
-``src/storyscope/models/pairs/<task>.safetensors`` (fp16 top layers + head) and ``<task>.json``.
+``src/storyscope/models/pairs/<task>.safetensors`` (fp16 top layers + head) and ``<task>.json``
+(or ``$PAIRS_OUT``). Only the same-claim model ships; the contradiction task is kept for research (the
+product's disputes do not read it since disputes.v4, see the models README).
 """
 from __future__ import annotations
 

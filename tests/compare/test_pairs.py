@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from storyscope.compare import pairs
 
@@ -20,10 +21,10 @@ AGREEMENT = ("The flood killed 12 people in the river district of Eastport.",
 
 def test_shapes_and_probability_range():
     p = pairs.same_claim_prob([PARAPHRASE, UNRELATED, AGREEMENT])
-    q = pairs.contradiction_prob([CONTRADICTION, AGREEMENT])
-    assert p.shape == (3,) and q.shape == (2,)
-    assert np.all((p > 0) & (p < 1)) and np.all((q > 0) & (q < 1))
-    assert pairs.same_claim_prob([]).shape == (0,) and pairs.contradiction_prob([]).shape == (0,)
+    assert p.shape == (3,) and np.all((p > 0) & (p < 1))
+    assert pairs.same_claim_prob([]).shape == (0,)
+    with pytest.raises(ValueError, match="unknown pair task"):
+        pairs.warm_up("contradiction")  # not shipped since disputes.v4
 
 
 def test_batched_equals_one_by_one():
@@ -42,7 +43,7 @@ def test_batched_equals_one_by_one():
 
 def test_bf16_agrees_with_fp32(monkeypatch):
     """The bf16 fast path must not move decisions: the thresholds were set in fp32."""
-    model = pairs.warm_up("contradiction")
+    model = pairs.warm_up("same-claim")
     got = {}
     for flag in ("0", "1"):
         monkeypatch.setenv("STORYSCOPE_EMBED_BF16", flag)
@@ -55,13 +56,12 @@ def test_bf16_agrees_with_fp32(monkeypatch):
 def test_answers_point_the_right_way():
     same = pairs.same_claim_prob([PARAPHRASE, UNRELATED])
     assert same[0] >= pairs.settings().same_claim_agree > same[1]
-    contra = pairs.contradiction_prob([CONTRADICTION, PARAPHRASE])
-    assert contra[0] > contra[1]
+    assert pairs.same_claim_prob([CONTRADICTION])[0] < same[0]
 
 
 def test_settings_are_probabilities_from_the_shipped_metadata():
     s = pairs.settings()
-    assert 0 < s.same_claim_agree <= s.same_claim < 1 and 0 < s.contradiction_agree <= s.contradiction < 1
+    assert 0 < s.same_claim_agree <= s.same_claim < 1
     for task in pairs.TASKS:
         meta = pairs._meta(task)
         assert meta["threshold_rule"] == "dev precision >= 0.90" and meta["n_dev"] > 100

