@@ -149,3 +149,15 @@ def test_no_confirmed_dispute_without_a_stated_denial(a, b):
     from storyscope.compare.disputes import contradiction_decisions
     _, conf, _ = contradiction_decisions([(a, b)])
     assert conf[0] <= DISPUTES.weak_confidence
+
+
+def test_value_question_is_symmetric():
+    """The value test is asked once per pair, with the longer claim first or second: its word-overlap gate
+    reads the shorter side, so a claim that adds a clause still meets the other's differing year."""
+    from storyscope.compare.dispute_rules import questions
+    from storyscope.compare.disputes import _sentence_claims
+    (short,) = _sentence_claims("Lena Morrow has led the Eastport council since 2002.", "a")
+    (long_,) = _sentence_claims("Lena Morrow has led the Eastport council since 2003, and that is what her "
+                                "rivals in the harbour party call the problem.", "b")
+    for x, y in ((short, long_), (long_, short)):
+        assert [q[0] for q in questions(x, y, values=True)] == ["value"], (x["text"], y["text"])

@@ -280,4 +280,6 @@ def questions(a: dict, b: dict, values: bool = True, s: RuleSettings = RULES) ->
         u = value_conflict(a, b, s)
         if u is not None:
             out.append(("value", u, masked(a), masked(b)))
-    return [q for q in out if shared(q[2], q[3]) >= (s.min_shared_denial if q[0] == "denial" else s.min_shared)]
+    # the value test is symmetric (either claim may add a detail): its gate reads the shorter side's share
+    return [q for q in out if (max(shared(q[2], q[3]), shared(q[3], q[2])) if q[0] == "value" else shared(q[2], q[3]))
+            >= (s.min_shared_denial if q[0] == "denial" else s.min_shared)]
