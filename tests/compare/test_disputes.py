@@ -161,3 +161,18 @@ def test_value_question_is_symmetric():
                                 "rivals in the harbour party call the problem.", "b")
     for x, y in ((short, long_), (long_, short)):
         assert [q[0] for q in questions(x, y, values=True)] == ["value"], (x["text"], y["text"])
+
+
+def test_a_day_and_its_year_are_one_date():
+    """"on Aug. 24, 2009" and "in 2009" (as the timex layer resolves them) state one date at two
+    granularities, never two values; another year does."""
+    from storyscope.compare.dispute_rules import value_conflict
+
+    def claim(text, date, value, precision):
+        return {"sentence": text, "text": text, "numbers": [],
+                "dates": [{"value": value, "precision": precision, "text": date}]}
+    day = claim("Lena Morrow sent the plans on Aug. 24, 2009.", "Aug. 24, 2009", "2009-08-24", "day")
+    year = claim("Lena Morrow sent the plans in 2009.", "2009", "2009", "year")
+    other = claim("Lena Morrow sent the plans in 2011.", "2011", "2011", "year")
+    assert value_conflict(day, year) is None and value_conflict(year, day) is None
+    assert value_conflict(day, other) == "date" and value_conflict(year, other) == "date"

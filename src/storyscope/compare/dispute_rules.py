@@ -229,6 +229,8 @@ def value_conflict(a: dict, b: dict, s: RuleSettings = RULES) -> str | None:
         if _differ(sorted(set(xa)), sorted(set(xb)), s.approximate if approx else s.rounding):
             return u
     ya, yb = _date_keys(a), _date_keys(b)
+    if {len(k) for k in ya} != {len(k) for k in yb}:  # "in 2009" against "on Aug. 24, 2009": compare the years
+        ya, yb = sorted({k[:4] for k in ya}), sorted({k[:4] for k in yb})
     if ya and yb and len(ya) == len(yb) and not set(ya) & set(yb):
         return "date"
     return None
