@@ -16,10 +16,11 @@ from storyscope.stages.embed import DIM
 
 
 @dataclass(frozen=True)
-class RuleSettings:
+class LegacyRuleSettings:
     """Thresholds of the rules of ``judge``, hand-tuned on stories during development (the values the rules
-    had inline before this object; the decision stays the pair model's, so they set recall and the kind
-    named, not precision). Cosines are MiniLM cosines in [-1, 1]; overlaps count shared content lemmas.
+    had inline before this object). They only name *weak* disputes now (``disputes.DisputeSettings.
+    weak_confidence``, hidden by default), never a confirmed one; the name keeps them apart from the
+    structural ``dispute_rules.RuleSettings``. Cosines are MiniLM cosines in [-1, 1]; overlaps count shared content lemmas.
 
     denial_cos / denial_cos_wide / denial_cos_self: a denial's complement this close to the other claim
         stands with 1 / 2 / 2 shared lemmas (the last when the denier is the one the other claim says acted).
@@ -56,7 +57,7 @@ class RuleSettings:
     rule_bonus: float = 0.1
 
 
-RULES = RuleSettings()
+LEGACY_RULES = LegacyRuleSettings()
 
 ANTONYMS = [
     ("increase", "decrease"), ("rise", "fall"), ("raise", "lower"), ("win", "lose"), ("accept", "reject"),
@@ -154,7 +155,7 @@ class Finding:
     b_stance: str
 
 
-def judge(a: dict, b: dict, vec: _Vec, same_source_ok: bool = False, s: RuleSettings = RULES) -> list[Finding]:
+def judge(a: dict, b: dict, vec: _Vec, same_source_ok: bool = False, s: LegacyRuleSettings = LEGACY_RULES) -> list[Finding]:
     """The rule findings of one pair of analysed claims (dicts of ``claims.analyse_sentence``), ``a`` tried as
     the denying/negating side; each ``Finding.score`` is a cosine plus the rule's bonus. Claims of one
     article and one speaker are compared only with ``same_source_ok``. Raises ``KeyError`` on a claim dict
