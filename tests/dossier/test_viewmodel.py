@@ -81,3 +81,20 @@ def test_a_denial_side_reads_as_its_holders_statement():
     (d,) = _disputes(ViewContext({"articles": []}), story)
     assert d.sides[0].claims == ["The mill will close in May."]
     assert d.sides[1].claims == ["Orla Venn denies that the mill will close in May"]
+
+
+def test_quote_group_is_led_by_the_builders_reference_not_the_first_identical_rendering():
+    """Two renderings read identically; the builder diffed the third against the second one, so the
+    view must lead with that one (fictional quotes)."""
+    from storyscope.dossier.viewstory import quote_groups
+    ev = lambda a, s: [{"article_id": a, "start": s, "end": s + 20}]  # noqa: E731
+    qs = [{"group": "g", "text": "We will open the dam.", "integrity": "identical", "evidence": ev("a1", 5),
+           "reference": "a2:40"},
+          {"group": "g", "text": "We will open the dam.", "integrity": "identical", "evidence": ev("a2", 40),
+           "reference": "a2:40"},
+          {"group": "g", "text": "We will not open the dam.", "integrity": "altered", "evidence": ev("a3", 9),
+           "reference": "a2:40"}]
+    (group,) = quote_groups(qs)
+    assert group[0] is qs[1] and group[1:] == [qs[0], qs[2]]
+    legacy = [dict(q, reference=None) for q in qs]       # no named reference: the first identical one
+    assert quote_groups(legacy)[0][0] is legacy[0]

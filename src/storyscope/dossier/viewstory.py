@@ -13,15 +13,25 @@ from storyscope.dossier.viewmodel import (INTEGRITY_RANK, CoverageRow, Credit, D
 
 def quote_groups(quotes: list[dict]) -> list[list[dict]]:
     """Quotes grouped by utterance (``group``, else the quote's own id), in first-appearance order,
-    the reference rendering (the first ``identical`` one, else the first) leading each group."""
+    the reference rendering leading each group: the one the builder named as ``reference``
+    (``"<article_id>:<start>"``), else the first ``identical`` one, else the first. Several
+    renderings can read identically; only the named one is what the others were diffed against."""
     groups: dict = {}
     for q in quotes:
         groups.setdefault(q.get("group", q.get("id")), []).append(q)
     out = []
     for qs in groups.values():
-        ref = next((q for q in qs if q.get("integrity") == "identical"), qs[0])
+        named = {q.get("reference") for q in qs} - {None}
+        ref = next((q for q in qs if _rendering_key(q) in named), None) \
+            or next((q for q in qs if q.get("integrity") == "identical"), qs[0])
         out.append([ref] + [q for q in qs if q is not ref])
     return out
+
+
+def _rendering_key(q: dict) -> str | None:
+    """``"<article_id>:<start>"`` of a rendering's first evidence span, the form of ``reference``."""
+    ev = q.get("evidence") or []
+    return f"{ev[0].get('article_id')}:{ev[0].get('start')}" if ev else None
 
 
 def word_diff(a: str, b: str) -> list[dict]:
