@@ -36,7 +36,8 @@ ROW = {"id": "framing-closure", "concept": "closure of a port (Quillport)", "con
                  "A2": [{"term": "lockout", "family": "lockout", "voice": "quoted", "confidence": 0.95,
                          "evidence": [ev("A2", "lockout")]}]}}
 ALIGNED = {"id": "framing-2", "concept": "closed / shut", "source": "aligned", "confidence": 0.6,
-           "terms": {"A1": [{"term": "closed", "family": "closed", "voice": "outlet", "evidence": [ev("A1", "closed")]}],
+           "terms": {"A1": [{"term": "closed", "family": "closed", "voice": "outlet",
+                             "evidence": [ev("A1", "closed")]}],
                      "A2": [{"term": "shut", "family": "shut", "voice": "outlet", "evidence": [ev("A2", "shut")]}]}}
 LABEL = "Officials closed the Quillport harbour on Monday"
 ENTRY = {"id": "event-1", "confidence": 0.5, "date": "2030-03-04", "precision": "day", "event": LABEL,
@@ -72,8 +73,8 @@ def test_framing_terms_one_per_term_with_the_rows_confidence():
 def test_framing_verdicts_apply_only_to_the_same_claim():
     t_outlet, t_quoted = framing_terms(STORY)[:2]
     labelled = [fr(t_outlet, "correct"), fr(t_quoted, "not-naming")]
-    assert judge_span(t_outlet, labelled, SRC) == {"covered": True, "correct": True, "labelled": [labelled[0]["item_id"]],
-                                                    "direction_ok": None}
+    assert judge_span(t_outlet, labelled, SRC) == {"covered": True, "correct": True,
+                                                    "labelled": [labelled[0]["item_id"]], "direction_ok": None}
     assert judge_span(t_quoted, labelled, SRC)["correct"] is False
     # the same span claimed under another referent, family or voice is not covered by the verdict
     for over in ({"referent_sha1": L.referent_key("closure of a port (Elsewhere)", "lockout")}, {"family": "closure"},

@@ -3,7 +3,8 @@
 A labels directory holds ``items.jsonl``, one decision unit per line, never article text:
 
     {"item_id": "s-1a2b3c4d5e", "kind": "sentence" | "quote" | "article" | "omission" | "framing" | "timeline",
-     "event": "<gold story id>", "split": "dev" | "test" | "dev-extra" | "test-extra" | "unlabelled", "spans": [{"id": "<jsonl id>", "start": 0, "end": 57, "sha1": "<hex>"}, ...],
+     "event": "<gold story id>", "split": "dev" | "test" | "dev-extra" | "test-extra" | "unlabelled",
+     "spans": [{"id": "<jsonl id>", "start": 0, "end": 57, "sha1": "<hex>"}, ...],
      "origin": ["candidate", "product:corroborated", ...], "verdicts": {"<annotator>": "<verdict>"},
      "final": "<verdict>" | null}
 
