@@ -55,8 +55,9 @@ def framing_items(u: Units, story: dict, split: str) -> list[tuple[dict, dict]]:
         span = u.span(aid, s, e)
         item = {"item_id": item_id("framing", [span]) + "-" + t["referent_sha1"][:6], "kind": "framing",
                 "event": story["id"], "split": split, "spans": [span], "origin": ["product:framing"],
-                "finding": {"concept_id": t["concept_id"], "family": t["family"], "voice": t["voice"],
-                            "referent_sha1": t["referent_sha1"]}}
+                # a lexicon family is the lexicon's word; an aligned row's "family" is article text: hash only
+                "finding": {"concept_id": t["concept_id"], "family": t["family"] if t["concept_id"] else None,
+                            "voice": t["voice"], "referent_sha1": t["referent_sha1"]}}
         body = {"passage": u.context(aid, s, e), "term": u.text(aid, s, e), "referent": t["referent"],
                 "concept": t["concept_label"], "family": t["family"], "voice": VOICE.get(t["voice"], t["voice"])}
         if t.get("other"):

@@ -77,8 +77,8 @@ def test_framing_verdicts_apply_only_to_the_same_claim():
                                                     "labelled": [labelled[0]["item_id"]], "direction_ok": None}
     assert judge_span(t_quoted, labelled, SRC)["correct"] is False
     # the same span claimed under another referent, family or voice is not covered by the verdict
-    for over in ({"referent_sha1": L.referent_key("closure of a port (Elsewhere)", "lockout")}, {"family": "closure"},
-                 {"voice": "quoted"}):
+    for over in ({"referent_sha1": L.referent_key("closure of a port (Elsewhere)", "lockout")},
+                 {"referent_sha1": L.referent_key(ROW["concept"], "closure")}, {"voice": "quoted"}):
         assert not judge_span(t_outlet, [fr(t_outlet, "correct", **over)], SRC)["covered"], over
     assert not judge_span(t_outlet, [fr(t_outlet, "unclear")], SRC)["covered"]
 

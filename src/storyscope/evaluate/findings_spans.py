@@ -71,7 +71,7 @@ def same_claim(finding: dict, item: dict) -> bool:
     """Whether a shown framing term / timeline entry claims what the labelled item judged."""
     want = item.get("finding") or {}
     if finding["kind"] == "framing":
-        return all(want.get(k) == finding.get(k) for k in ("referent_sha1", "family", "voice"))
+        return all(want.get(k) == finding.get(k) for k in ("referent_sha1", "voice"))  # the hash holds the family
     return all(want.get(k) == finding.get(k) for k in ("date", "precision", "label_sha1"))
 
 

@@ -17,7 +17,8 @@ hold the fact's two passages and then the whole article judged (``spans[2]``).
 Framing and timeline items judge one finding the product showed, so they also hold ``finding``: what
 was claimed about the span, as values and hashes, never text. Framing: ``spans[0]`` = the term,
 ``finding = {"concept_id", "family", "voice", "referent_sha1"}`` (``referent_sha1`` = sha1 of the
-referent's name as shown, ``referent_key``); timeline: ``spans[0]`` = the sentence the entry rests on,
+referent's name as shown and the family, ``referent_key``; ``family`` is the lexicon's family name, null for
+a data-driven contrast, whose "family" is the article's own word); timeline: ``spans[0]`` = the sentence the entry rests on,
 ``finding = {"date", "precision", "label_sha1"}`` (sha1 of the entry's label). A finding matches an
 item only when these agree too, so a verdict never carries over to a changed claim.
 
