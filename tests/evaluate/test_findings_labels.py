@@ -191,10 +191,12 @@ def test_eval_findings_on_dev_labels(dev_report):
     r = dev_report
     json.dumps(r)
     assert r["split"] == "dev" and r["events"] == 20 and r["articles"] == 60
+    assert r["extra_events"] >= 1 and r["findings"]["provenance"]["extra"]["covered"] >= 1
     assert not r["stale_items"], "label spans no longer match the product's article text"
     for kind, res in r["findings"].items():
         assert res["covered"] <= res["shown"], kind
-        assert res["labelled_positives"] >= res["candidate_positives"], kind
+        if res["labelled_positives"] is not None:      # framing, timeline: precision only
+            assert res["labelled_positives"] >= res["candidate_positives"], kind
     assert r["items_with_final"] >= 400
     # floors: the product's corroborated facts on dev, all shown 0.732 on 112 (0.745 on 106 in session 3, 0.68 on 90 at f7085f4); at the
     # display threshold 70 / 77 (0.909; session 3: 69 / 76). Measured only where labels cover them.

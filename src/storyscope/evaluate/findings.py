@@ -13,13 +13,20 @@ one story per gold event). Each shown finding is reduced to the decision units i
 - provenance edge: the article pair; correct when labelled as reuse (either direction); the share
   whose labelled direction agrees is reported apart;
 - omission (an article, a corroborated claim it omits): the claim's cross-article evidence pairs with
-  that article; correct when every labelled one is ``not-stated``.
+  that article; correct when every labelled one is ``not-stated``;
+- framing term and timeline entry: one span and what is claimed about it (``findings_spans``); correct
+  when labelled ``correct``.
 
 A finding is covered when at least one of its pairs is labelled (spans match when both ranges cover
 >= ``min_overlap`` of each other, ``labels.span_match``). Precision = correct / covered. Recall is
 over labelled positives (same-proposition, contradiction, meaning-changed, reuse, not-stated): the share the
 product shows, also restricted to items drawn independently of the product (origin "candidate"),
 the unbiased figure. Findings carrying ``confidence`` are also scored per threshold.
+
+Splits: ``dev`` / ``test`` are the 25 fully listed events; precision also counts the labelled disputes,
+altered flags, provenance edges and framing terms of other BASIL events (``dev-extra`` with dev,
+``test-extra`` with test: ``labels.extra_split``), whose positives are not listed, so recall stays on the
+listed events.
 """
 from __future__ import annotations
 
@@ -30,10 +37,15 @@ from typing import Callable
 from storyscope import errors
 from storyscope.evaluate import labels as L
 from storyscope.evaluate.events import load_records, run_events, span_sha1
+from storyscope.evaluate.findings_spans import judge_span, span_findings
 
 FINDING_KINDS = {"corroborated": ("sentence", {"same-proposition"}), "dispute": ("sentence", {"contradiction"}),
                  "altered": ("quote", {"same-quote-meaning-changed"}), "provenance": ("article", L.POSITIVE["article"]),
-                 "omission": ("omission", {"not-stated"})}
+                 "omission": ("omission", {"not-stated"}), "framing": ("framing", {"correct"}),
+                 "timeline": ("timeline", {"correct"})}
+SPAN_KINDS = ("framing", "timeline")     # one span each: precision only (positives are never listed)
+EXTRA = {"dev": ("dev", "dev-extra"), "test": ("test", "test-extra")}   # split -> item splits scored
+EXTRA_FINDINGS = ("dispute", "altered", "provenance", "framing")   # kinds labelled on the extra events
 REUSE_DIRECTION = {"b-reuses-a": 1, "a-reuses-b": 0}
 
 
@@ -87,6 +99,8 @@ def judge(finding: dict, items: list[dict], source_of: dict, min_overlap: float 
 
     ``items``: labelled items (with ``final``); ``source_of``: ``{article_id: jsonl id}``.
     Returns ``{"covered": bool, "correct": bool | None, "labelled": [item_id, ...], "direction_ok": bool | None}``."""
+    if finding["kind"] in SPAN_KINDS:
+        return judge_span(finding, items, source_of, min_overlap)
     kind, positive = FINDING_KINDS[finding["kind"]]
     index = L.pair_index(items, kind)
     hits = []
@@ -117,6 +131,8 @@ def shown_units(findings: list[dict], source_of: dict) -> dict[str, list]:
     """Per label kind, what the product shows as positive: evidence-pair lists (for span matching)."""
     got = defaultdict(list)
     for f in findings:
+        if f["kind"] in SPAN_KINDS:
+            continue
         kind = FINDING_KINDS[f["kind"]][0]
         verdict = f["kind"]
         third = source_of.get(f["article"], f["article"]) if "article" in f else None
@@ -146,21 +162,31 @@ def _ratio(a: int, b: int) -> float | None:
 def score(findings: list[dict], judged: list[dict], items: list[dict], source_of: dict,
           min_overlap: float = 0.8) -> dict:
     """Per finding kind: shown, covered, correct, precision, recall (all and candidate-only), and the
-    same per confidence threshold when findings carry ``confidence``."""
-    shown = shown_units(findings, source_of)
+    same per confidence threshold when findings carry ``confidence``. A finding marked ``"extra": True``
+    (an event outside the fully listed ones) counts for precision only; ``listed`` / ``extra`` split the
+    covered and correct counts by that. Recall is over items of the listed splits (``dev`` / ``test``)."""
+    shown = shown_units([f for f in findings if not f.get("extra")], source_of)
     out = {}
     for fk, (kind, positive) in FINDING_KINDS.items():
         rows = [(f, j) for f, j in zip(findings, judged) if f["kind"] == fk]
         cov = [(f, j) for f, j in rows if j["covered"]]
         ok = sum(j["correct"] for _, j in cov)
-        pos = [it for it in items if it["kind"] == kind and it.get("final") in positive]
+        parts = {name: [j for f, j in rows if bool(f.get("extra")) == flag] for name, flag in (("listed", False),
+                                                                                               ("extra", True))}
+        pos = [it for it in items if it["kind"] == kind and it.get("final") in positive
+               and it.get("split") in ("dev", "test") and fk not in SPAN_KINDS]
         got = [it for it in pos if is_shown(it, shown, min_overlap)]
         cand = [it for it in pos if "candidate" in it.get("origin", [])]
         got_c = [it for it in cand if is_shown(it, shown, min_overlap)]
         res = {"shown": len(rows), "covered": len(cov), "correct": ok, "precision": _ratio(ok, len(cov)),
                "coverage": _ratio(len(cov), len(rows)), "labelled_positives": len(pos), "recall": _ratio(len(got), len(pos)),
                "candidate_positives": len(cand), "recall_candidates": _ratio(len(got_c), len(cand)),
-               "wrong": sorted(i for _, j in cov if not j["correct"] for i in j["labelled"])}
+               "wrong": sorted(i for _, j in cov if not j["correct"] for i in j["labelled"]),
+               **{name: {"shown": len(js), "covered": sum(j["covered"] for j in js),
+                         "correct": sum(bool(j["correct"]) for j in js)} for name, js in parts.items()}}
+        if fk in SPAN_KINDS:
+            res.update({"recall": None, "recall_candidates": None, "labelled_positives": None,
+                        "candidate_positives": None})
         if fk == "provenance":
             dirs = [j["direction_ok"] for _, j in cov if j["direction_ok"] is not None]
             res["direction_agrees"] = _ratio(sum(dirs), len(dirs))
@@ -210,30 +236,46 @@ def check_spans(items: list[dict], texts: dict[str, str]) -> tuple[list[dict], l
 
 def evaluate_findings(labels_dir: str, data: str, split: str = "dev", min_overlap: float = 0.8,
                       progress: Callable[[str], None] = lambda m: None, db: str | None = None) -> dict:
-    """Run the product on the labelled events of ``split`` (dev | test | all) and score its findings.
+    """Run the product on the labelled events of ``split`` (dev | test | all; dev and test include the
+    labelled other events of ``dev-extra`` / ``test-extra``) and score its findings.
 
     Returns the JSON-able report (see the module docstring). Raises ``errors.InputError`` when the
     labels or data cannot be read or no labelled event of the split is in the data."""
-    items = [it for it in L.load_items(labels_dir) if split == "all" or it.get("split") == split]
+    wanted = EXTRA.get(split)
+    items = [it for it in L.load_items(labels_dir) if (split == "all" and it.get("split") != "unlabelled")
+             or (wanted and it.get("split") in wanted)]
     recs = load_records(data)
-    events = sorted({it["event"] for it in items})
     present = {str(r["story"]) for r in recs}
-    events = [e for e in events if e in present]
-    if not events:
+    listed = sorted({it["event"] for it in items if it.get("split") in ("dev", "test")} & present)
+    if not listed:
         raise errors.InputError(labels_dir, errors.NO_LABELLED_EVENTS.format(split=split))
-    ws, dossier, source_of = run_events(recs, events, db=db, progress=progress)
+    extra = sorted({it["event"] for it in items if it.get("split", "").endswith("-extra") and it.get("final")}
+                   & present)
+    ws, dossier, source_of = run_events(recs, listed + extra, db=db, progress=progress)
     try:
         texts = {source_of[a["id"]]: a["text"] for a in dossier["articles"]}
     finally:
         ws.close()
-    items, stale = check_spans(items, texts)
+    run = set(listed) | set(extra)
+    items, stale = check_spans([it for it in items if it["event"] in run], texts)
     labelled = [it for it in items if it.get("final")]
     findings, judged = [], []
+    extra_set = set(extra)
     for story in dossier["stories"]:
-        for f in shown_findings(story):
+        on_extra = story["id"] in extra_set
+        for f in shown_findings(story) + span_findings(story):
+            if on_extra and f["kind"] not in EXTRA_FINDINGS:
+                continue
+            f["extra"] = on_extra
             findings.append(f)
             judged.append(judge(f, labelled, source_of, min_overlap))
-    return {"split": split, "events": len(events), "articles": len(texts), "items": len(items),
+    return {"split": split, "events": len(listed), "extra_events": len(extra),
+            "extra_note": (f"precision of {', '.join(EXTRA_FINDINGS)} also counts the labelled findings of "
+                           f"{len(extra)} other BASIL events (item splits {'/'.join(wanted or ('all',))}); recall "
+                           f"is over the {len(listed)} fully listed events only; framing and timeline: precision only"),
+            "articles": sum(len(st["article_ids"]) for st in dossier["stories"] if st["id"] not in extra_set),
+            "extra_articles": sum(len(st["article_ids"]) for st in dossier["stories"] if st["id"] in extra_set),
+            "items": len(items),
             "items_with_final": len(labelled), "stale_items": stale,
             "finals": {k: dict(Counter(it["final"] for it in labelled if it["kind"] == k)) for k in L.KINDS},
             "min_overlap": min_overlap, "findings": score(findings, judged, labelled, source_of, min_overlap),

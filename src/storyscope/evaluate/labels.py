@@ -2,8 +2,9 @@
 
 A labels directory holds ``items.jsonl``, one decision unit per line, never article text:
 
-    {"item_id": "s-1a2b3c4d5e", "kind": "sentence" | "quote" | "article", "event": "<gold story id>",
-     "split": "dev" | "test", "spans": [{"id": "<jsonl id>", "start": 0, "end": 57, "sha1": "<hex>"}, ...],
+    {"item_id": "s-1a2b3c4d5e", "kind": "sentence" | "quote" | "article" | "omission" | "framing" | "timeline",
+     "event": "<gold story id>", "split": "dev" | "test" | "dev-extra" | "test-extra" | "unlabelled",
+     "spans": [{"id": "<jsonl id>", "start": 0, "end": 57, "sha1": "<hex>"}, ...],
      "origin": ["candidate", "product:corroborated", ...], "verdicts": {"<annotator>": "<verdict>"},
      "final": "<verdict>" | null}
 
@@ -12,24 +13,39 @@ record ``id`` (``events.product_text``); ``sha1`` is the sha1 of that span's tex
 text moved is detected instead of silently misapplied. Article-pair items span whole articles
 (A = ``spans[0]``, B = ``spans[1]``; the verdict's direction refers to that order). Omission items
 hold the fact's two passages and then the whole article judged (``spans[2]``).
+
+Framing and timeline items judge one finding the product showed, so they also hold ``finding``: what
+was claimed about the span, as values and hashes, never text. Framing: ``spans[0]`` = the term,
+``finding = {"concept_id", "family", "voice", "referent_sha1"}`` (``referent_sha1`` = sha1 of the
+referent's name as shown and the family, ``referent_key``; ``family`` is the lexicon's family name, null for
+a data-driven contrast, whose "family" is the article's own word); timeline: ``spans[0]`` = the sentence the entry rests on,
+``finding = {"date", "precision", "label_sha1"}`` (sha1 of the entry's label). A finding matches an
+item only when these agree too, so a verdict never carries over to a changed claim.
+
+Splits: the 25 fully listed events are ``dev`` / ``test``; items on the other BASIL events are
+``dev-extra`` / ``test-extra`` by ``extra_split`` (precision only: their positives are not listed).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
 from storyscope import errors
 from storyscope.evaluate.events import json_lines
 
-KINDS = ("sentence", "quote", "article", "omission")
+KINDS = ("sentence", "quote", "article", "omission", "framing", "timeline")
 VERDICTS = {
     "sentence": ("same-proposition", "related-not-same", "contradiction", "unrelated", "unclear"),
     "quote": ("different-quote", "same-quote-meaning-changed", "same-quote-meaning-kept", "unclear"),
     "article": ("independent", "b-reuses-a", "a-reuses-b", "reuse-direction-unknown", "unclear"),
     "omission": ("stated", "not-stated", "facts-differ", "unclear"),
+    "framing": ("correct", "wrong-referent", "not-naming", "family-wrong", "wrong-voice", "unclear"),
+    "timeline": ("correct", "wrong-date", "unreadable-label", "not-an-event", "unclear"),
 }
 POSITIVE = {"sentence": {"same-proposition", "contradiction"}, "quote": {"same-quote-meaning-changed"},
-            "article": {"b-reuses-a", "a-reuses-b", "reuse-direction-unknown"}, "omission": {"not-stated"}}
+            "article": {"b-reuses-a", "a-reuses-b", "reuse-direction-unknown"}, "omission": {"not-stated"},
+            "framing": {"correct"}, "timeline": {"correct"}}
 
 QUESTIONS = {
     "sentence": (
@@ -67,7 +83,55 @@ QUESTIONS = {
         "wherever both give them)? If not: facts-differ. If they do: does article C state that fact anywhere, in "
         "any words (a paraphrase, a summary that includes it, or a quote stating it all count)? stated or "
         "not-stated. unclear: you cannot tell."),
+    "framing": (
+        "A tool that compares how outlets word a news event claims that, in the passage shown, the outlet names "
+        "a referent (the thing, event or group given as `referent`) with the marked term (`term`, at its place "
+        "in `text`; `sentence` is the whole sentence when the term is part of it; before/after are context). "
+        "The tool files the term under `family`, one way of naming a kind of thing (`concept`), and says whose "
+        "voice uses it (`voice`: 'the outlet's own words' - indirect speech the outlet writes counts as its own "
+        "words - or 'inside quotation marks'). When `other` is given, the referent is whatever the other "
+        "outlet's marked term names in its sentence. "
+        "correct: the term, as used here, names that referent (it refers to that very thing, not to something "
+        "near it), the family fits the referent (a death from illness is not 'a death caused by others'), and "
+        "the voice is right. wrong-referent: the term names something else (another event, place, group or "
+        "person). not-naming: the term names nothing of the kind here: part of another expression "
+        "('coup-prone country' does not call an ouster a coup), another sense of the word, a negated or "
+        "hypothetical mention ('it was not a coup', 'could lead to war'). family-wrong: it names the referent "
+        "but the family or concept does not fit it. wrong-voice: it names the referent, but the voice given is "
+        "wrong (own words vs. inside quotation marks). When several apply, the first in this order: "
+        "not-naming, wrong-referent, family-wrong, wrong-voice. unclear: you cannot tell."),
+    "timeline": (
+        "A tool lists the dated events of a news story. Each item gives the tool's `label` for an event, its "
+        "`date` (at the `precision` given: day, month or year) and the sentence it rests on (`text`, with the "
+        "sentence before and after as context) from an article published on `published`. "
+        "correct: the sentence states an event (something that happened, or is scheduled: an action, a "
+        "decision, a vote, a death, a statement, a release), the date is the date of that event as the text "
+        "states it (a relative date such as 'Tuesday' or 'last week' read against the publication date; right "
+        "at the precision given), and the label is a whole readable clause stating that event (it may shorten "
+        "the sentence, but is not cut mid-phrase, not a fragment without its verb, and says what happened). "
+        "not-an-event: the date is not the date of an event: a holiday or season named as such, a period "
+        "('this year', 'since 2002' as a duration), an age, a date that is part of a name or title. "
+        "wrong-date: an event, but the date given is not its date (another event's date in the sentence, a "
+        "relative date resolved wrongly, a wrong year). unreadable-label: event and date are right but the "
+        "label is clipped, a fragment, or does not say what happened. When several apply, the first in this "
+        "order: not-an-event, wrong-date, unreadable-label. unclear: you cannot tell."),
 }
+
+
+def extra_split(event: str) -> str:
+    """``"test-extra"`` for one in five events (by the sha1 of the event id), else ``"dev-extra"``: the split
+    of an event outside the 25 fully listed ones (deterministic, independent of the product)."""
+    return "test-extra" if int(hashlib.sha1(event.encode("utf-8")).hexdigest(), 16) % 5 == 0 else "dev-extra"
+
+
+def referent_key(referent: str, family: str) -> str:
+    """sha1 (hex) of a framing finding's referent name and term family, as ``finding.referent_sha1``."""
+    return hashlib.sha1(f"{referent}|{family}".encode("utf-8")).hexdigest()
+
+
+def label_key(label: str) -> str:
+    """sha1 (hex) of a timeline entry's label, as ``finding.label_sha1``."""
+    return hashlib.sha1(label.encode("utf-8")).hexdigest()
 
 
 def items_path(labels_dir: str) -> str:
