@@ -122,3 +122,42 @@ def test_untitled_articles_are_scored_with_their_own_weights():
     other = event_keys(_items()[2])
     assert m.prob(pair_vector(a, other, 0.6, 0.3, 0.5, 0.0, untitled=True)) < m.prob(untitled)
     assert not any(f.titled for f in featurize([dict(it, title="") for it in _items()]))
+
+
+def test_undated_pairs_are_scored_with_their_own_weights():
+    a, same, other = (event_keys(it) for it in _items()[:3])
+    dated, undated = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0), pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, undated=True)
+    assert dict(zip(FEATURES, dated))["undated"] == 0.0 and dict(zip(FEATURES, undated))["undated"] == 1.0
+    m = load_model()
+    assert m.w_undated is not None
+    assert m.logit(undated) == float(m.w_undated @ undated) != float(m.w @ undated)
+    # an article without a headline keeps the untitled weights, dated or not
+    both = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, untitled=True, undated=True)
+    assert m.logit(both) == float(m.w_untitled @ both)
+    # without dates, the other quake's people, place, year and figures lower the probability
+    assert m.prob(pair_vector(a, other, 0.6, 0.3, 0.5, 0.0, undated=True)) < m.prob(undated)
+
+
+def test_a_pair_is_undated_only_when_neither_side_has_a_publication_date():
+    items = _items()[:2]
+    for pub, flag in ((None, 1.0), ("2031-05-06", 0.0)):
+        its = [dict(it, published=pub) for it in items]
+        oc = OnlineClusterer()
+        f1, f2 = featurize(its)
+        oc.add(its[0], f1)
+        oc._count(f2)
+        assert dict(zip(FEATURES, oc.pair_features(f2, 0)))["undated"] == flag
+
+
+def test_covers_weigh_the_heaviest_terms_on_each_side():
+    from storyscope.stories.scoring import TOP_TERMS, _covers
+    import numpy as np
+    ak = np.arange(20, dtype=np.int64)
+    av = np.ones(20)
+    av[:TOP_TERMS] = 5.0                         # the article's heaviest terms: keys 0-9
+    sk = np.array([0, 1, 2, 3, 4, 30, 31], dtype=np.int64)
+    sv = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 5.0, 5.0])
+    hit = np.isin(ak, sk)
+    top, cover = _covers(ak, av, hit, sk, sv)
+    assert top == 0.5                             # keys 0-4 of its ten heaviest are in the story
+    assert cover == 5.0 / 15.0                    # of the story's weight, keys 0-4 are in the article
