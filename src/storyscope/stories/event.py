@@ -225,11 +225,20 @@ class PairModel:
         self.meta = dict(meta or {})
         self.core_share: float | None = self.meta.get("core_share")     # see ``core``; None: all keys
 
+    def weights_for(self, untitled: bool, undated: bool) -> np.ndarray:
+        """The weight vector that scores a pair: untitled first, then undated, else the headline weights."""
+        if untitled and self.w_untitled is not None:
+            return self.w_untitled
+        return self.w_undated if undated and self.w_undated is not None else self.w
+
+    def uses(self, feature: str, untitled: bool, undated: bool) -> bool:
+        """Whether the weights for such a pair read ``feature`` (a model without weights, as
+        training builds pairs with, reads every feature): callers skip computing the others."""
+        w = self.weights_for(untitled, undated)
+        return not self.w.any() or bool(w[FEATURES.index(feature)])
+
     def logit(self, x: np.ndarray) -> float:
-        if self.w_untitled is not None and x[_UNTITLED]:
-            return float(self.w_untitled @ x)
-        w = self.w if self.w_undated is None or not x[_UNDATED] else self.w_undated
-        return float(w @ x)
+        return float(self.weights_for(bool(x[_UNTITLED]), bool(x[_UNDATED])) @ x)
 
     def prob(self, x: np.ndarray) -> float:
         z = self.logit(x)

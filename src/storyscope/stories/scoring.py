@@ -154,6 +154,7 @@ class Scoring:
         st = self._stories[s]
         if emb_sim is None:
             emb_sim = float(self._C[s] @ f.emb)
+        untitled, undated = not f.titled, f.pub is None and st.start is None
         tf = top = cover = 0.0
         if f.terms and len(st.terms[0]):
             ak, av, an = self._article_weights(f)
@@ -161,13 +162,14 @@ class Scoring:
             pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
             hit = sk[pos] == ak
             tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
-            top, cover = _covers(ak, av, hit, sk, sv)
+            if self.model.uses("top_cover", untitled, undated) or self.model.uses("story_cover", untitled, undated):
+                top, cover = _covers(ak, av, hit, sk, sv)
         ent = 0.0
         if f.ents and st.ents:
             w, tot = self._ent_weights(f)
             ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
-                           self.model.core_share, not f.titled, top, cover, f.pub is None and st.start is None)
+                           self.model.core_share, untitled, top, cover, undated)
 
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)
