@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from storyscope.record import Article, Span
-from storyscope.stories.event import FEATURES, EventKeys, core, event_keys, load_model, numbers, pair_vector
+from storyscope.stories.event import FEATURES, EventKeys, PairModel, core, event_keys, load_model, numbers, pair_vector
 from storyscope.stories.features import article_item, featurize
 from storyscope.stories.online import OnlineClusterer
 
@@ -124,18 +124,22 @@ def test_untitled_articles_are_scored_with_their_own_weights():
     assert not any(f.titled for f in featurize([dict(it, title="") for it in _items()]))
 
 
-def test_undated_pairs_are_scored_with_their_own_weights():
-    a, same, other = (event_keys(it) for it in _items()[:3])
+def test_undated_pairs_are_scored_with_their_own_weights_when_a_model_has_them():
+    a, same = event_keys(_items()[0]), event_keys(_items()[1])
     dated, undated = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0), pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, undated=True)
     assert dict(zip(FEATURES, dated))["undated"] == 0.0 and dict(zip(FEATURES, undated))["undated"] == 1.0
-    m = load_model()
-    assert m.w_undated is not None
-    assert m.logit(undated) == float(m.w_undated @ undated) != float(m.w @ undated)
+    shipped = load_model()
+    assert shipped.logit(undated) == float(shipped.w @ undated)        # no undated weights shipped
+    w = dict(zip(FEATURES, shipped.w.tolist()))
+    m = PairModel(w, {}, dict(zip(FEATURES, shipped.w_untitled.tolist())), dict(w, people_share=5.0, top_cover=1.0))
+    assert m.logit(dated) == float(m.w @ dated)
+    assert m.logit(undated) == float(m.w_undated @ undated) > float(m.w @ undated)
     # an article without a headline keeps the untitled weights, dated or not
     both = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, untitled=True, undated=True)
     assert m.logit(both) == float(m.w_untitled @ both)
-    # without dates, the other quake's people, place, year and figures lower the probability
-    assert m.prob(pair_vector(a, other, 0.6, 0.3, 0.5, 0.0, undated=True)) < m.prob(undated)
+    # the covers are computed only for weights that read them (or a model without weights)
+    assert m.uses("top_cover", False, True) and not m.uses("top_cover", False, False)
+    assert PairModel({}).uses("top_cover", False, False)
 
 
 def test_a_pair_is_undated_only_when_neither_side_has_a_publication_date():

@@ -268,9 +268,10 @@ def main(argv=None) -> dict:
                                           + ("with their dates removed (train.undated)" if a.strip_dates else "as given"))
     else:
         out = model.to_dict()
-        if Path(a.out).exists():         # the untitled weights (``--untitled``) are kept
+        if Path(a.out).exists():         # the untitled and undated weights (their own runs) are kept
             old = json.loads(Path(a.out).read_text(encoding="utf-8"))
-            out.update({k: old[k] for k in ("weights_untitled", "report_untitled") if k in old})
+            out.update({k: old[k] for k in ("weights_untitled", "report_untitled", "weights_undated", "report_undated")
+                        if k in old})
         out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
