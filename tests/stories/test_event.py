@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from storyscope.record import Article, Span
-from storyscope.stories.event import FEATURES, EventKeys, core, event_keys, load_model, numbers, pair_vector
+from storyscope.stories.event import FEATURES, EventKeys, PairModel, core, event_keys, load_model, numbers, pair_vector
 from storyscope.stories.features import article_item, featurize
 from storyscope.stories.online import OnlineClusterer
 
@@ -122,3 +122,46 @@ def test_untitled_articles_are_scored_with_their_own_weights():
     other = event_keys(_items()[2])
     assert m.prob(pair_vector(a, other, 0.6, 0.3, 0.5, 0.0, untitled=True)) < m.prob(untitled)
     assert not any(f.titled for f in featurize([dict(it, title="") for it in _items()]))
+
+
+def test_undated_pairs_are_scored_with_their_own_weights_when_a_model_has_them():
+    a, same = event_keys(_items()[0]), event_keys(_items()[1])
+    dated, undated = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0), pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, undated=True)
+    assert dict(zip(FEATURES, dated))["undated"] == 0.0 and dict(zip(FEATURES, undated))["undated"] == 1.0
+    shipped = load_model()
+    assert shipped.logit(undated) == float(shipped.w @ undated)        # no undated weights shipped
+    w = dict(zip(FEATURES, shipped.w.tolist()))
+    m = PairModel(w, {}, dict(zip(FEATURES, shipped.w_untitled.tolist())), dict(w, people_share=5.0, top_cover=1.0))
+    assert m.logit(dated) == float(m.w @ dated)
+    assert m.logit(undated) == float(m.w_undated @ undated) > float(m.w @ undated)
+    # an article without a headline keeps the untitled weights, dated or not
+    both = pair_vector(a, same, 0.6, 0.3, 0.5, 0.0, untitled=True, undated=True)
+    assert m.logit(both) == float(m.w_untitled @ both)
+    # the covers are computed only for weights that read them (or a model without weights)
+    assert m.uses("top_cover", False, True) and not m.uses("top_cover", False, False)
+    assert PairModel({}).uses("top_cover", False, False)
+
+
+def test_a_pair_is_undated_only_when_neither_side_has_a_publication_date():
+    items = _items()[:2]
+    for pub, flag in ((None, 1.0), ("2031-05-06", 0.0)):
+        its = [dict(it, published=pub) for it in items]
+        oc = OnlineClusterer()
+        f1, f2 = featurize(its)
+        oc.add(its[0], f1)
+        oc._count(f2)
+        assert dict(zip(FEATURES, oc.pair_features(f2, 0)))["undated"] == flag
+
+
+def test_covers_weigh_the_heaviest_terms_on_each_side():
+    from storyscope.stories.scoring import TOP_TERMS, _covers
+    import numpy as np
+    ak = np.arange(20, dtype=np.int64)
+    av = np.ones(20)
+    av[:TOP_TERMS] = 5.0                         # the article's heaviest terms: keys 0-9
+    sk = np.array([0, 1, 2, 3, 4, 30, 31], dtype=np.int64)
+    sv = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 5.0, 5.0])
+    hit = np.isin(ak, sk)
+    top, cover = _covers(ak, av, hit, sk, sv)
+    assert top == 0.5                             # keys 0-4 of its ten heaviest are in the story
+    assert cover == 5.0 / 15.0                    # of the story's weight, keys 0-4 are in the article

@@ -28,7 +28,7 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "stories" / "pair.
 FEATURES = ("bias", "emb", "tfidf", "names", "date_penalty", "date_gap", "people_share", "people_conflict",
             "places_share", "places_conflict", "years_share", "years_conflict", "numbers_shared",
             "numbers_conflict", "days_share", "days_conflict", "lead_share", "lead_conflict",
-            "untitled")
+            "untitled", "top_cover", "story_cover", "story_size", "undated")
 KINDS = ("people", "places", "years", "numbers", "days", "lead")
 
 SAME_WEEK = 7.0          # days
@@ -174,7 +174,8 @@ def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapp
 
 def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: float, penalty: float,
                 gap_days: float = 0.0, b_articles: int = 1, core_share: float | None = CORE_SHARE,
-                untitled: bool = False) -> np.ndarray:
+                untitled: bool = False, top_cover: float = 0.0, story_cover: float = 0.0,
+                undated: bool = False) -> np.ndarray:
     """Features (in ``FEATURES`` order) of article keys ``a`` against story keys ``b``.
 
     ``emb``, ``tfidf`` and ``names`` are cosines in [0, 1] computed by the caller; ``penalty`` is
@@ -186,6 +187,8 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     article does not make the story match every later article of that other event.
     ``untitled``: the article has no headline (its embedding sees only the body's lead): the
     ``untitled`` feature is 1 and ``PairModel`` uses its untitled weights, if it has them.
+    ``top_cover``, ``story_cover``: see ``scoring._covers``. ``undated``: neither the article nor
+    the story has a publication date (``undated`` is 1; ``PairModel`` uses its undated weights).
     """
     b = EventKeys(*(core(getattr(b, k), b_articles, core_share) for k in KINDS))
     ps, pc = _share_conflict(a.people, b.people)
@@ -196,7 +199,8 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     ds, dc = _days_share_conflict(a.days, b.days)
     hs, hc = _share_conflict(a.lead, b.lead)
     return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
-                     ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc, float(untitled)])
+                     ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc, float(untitled),
+                     top_cover, story_cover, math.log1p(max(b_articles - 1, 0)) / math.log(50.0), float(undated)])
 
 
 class PairModel:
@@ -205,19 +209,36 @@ class PairModel:
     ``weights_untitled``, if given, replace ``weights`` for a pair whose ``untitled`` feature is 1
     (an article without a headline, such as a bare body of text: its embedding sees the body's
     lead only, so its cosines mean something else; ``models/stories/README.md``).
+    ``weights_undated``, if given, replace ``weights`` for a titled pair whose ``undated`` feature
+    is 1 (no publication date on either side: what tells two events apart is then only who, where,
+    which stated days and figures, so those weigh more than where the dates already speak).
     """
 
     def __init__(self, weights: Mapping[str, float], meta: Mapping | None = None,
-                 weights_untitled: Mapping[str, float] | None = None):
+                 weights_untitled: Mapping[str, float] | None = None,
+                 weights_undated: Mapping[str, float] | None = None):
         self.w = np.array([float(weights.get(f, 0.0)) for f in FEATURES])
         self.w_untitled = None if weights_untitled is None else \
             np.array([float(weights_untitled.get(f, 0.0)) for f in FEATURES])
+        self.w_undated = None if weights_undated is None else \
+            np.array([float(weights_undated.get(f, 0.0)) for f in FEATURES])
         self.meta = dict(meta or {})
         self.core_share: float | None = self.meta.get("core_share")     # see ``core``; None: all keys
 
+    def weights_for(self, untitled: bool, undated: bool) -> np.ndarray:
+        """The weight vector that scores a pair: untitled first, then undated, else the headline weights."""
+        if untitled and self.w_untitled is not None:
+            return self.w_untitled
+        return self.w_undated if undated and self.w_undated is not None else self.w
+
+    def uses(self, feature: str, untitled: bool, undated: bool) -> bool:
+        """Whether the weights for such a pair read ``feature`` (a model without weights, as
+        training builds pairs with, reads every feature): callers skip computing the others."""
+        w = self.weights_for(untitled, undated)
+        return not self.w.any() or bool(w[FEATURES.index(feature)])
+
     def logit(self, x: np.ndarray) -> float:
-        w = self.w if self.w_untitled is None or not x[_UNTITLED] else self.w_untitled
-        return float(w @ x)
+        return float(self.weights_for(bool(x[_UNTITLED]), bool(x[_UNDATED])) @ x)
 
     def prob(self, x: np.ndarray) -> float:
         z = self.logit(x)
@@ -227,15 +248,19 @@ class PairModel:
         out = {"features": list(FEATURES), "weights": dict(zip(FEATURES, self.w.tolist()))}
         if self.w_untitled is not None:
             out["weights_untitled"] = dict(zip(FEATURES, self.w_untitled.tolist()))
+        if self.w_undated is not None:
+            out["weights_undated"] = dict(zip(FEATURES, self.w_undated.tolist()))
         return {**out, **self.meta}
 
 
 _UNTITLED = FEATURES.index("untitled")
+_UNDATED = FEATURES.index("undated")
+WEIGHT_SETS = ("weights", "weights_untitled", "weights_undated")
 
 
 @lru_cache(maxsize=4)
 def load_model(path: str = str(MODEL_PATH)) -> PairModel:
     """The shipped pair model (``models/stories/pair.json``)."""
     d = json.loads(Path(path).read_text(encoding="utf-8"))
-    return PairModel(d["weights"], {k: v for k, v in d.items() if k not in ("weights", "features", "weights_untitled")},
-                     d.get("weights_untitled"))
+    return PairModel(d["weights"], {k: v for k, v in d.items() if k not in WEIGHT_SETS + ("features",)},
+                     d.get("weights_untitled"), d.get("weights_undated"))

@@ -16,6 +16,24 @@ from storyscope.stories.features import Features, _arrays
 from storyscope.stories.state import Story
 
 
+TOP_TERMS = 10          # an article's or a story's heaviest TF-IDF terms (``_covers``)
+
+
+def _covers(ak: np.ndarray, av: np.ndarray, hit: np.ndarray, sk: np.ndarray, sv: np.ndarray) -> tuple[float, float]:
+    """Weighted share of the article's ``TOP_TERMS`` heaviest TF-IDF terms that the story has,
+    and of the story's heaviest terms that the article has: the words that make each one
+    distinctive (a place, a name, an object), where the cosine is dominated by the shared topic.
+    ``ak``/``sk`` sorted term keys, ``av``/``sv`` their weights, ``hit`` which of ``ak`` are in ``sk``."""
+    n = min(TOP_TERMS, len(ak))
+    ta = np.argpartition(-av, n - 1)[:n] if len(ak) > n else np.arange(len(ak))
+    top = float(av[ta][hit[ta]].sum() / (av[ta].sum() or 1.0))
+    m = min(TOP_TERMS, len(sk))
+    ts = np.argpartition(-sv, m - 1)[:m] if len(sk) > m else np.arange(len(sk))
+    pos = np.minimum(np.searchsorted(ak, sk[ts]), len(ak) - 1)
+    found = ak[pos] == sk[ts]
+    return top, float(sv[ts][found].sum() / (sv[ts].sum() or 1.0))
+
+
 class Scoring:
     """The scoring half of ``OnlineClusterer`` (see ``stories.online`` for the model)."""
 
@@ -136,19 +154,22 @@ class Scoring:
         st = self._stories[s]
         if emb_sim is None:
             emb_sim = float(self._C[s] @ f.emb)
-        tf = 0.0
+        untitled, undated = not f.titled, f.pub is None and st.start is None
+        tf = top = cover = 0.0
         if f.terms and len(st.terms[0]):
             ak, av, an = self._article_weights(f)
             sk, sv, sn = self._story_weights(st)
             pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
             hit = sk[pos] == ak
             tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
+            if self.model.uses("top_cover", untitled, undated) or self.model.uses("story_cover", untitled, undated):
+                top, cover = _covers(ak, av, hit, sk, sv)
         ent = 0.0
         if f.ents and st.ents:
             w, tot = self._ent_weights(f)
             ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
-                           self.model.core_share, not f.titled)
+                           self.model.core_share, untitled, top, cover, undated)
 
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)

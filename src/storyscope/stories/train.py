@@ -4,6 +4,7 @@
         --data fnc1/stories.jsonl [--cache DIR] [--folds 5] [--drop FEATURE,...] [--core-share X] \
         [--out src/storyscope/models/stories/pair.json]
     python -m storyscope.stories.train --untitled --data ... [--cache DIR] [--C 1] [--out ...]
+    python -m storyscope.stories.train --undated --data ... [--strip-dates] [--cache DIR] [--drop ...] [--out ...]
 
 Pairs come from teacher-forced online assignment: articles arrive in file order (and in
 shuffled orders); each is scored against the ``k`` candidate stories the online clusterer
@@ -21,7 +22,9 @@ model is then refit on all pairs.
 
 ``--untitled``: the same on every file with its headlines removed (``untitled``), written as
 the weights ``PairModel`` uses for articles without a headline (``weights_untitled``); the
-headline weights of ``--out`` are kept.
+headline weights of ``--out`` are kept. ``--undated``: the weights for pairs where neither side
+has a publication date (``weights_undated``), fit on the files as given (``--strip-dates``: with
+every publication date removed, ``undated``); the other weights of ``--out`` are kept.
 """
 from __future__ import annotations
 
@@ -195,11 +198,33 @@ def untitled(items: list[dict]) -> list[dict]:
     return [{k: v for k, v in dict(it, title="").items() if k != "vector"} for it in items]
 
 
+def undated(items: list[dict]) -> list[dict]:
+    """The items without their publication dates (the dates their text states are kept): the
+    articles as a source without dates would give them, for the undated weights."""
+    return [dict(it, published=None) for it in items]
+
+
+def untitled_items(path: str, items: list[dict], cache: str | None = None) -> list[dict]:
+    """``untitled(items)`` with their vectors embedded (from the lead alone), kept in ``cache``."""
+    p = Path(cache or "/nonexistent") / (Path(path).parent.name + "-" + Path(path).stem + "-untitled.pkl")
+    if cache and p.exists():
+        return pickle.loads(p.read_bytes())
+    out = untitled(items)
+    for it, f in zip(out, featurize(out)):
+        it["vector"] = f.emb.tolist()
+    if cache:
+        p.write_bytes(pickle.dumps(out))
+    return out
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", action="append", required=True)
     ap.add_argument("--untitled", action="store_true",
                     help="fit only the weights for articles without a headline (see module docstring)")
+    ap.add_argument("--undated", action="store_true",
+                    help="fit only the weights for pairs without publication dates (see module docstring)")
+    ap.add_argument("--strip-dates", action="store_true", help="with --undated: remove every publication date")
     ap.add_argument("--cache")
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--folds", type=int, default=5)
@@ -213,10 +238,12 @@ def main(argv=None) -> dict:
     grid = [(t, m) for t in (0.2, 0.25, 0.3, 0.4, 0.5) for m in (0.3, 0.5)]
     if a.untitled:
         drop.append("untitled")          # constant over these pairs: the intercept carries it
+    if a.undated:
+        drop += ["untitled", "undated"]
     sets = {}
     for path in a.data:
         items, gold = load_items(path, a.cache)
-        items = untitled(items) if a.untitled else items
+        items = untitled_items(path, items, a.cache) if a.untitled else undated(items) if a.strip_dates else items
         sets[Path(path).parent.name] = (items, featurize(items), gold, folds_of(gold, a.folds))
     report: dict = {"sets": {k: len(v[0]) for k, v in sets.items()}, "folds": a.folds}
     cv = cross_validate(sets, a.folds, a.C, grid, drop)
@@ -230,13 +257,21 @@ def main(argv=None) -> dict:
         "pairs_held_out": cv["pairs_held_out"]}
     model, X, y = fit_sets({n: d[:3] for n, d in sets.items()}, a.C, drop)
     report["all"] = {"pairs": pair_report(model, X, y)}
-    if a.untitled:
-        base = event.load_model(a.out)
-        out = PairModel(dict(zip(FEATURES, base.w)), base.meta, dict(zip(FEATURES, model.w))).to_dict()
-        out["report_untitled"] = dict(report, trained_on=sorted(sets), C=a.C,
-                                      note="every file with its headlines removed (train.untitled)")
+    if a.untitled or a.undated:
+        out = json.loads(Path(a.out).read_text(encoding="utf-8"))
+        name = "untitled" if a.untitled else "undated"
+        out["features"] = list(FEATURES)
+        out["weights_" + name] = dict(zip(FEATURES, model.w.tolist()))
+        out["report_" + name] = dict(report, trained_on=sorted(sets), C=a.C, drop=drop,
+                                     note="every file with its headlines removed (train.untitled)" if a.untitled
+                                     else "used where neither side has a publication date; fit on the files "
+                                          + ("with their dates removed (train.undated)" if a.strip_dates else "as given"))
     else:
         out = model.to_dict()
+        if Path(a.out).exists():         # the untitled and undated weights (their own runs) are kept
+            old = json.loads(Path(a.out).read_text(encoding="utf-8"))
+            out.update({k: old[k] for k in ("weights_untitled", "report_untitled", "weights_undated", "report_undated")
+                        if k in old})
         out.update(threshold=best[0], merge_threshold=best[1], trained_on=sorted(sets), report=report)
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))
