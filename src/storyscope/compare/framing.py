@@ -71,13 +71,15 @@ REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "expl
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> dict:
-    """concept id -> {"label", "template"?, "not_rx": [compiled], "terms": [{"term", "connotation",
-    "rx": [compiled patterns], "not_rx": [compiled excludes]}]} (format: lexicon/README.md)."""
+    """concept id -> {"label", "template"?, "event"?, "adjacent_place"?, "not_rx": [compiled], "terms": [{"term",
+    "connotation", "rx": [compiled patterns], "not_rx": [compiled excludes], "req_rx": [compiled requires]}]}
+    (format: lexicon/README.md)."""
     data = json.loads(Path(path or LEXICON).read_text(encoding="utf-8"))
     out = {}
     for cid, c in data["concepts"].items():
         terms = [{**t, "rx": [re.compile(p) for p in t["patterns"]],
-                  "not_rx": [re.compile(p) for p in t.get("excludes", [])]} for t in c["terms"]]
+                  "not_rx": [re.compile(p) for p in t.get("excludes", [])],
+                  "req_rx": [re.compile(p) for p in t.get("requires", [])]} for t in c["terms"]]
         out[cid] = {**c, "terms": terms, "not_rx": [re.compile(p) for p in c.get("excludes", [])]}
     return out
 
@@ -131,6 +133,78 @@ def names_referent(text: str, start: int, end: int) -> bool:
     return True
 
 
+# words under which an event is only spoken of, not stated to have happened (walked up from the term)
+IRREALIS_VERBS = {"vow", "pledge", "promise", "want", "wish", "hope", "threaten", "hint", "urge", "demand", "seek", "plan",
+                  "intend", "consider", "contemplate", "discuss", "propose", "debate", "fear", "warn", "risk", "push",
+                  "expect", "predict", "desire", "aim"}
+IRREALIS_NOUNS = {"ground", "grounds", "issue", "question", "discussion", "talk", "threat", "possibility", "prospect",
+                  "call", "demand", "way", "desire", "push", "bid", "risk", "fear", "idea", "plan", "proposal", "effort",
+                  "option", "speculation", "chance", "vow", "pledge", "goal", "hope"}
+# verbs whose modal or negation decides whether their object happened ("could lead to war", "might have
+# resulted from a protest"); other verbs presuppose their object ("did not support the proxy war")
+CAUSING_VERBS = {"lead", "result", "cause", "spark", "trigger", "become", "turn", "escalate", "amount", "constitute",
+                 "mean", "spiral", "erupt", "end"}
+_COMPLEMENT = ("xcomp", "ccomp", "dobj", "prep", "acl", "relcl", "attr", "pcomp", "pobj", "advcl", "conj")
+_EITHER_OR = re.compile(r"(?i)\beither\b[^.;]*\bor\b")
+
+
+def _modal_or_negated(verb) -> bool:
+    return any(c.tag_ == "MD" or c.dep_ == "neg" or c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether")
+               for c in verb.children)
+
+
+# between an agent and its term: "Lomar's invasion", "Lomar forces invaded", "the Lomar-led invasion";
+# never across a clause or a preposition ("in Lomar and in the invasion of ...")
+_AGENT_GAP = re.compile(r"(?i)(?:['\u2019]s)?(?:[\s-]+(?!(?:and|or|but|in|of|on|at|to|from|for|with|by|since|after|before|"
+                        r"the|a|an|was|were|is|are|has|had)\b)[\w.]+){0,2}[\s-]+")
+
+
+def not_asserted(text: str, start: int) -> bool:
+    """Whether the event word at ``start`` is only spoken of, not stated to have happened: negated or
+    under a modal or condition as the verb itself or its predicate ("it was not a coup", "would've been a
+    massacre", "must resign or be impeached", "could lead to war"), an alternative ("Either it was a mob
+    or ..."), or the complement of a verb or noun of intent, threat or possibility ("vowed to impeach",
+    "grounds for impeachment", "the best way to oust him").
+
+    Walks the spaCy parse from the term up through its heads to the first verb with a subject of its
+    own (the term's clause); a term that is a subject is presupposed ("its military operation cannot
+    be accepted"), and so is the object of most verbs ("did not support the proxy war")."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    tok = next((t for t in doc if t.idx >= start), None)
+    if tok is None:
+        return False
+    if _EITHER_OR.search(tok.sent.text):
+        return True
+    node, child, nouns = tok, None, 0
+    for _ in range(12):
+        lemma = node.lemma_.lower()
+        if child is not None and child.dep_ in _COMPLEMENT:
+            if node.pos_ in ("NOUN", "PROPN") and (lemma in IRREALIS_NOUNS or node.lower_ in IRREALIS_NOUNS) \
+                    or node.pos_ in ("VERB", "AUX") and (lemma in IRREALIS_VERBS or lemma == "call" and child.lower_ == "for"):
+                return True
+        if node is not tok and node.pos_ in ("NOUN", "PROPN") and node.dep_ != "compound" and child.dep_ != "compound":
+            nouns += 1
+            if nouns >= 2:
+                return False    # two noun phrases up ("relatives of Americans killed ..."): another matter
+        if node.pos_ in ("VERB", "AUX"):
+            decides = child is None or child.dep_ in ("attr", "acomp", "oprd", "conj") or \
+                lemma in CAUSING_VERBS and child.dep_ in ("dobj", "prep")
+            if decides and _modal_or_negated(node):
+                return True
+            if node.dep_ == "conj" and (child is None or decides) and _modal_or_negated(node.head):
+                return True     # "must resign or be impeached"
+            if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in node.children) \
+                    and not any(c.tag_ == "TO" for c in node.children):
+                return False    # the term's own finite clause states it ("for Lomar to invade" does not)
+        if child is not None and child.dep_ in ("nsubj", "nsubjpass", "csubj", "poss"):
+            return False        # a subject is presupposed
+        if node.head.i == node.i:
+            return False
+        child, node = node, node.head
+    return False
+
+
 def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
     hits = []
     for art in bundle.articles:
@@ -145,11 +219,24 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                             continue       # debris, or the word is part of another name
                         if any(x.search(sent.text) for x in c["not_rx"] + t["not_rx"]):
                             continue       # the family does not fit this referent (a death from illness)
+                        if t["req_rx"] and not any(x.search(sent.text) for x in t["req_rx"]):
+                            continue       # "died" names a death caused by others only beside its cause
                         ps = [p for p in places if sent.start <= p[0] < sent.end]
                         if t.get("needs_place") and not ps:
                             continue
-                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25]
+                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25
+                                  and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
                         after = [p[2] for p in ps if 0 <= p[0] - m.end() <= 25]
+                        if c.get("adjacent_place"):
+                            # "the war in Afghanistan", "Russia's invasion": the place beside the term is the
+                            # referent's; a place elsewhere in the sentence may be another war's
+                            # (none beside it: tied as a place-less hit, to its article's only referent)
+                            inside = [p[2] for p in ps if m.start() <= p[0] < m.end()]   # "the Lomar war"
+                            ps = [p for p in ps if p[2] in (inside or after or before)]
+                            if t.get("needs_place") and not ps:
+                                continue
+                        if c.get("event") and not_asserted(art.text, m.start()):
+                            continue       # "grounds for impeachment", "vowed to impeach", "it was not a coup"
                         voice, speaker = _voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),
@@ -253,8 +340,8 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
             sim = emb[a.id] @ emb[b.id].T
             for i, j in zip(*((sim >= SETTINGS.align_cos).nonzero())):
                 sa, sb = sents[a.id][i], sents[b.id][j]
-                ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sa.text)]
-                tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sb.text)]
+                ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(WORD, sa.text)]
+                tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(WORD, sb.text)]
                 ops = difflib.SequenceMatcher(a=[t[2].lower() for t in ta], b=[t[2].lower() for t in tb],
                                               autojunk=False).get_opcodes()
                 diff = [o for o in ops if o[0] != "equal"]
@@ -268,6 +355,8 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
                     continue
                 if not any(w.lower() not in STOP for w in wa) or not any(w.lower() not in STOP for w in wb):
                     continue
+                if not names_something(wa) or not names_something(wb) or _letters(wa) == _letters(wb):
+                    continue       # "can't" / "can\u2019t", "state funded" / "state-funded": one wording
                 na, nb = ([w.lower().replace("\u2019", "'") for w in ws] for ws in (wa, wb))
                 if len(na) == len(nb) and all(morph_equal(p, q) for p, q in zip(na, nb)):
                     continue       # one word written two ways (he's / he\u2019s, country / countries)
@@ -286,6 +375,21 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         rows.append({"concept": f"{ta} / {tb}", "source": "aligned", "similarity": round(sc, 3),
                      "confidence": SETTINGS.conf_aligned, "terms": terms})
     return rows
+
+
+WORD = r"[\w'\u2019-]+"
+_CLITIC = re.compile(r"(?i)(?:n['\u2019]t|['\u2019](?:s|re|ll|ve|d|m))$")
+
+
+def _letters(words: list[str]) -> str:
+    """The letters of a slot, lower-cased: spellings that differ only in hyphens, spaces or apostrophes agree."""
+    return re.sub(r"[^a-z0-9]", "", " ".join(words).lower())
+
+
+def names_something(words: list[str]) -> bool:
+    """Whether a one-slot filler can name a referent: no contraction ("can't", "he's", "you'll"): those
+    are function words however they are spelled."""
+    return not any(_CLITIC.search(w) for w in words)
 
 
 def _entry_confidence(terms: dict[str, list[dict]]) -> float:

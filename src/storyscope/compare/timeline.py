@@ -16,7 +16,7 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import sentence_spans
-from storyscope.compare.timeline_events import event_clause
+from storyscope.compare.timeline_events import event_label
 from storyscope.record import Span
 from storyscope.stages.timex import extract_timexes
 from storyscope.stages.timex.patterns import HOLIDAY
@@ -40,6 +40,14 @@ class TimelineSettings:
     """
     anchor_cos: float = 0.4
     same_event_cos: float = 0.5
+    # confidence of an entry (hand-set, then checked on the labelled BASIL dev events): by the date's
+    # precision, times conf_part when its label is not a whole clause (`timeline_events.event_label`),
+    # times conf_inferred when the article's publication date was inferred; plus conf_sources when two or
+    # more independent sources state the event on that date
+    conf_precision: tuple = (("day", 0.9), ("month", 0.8), ("year", 0.7))
+    conf_part: float = 0.5
+    conf_inferred: float = 0.85
+    conf_sources: float = 0.1
 
 
 SETTINGS = TimelineSettings()
@@ -59,20 +67,44 @@ def _sentence_at(bundle: StoryBundle, aid: str, pos: int) -> tuple[int, int] | N
 
 def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -> bool:
     """Whether a date is spoken of as coming: a future cue near it, else a clause with no past-tense verb."""
-    window = text[max(s0, start - 45):start] + " " + text[end:end + 25]
+    before = text[max(s0, start - 45):start]
+    cut = list(_CLAUSE_BREAK.finditer(before))
+    window = before[cut[-1].end():] if cut else before  # a cue of another clause ("what he will do, but ...")
+    window += " " + text[end:end + 25]
     if FUTURE_CUES.search(window) or cues_only:
         return bool(FUTURE_CUES.search(window))
+    head = _governing_verb(text, start)
+    if head is None:
+        return False
+    verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s--\s|\b(?:but|and|while|whereas)\b")
+
+
+def _governing_verb(text: str, start: int):
+    """The finite verb whose clause holds the token at ``start`` (spaCy parse): up the heads to a verb,
+    and on through non-finite ones ("attempted to explain Sunday", "other than lashing out ... Saturday")
+    to the verb that carries the tense. None when the token is not parsed."""
     from storyscope.stages.nlp import parse
     doc = parse(text)
     at = doc.char_span(start, min(len(text), start + 1), alignment_mode="expand")
     tok = at[0] if at is not None and len(at) and at[0].idx >= start else next((t for t in doc if t.idx >= start), None)
     if tok is None:
-        return False
+        return None
     head = tok
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
-    verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
-    return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
+    while head.tag_ in ("VB", "VBG", "VBN") and head.dep_ in ("xcomp", "pcomp", "advcl", "conj", "prep", "pobj") \
+            and not any(c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in head.children) and head.head.i != head.i:
+        up = head.head
+        while up.pos_ not in ("VERB", "AUX") and up.head.i != up.i:
+            up = up.head
+        if up.pos_ not in ("VERB", "AUX"):
+            break
+        head = up
+    return head
 
 
 _REL_WORD = re.compile(r"(?i)\b(?:last|next|this|coming|past|previous|following|earlier|later)\b")
@@ -93,18 +125,79 @@ def _month_without_year(text: str) -> bool:
 
 
 _HOLIDAY_ALONE = re.compile(r"(?i)(?:the\s+)?(?:" + HOLIDAY + r")")
-_BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|ahead\s+of|prior\s+to|following)\s+(?:the\s+)?$")
+_BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|through|throughout|by|ahead\s+of|prior\s+to|following|"
+                           r"(?:dating|dates|date|going|goes)\s+back\s+to|as\s+far\s+back\s+as|as\s+far\s+as|"
+                           r"(?:beginning|starting)(?:\s+in)?)\s+(?:the\s+)?$")
+# "from 2007 to 2014", "between 1966 and 1978", "spanning from 1983": a period, not an event date
+_RANGE_START = re.compile(r"(?i)\b(?:from|between)\s+(?:the\s+)?$")
+_RANGE_END = re.compile(r"(?i)\b(?:from|between)\s+[^,.;()]{1,30}?\s+(?:to|until|till|through|and|-|\u2013)\s+(?:the\s+)?$")
+_RANGE_NEXT = re.compile(r"(?i)^\s*(?:to|until|till|through|-|\u2013|and)\s+\S")
+# "the 1996 Defense of Marriage Act", "the party's 2008 vice-presidential nominee", "the Sept. 11 attacks":
+# a year (or a day without its year) in a name or title
+_PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:in|on|at|of|since|by|from|until|till|through|to|during|after|before|for|"
+                                 r"between|around|about|early|late|mid|spring|summer|fall|autumn|winter)\s+$")
+_DETERMINER_BEFORE = re.compile(r"(?i)(?:\bthe|['\u2019]s)\s+$")
+_WORD_AFTER = re.compile(r"^\s+[A-Za-z]")
+_NOUN_AFTER = re.compile(r"^\s+[a-z]")
+
+
+def _year_in_a_name(text: str, start: int, end: int) -> bool:
+    """A bare year that modifies the noun after it, not the object of a preposition ("the 1996 Defense of
+    Marriage Act", "his 2016 election opponent", "the former governor and 1988 nominee"), or a day without
+    its year right after "the" and before a noun ("the Sept. 11 attacks"): part of a name or title."""
+    t, before = text[start:end], text[max(0, start - 14):start]
+    if re.fullmatch(r"\d{4}", t):
+        return not _PREPOSITION_BEFORE.search(before) and bool(_WORD_AFTER.match(text[end:end + 3]))
+    return _month_without_year(t) and bool(re.search(r"\d", t)) and bool(_DETERMINER_BEFORE.search(before)) \
+        and bool(_NOUN_AFTER.match(text[end:end + 3]))
 
 
 def _not_an_event_date(text: str, start: int, end: int) -> bool:
-    """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019"),
+    """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019",
+    "dating back to 2015", "by 2014"), either end of a period ("from 2007 to 2014", "beginning in 2009 and
+    continuing through 2016"), a year that is part of a name or title ("the 1996 Defense of Marriage Act"),
     or a holiday named alone ("Christmas was quiet", "over Christmas"): only "on Christmas Eve", or a
     holiday with its year or a relative word ("last Thanksgiving"), dates an event."""
-    if _BOUND_BEFORE.search(text, max(0, start - 12), start):
+    if _BOUND_BEFORE.search(text, max(0, start - 25), start):
+        return True
+    if _RANGE_END.search(text[max(0, start - 45):start]) or \
+            _RANGE_START.search(text[max(0, start - 14):start]) and _RANGE_NEXT.match(text[end:end + 12]):
+        return True
+    if _year_in_a_name(text, start, end):
         return True
     if _HOLIDAY_ALONE.fullmatch(text, start, end):
         return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
     return False
+
+
+def _past_attached(text: str, start: int) -> bool:
+    """Whether the date at ``start`` hangs on a past-tense verb ("stepped down in February", "he received
+    in November"), not on a noun ("gains in November") nor a progressive ("was leaving in February")."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    tok = next((t for t in doc if t.idx >= start), None)
+    if tok is None:
+        return False
+    while tok.dep_ in ("pobj", "prep", "nummod", "compound", "npadvmod", "appos") and tok.head.i != tok.i \
+            and tok.pos_ not in ("VERB", "AUX"):
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX") or tok.tag_ == "VBG":
+        return False
+    aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    return tok.tag_ == "VBD" or tok.tag_ == "VBN" and any(c.lemma_ == "have" or c.tag_ == "VBD" for c in aux)
+
+
+def _nearest_year(value: str, dct: dt.date) -> str:
+    """A day or month without its year ("November") read in the year that puts it nearest the
+    publication date: the timex stage reads it as past, which a clause not in the past does not say."""
+    best = value
+    for y in (int(value[:4]), int(value[:4]) + 1):
+        cand = f"{y}{value[4:]}"
+        day = _date(cand if len(cand) == 10 else cand + "-15")
+        old = _date(best if len(best) == 10 else best + "-15")
+        if day and old and abs((day - dct).days) < abs((old - dct).days):
+            best = cand
+    return best
 
 
 def _dated_label(label: str, text: str) -> bool:
@@ -271,14 +364,22 @@ def _norm_value(v: str | None) -> tuple[str, str] | None:
     return m.group(1), "year"
 
 
-def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
-    """The whole clause around a date (see `timeline_events.event_clause`)."""
+def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> tuple[str, bool]:
+    """The clause around a date and whether it is whole (see `timeline_events.event_label`)."""
     from storyscope.stages.nlp import parse
-    return event_clause(parse(text), s0, s1, start, end, text)
+    return event_label(parse(text), s0, s1, start, end, text)
+
+
+def _raw_confidence(prec: str, whole: bool, inferred: bool) -> float:
+    """Confidence of one dated mention (see `TimelineSettings`)."""
+    c = dict(SETTINGS.conf_precision).get(prec, 0.5)
+    return c * (1.0 if whole else SETTINGS.conf_part) * (SETTINGS.conf_inferred if inferred else 1.0)
 
 
 def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, limit: int = 30) -> list[dict]:
-    """Dated events: {"date", "precision", "event", "article_ids", "independent_sources", "inferred", "evidence"}."""
+    """Dated events: {"date", "precision", "event", "article_ids", "independent_sources", "inferred", "evidence",
+    "confidence"}; ``event`` is the label of the most certain mention (``evidence[0]`` is its sentence);
+    ``confidence`` in [0, 1] (see `TimelineSettings`)."""
     inferred = infer_publication_dates(bundle)
     raw = []
     for a in bundle.articles:
@@ -313,11 +414,14 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
                     and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
                 value = f"{int(value[:4]) + 1}{value[4:]}"  # "he'll retire on 22 November": the coming one
+            if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
+                    and value < dct[:len(value)] and not _past_attached(a.text, t.start):
+                value = _nearest_year(value, _date(dct))  # "gains in November", "the administration coming in January"
             if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
                 continue  # "this year": not an event date
-            raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf,
-                        "event": _event_text(a.text, se[0], se[1], t.start, t.end),
-                        "evidence": a.evidence(se[0], se[1])})
+            label, whole = _event_text(a.text, se[0], se[1], t.start, t.end)
+            raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf, "event": label,
+                        "confidence": _raw_confidence(prec, whole, inf), "evidence": a.evidence(se[0], se[1])})
     if not raw:
         return []
     from storyscope.stages.embed import embed
@@ -342,6 +446,13 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             hit["evidence"].append(r["evidence"])
     for e in entries:
         e["independent_sources"] = bundle.independent_count(e["article_ids"])
+        # the label: the most certain mention's (the first on a tie), its sentence first in the evidence
+        best = raw[max(e["_idx"], key=lambda k: (raw[k]["confidence"], -k))]
+        e["event"] = best["event"]
+        e["evidence"].remove(best["evidence"])
+        e["evidence"].insert(0, best["evidence"])
+        bonus = SETTINGS.conf_sources if e["independent_sources"] >= 2 else 0.0
+        e["confidence"] = round(min(1.0, best["confidence"] + bonus), 3)
         del e["_idx"]
     # keep the most newsworthy: more sources, finer dates
     entries.sort(key=lambda e: (-e["independent_sources"], -len(e["article_ids"]), _PREC_RANK[e["precision"]]))
