@@ -1,8 +1,9 @@
 """Framing terms and timeline entries of the product, matched to the blind labels (issue 15, session 6).
 
 Until ``storyscope eval findings`` scores framing and timeline (branch lab15), this runs the product's own
-comparison steps (``compare.steps``: linked actors, provenance, date inference, then ``timeline`` and
-``framing``) on the labelled BASIL events, with the reading layers kept in a store between runs, and
+``dossier.build.compare_story`` (dates phase: linked actors, provenance, date inference and re-reading;
+then the ``timeline`` and ``framing`` steps) on the labelled BASIL events, with the reading layers kept
+in a store between runs, and
 matches each shown framing term / timeline entry to the labelled items by record id and offsets
 (``span`` overlap >= 0.8 of both) and by the claim judged (framing: referent name, family, voice;
 timeline: date, precision, label). It prints JSON: per kind and split the labelled findings still
@@ -66,12 +67,12 @@ def timeline_entries(story: dict) -> list[dict]:
 
 
 def run(records_path: str, events: list[str], db: str) -> tuple[dict, dict]:
-    """``({event: {"framing": [...], "timeline": [...]}}, {article_id: record id})``: the steps of
-    ``compare.steps`` up to timeline and framing, on the stored reading layers (read once)."""
+    """``({event: {"timeline": [...], "framing": [...]}}, {article_id: record id})``: the product's own
+    ``dossier.build.compare_story`` on the stored reading layers (read once), with its main phase cut
+    to the ``timeline`` and ``framing`` steps (timeline reads no claims)."""
+    from storyscope.compare import registry
+    from storyscope.dossier.build import compare_story
     from storyscope.evaluate.events import load_records, run_events
-    from storyscope.compare.bundle import StoryBundle
-    from storyscope.compare.registry import ordered_steps, run_steps
-    from storyscope.dossier.build import _undated_if_inferred
     from storyscope.workspace import Workspace
     if not os.path.exists(db):
         ws, _, _ = run_events(load_records(records_path), events, db=db, progress=lambda m: print(m, file=sys.stderr))
@@ -83,31 +84,25 @@ def run(records_path: str, events: list[str], db: str) -> tuple[dict, dict]:
         by_event[a.meta.get("gold_story")].append(a.id)
     stories = [{"id": e, "article_ids": sorted(by_event[e]), "title": e} for e in events if by_event.get(e)]
     ws.store.replace_stories(stories)
-    main = {s.name: s for s in ordered_steps("main")}
+    full = registry.ordered_steps
+
+    def cut(phase=None):
+        if phase != "main":
+            return full(phase)
+        steps = {s.name: s for s in full("main")}
+        tl = steps["timeline"]
+        return [replace(tl, reads=(), run=lambda b, r: tl.run(b, {**r, "_story_claims": []})), steps["framing"]]
+    registry.ordered_steps = cut
     out = {}
-    for st in stories:
-        story, arts, layers, _ = ws.comparison_inputs(st["id"])
-        with ws.services.active():
-            bundle = StoryBundle([_undated_if_inferred(a) for a in arts], {a: dict(l) for a, l in layers.items()})
-            results = run_steps(bundle, {}, ordered_steps("dates"), {})
-            stored = {a.id: a for a in arts}
-            dated, changed = [], []
-            for a in bundle.articles:
-                inf = results["inferred_dates"].get(a.id)
-                new = replace(a, published=inf["published"], published_source="inferred") if inf else a
-                dated.append(new)
-                if (new.published, new.published_source) != (stored[a.id].published, stored[a.id].published_source):
-                    changed.append(new)
-            bundle.articles = dated
-            for aid, ls in (ws.reread(changed) if changed else {}).items():
-                bundle.layers.setdefault(aid, {}).update(ls)
-            results["_story_claims"] = []
-            res = {}
-            for name in ("timeline", "framing"):
-                res.update(main[name].run(bundle, results) if len(bundle.articles) >= main[name].min_articles
-                           else {name: []})
-        out[st["id"]] = res
-        print(f"compared {st['id']}", file=sys.stderr)
+    try:
+        for st in stories:
+            story, arts, layers, _ = ws.comparison_inputs(st["id"])
+            with ws.services.active():
+                res = compare_story(story, arts, layers, reread=ws.reread)
+            out[st["id"]] = {"timeline": res.get("timeline", []), "framing": res.get("framing", [])}
+            print(f"compared {st['id']}", file=sys.stderr)
+    finally:
+        registry.ordered_steps = full
     ws.close()
     return out, source_of
 
