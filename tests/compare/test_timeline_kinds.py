@@ -61,3 +61,11 @@ def test_labels_are_whole_clauses_with_a_confidence():
         assert 0 < t["confidence"] <= 1
     by = {t["date"]: t for t in tl}
     assert "Ardo announced on Wednesday" in by["2034-12-06"]["event"], by
+
+
+def test_a_clause_that_needs_its_main_verb_is_less_certain():
+    """"he doubted that the levy would hurt ... on 12 June": the clause alone misstates what was said."""
+    text = ("Lomar vote\n\nCouncillor Pim Ardo said he doubted that the levy would hurt the party in the vote on 12 June. "
+            "The council voted on 3 June to raise the levy.\n")
+    by = {t["date"]: t for t in _timeline(text, "2034-06-05")}
+    assert by["2034-06-12"]["confidence"] < by["2034-06-03"]["confidence"], by

@@ -147,6 +147,11 @@ def event_clause(doc, s0: int, s1: int, start: int, end: int, text: str) -> str:
     return event_label(doc, s0, s1, start, end, text)[0]
 
 
+_SAYING = {"say", "tell", "announce", "report", "add", "note", "claim", "write", "believe", "think", "argue", "insist",
+           "warn", "explain", "state", "declare", "confirm", "acknowledge", "show", "find", "know", "expect",
+           "decide", "agree", "predict", "estimate", "reveal", "indicate", "assert", "testify", "tweet", "allege",
+           "contend", "maintain", "recall", "conclude", "learn", "realize", "disclose", "signal", "stress", "repeat",
+           "admit", "concede", "emphasize", "suggest", "hope", "vow", "promise", "pledge", "predict", "ask"}
 _OPENERS = re.compile(r"(?i)^(?:which|who|whom|whose|where|when|whereby|that|because|while|although|though|if|as|"
                       r"after|before|since|until|and|but|or)\b")
 _DANGLING_END = re.compile(r"(?:,\s+(?:a|an|the)\s+[\w-]+|\b(?:a|an|the|of|to|in|on|at|for|as|about|with|by))\.?$")
@@ -189,6 +194,8 @@ def event_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> tuple
     finite = head.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP")
                                                       for c in head.children)
     aside = head.dep_ == "parataxis" and head.head.i > head.i  # "The lawsuit, argued Tuesday, claims ..."
+    # a clause under a verb that is not one of saying or knowing needs that verb ("he doubted that ...")
+    aside = aside or head.dep_ == "ccomp" and head.head.lemma_.lower() not in _SAYING
     return out, subject and finite and not aside and len(trimmed) == len(sel) and not _garbled(toks, kept, text) \
         and label_readable(out)
 
