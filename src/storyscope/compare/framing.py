@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.framing_events import not_asserted
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
@@ -71,13 +72,15 @@ REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "expl
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | None = None) -> dict:
-    """concept id -> {"label", "template"?, "not_rx": [compiled], "terms": [{"term", "connotation",
-    "rx": [compiled patterns], "not_rx": [compiled excludes]}]} (format: lexicon/README.md)."""
+    """concept id -> {"label", "template"?, "event"?, "adjacent_place"?, "not_rx": [compiled], "terms": [{"term",
+    "connotation", "rx": [compiled patterns], "not_rx": [compiled excludes], "req_rx": [compiled requires]}]}
+    (format: lexicon/README.md)."""
     data = json.loads(Path(path or LEXICON).read_text(encoding="utf-8"))
     out = {}
     for cid, c in data["concepts"].items():
         terms = [{**t, "rx": [re.compile(p) for p in t["patterns"]],
-                  "not_rx": [re.compile(p) for p in t.get("excludes", [])]} for t in c["terms"]]
+                  "not_rx": [re.compile(p) for p in t.get("excludes", [])],
+                  "req_rx": [re.compile(p) for p in t.get("requires", [])]} for t in c["terms"]]
         out[cid] = {**c, "terms": terms, "not_rx": [re.compile(p) for p in c.get("excludes", [])]}
     return out
 
@@ -131,6 +134,12 @@ def names_referent(text: str, start: int, end: int) -> bool:
     return True
 
 
+# between an agent and its term: "Lomar's invasion", "Lomar forces invaded", "the Lomar-led invasion";
+# never across a clause or a preposition ("in Lomar and in the invasion of ...")
+_AGENT_GAP = re.compile(r"(?i)(?:['\u2019]s)?(?:[\s-]+(?!(?:and|or|but|in|of|on|at|to|from|for|with|by|since|after|before|"
+                        r"the|a|an|was|were|is|are|has|had)\b)[\w.]+){0,2}[\s-]+")
+
+
 def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
     hits = []
     for art in bundle.articles:
@@ -145,11 +154,24 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                             continue       # debris, or the word is part of another name
                         if any(x.search(sent.text) for x in c["not_rx"] + t["not_rx"]):
                             continue       # the family does not fit this referent (a death from illness)
+                        if t["req_rx"] and not any(x.search(sent.text) for x in t["req_rx"]):
+                            continue       # "died" names a death caused by others only beside its cause
                         ps = [p for p in places if sent.start <= p[0] < sent.end]
                         if t.get("needs_place") and not ps:
                             continue
-                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25]
+                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25
+                                  and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
                         after = [p[2] for p in ps if 0 <= p[0] - m.end() <= 25]
+                        if c.get("adjacent_place"):
+                            # "the war in Afghanistan", "Russia's invasion": the place beside the term is the
+                            # referent's; a place elsewhere in the sentence may be another war's
+                            # (none beside it: tied as a place-less hit, to its article's only referent)
+                            inside = [p[2] for p in ps if m.start() <= p[0] < m.end()]   # "the Lomar war"
+                            ps = [p for p in ps if p[2] in (inside or after or before)]
+                            if t.get("needs_place") and not ps:
+                                continue
+                        if c.get("event") and not_asserted(art.text, m.start()):
+                            continue       # "grounds for impeachment", "vowed to impeach", "it was not a coup"
                         voice, speaker = _voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),
@@ -253,8 +275,8 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
             sim = emb[a.id] @ emb[b.id].T
             for i, j in zip(*((sim >= SETTINGS.align_cos).nonzero())):
                 sa, sb = sents[a.id][i], sents[b.id][j]
-                ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sa.text)]
-                tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(r"[\w'-]+", sb.text)]
+                ta = [(m.start() + sa.start, m.end() + sa.start, m.group(0)) for m in re.finditer(WORD, sa.text)]
+                tb = [(m.start() + sb.start, m.end() + sb.start, m.group(0)) for m in re.finditer(WORD, sb.text)]
                 ops = difflib.SequenceMatcher(a=[t[2].lower() for t in ta], b=[t[2].lower() for t in tb],
                                               autojunk=False).get_opcodes()
                 diff = [o for o in ops if o[0] != "equal"]
@@ -268,6 +290,8 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
                     continue
                 if not any(w.lower() not in STOP for w in wa) or not any(w.lower() not in STOP for w in wb):
                     continue
+                if not names_something(wa) or not names_something(wb) or _letters(wa) == _letters(wb):
+                    continue       # "can't" / "can\u2019t", "state funded" / "state-funded": one wording
                 na, nb = ([w.lower().replace("\u2019", "'") for w in ws] for ws in (wa, wb))
                 if len(na) == len(nb) and all(morph_equal(p, q) for p, q in zip(na, nb)):
                     continue       # one word written two ways (he's / he\u2019s, country / countries)
@@ -286,6 +310,21 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         rows.append({"concept": f"{ta} / {tb}", "source": "aligned", "similarity": round(sc, 3),
                      "confidence": SETTINGS.conf_aligned, "terms": terms})
     return rows
+
+
+WORD = r"[\w'\u2019-]+"
+_CLITIC = re.compile(r"(?i)(?:n['\u2019]t|['\u2019](?:s|re|ll|ve|d|m))$")
+
+
+def _letters(words: list[str]) -> str:
+    """The letters of a slot, lower-cased: spellings that differ only in hyphens, spaces or apostrophes agree."""
+    return re.sub(r"[^a-z0-9]", "", " ".join(words).lower())
+
+
+def names_something(words: list[str]) -> bool:
+    """Whether a one-slot filler can name a referent: no contraction ("can't", "he's", "you'll"): those
+    are function words however they are spelled."""
+    return not any(_CLITIC.search(w) for w in words)
 
 
 def _entry_confidence(terms: dict[str, list[dict]]) -> float:

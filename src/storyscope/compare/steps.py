@@ -65,7 +65,7 @@ def disputes(bundle: StoryBundle, results: dict) -> dict:
     return {"disputes": typed(Dispute, found, "dispute")}
 
 
-@comparison_step("timeline", "timeline.v2", reads=("_story_claims", "inferred_dates"))
+@comparison_step("timeline", "timeline.v3", reads=("_story_claims", "inferred_dates"))
 def timeline(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.timeline import build_timeline
     return {"timeline": typed(TimelineEvent, build_timeline(bundle, results["_story_claims"]), "event")}
@@ -90,7 +90,7 @@ def quotes(bundle: StoryBundle, results: dict) -> dict:
     return {"quotes": typed(QuoteRendering, group_quotes(bundle), "quote")}
 
 
-@comparison_step("framing", "framing.v2", reads=("linked_actors",))
+@comparison_step("framing", "framing.v3", reads=("linked_actors",))
 def framing(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.framing import find_framing
     found = find_framing(bundle)

@@ -16,12 +16,13 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import sentence_spans
-from storyscope.compare.timeline_events import event_clause
+from storyscope.compare.timeline_dates import (
+    _CLAUSE_BREAK, _bare_weekday, _date, _dated_label, _governing_verb, _month_without_year, _nearest_weekday,
+    _nearest_year, _not_an_event_date, _past_attached, _weekday_of)
+from storyscope.compare.timeline_events import event_label
 from storyscope.record import Span
 from storyscope.stages.timex import extract_timexes
-from storyscope.stages.timex.patterns import HOLIDAY
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
                          r"expected|due to|plans? to|going to)\b", re.I)
 PAST_WEEK = re.compile(r"\blast week\b|\ba week (?:after|later)\b|\bearlier this month\b", re.I)
@@ -40,6 +41,14 @@ class TimelineSettings:
     """
     anchor_cos: float = 0.4
     same_event_cos: float = 0.5
+    # confidence of an entry (hand-set, then checked on the labelled BASIL dev events): by the date's
+    # precision, times conf_part when its label is not a whole clause (`timeline_events.event_label`),
+    # times conf_inferred when the article's publication date was inferred; plus conf_sources when two or
+    # more independent sources state the event on that date
+    conf_precision: tuple = (("day", 0.9), ("month", 0.8), ("year", 0.7))
+    conf_part: float = 0.5
+    conf_inferred: float = 0.85
+    conf_sources: float = 0.1
 
 
 SETTINGS = TimelineSettings()
@@ -59,75 +68,17 @@ def _sentence_at(bundle: StoryBundle, aid: str, pos: int) -> tuple[int, int] | N
 
 def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -> bool:
     """Whether a date is spoken of as coming: a future cue near it, else a clause with no past-tense verb."""
-    window = text[max(s0, start - 45):start] + " " + text[end:end + 25]
+    before = text[max(s0, start - 45):start]
+    cut = list(_CLAUSE_BREAK.finditer(before))
+    window = before[cut[-1].end():] if cut else before  # a cue of another clause ("what he will do, but ...")
+    window += " " + text[end:end + 25]
     if FUTURE_CUES.search(window) or cues_only:
         return bool(FUTURE_CUES.search(window))
-    from storyscope.stages.nlp import parse
-    doc = parse(text)
-    at = doc.char_span(start, min(len(text), start + 1), alignment_mode="expand")
-    tok = at[0] if at is not None and len(at) and at[0].idx >= start else next((t for t in doc if t.idx >= start), None)
-    if tok is None:
+    head = _governing_verb(text, start)
+    if head is None:
         return False
-    head = tok
-    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-        head = head.head
     verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
-
-
-_REL_WORD = re.compile(r"(?i)\b(?:last|next|this|coming|past|previous|following|earlier|later)\b")
-_NAMES_DAY = re.compile(r"(?i)\b(?:" + "|".join(WEEKDAYS) + r"|today|tonight|yesterday|tomorrow|jan|feb|mar|apr|may|jun|jul|"
-                        r"aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d\d-\d\d|\d/\d")
-
-
-def _bare_weekday(text: str) -> int | None:
-    """The weekday a timex names when it is only a weekday ("on Friday"), which the timeline may
-    re-read by the clause's tense; None for "last Friday", "next Friday", "Friday, March 14"."""
-    return None if _REL_WORD.search(text) or re.search(r"\d", text) else _weekday_of(text)
-
-
-def _month_without_year(text: str) -> bool:
-    """"22 November", "in March": a month named without its year, weekday or relative word."""
-    return bool(re.search(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text)) and \
-        not re.search(r"\b\d{4}\b", text) and _weekday_of(text) is None and not _REL_WORD.search(text)
-
-
-_HOLIDAY_ALONE = re.compile(r"(?i)(?:the\s+)?(?:" + HOLIDAY + r")")
-_BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|ahead\s+of|prior\s+to|following)\s+(?:the\s+)?$")
-
-
-def _not_an_event_date(text: str, start: int, end: int) -> bool:
-    """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019"),
-    or a holiday named alone ("Christmas was quiet", "over Christmas"): only "on Christmas Eve", or a
-    holiday with its year or a relative word ("last Thanksgiving"), dates an event."""
-    if _BOUND_BEFORE.search(text, max(0, start - 12), start):
-        return True
-    if _HOLIDAY_ALONE.fullmatch(text, start, end):
-        return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
-    return False
-
-
-def _dated_label(label: str, text: str) -> bool:
-    """A DATE, or a TIME that names its day ("9 a.m. Sunday"), not a clock time alone."""
-    return label == "DATE" or label == "TIME" and bool(_NAMES_DAY.search(text))
-
-
-def _weekday_of(text: str) -> int | None:
-    low = text.lower()
-    return next((i for i, w in enumerate(WEEKDAYS) if re.search(rf"\b{w}\b", low)), None)
-
-
-def _nearest_weekday(anchor: dt.date, wd: int, future: bool) -> dt.date:
-    """The weekday ``wd`` on or after (future) / on or before (past) ``anchor``."""
-    delta = (wd - anchor.weekday()) % 7 if future else -((anchor.weekday() - wd) % 7)
-    return anchor + dt.timedelta(days=delta)
-
-
-def _date(v: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(v[:10]) if v and re.match(r"\d{4}-\d\d-\d\d", v) else None
-    except ValueError:
-        return None
 
 
 def _dated_events(bundle: StoryBundle) -> list[dict]:
@@ -271,14 +222,22 @@ def _norm_value(v: str | None) -> tuple[str, str] | None:
     return m.group(1), "year"
 
 
-def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> str:
-    """The whole clause around a date (see `timeline_events.event_clause`)."""
+def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> tuple[str, bool]:
+    """The clause around a date and whether it is whole (see `timeline_events.event_label`)."""
     from storyscope.stages.nlp import parse
-    return event_clause(parse(text), s0, s1, start, end, text)
+    return event_label(parse(text), s0, s1, start, end, text)
+
+
+def _raw_confidence(prec: str, whole: bool, inferred: bool) -> float:
+    """Confidence of one dated mention (see `TimelineSettings`)."""
+    c = dict(SETTINGS.conf_precision).get(prec, 0.5)
+    return c * (1.0 if whole else SETTINGS.conf_part) * (SETTINGS.conf_inferred if inferred else 1.0)
 
 
 def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, limit: int = 30) -> list[dict]:
-    """Dated events: {"date", "precision", "event", "article_ids", "independent_sources", "inferred", "evidence"}."""
+    """Dated events: {"date", "precision", "event", "article_ids", "independent_sources", "inferred", "evidence",
+    "confidence"}; ``event`` is the label of the most certain mention (``evidence[0]`` is its sentence);
+    ``confidence`` in [0, 1] (see `TimelineSettings`)."""
     inferred = infer_publication_dates(bundle)
     raw = []
     for a in bundle.articles:
@@ -313,11 +272,14 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
                     and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
                 value = f"{int(value[:4]) + 1}{value[4:]}"  # "he'll retire on 22 November": the coming one
+            if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
+                    and value < dct[:len(value)] and not _past_attached(a.text, t.start):
+                value = _nearest_year(value, _date(dct))  # "gains in November", "the administration coming in January"
             if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
                 continue  # "this year": not an event date
-            raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf,
-                        "event": _event_text(a.text, se[0], se[1], t.start, t.end),
-                        "evidence": a.evidence(se[0], se[1])})
+            label, whole = _event_text(a.text, se[0], se[1], t.start, t.end)
+            raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf, "event": label,
+                        "confidence": _raw_confidence(prec, whole, inf), "evidence": a.evidence(se[0], se[1])})
     if not raw:
         return []
     from storyscope.stages.embed import embed
@@ -342,6 +304,13 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             hit["evidence"].append(r["evidence"])
     for e in entries:
         e["independent_sources"] = bundle.independent_count(e["article_ids"])
+        # the label: the most certain mention's (the first on a tie), its sentence first in the evidence
+        best = raw[max(e["_idx"], key=lambda k: (raw[k]["confidence"], -k))]
+        e["event"] = best["event"]
+        e["evidence"].remove(best["evidence"])
+        e["evidence"].insert(0, best["evidence"])
+        bonus = SETTINGS.conf_sources if e["independent_sources"] >= 2 else 0.0
+        e["confidence"] = round(min(1.0, best["confidence"] + bonus), 3)
         del e["_idx"]
     # keep the most newsworthy: more sources, finer dates
     entries.sort(key=lambda e: (-e["independent_sources"], -len(e["article_ids"]), _PREC_RANK[e["precision"]]))

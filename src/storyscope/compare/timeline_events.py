@@ -28,9 +28,13 @@ def _holds(tok, start: int, end: int) -> bool:
 
 def _dependent(verb) -> bool:
     """A clause that does not read alone: non-finite ("to oust him", "Faced with"), or without a
-    subject of its own, or whose subject is a relative pronoun ("which ultimately led to ...")."""
+    subject of its own, or whose subject is a relative pronoun ("which ultimately led to ..."), or any
+    relative clause ("which Mr. Osk announced on Monday", "the mandate he received in May"), or one
+    opened by a relative adverb ("where she is campaigning ahead of Thursday's debate")."""
     if verb.dep_ not in _CLIMB:
         return False
+    if verb.dep_ == "relcl" or any(c.tag_ in ("WRB", "WDT", "WP", "WP$") and c.i < verb.i for c in verb.children):
+        return True
     subj = [c for c in verb.children if c.dep_ in _SUBJ]
     return verb.tag_ in ("VB", "VBG", "VBN") and not any(c.dep_ == "aux" and c.tag_ in ("MD", "VBZ", "VBP", "VBD")
                                                           for c in verb.children) \
@@ -43,8 +47,8 @@ def _part_of_phrase(t, start: int, end: int) -> bool:
     a short place apposition ("Washington, DC")."""
     if t.dep_ in ("acl", "advcl") and t.i > t.head.i and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
         return True
-    if t.dep_ == "appos" and start <= t.head.idx < end:
-        return True
+    if t.dep_ == "appos" and start <= t.head.idx < end and t.left_edge.idx < start:
+        return True  # "a March 7, 2022, meeting"; not "February 28, 2019, a date that ..."
     after = next((x for x in t.doc[t.left_edge.i:t.i + 1] if not x.is_punct), t)
     if after.i == t.i and 0 <= t.idx - end <= 3 and not any(c.dep_ in _SUBJ for c in t.children):
         return True  # the noun the date modifies, misparsed as a clause ("a March 7, 2022, meeting")
@@ -69,6 +73,9 @@ def _prune(head, toks: list, start: int, end: int) -> set[int]:
         if t.i in keep and t.i != head.i and t.dep_ in _INNER_CUT and not _holds(t, start, end) \
                 and not _part_of_phrase(t, start, end):
             keep.difference_update(x.i for x in t.subtree)
+            owner = t.head  # "-- a development [that sparked ...]": the aside that held the clause goes too
+            if owner.i != head.i and owner.dep_ in ("appos", "npadvmod", "dep") and not _holds(owner, start, end):
+                keep.difference_update(x.i for x in owner.subtree)
     for a, b in _dash_pairs(toks):  # "– in a clear reference to the United States –"
         if not (a.idx < end and start < b.idx + len(b)):
             keep.difference_update(range(a.i, b.i + 1))
@@ -99,7 +106,7 @@ def _tidy(s: str) -> str:
     """Commas, dashes and brackets left without a partner go; spacing is normalised."""
     s = " ".join(s.split())
     s = re.sub(r"\s+([,.;:!?%)\]}\u201d])", r"\1", s)
-    s = re.sub(r"\s*\(\s*\)|\s*\[\s*\]", "", s)
+    s = re.sub(r"\s*\(\s*\)|\s*\[\s*\]|\s*\u201c[\s,]*\u201d|\s*\"[\s,]*\"", "", s)
     s = re.sub(r"(?:\s*[,;:]\s*){2,}", ", ", s)
     s = re.sub(r"\s+(?:--|\u2014|\u2013)\s*(?=$|[,.;])", "", s)
     s = re.sub(r"^[\s,;:.\u2014\u2013-]+|[\s,;:\u2014\u2013-]+$", "", s)
@@ -115,7 +122,8 @@ def _trim_modifiers(sel: list, start: int, end: int) -> list:
     """Drop prepositional and adjectival modifiers of nouns, the largest first, while over `MAX_WORDS`."""
     while len(sel) > MAX_WORDS:
         kept = {t.i for t in sel}
-        mods = [t for t in sel if t.dep_ in ("prep", "amod", "compound", "npadvmod", "nmod")
+        # never a name's parts (compound, amod) nor an "of" phrase: "the extent [of his contacts]" is mangled
+        mods = [t for t in sel if t.dep_ == "prep" and t.lower_ != "of"
                 and t.head.pos_ in ("NOUN", "PROPN") and t.head.i in kept and not _holds(t, start, end)
                 and len(list(t.subtree)) > 1]
         if not mods:
@@ -136,21 +144,77 @@ def event_clause(doc, s0: int, s1: int, start: int, end: int, text: str) -> str:
     """The clause of the sentence [s0, s1) that holds the date at [start, end) (character offsets
     into ``text``; ``doc`` is its spaCy parse). About `MAX_WORDS` words at most: a longer clause
     loses its noun modifiers first, and only then is cut (marked " ...")."""
+    return event_label(doc, s0, s1, start, end, text)[0]
+
+
+_SAYING = {"say", "tell", "announce", "report", "add", "note", "claim", "write", "believe", "think", "argue", "insist",
+           "warn", "explain", "state", "declare", "confirm", "acknowledge", "show", "find", "know", "expect",
+           "decide", "agree", "predict", "estimate", "reveal", "indicate", "assert", "testify", "tweet", "allege",
+           "contend", "maintain", "recall", "conclude", "learn", "realize", "disclose", "signal", "stress", "repeat",
+           "admit", "concede", "emphasize", "suggest", "hope", "vow", "promise", "pledge", "predict", "ask"}
+_OPENERS = re.compile(r"(?i)^(?:which|who|whom|whose|where|when|whereby|that|because|while|although|though|if|as|"
+                      r"after|before|since|until|and|but|or)\b")
+_DANGLING_END = re.compile(r"(?:,\s+(?:a|an|the)\s+[\w-]+|\b(?:a|an|the|of|to|in|on|at|for|as|about|with|by))\.?$")
+
+
+def label_readable(label: str) -> bool:
+    """Whether a label reads as a whole clause by its text alone: not opened by a relative or
+    subordinating word ("which ...", "where ..."), not cut (" ..."), no emptied quotes, no dangling
+    determiner phrase or preposition at its end (", a development.", "about the")."""
+    s = label.strip()
+    return bool(s) and not _OPENERS.match(s) and not s.endswith("...") and "\u201c\u201d" not in s \
+        and not _DANGLING_END.search(s) and len(s.split()) <= MAX_WORDS
+
+
+def event_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> tuple[str, bool]:
+    """``(label, whole)``: the label of `event_clause` and whether it is a whole clause: built from a
+    verb with its own subject, nothing trimmed or cut, and `label_readable`."""
     span = doc.char_span(s0, s1, alignment_mode="expand")  # O(sentence), not O(article) per date
     toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
     inside = [t for t in toks if start <= t.idx < end]
     if not inside:
-        return _shorten(_tidy(text[s0:s1]))
+        out = _shorten(_tidy(text[s0:s1]))
+        return out, False
     head = inside[0]
     while (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
             and s0 <= head.head.idx < s1:
         head = head.head  # up to the verb of a clause that stands on its own
     if head.pos_ not in ("VERB", "AUX"):
-        return _shorten(_tidy(text[s0:s1]))
+        return _shorten(_tidy(text[s0:s1])), False
     keep = _prune(head, toks, start, end)
     sel = [t for t in toks if t.i in keep]
     while sel and sel[0].dep_ in _LEAD and sel[0].i != head.i:  # "that the council ...", ", and ..."
         sel = sel[1:]
     if len([t for t in sel if not t.is_punct]) < 4:
         sel = toks
-    return _shorten(_tidy(_join(_trim_modifiers(sel, start, end))))
+    trimmed = _trim_modifiers(sel, start, end)
+    out = _shorten(_tidy(_join(trimmed)))
+    kept = {t.i for t in trimmed}
+    subject = any(c.dep_ in _SUBJ and c.i in kept and c.tag_ not in ("WDT", "WP") for c in head.children)
+    finite = head.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP")
+                                                      for c in head.children)
+    aside = head.dep_ == "parataxis" and head.head.i > head.i  # "The lawsuit, argued Tuesday, claims ..."
+    # a clause under a verb that is not one of saying or knowing needs that verb ("he doubted that ...")
+    aside = aside or head.dep_ == "ccomp" and head.head.lemma_.lower() not in _SAYING
+    return out, subject and finite and not aside and len(trimmed) == len(sel) and not _garbled(toks, kept, text) \
+        and label_readable(out)
+
+
+def _garbled(toks: list, kept: set[int], text: str) -> bool:
+    """Whether pruning cut into a quotation (part of it kept, part removed) or took a restrictive
+    relative clause (no comma before it) from a kept noun ("the only two instances [in which ...] was")."""
+    for m in re.finditer(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"", text[toks[0].idx:toks[-1].idx + len(toks[-1])] if toks else ""):
+        a, b = toks[0].idx + m.start(), toks[0].idx + m.end()
+        inside = [t.i in kept for t in toks if a <= t.idx < b and not t.is_punct]
+        if any(inside) and not all(inside):
+            return True
+    for t in toks:  # "occurred in April [when he handled ...]": what happened then went with the clause
+        if t.dep_ in ("advcl", "relcl") and t.i not in kept and any(x.tag_ == "WRB" for x in t.children) \
+                and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].i in kept and t.doc[t.left_edge.i - 1].ent_type_ == "DATE":
+            return True
+    for t in toks:
+        if t.dep_ in ("relcl", "acl") and t.i not in kept and t.head.i in kept and t.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            left = t.left_edge
+            if left.i > 0 and not t.doc[left.i - 1].is_punct and t.dep_ == "relcl":
+                return True
+    return False

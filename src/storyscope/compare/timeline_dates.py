@@ -1,0 +1,154 @@
+"""Reading the dates of a timeline: which verb carries a date, which dates name no event, which year a
+month without its year is in (issue 14: "a holiday alone is not an event date"; issue 15 session 6: names,
+periods, bounds, tense). Helpers of `timeline`; offsets are characters of the article text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from storyscope.stages.timex.patterns import HOLIDAY
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013]|\s--\s|\b(?:but|and|while|whereas)\b")
+
+
+def _governing_verb(text: str, start: int):
+    """The finite verb whose clause holds the token at ``start`` (spaCy parse): up the heads to a verb,
+    and on through non-finite ones ("attempted to explain Sunday", "other than lashing out ... Saturday")
+    to the verb that carries the tense. None when the token is not parsed."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    at = doc.char_span(start, min(len(text), start + 1), alignment_mode="expand")
+    tok = at[0] if at is not None and len(at) and at[0].idx >= start else next((t for t in doc if t.idx >= start), None)
+    if tok is None:
+        return None
+    head = tok
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    while head.tag_ in ("VB", "VBG", "VBN") and head.dep_ in ("xcomp", "pcomp", "advcl", "conj", "prep", "pobj") \
+            and not any(c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in head.children) and head.head.i != head.i:
+        up = head.head
+        while up.pos_ not in ("VERB", "AUX") and up.head.i != up.i:
+            up = up.head
+        if up.pos_ not in ("VERB", "AUX"):
+            break
+        head = up
+    return head
+
+
+_REL_WORD = re.compile(r"(?i)\b(?:last|next|this|coming|past|previous|following|earlier|later)\b")
+_NAMES_DAY = re.compile(r"(?i)\b(?:" + "|".join(WEEKDAYS) + r"|today|tonight|yesterday|tomorrow|jan|feb|mar|apr|may|jun|jul|"
+                        r"aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d\d-\d\d|\d/\d")
+
+
+def _bare_weekday(text: str) -> int | None:
+    """The weekday a timex names when it is only a weekday ("on Friday"), which the timeline may
+    re-read by the clause's tense; None for "last Friday", "next Friday", "Friday, March 14"."""
+    return None if _REL_WORD.search(text) or re.search(r"\d", text) else _weekday_of(text)
+
+
+def _month_without_year(text: str) -> bool:
+    """"22 November", "in March": a month named without its year, weekday or relative word."""
+    return bool(re.search(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", text)) and \
+        not re.search(r"\b\d{4}\b", text) and _weekday_of(text) is None and not _REL_WORD.search(text)
+
+
+_HOLIDAY_ALONE = re.compile(r"(?i)(?:the\s+)?(?:" + HOLIDAY + r")")
+_BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|through|throughout|by|ahead\s+of|prior\s+to|following|"
+                           r"(?:dating|dates|date|going|goes)\s+back\s+to|as\s+far\s+back\s+as|as\s+far\s+as|"
+                           r"(?:beginning|starting)(?:\s+in)?)\s+(?:the\s+)?$")
+# "from 2007 to 2014", "between 1966 and 1978", "spanning from 1983": a period, not an event date
+_RANGE_START = re.compile(r"(?i)\b(?:from|between)\s+(?:the\s+)?$")
+_RANGE_END = re.compile(r"(?i)\b(?:from|between)\s+[^,.;()]{1,30}?\s+(?:to|until|till|through|and|-|\u2013)\s+(?:the\s+)?$")
+_RANGE_NEXT = re.compile(r"(?i)^\s*(?:to|until|till|through|-|\u2013|and)\s+\S")
+# "the 1996 Defense of Marriage Act", "the party's 2008 vice-presidential nominee", "the Sept. 11 attacks":
+# a year (or a day without its year) in a name or title
+_PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:in|on|at|of|since|by|from|until|till|through|to|during|after|before|for|"
+                                 r"between|around|about|early|late|mid|spring|summer|fall|autumn|winter)\s+$")
+_DETERMINER_BEFORE = re.compile(r"(?i)(?:\bthe|['\u2019]s)\s+$")
+_WORD_AFTER = re.compile(r"^\s+[A-Za-z]")
+_NOUN_AFTER = re.compile(r"^\s+[a-z]")
+
+
+def _year_in_a_name(text: str, start: int, end: int) -> bool:
+    """A bare year that modifies the noun after it, not the object of a preposition ("the 1996 Defense of
+    Marriage Act", "his 2016 election opponent", "the former governor and 1988 nominee"), or a day without
+    its year right after "the" and before a noun ("the Sept. 11 attacks"): part of a name or title."""
+    t, before = text[start:end], text[max(0, start - 14):start]
+    if re.fullmatch(r"\d{4}", t):
+        return not _PREPOSITION_BEFORE.search(before) and bool(_WORD_AFTER.match(text[end:end + 3]))
+    return _month_without_year(t) and bool(re.search(r"\d", t)) and bool(_DETERMINER_BEFORE.search(before)) \
+        and bool(_NOUN_AFTER.match(text[end:end + 3]))
+
+
+def _not_an_event_date(text: str, start: int, end: int) -> bool:
+    """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019",
+    "dating back to 2015", "by 2014"), either end of a period ("from 2007 to 2014", "beginning in 2009 and
+    continuing through 2016"), a year that is part of a name or title ("the 1996 Defense of Marriage Act"),
+    or a holiday named alone ("Christmas was quiet", "over Christmas"): only "on Christmas Eve", or a
+    holiday with its year or a relative word ("last Thanksgiving"), dates an event."""
+    if _BOUND_BEFORE.search(text, max(0, start - 25), start):
+        return True
+    if _RANGE_END.search(text[max(0, start - 45):start]) or \
+            _RANGE_START.search(text[max(0, start - 14):start]) and _RANGE_NEXT.match(text[end:end + 12]):
+        return True
+    if _year_in_a_name(text, start, end):
+        return True
+    if _HOLIDAY_ALONE.fullmatch(text, start, end):
+        return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
+    return False
+
+
+def _past_attached(text: str, start: int) -> bool:
+    """Whether the date at ``start`` hangs on a past-tense verb ("stepped down in February", "he received
+    in November"), not on a noun ("gains in November") nor a progressive ("was leaving in February")."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    tok = next((t for t in doc if t.idx >= start), None)
+    if tok is None:
+        return False
+    while tok.dep_ in ("pobj", "prep", "nummod", "compound", "npadvmod", "appos") and tok.head.i != tok.i \
+            and tok.pos_ not in ("VERB", "AUX"):
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX") or tok.tag_ == "VBG":
+        return False
+    aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    return tok.tag_ == "VBD" or tok.tag_ == "VBN" and any(c.lemma_ == "have" or c.tag_ == "VBD" for c in aux)
+
+
+def _nearest_year(value: str, dct: dt.date) -> str:
+    """A day or month without its year ("November") read in the year that puts it nearest the
+    publication date: the timex stage reads it as past, which a clause not in the past does not say."""
+    best = value
+    for y in (int(value[:4]), int(value[:4]) + 1):
+        cand = f"{y}{value[4:]}"
+        day = _date(cand if len(cand) == 10 else cand + "-15")
+        old = _date(best if len(best) == 10 else best + "-15")
+        if day and old and abs((day - dct).days) < abs((old - dct).days):
+            best = cand
+    return best
+
+
+def _dated_label(label: str, text: str) -> bool:
+    """A DATE, or a TIME that names its day ("9 a.m. Sunday"), not a clock time alone."""
+    return label == "DATE" or label == "TIME" and bool(_NAMES_DAY.search(text))
+
+
+def _weekday_of(text: str) -> int | None:
+    low = text.lower()
+    return next((i for i, w in enumerate(WEEKDAYS) if re.search(rf"\b{w}\b", low)), None)
+
+
+def _nearest_weekday(anchor: dt.date, wd: int, future: bool) -> dt.date:
+    """The weekday ``wd`` on or after (future) / on or before (past) ``anchor``."""
+    delta = (wd - anchor.weekday()) % 7 if future else -((anchor.weekday() - wd) % 7)
+    return anchor + dt.timedelta(days=delta)
+
+
+def _date(v: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(v[:10]) if v and re.match(r"\d{4}-\d\d-\d\d", v) else None
+    except ValueError:
+        return None

@@ -1,0 +1,87 @@
+"""Framing: the kinds of wrong terms the blind BASIL labels found (issue 15, session 6), on fictional text.
+
+A term names its referent only when the text states the event (not "grounds for impeachment", "vowed
+to impeach", "would have been a massacre"), in the lexicon's sense ("resigned in protest", "riot
+helmets", "war on religion", "terrorist attacks" are not crowd action, war, or an armed group), with a
+family that fits ("died" only beside its cause; a lone "gunman" is no armed group); a war's referent
+is the place beside it, not any place of the sentence; a one-slot contrast is never one wording
+spelled two ways ("can't" / "can\u2019t", "state funded" / "state-funded").
+"""
+from __future__ import annotations
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.framing import find_framing
+from storyscope.record import Article, Span
+from storyscope.stages import get_stage
+
+PLACES = ("Northland", "Southland", "Eastvale", "Lomar")
+
+
+def _bundle(*texts: str) -> tuple[list[Article], StoryBundle]:
+    arts = [Article.create(t) for t in texts]
+    layers = {}
+    for a in arts:
+        spans = []
+        for n in PLACES:
+            i = a.text.find(n)
+            while i >= 0:
+                spans.append(Span(i, i + len(n), "GPE", {"actor": n.lower(), "canonical": n}))
+                i = a.text.find(n, i + 1)
+        layers[a.id] = {"actors": spans, "quotes": []}
+    st = get_stage("sentences")  # the product's own sentences
+    for a, out in zip(arts, st.run([(a, {r: [] for r in st.requires}) for a in arts])):
+        layers[a.id].update(out)
+    return arts, StoryBundle(arts, layers)
+
+
+def _terms(rows: list[dict]) -> list[tuple[str, str, str]]:
+    """(article text of the term's sentence start, family, term) of every lexicon term shown."""
+    return [(aid, t["family"], t["term"]) for r in rows if r["source"] == "lexicon" for aid, ts in r["terms"].items()
+            for t in ts]
+
+
+def test_spoken_of_events_are_not_named():
+    """Hypothetical, prospective, negated and alternative mentions name no event; stated ones do."""
+    spoken = ("Senators said the leaks could be grounds for impeachment of Governor Orm of Lomar. "
+              "Representative Vell vowed to impeach Governor Orm. Others hinted at impeachment proceedings. "
+              "It would have been a massacre without the guards of Lomar, he said. "
+              "Either it was the work of a mob in Lomar or it was a planned assault. "
+              "He said the best way to oust Orm is the next election in Lomar.\n")
+    stated = ("Governor Orm of Lomar was impeached on Tuesday. The massacre at the Lomar club shocked the town. "
+              "A mob in Lomar burned two cars. The assembly ousted Orm on Friday.\n")
+    arts, bundle = _bundle(spoken, stated)
+    got = _terms(find_framing(bundle, aligned=False))
+    assert not [g for g in got if g[0] == arts[0].id], got
+
+
+def test_other_senses_and_unfit_families_are_not_terms():
+    """Another sense of the word, or a family that does not fit the referent, gives no term."""
+    text = ("Minister Vell resigned in protest over the Lomar treaty. Police officers in riot helmets stood by in Lomar. "
+            "Orm vowed to end the war on religion in Lomar. The terrorist attacks of 2030 shook Lomar. "
+            "The Lomar gunman acted alone. Orm will fund border security operations in Lomar. "
+            "Vell's father died in Lomar in 2001.\n")
+    arts, bundle = _bundle(text, text.replace("Minister", "Former minister"))
+    assert _terms(find_framing(bundle, aligned=False)) == []
+
+
+def test_a_war_is_the_war_of_the_place_beside_it():
+    """"Marines in Northland and in the invasion of Southland": the invasion is Southland's, never filed
+    with "the war in Northland"."""
+    a = "General Osk commanded Marines in Northland and in the 2003 invasion of Southland.\n"
+    b = "He said the war in Northland was not a war of choice, and the invasion of Southland was.\n"
+    arts, bundle = _bundle(a, b)
+    rows = [r for r in find_framing(bundle, aligned=False) if r.get("concept_id") == "military-action"]
+    for r in rows:
+        fams = {t["family"] for ts in r["terms"].values() for t in ts}
+        assert not {"war", "invasion"} <= fams, r
+    assert any("Southland" in r["concept"] and "Northland" not in r["concept"] for r in rows), rows
+
+
+def test_one_wording_spelled_two_ways_is_no_contrast():
+    """Aligned sentences that differ only in a contraction's apostrophe or a hyphen frame nothing."""
+    a = ("\u201cI can\u2019t help but think that those remarks by the Lomar council were well over the line,\u201d "
+         "Vell said on Monday. The mayor will ban state funded travel to Eastvale after the vote.\n")
+    b = ("\"I can't help but think that those remarks by the Lomar council were well over the line,\" "
+         "Vell said on Monday. The mayor will ban state-funded travel to Eastvale after the vote.\n")
+    arts, bundle = _bundle(a, b)
+    assert [r for r in find_framing(bundle) if r["source"] == "aligned"] == []

@@ -1,0 +1,71 @@
+"""Timeline: the kinds of wrong entries the blind BASIL labels found (issue 15, session 6), on fictional text.
+
+A year in a name or title ("the 2028 Harbor Accord"), either end of a period ("from 2020 to 2024") and
+a bound ("dating back to 2015", "by 2034") date no event; a weekday is read by the tense of the verb
+that carries it ("attempted to explain Sunday" is past); a month without its year is the nearest one
+unless a past-tense verb carries it ("was leaving in February"); a label is a whole clause, never a
+relative-clause fragment ("which ..."), a dangling aside (", a development") or emptied quotes, and an
+entry whose label is not whole has a lower confidence.
+"""
+from __future__ import annotations
+
+import re
+
+from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.timeline import build_timeline
+from storyscope.record import Article
+from storyscope.stages.timex import extract_timexes
+
+
+def _timeline(text: str, published: str) -> list[dict]:
+    art = Article.create(text, title=text.split("\n")[0], published=published, published_source="explicit")
+    return build_timeline(StoryBundle([art], {art.id: {"timex": extract_timexes(text, published)}}))
+
+
+def test_names_periods_and_bounds_date_no_event():
+    text = ("Harbor levy\n\nThe council said its plan would improve on the 2028 Harbor Accord, which had loopholes. "
+            "Mayor Tilde Osk, the party's 2026 nominee, spoke to reporters. "
+            "Osk and her husband earned $3 million from 2020 to 2024, the filing shows. "
+            "The audit lists expenses beginning in 2019 and continuing through 2022. "
+            "He repaid costs dating back to 2015. Osk promised to close the port by 2034. "
+            "The council voted in 2027 to raise the levy.\n")
+    dates = {t["date"] for t in _timeline(text, "2031-05-10")}
+    assert "2027" in dates
+    assert not {"2028", "2026", "2020", "2024", "2019", "2022", "2015", "2034"} & dates, dates
+
+
+def test_weekdays_and_months_by_the_verb_that_carries_them():
+    """Published Monday 4 Dec 2034: "attempted to explain Sunday" is 3 Dec, "lashing out ... early
+    Saturday" 2 Dec; "what he will do, but the Lomar Post reported Tuesday" is past (28 Nov)."""
+    text = ("Lomar council\n\nLawyer Pim Ardo attempted to explain Sunday that the post was about the mayor. "
+            "Ardo has kept a low profile since leaving the council, other than lashing out at critics early Saturday morning. "
+            "Ardo has not said what he will do, but the Lomar Post reported Tuesday that he was leaning toward a run.\n")
+    dates = {t["date"]: t["event"] for t in _timeline(text, "2034-12-04")}
+    assert {"2034-12-03", "2034-12-02", "2034-11-28"} <= set(dates), dates
+    later = ("Lomar council\n\nThe mayor said Osk was leaving in February. "
+             "Rivals push for gains in the council and the assembly in November, the mayor said.\n")
+    assert {"2035-02"} <= {t["date"] for t in _timeline(later, "2034-12-23")}
+    august = {t["date"] for t in _timeline(later, "2035-08-14")}
+    assert "2035-11" in august and "2034-11" not in august, august
+
+
+def test_labels_are_whole_clauses_with_a_confidence():
+    text = ("Lomar port\n\nOfficials said Osk made a last attempt to change the mayor's decision about the port, "
+            "which Mr. Ardo announced on Wednesday over the objections of his aides. "
+            "Osk vowed Thursday that the port will close, a day after the plan emerged -- a development that "
+            "angered the council. Ardo appeared on the show \u201cThe Harbor,\u201d in 2030, in part as a way to help it.\n")
+    tl = _timeline(text, "2034-12-08")
+    for t in tl:
+        assert not re.match(r"(?i)(?:which|who|where|when)\b", t["event"]), t["event"]
+        assert not re.search(r",\s+a\s+\w+\.?$", t["event"]) and "\u201c\u201d" not in t["event"], t["event"]
+        assert 0 < t["confidence"] <= 1
+    by = {t["date"]: t for t in tl}
+    assert "Ardo announced on Wednesday" in by["2034-12-06"]["event"], by
+
+
+def test_a_clause_that_needs_its_main_verb_is_less_certain():
+    """"he doubted that the levy would hurt ... on 12 June": the clause alone misstates what was said."""
+    text = ("Lomar vote\n\nCouncillor Pim Ardo said he doubted that the levy would hurt the party in the vote on 12 June. "
+            "The council voted on 3 June to raise the levy.\n")
+    by = {t["date"]: t for t in _timeline(text, "2034-06-05")}
+    assert by["2034-06-12"]["confidence"] < by["2034-06-03"]["confidence"], by
