@@ -130,7 +130,7 @@ class SpeakerResolver:
             # 'the House speaker', 'the Texas governor': the place or body is a modifier of the role
             a = self._descriptor(tok, s, e) or a
         if a is None and low in ("he", "she"):
-            a = self._before(s, lambda x: name_gender(x.attrs.get("canonical", "")) != _OTHER[low])
+            a = self._before(s, lambda x: name_gender(x.attrs.get("canonical", ""), True) != _OTHER[low])
         text = self.text[s:e]
         if a is None and low in PRONOUNS:
             text = None  # a pronoun without antecedent names nobody
@@ -151,9 +151,13 @@ class SpeakerResolver:
         return s
 
     def carry_pronouns(self, quotes: list[Span], subject_outside_quotes) -> None:
-        """'he said' after a quote by a named person is usually that person: a he/she speaker takes the
-        most recent earlier PERSON speaker within two paragraphs, unless the actor the actors layer
-        gave it is named since as a subject outside quotes (``subject_outside_quotes(start, end)``) (in place)."""
+        """Speakers that need the article's other quotes (in place): first those a cue's parse does not
+        give (``speaker_fill.SpeakerFill``); then 'he said' after a quote by a named person is usually
+        that person: a he/she speaker takes the most recent earlier PERSON speaker within two paragraphs,
+        unless the actor the actors layer gave it is named since as a subject outside quotes
+        (``subject_outside_quotes(start, end)``)."""
+        from storyscope.stages.speaker_fill import SpeakerFill
+        SpeakerFill(self).fill(quotes)
         person_keys = {a.attrs.get("actor") for a in self.actors if a.label == "PERSON"}
         last = None  # (position, attrs)
         for q in quotes:
@@ -162,7 +166,7 @@ class SpeakerResolver:
             st = self.text[sp[0]:sp[1]].lower() if sp else ""
             pos = sp[0] if sp else q.start
             if st in ("he", "she") and last is not None and self.text.count("\n", last[0], pos) <= 4 \
-                    and name_gender(last[1].get("speaker_canonical") or "") != _OTHER[st] \
+                    and name_gender(last[1].get("speaker_canonical") or "", True) != _OTHER[st] \
                     and pos - last[0] < 2500 and last[1]["speaker_actor"] != a.get("speaker_actor") \
                     and not self._named_since(a.get("speaker_actor"), last[0], pos, subject_outside_quotes):
                 a["speaker_actor"] = last[1]["speaker_actor"]
