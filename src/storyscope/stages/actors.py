@@ -35,11 +35,12 @@ def _honorific_gender(text: str, s: int, e: int) -> str | None:
 
 
 class _Mention:
-    __slots__ = ("start", "end", "label", "text", "kind", "role", "toks", "tok_i", "sent_i", "target")
+    __slots__ = ("start", "end", "label", "text", "kind", "role", "roles", "toks", "tok_i", "sent_i", "target")
 
     def __init__(self, start, end, label, text, kind, tok_i, sent_i):
         self.start, self.end, self.label, self.text, self.kind = start, end, label, text, kind
         self.role = None
+        self.roles: list[str] = []  # every role the mention is given ('Rep.', 'committee chairman')
         self.toks = _name_tokens(text)
         self.tok_i, self.sent_i = tok_i, sent_i
         self.target = None  # index of the mention whose canonical this one takes
@@ -85,8 +86,9 @@ def _is_debris_person(text: str, s: int, e: int, sub: str) -> bool:
     return len(line.split()) <= 3 and not any(c.isalpha() for c in rest) and rest != "" and len(words) == 1
 
 
-def _role_of(ent_root, doc) -> str | None:
-    """Role from premodifiers ('Prime Minister Imran Khan', 'army chief Bajwa') or appositions."""
+def _role_of(ent_root, doc) -> list[str]:
+    """Roles from premodifiers ('Prime Minister Imran Khan', 'army chief Bajwa') or appositions, offices
+    before ranks ('general')."""
     phrases = []
     left = [t for t in ent_root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
     if left:
@@ -105,7 +107,7 @@ def _role_of(ent_root, doc) -> str | None:
     found = [r for r in (normalise_role(p) for p in phrases) if r]
     # ranks ('general') only when no office is given
     found.sort(key=lambda r: r in _GENERIC_ROLES)
-    return found[0] if found else None
+    return found
 
 
 def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
@@ -197,7 +199,8 @@ def extract_actors(text: str) -> list[Span]:
         if not m.toks:
             continue
         if label == "PERSON":
-            m.role = _role_of(ent.root, doc)
+            m.roles = _role_of(ent.root, doc)
+            m.role = m.roles[0] if m.roles else None
         mentions.append(m)
 
     # acronyms in parentheses after an ORG: 'Inter-Services Public Relations (ISPR)'
@@ -245,8 +248,10 @@ def extract_actors(text: str) -> list[Span]:
             ft = mentions[i].toks
             if len(ft) <= len(toks) or not _subseq(toks, ft):
                 continue
-            if gender and name_gender(mentions[i].text, True) not in (None, gender):
-                continue
+            g = name_gender(mentions[i].text, True) if gender else None
+            if gender and g != gender and (g is not None or any(
+                    name_gender(mentions[f].text, True) == gender for f in full if _subseq(toks, mentions[f].toks))):
+                continue  # not of that gender, or of none known when one of that gender fits
             k = " ".join(ft)
             cands.setdefault(k, []).append(i)
         if not cands:
@@ -298,6 +303,7 @@ def extract_actors(text: str) -> list[Span]:
         groups[root(i)].append(i)
     canon: dict[int, str] = {}
     role: dict[int, str | None] = {}
+    roles_of: dict[str, set[str]] = defaultdict(set)  # actor key -> all its roles
     for r, members in groups.items():
         names = [mentions[i] for i in members]
         best = max(names, key=lambda m: (len(m.toks), -m.start))
@@ -305,6 +311,7 @@ def extract_actors(text: str) -> list[Span]:
         if mentions[r].label == "ORG" and any(mentions[i].kind == "alias" for i in members):
             canon[r] = mentions[r].text
         role[r] = next((mentions[i].role for i in members if mentions[i].role), None)
+        roles_of[actor_key(canon[r])] = {x for i in members for x in mentions[i].roles}
 
     spans: list[Span] = []
     for i, m in enumerate(mentions):
@@ -324,8 +331,8 @@ def extract_actors(text: str) -> list[Span]:
         a, allowed = None, None
         for same in (True, False):  # exact role first, then same head noun ('minister')
             ok = (lambda x: x == r) if same else (lambda x: roles_compatible(x, r))
-            before = [a for p, a in persons if p < s and ok(a["role"])]
-            after = [a for p, a in persons if p >= e and ok(a["role"])]
+            before = [a for p, a in persons if p < s and any(ok(x) for x in roles_of[a["actor"]] | {a["role"]})]
+            after = [a for p, a in persons if p >= e and any(ok(x) for x in roles_of[a["actor"]] | {a["role"]})]
             a = before[-1] if before else (after[0] if after else None)
             if a is not None:
                 allowed = {x["actor"] for x in before + after}

@@ -10,8 +10,13 @@
 - A paragraph that is one direct quote and nothing else, right after a paragraph whose last quote has a
   named speaker: the news convention of a quote continued (the speaker, not a new ``speaker`` span: the
   paragraph names no source of its own).
-- 'the statement continued', 'the tweet said': the author of the document, the speaker of the last quote
-  with a named speaker within two paragraphs.
+- 'the statement continued', 'the tweet said': the document's author as the article gives it ('a letter
+  from X', 'X released a statement', 'X said in a statement').
+- A direct quote whose cue is in the next sentence and has content of its own ('"..." Following her
+  speech, the council rejected the agenda'): not that subject's words; a quote right after an attributed
+  one in its paragraph continues that speaker.
+- First-person words inside a sentence whose subject is a named person ('Vell produced "the chain of
+  messages with my replies"'): that person's.
 """
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ DOCUMENTS = {"statement", "tweet", "post", "letter", "release", "email", "e-mail
 _DOC_SPEAKER = re.compile(r"(?i)^(?:the|this|that|a|his|her|its|their)\s+(?:[\w-]+\s+)?(" + "|".join(
     sorted(DOCUMENTS, key=len, reverse=True)) + r")$")
 _TITLE_GAP = re.compile(r"^\s*(?:(?:[A-Z][\w.'-]*|former|then-?)\s+){0,3}$")
+ADDRESSEE_VERBS = {"tell", "ask", "assure", "inform", "remind", "warn", "urge", "answer", "reply", "write", "email",
+                   "text", "say", "add", "tweet", "post", "note", "quip", "joke"}
+_FIRST_PERSON = re.compile(r"\b(?:I|my|me|mine|myself)\b")
 MARKS = "\"“”‘’'«»„"
 
 
@@ -53,6 +61,13 @@ class SpeakerFill:
         """Speakers for quotes that have none, then authors for document speakers (in place)."""
         for k, q in enumerate(quotes):
             a = q.attrs
+            if q.label == "direct" and self._cue_of_next_sentence(q):
+                a.update(speaker=None, speaker_text=None, speaker_actor=None, speaker_canonical=None)
+                a.pop("source", None)
+                new = self._continued(q, quotes[:k])
+                if new:
+                    a.update(new)
+                continue
             if a.get("speaker") is not None or a.get("speaker_actor") or a.get("speaker_text"):
                 continue
             cue = a.get("cue")
@@ -60,7 +75,7 @@ class SpeakerFill:
             if cue:
                 new = self._subject_before(cue[0], q) or (self._name_after(cue[1]) if q.end <= cue[0] else None)
             elif q.label == "direct":
-                new = self._lead_in(q.start) or self._continued(q, quotes[:k])
+                new = self._lead_in(q.start) or self._continued(q, quotes[:k]) or self._own_words(q)
             if new:
                 a.update(new)
         for k, q in enumerate(quotes):
@@ -102,7 +117,8 @@ class SpeakerFill:
     def _name_after(self, cue_end: int) -> dict | None:
         """'... events." added Vell, who ...': a name right after the cue (title words may come between)."""
         for m in self._names(cue_end, cue_end + 40):
-            if _TITLE_GAP.match(self.text[cue_end:m.start]) and self.tok_at(m.start).sent.start == self.tok_at(cue_end - 1).sent.start:
+            same_sentence = self.tok_at(m.start).sent.start == self.tok_at(cue_end - 1).sent.start
+            if _TITLE_GAP.match(self.text[cue_end:m.start]) and same_sentence:
                 return self._mention_attrs(m)
             break
         return None
@@ -121,9 +137,46 @@ class SpeakerFill:
         attrs = self.r.attrs(subj)
         return attrs if attrs.get("speaker_actor") else None
 
-    def _continued(self, q: Span, earlier: list[Span]) -> dict | None:
-        """A paragraph that is this one quote, after a paragraph whose last quote has a named speaker."""
+    def _own_words(self, q: Span) -> dict | None:
+        """'In a series of tweets, Vell produced "the chain of messages (with my 3 responses)"': words in the
+        first person inside a sentence whose subject, named before them, is a person: that person's."""
+        if not _FIRST_PERSON.search(self.text[q.start:q.end]):
+            return None
+        sent = self.tok_at(q.start).sent
+        root = sent.root
+        subj = next((c for c in root.children if c.dep_ == "nsubj" and c.idx < q.start - 1), None)
+        if subj is None or self.in_quotes(subj.idx) or root.idx > q.start:
+            return None
+        attrs = self.r.attrs(subj)
+        m = next((x for x in self._names(attrs["speaker"][0], attrs["speaker"][1]) if x.label == "PERSON"), None)
+        return attrs if m is not None and attrs.get("speaker_actor") == m.attrs.get("actor") else None
+
+    def _cue_of_next_sentence(self, q: Span) -> bool:
+        """'"... for America's workers." Following her speech, House Democrats rejected the agenda': a cue
+        in a sentence after the quote's own end that has content of its own (an object or a clause outside
+        quotes) does not give the quote's speaker (the cue stays: the quote stage chose it)."""
+        cue = q.attrs.get("cue")
         t = self.text
+        if not cue or cue[0] < q.end or t[q.start:q.end].rstrip()[-1:] not in ".!?…" or "\n" in t[q.end:cue[0]]:
+            return False
+        verb = self.tok_at(cue[0])
+        if verb.sent.start_char <= q.end:
+            return False
+        if verb.lemma_.lower() in ADDRESSEE_VERBS:
+            return False  # 'told CNBC': the object is whom it was said to
+        return any(not self.in_quotes(c.idx) and (c.dep_ == "ccomp" or c.dep_ == "dobj" and not c.ent_type_
+                                                    and c.pos_ in ("NOUN", "PROPN")) for c in verb.children)
+
+    def _continued(self, q: Span, earlier: list[Span]) -> dict | None:
+        """A paragraph that is this one quote, after a paragraph whose last quote has a named speaker; or a
+        quote right after the attribution of one in its paragraph ('"...," Ada said. "..."')."""
+        t = self.text
+        line0 = t.rfind("\n", 0, q.start) + 1
+        prev = next((p for p in reversed(earlier) if line0 <= p.start and p.end < q.start), None)
+        if prev is not None and prev.attrs.get("speaker_actor") and prev.attrs.get("speaker_text") \
+                and prev.attrs.get("cue") and prev.end <= prev.attrs["cue"][0] < q.start and q.start - prev.end <= 80 \
+                and not t[prev.attrs["cue"][1]:q.start].strip(MARKS + " \t.,;:!?…").count(" ") > 4:
+            return {k: prev.attrs.get(k) for k in ("speaker_text", "speaker_actor", "speaker_canonical")}
         line0 = t.rfind("\n", 0, q.start) + 1
         line1 = t.find("\n", q.end)
         line1 = len(t) if line1 < 0 else line1
@@ -151,7 +204,8 @@ class SpeakerFill:
         if head is None:
             return
         who = self._author(head)
-        if who is None and head.i and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+        if who is None and head.i and definite:
             for t in reversed(self.doc[max(0, head.i - 400):head.i]):
                 if t.lemma_.lower() == head.lemma_.lower() and not self.in_quotes(t.idx):
                     who = self._author(t)
