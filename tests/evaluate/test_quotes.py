@@ -103,8 +103,9 @@ def test_basil_speakers_floor():
         pytest.skip(f"../shared not found: {basil} is needed for this test")
     from storyscope.evaluate.quotes import evaluate_basil_speakers
     res = evaluate_basil_speakers(str(basil), limit=60)
-    # measured on these 60 articles (quotes.v3): 28 quotes by named persons, found 0.821, speaker right 0.607,
-    # no pronoun, relative-pronoun, quantifier, date or line-label speaker among 1,339 quotes
+    # measured on these 60 articles (actors.v3, salience pronouns and speaker fills): 28 quotes by named
+    # persons, found 0.821, speaker right 0.786 (quotes.v3: 0.821 / 0.607), no pronoun, relative-pronoun,
+    # quantifier, date or line-label speaker among 1,343 quotes
     assert res["named_person_quotes"] >= 25
     assert res["bad_speakers_total"] == 0, res["bad_speakers"]
-    assert res["found"] >= 0.78 and res["speaker_right"] >= 0.57
+    assert res["found"] >= 0.80 and res["speaker_right"] >= 0.75

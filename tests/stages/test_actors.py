@@ -89,7 +89,7 @@ def test_corpus_linking_leaves_ambiguous_surnames():
 
 def test_stage_is_registered_and_runs():
     st = get_stage("actors")
-    assert st.version == "actors.v2" and st.adds == ("actors",)
+    assert st.version == "actors.v3" and st.adds == ("actors",)
     art = Article.create(STORY)
     out = st.run([(art, {})])
     assert out[0]["actors"] and all(0 <= s.start < s.end <= len(STORY) for s in out[0]["actors"])

@@ -23,9 +23,9 @@ ROLE_SYNONYMS = {
     "chief executive": "chief executive", "ceo": "chief executive", "leader": "leader",
     "opposition leader": "opposition leader", "nominee": "nominee", "candidate": "candidate",
     "general": "general", "director": "director", "secretary": "secretary", "king": "king",
-    "queen": "queen", "judge": "judge", "speaker": "speaker", "congressman": "congressman",
-    "congresswoman": "congresswoman", "diplomat": "diplomat", "envoy": "envoy", "official": "official",
-    "attorney general": "attorney general", "defense secretary": "defense secretary",
+    "queen": "queen", "judge": "judge", "speaker": "speaker", "diplomat": "diplomat", "envoy": "envoy", "official": "official",
+    "attorney general": "attorney general", "rep.": "representative", "representative": "representative",
+    "congressman": "representative", "congresswoman": "representative", "defense secretary": "defense secretary",
     "defence minister": "defence minister", "interior minister": "interior minister",
     "finance minister": "finance minister", "foreign secretary": "foreign secretary",
 }
@@ -37,7 +37,6 @@ HONORIFICS = {"mr", "mrs", "ms", "dr", "gen", "general", "sen", "gov", "rep", "p
               "judge", "justice", "lord", "lady", "rev", "st"}
 UI_WORDS = {"subscribe", "share", "login", "log", "sign", "comment", "comments", "reply", "menu", "home",
             "search", "advertisement", "tweet", "email", "print", "follow", "discuss", "more", "read"}
-PRONOUNS = {"he": "PERSON", "him": "PERSON", "his": "PERSON", "she": "PERSON", "her": "PERSON"}
 _MAX_ROLE_LEN = max(len(k.split()) for k in ROLE_SYNONYMS)
 
 
@@ -99,15 +98,21 @@ def _gender_detector():
 
 
 @lru_cache(maxsize=4096)
-def name_gender(canonical: str) -> str | None:
-    """'male' or 'female' when a person's first name is clearly one (gender-guesser's first-name
-    dictionary; 'mostly_' and androgynous names give None), so a pronoun skips an antecedent of the other."""
+def name_gender(canonical: str, lean: bool = False) -> str | None:
+    """'male' or 'female' when a person's first name is clearly one in gender-guesser's dictionary (with
+    ``lean``, also when it is mostly one: 'Meredith', but also 'Lindsey' and 'Terry') and its United States
+    usage does not lean the other way ('Jan': male in Europe, mostly female in the USA); androgynous and
+    unknown names give None, so a pronoun skips an antecedent of the other gender only on evidence."""
     det = _gender_detector()
     words = [w for w in canonical.replace(".", " ").split() if w.lower() not in HONORIFICS]
     if det is None or len(words) < 2:
         return None
-    g = det.get_gender(words[0])
-    return g if g in ("male", "female") else None
+    g0 = det.get_gender(words[0])
+    ways = {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}
+    g, us = ways.get(g0), ways.get(det.get_gender(words[0], "usa"))
+    if g is None or us not in (None, g) or not lean and g0.startswith("mostly_"):
+        return None
+    return g
 
 
 def _subseq(small: list[str], big: list[str]) -> bool:

@@ -20,17 +20,27 @@ from collections import Counter, defaultdict
 
 from storyscope.record import Span
 from storyscope.stages.actor_names import (
-    _GENERIC_ROLES, _ROLE_HEADS, LABELS, PRONOUNS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
+    _GENERIC_ROLES, _ROLE_HEADS, LABELS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
     name_gender, normalise_role, roles_compatible)
 from storyscope.stages.nlp import parse
 from storyscope.stages.registry import register
 
+_UNNAMED_ROLES = {"spokesperson", "official", "diplomat", "envoy", "general", "director", "secretary",
+                  "speaker", "judge", "leader"}  # 'the spokeswoman' is usually someone else's, unnamed
+
+def _honorific_gender(text: str, s: int, e: int) -> str | None:
+    """'female' for 'Mrs. Clinton' / 'Ms. Clinton', 'male' for 'Mr. Clinton', else None."""
+    m = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$", text[max(0, s - 6):s]) or re.match(r"(Mr|Mrs|Ms|Miss)\.?\s", text[s:e])
+    return None if m is None else "male" if m.group(1) == "Mr" else "female"
+
+
 class _Mention:
-    __slots__ = ("start", "end", "label", "text", "kind", "role", "toks", "tok_i", "sent_i", "target")
+    __slots__ = ("start", "end", "label", "text", "kind", "role", "roles", "toks", "tok_i", "sent_i", "target")
 
     def __init__(self, start, end, label, text, kind, tok_i, sent_i):
         self.start, self.end, self.label, self.text, self.kind = start, end, label, text, kind
         self.role = None
+        self.roles: list[str] = []  # every role the mention is given ('Rep.', 'committee chairman')
         self.toks = _name_tokens(text)
         self.tok_i, self.sent_i = tok_i, sent_i
         self.target = None  # index of the mention whose canonical this one takes
@@ -76,8 +86,9 @@ def _is_debris_person(text: str, s: int, e: int, sub: str) -> bool:
     return len(line.split()) <= 3 and not any(c.isalpha() for c in rest) and rest != "" and len(words) == 1
 
 
-def _role_of(ent_root, doc) -> str | None:
-    """Role from premodifiers ('Prime Minister Imran Khan', 'army chief Bajwa') or appositions."""
+def _role_of(ent_root, doc) -> list[str]:
+    """Roles from premodifiers ('Prime Minister Imran Khan', 'army chief Bajwa') or appositions, offices
+    before ranks ('general')."""
     phrases = []
     left = [t for t in ent_root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
     if left:
@@ -96,7 +107,7 @@ def _role_of(ent_root, doc) -> str | None:
     found = [r for r in (normalise_role(p) for p in phrases) if r]
     # ranks ('general') only when no office is given
     found.sort(key=lambda r: r in _GENERIC_ROLES)
-    return found[0] if found else None
+    return found
 
 
 def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
@@ -130,7 +141,8 @@ def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
                 first = t.i + 1
         phrase = doc[first:tok.i + 1].text
         role = normalise_role(phrase)
-        if not role or role in _GENERIC_ROLES:
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+        if not role or role in _GENERIC_ROLES and not (definite and role in ("nominee", "candidate")):
             continue
         if tok.pos_ == "PROPN" and tok.lower_ not in ("coas", "pm") and not doc[first].lower_ in ("the",):
             continue  # 'President' before a name is a title word, not a mention
@@ -140,7 +152,7 @@ def _title_mentions(doc, text: str, taken: list[tuple[int, int]]):
             continue  # 'Ousted PM Imran Khan': a premodifier of the name
         if overlaps(s, e):
             continue
-        out.append((s, e, text[s:e], role, tok.i, None))
+        out.append((s, e, text[s:e], role, tok.i, definite))
     return out
 
 
@@ -187,7 +199,8 @@ def extract_actors(text: str) -> list[Span]:
         if not m.toks:
             continue
         if label == "PERSON":
-            m.role = _role_of(ent.root, doc)
+            m.roles = _role_of(ent.root, doc)
+            m.role = m.roles[0] if m.roles else None
         mentions.append(m)
 
     # acronyms in parentheses after an ORG: 'Inter-Services Public Relations (ISPR)'
@@ -227,13 +240,18 @@ def extract_actors(text: str) -> list[Span]:
     full = [i for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.toks) >= 2]
     freq = Counter(" ".join(mentions[i].toks) for i in full)
 
-    def longest_containing(toks: list[str], pos: int) -> int | None:
-        """The full name whose tokens contain ``toks`` in order (most frequent, then nearest before)."""
+    def longest_containing(toks: list[str], pos: int, gender: str | None = None) -> int | None:
+        """The full name whose tokens contain ``toks`` in order (most frequent, then nearest before), of
+        ``gender`` when given ('Mrs. Clinton' is not Bill Clinton)."""
         cands = {}
         for i in full:
             ft = mentions[i].toks
             if len(ft) <= len(toks) or not _subseq(toks, ft):
                 continue
+            g = name_gender(mentions[i].text, True) if gender else None
+            if gender and g != gender and (g is not None or any(
+                    name_gender(mentions[f].text, True) == gender for f in full if _subseq(toks, mentions[f].toks))):
+                continue  # not of that gender, or of none known when one of that gender fits
             k = " ".join(ft)
             cands.setdefault(k, []).append(i)
         if not cands:
@@ -252,7 +270,7 @@ def extract_actors(text: str) -> list[Span]:
         if m.target is not None:
             continue
         if m.label in ("PERSON", "GPE", "ORG", "LOC") and len(m.toks) <= 2:
-            j = longest_containing(m.toks, m.start)
+            j = longest_containing(m.toks, m.start, _honorific_gender(text, m.start, m.end))
             if j is not None and j != i:
                 if m.label != "PERSON":
                     # NER tagged a surname as a place/org: only when capitalised single word
@@ -285,6 +303,7 @@ def extract_actors(text: str) -> list[Span]:
         groups[root(i)].append(i)
     canon: dict[int, str] = {}
     role: dict[int, str | None] = {}
+    roles_of: dict[str, set[str]] = defaultdict(set)  # actor key -> all its roles
     for r, members in groups.items():
         names = [mentions[i] for i in members]
         best = max(names, key=lambda m: (len(m.toks), -m.start))
@@ -292,6 +311,7 @@ def extract_actors(text: str) -> list[Span]:
         if mentions[r].label == "ORG" and any(mentions[i].kind == "alias" for i in members):
             canon[r] = mentions[r].text
         role[r] = next((mentions[i].role for i in members if mentions[i].role), None)
+        roles_of[actor_key(canon[r])] = {x for i in members for x in mentions[i].roles}
 
     spans: list[Span] = []
     for i, m in enumerate(mentions):
@@ -301,64 +321,36 @@ def extract_actors(text: str) -> list[Span]:
         spans.append(Span(m.start, m.end, label, {"actor": key, "canonical": canon[r], "role": role[r],
                                                   "kind": m.kind}))
 
-    # title mentions -> nearest actor (before, else after) with a compatible role
     taken = [(s.start, s.end) for s in spans]
     persons = [(s.start, s.attrs) for s in spans if s.label == "PERSON" and s.attrs["role"]]
-    for s, e, phrase, r, tok_i, sent in _title_mentions(doc, text, taken):
-        a = None
+    # title mentions -> the most salient person before with that role (exact, else the same head noun),
+    # else the nearest such person after; a definite title no named role fits ('the governor') -> the most
+    # salient person (``actor_pronouns``)
+    descriptors = []
+    for s, e, phrase, r, tok_i, definite in _title_mentions(doc, text, taken):
+        a, allowed = None, None
         for same in (True, False):  # exact role first, then same head noun ('minister')
             ok = (lambda x: x == r) if same else (lambda x: roles_compatible(x, r))
-            before = [a for p, a in persons if p < s and ok(a["role"])]
-            after = [a for p, a in persons if p >= e and ok(a["role"])]
+            before = [a for p, a in persons if p < s and any(ok(x) for x in roles_of[a["actor"]] | {a["role"]})]
+            after = [a for p, a in persons if p >= e and any(ok(x) for x in roles_of[a["actor"]] | {a["role"]})]
             a = before[-1] if before else (after[0] if after else None)
             if a is not None:
+                allowed = {x["actor"] for x in before + after}
                 break
-        if a is None:
-            continue
-        spans.append(Span(s, e, "PERSON", {"actor": a["actor"], "canonical": a["canonical"], "role": a["role"],
-                                           "kind": "title"}))
+        if a is not None or definite and r not in _UNNAMED_ROLES:
+            descriptors.append((s, e, tok_i, allowed, a))
 
-    # he/she -> the most recent PERSON subject within three sentences, else the most recent PERSON
+    # he/she/him/his/her -> the most salient person before it (``actor_pronouns``, Lappin and Leass)
+    from storyscope.stages.actor_pronouns import resolve_pronouns
+    from storyscope.stages.quote_marks import find_direct
     spans.sort(key=lambda x: x.start)
     pers = [x for x in spans if x.label == "PERSON"]
-    starts = [x.start for x in pers]
-    tok_starts = [t.idx for t in doc]
-    import bisect
-
-    def tok_of(ch):
-        return doc[max(bisect.bisect_right(tok_starts, ch) - 1, 0)]
-
-    info = []
-    for x in pers:
-        toks = [t for t in doc[tok_of(x.start).i: tok_of(max(x.end - 1, x.start)).i + 1]]
-        subj = any(t.dep_ in ("nsubj", "nsubjpass") for t in toks)
-        info.append((subj, tok_sent[toks[0].i]))
-    for tok in doc:
-        if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
-            j = bisect.bisect_left(starts, tok.idx) - 1
-            here = tok_sent[tok.i]
-            wrong = "female" if tok.lower_ in ("he", "him", "his") else "male"  # 'she' is not Donald
-            pick = None
-            k = j
-            while k >= 0 and here - info[k][1] <= 3:
-                if info[k][0] and pers[k].attrs.get("kind") != "pronoun" and name_gender(pers[k].attrs["canonical"]) != wrong:
-                    pick = pers[k]
-                    break
-                k -= 1
-            while j >= 0 and here - info[j][1] <= 3 and name_gender(pers[j].attrs["canonical"]) == wrong:
-                j -= 1
-            if pick is None and j >= 0 and here - info[j][1] <= 3:
-                pick = pers[j]
-            if pick is None:
-                continue
-            spans.append(Span(tok.idx, tok.idx + len(tok.text), "PERSON",
-                              {"actor": pick.attrs["actor"], "canonical": pick.attrs["canonical"],
-                               "role": pick.attrs["role"], "kind": "pronoun"}))
+    spans.extend(resolve_pronouns(doc, text, pers, tok_sent, [(a, b) for a, b, _g in find_direct(text)], descriptors))
     spans.sort(key=lambda x: (x.start, x.end))
     return spans
 
 
-@register("actors", "actors.v2", requires=(), adds=("actors",))
+@register("actors", "actors.v3", requires=(), adds=("actors",))
 def run(batch):
     """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``)."""
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]

@@ -1,14 +1,16 @@
 """Direct quotes: a linear scan pairing quotation marks per paragraph.
 
 An unbalanced mark only loses its own paragraph and 10,000 marks cost milliseconds; a quote left
-open at a paragraph's end continues only when the next paragraph opens with a mark (the newspaper
-convention). Inch marks (24") and apostrophes are not quotation marks.
+open at a paragraph's end continues when the next paragraph opens with a mark (the newspaper
+convention), or over paragraphs without marks up to an unpaired closing mark (``_left_open``). Inch
+marks (24") and apostrophes are not quotation marks.
 """
 from __future__ import annotations
 
 DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_AMBIG = "“„‟«", "”»", '"'
 SINGLE_OPEN, SINGLE_CLOSE, SINGLE_AMBIG = "‘‹", "’›", "'"
 _OPEN_CTX = set(" \t([{—–-:;,/…") | set(DOUBLE_OPEN) | set(SINGLE_OPEN) | {'"', "'"}
+LEFT_OPEN_PARAS = 4  # paragraphs a quote left open may run before its closing mark
 _CLOSE_CTX = set(" \t)]}—–-:;,.!?/…") | set(DOUBLE_CLOSE) | set(SINGLE_CLOSE) | {'"', "'"}
 
 
@@ -59,6 +61,32 @@ def _marks(para: str, base: int, opens: str, closes: str, ambig: str, single: bo
     return pairs, (base + open_at if open_at is not None else None)
 
 
+def _left_open(paras: list[tuple[int, str]], k: int, dangling: int, end: int,
+               quoted_before: bool) -> list[tuple[int, int]]:
+    """A quote left open at the end of paragraph ``k`` whose next paragraph does not reopen it: its
+    segments when a later paragraph (within ``LEFT_OPEN_PARAS``, the ones between without marks) closes it
+    with an unpaired closing mark (a tweet or statement quoted over several paragraphs, marked only at its
+    two ends); else, when paragraph ``k`` quoted someone before (``quoted_before``: '“...,” Ada said.
+    “... God help us.'), the rest of it if that ends a sentence of a few words; else nothing (a stray
+    mark loses only its own paragraph)."""
+    segs = [(dangling + 1, end)]
+    for base, para in [p for p in paras[k + 1:] if p[1].strip()][:LEFT_OPEN_PARAS]:
+        marks = [i for i, c in enumerate(para) if c in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_AMBIG]
+        lead = base + len(para) - len(para.lstrip())
+        if not marks:
+            segs.append((lead, base + len(para.rstrip())))
+            continue
+        i = marks[0]
+        c, prev = para[i], para[i - 1] if i else " "
+        if c in DOUBLE_CLOSE or c in DOUBLE_AMBIG and prev not in " \t" and not prev.isdigit() and i > 0:
+            segs.append((lead, base + i))
+            return segs if all(b > a for a, b in segs) else []
+        break
+    base, para = paras[k]
+    words = len(para[dangling + 1 - base:].split())
+    return segs[:1] if quoted_before and words >= 3 and para.rstrip()[-1:] in ".!?…" else []
+
+
 def find_direct(text: str) -> list[tuple[int, int, int]]:
     """Direct quote segments as (content_start, content_end, group) without the marks.
 
@@ -93,6 +121,11 @@ def find_direct(text: str) -> list[tuple[int, int, int]]:
                 out.append((dangling + 1, end, g))
                 pending = g
                 continue
+            if pending is None or dangling != lead:
+                closed = _left_open(paras, k, dangling, end, bool(pairs))
+                if closed:
+                    group += 1
+                    out.extend((a, b, group) for a, b in closed)
         pending = None
         blocked = [(a, b + 1) for a, b in pairs]
         spairs, _ = _marks(para, base, SINGLE_OPEN, SINGLE_CLOSE, SINGLE_AMBIG, True, blocked)

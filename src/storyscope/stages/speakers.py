@@ -36,6 +36,8 @@ class SpeakerResolver:
         self.actors = sorted(actors, key=lambda s: s.start)
         self.starts = [a.start for a in self.actors]
         self.surnames = self._surnames()
+        self.quoted: list[tuple[int, int]] | None = None  # direct quotes with their marks, made on first use
+        self.q_starts: list[int] = []
 
     def _surnames(self) -> dict[str, Span]:
         """Surname -> the one named PERSON it belongs to (ambiguous surnames left out)."""
@@ -115,6 +117,7 @@ class SpeakerResolver:
         source token (None: no speaker)."""
         if tok is None:
             return dict(NO_SPEAKER)
+        tok = self._outside_quotes(tok)
         s, e = speaker_span(tok, self.text)
         low = tok.lower_
         if low in QUANTIFIERS and tok.pos_ in ("PRON", "DET", "ADJ", "NOUN", "NUM") \
@@ -130,13 +133,29 @@ class SpeakerResolver:
             # 'the House speaker', 'the Texas governor': the place or body is a modifier of the role
             a = self._descriptor(tok, s, e) or a
         if a is None and low in ("he", "she"):
-            a = self._before(s, lambda x: name_gender(x.attrs.get("canonical", "")) != _OTHER[low])
+            a = self._before(s, lambda x: name_gender(x.attrs.get("canonical", ""), True) != _OTHER[low])
         text = self.text[s:e]
         if a is None and low in PRONOUNS:
             text = None  # a pronoun without antecedent names nobody
         return {"speaker": [s, e], "speaker_text": text,
                 "speaker_actor": a.attrs.get("actor") if a else None,
                 "speaker_canonical": a.attrs.get("canonical") if a else None}
+
+    def _outside_quotes(self, tok):
+        """A cue outside quotation marks is not said by a subject inside them: '"... in another direction,
+        China," Mr. Trump wrote' (two subjects in the parse) -> the one outside."""
+        if self.quoted is None:
+            from storyscope.stages.quote_marks import find_direct
+            self.quoted = [(a - 1, b + 1) for a, b, _g in find_direct(self.text)]
+            self.q_starts = [a for a, _ in self.quoted]
+
+        def inside(ch: int) -> bool:
+            j = bisect.bisect_right(self.q_starts, ch) - 1
+            return j >= 0 and self.quoted[j][0] <= ch < self.quoted[j][1]
+
+        if tok.dep_ in ("nsubj", "nsubjpass") and inside(tok.idx) and not inside(tok.head.idx):
+            return next((c for c in tok.head.children if c.dep_ == tok.dep_ and not inside(c.idx)), tok)
+        return tok
 
     def _skip_quantifier(self, tok, s: int, e: int) -> int:
         """'Several prominent conservatives' -> 'prominent conservatives'."""
@@ -151,25 +170,31 @@ class SpeakerResolver:
         return s
 
     def carry_pronouns(self, quotes: list[Span], subject_outside_quotes) -> None:
-        """'he said' after a quote by a named person is usually that person: a he/she speaker takes the
-        most recent earlier PERSON speaker within two paragraphs, unless the actor the actors layer
-        gave it is named since as a subject outside quotes (``subject_outside_quotes(start, end)``) (in place)."""
+        """Speakers that need the article's other quotes (in place): first those a cue's parse does not
+        give (``speaker_fill.SpeakerFill``); then 'he said' after a quote by a named person is usually
+        that person: a he/she speaker takes the most recent earlier PERSON speaker of quoted words (a direct
+        or mixed quote) within two paragraphs,
+        unless the actor the actors layer gave it is named since that quote's words as a subject outside
+        quotes (``subject_outside_quotes(start, end)``)."""
+        from storyscope.stages.speaker_fill import SpeakerFill
+        SpeakerFill(self).fill(quotes)
         person_keys = {a.attrs.get("actor") for a in self.actors if a.label == "PERSON"}
-        last = None  # (position, attrs)
+        last = None  # (position, attrs, end)
         for q in quotes:
             a = q.attrs
             sp = a.get("speaker")
             st = self.text[sp[0]:sp[1]].lower() if sp else ""
             pos = sp[0] if sp else q.start
             if st in ("he", "she") and last is not None and self.text.count("\n", last[0], pos) <= 4 \
-                    and name_gender(last[1].get("speaker_canonical") or "") != _OTHER[st] \
+                    and name_gender(last[1].get("speaker_canonical") or "", True) != _OTHER[st] \
                     and pos - last[0] < 2500 and last[1]["speaker_actor"] != a.get("speaker_actor") \
-                    and not self._named_since(a.get("speaker_actor"), last[0], pos, subject_outside_quotes):
+                    and not self._named_since(a.get("speaker_actor"), last[2] if last[2] <= pos else last[0], pos,
+                                            subject_outside_quotes):
                 a["speaker_actor"] = last[1]["speaker_actor"]
                 a["speaker_canonical"] = last[1]["speaker_canonical"]
                 a["speaker_text"] = a.get("speaker_text") or self.text[sp[0]:sp[1]]
-            if a.get("speaker_actor") in person_keys:
-                last = (pos, a)
+            if a.get("speaker_actor") in person_keys and q.label != "indirect":
+                last = (pos, a, max(q.end, sp[1] if sp else 0))  # named since: after its words and speaker
 
     def _named_since(self, key, lo: int, hi: int, subject_outside_quotes) -> bool:
         """Is actor ``key`` the subject of a clause outside quotes in [lo, hi), by name, alias or title?"""
