@@ -20,6 +20,12 @@ the other stories; a small story (``merge_max`` articles or fewer) whose probabi
 ``merge_threshold`` is merged into the earlier one, using the mean embedding similarity over
 all cross pairs (exact from the sums) rather than the centroids' cosine. A merged story stays
 as an empty tombstone so indices in the state are stable.
+
+Split ("one is two"): an article that joined a story while it was thin may not belong once the
+story has grown around its own event. A story of at most ``split_max`` articles is re-checked
+from its members' compact features (``stories.split``) after a merge and when its size reaches
+one of ``CHECK_SIZES``; members that no longer link to the rest under the same pair model and
+threshold become stories of their own (the largest part keeps the id).
 """
 from __future__ import annotations
 
@@ -35,6 +41,7 @@ from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF
 from storyscope.stories.scoring import Scoring
+from storyscope.stories.split import build_story, decode, encode, split_parts
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
 
@@ -51,9 +58,14 @@ class Params:
     ivf_min: int = 2048              # stories before the inverted-file index replaces brute force
     nprobe: int = 12                 # inverted lists searched per article
     lead_sentences: int = 3
+    split_threshold: float = 0.15    # a member linking to the rest below this (both ways) is split off ...
+    split_max: int = 32              # ... in stories of at most this many articles (checked at CHECK_SIZES)
     # Thresholds: ``stories.train`` picks 0.5 / 0.5 (best mean B-cubed F1 over ECB+ and BASIL dev,
     # 0.945); 0.3 / 0.3 (mean 0.939) also keeps the project's five seed articles, one story told
     # from five angles, in one story in every arrival order.
+
+
+CHECK_SIZES = frozenset({3, 4, 6, 8, 12, 16, 24, 32, 48, 64})   # story sizes at which a join re-checks it
 
 
 class OnlineClusterer(Scoring):
@@ -79,6 +91,7 @@ class OnlineClusterer(Scoring):
         self.model = load_model()
         self._journal = Journal()            # what changed since the rows were last taken
         self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
+        self._feats: dict[str, bytes] = {}   # compact features of members of stories of <= split_max articles
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:
@@ -91,9 +104,13 @@ class OnlineClusterer(Scoring):
             self._count(f)
         best, best_score = self._best(f)
         head = _head(item, aid)
+        self._feats[aid] = self._journal.feats[aid] = encode(f)
         if best is not None and best_score >= self.p.threshold:
             self._join(best, aid, head, f)
-            return self._stories[self._maybe_merge(best, f.titled)].id
+            n = len(self._stories[best].article_ids)
+            s = self._maybe_merge(best, f.titled)
+            self._maybe_split(s, merged=len(self._stories[s].article_ids) != n)
+            return self._stories[self._by_article[aid]].id
         return self._stories[self._open(aid, head, f)].id
 
     def add_many(self, items: Iterable[Any], batch: int = 256) -> list[str]:
@@ -245,6 +262,49 @@ class OnlineClusterer(Scoring):
         self._kill(gone)
         if self._ivf is not None:
             self._ivf.move(keep, self._C[keep])
+
+    def _maybe_split(self, s: int, merged: bool) -> None:
+        """Re-check story ``s`` after a merge or when its size reaches a check size; split it if its members
+        fall apart (``split.split_parts``). Past ``split_max`` articles its members' features are let go."""
+        st = self._stories[s]
+        m = len(st.article_ids)
+        if m > self.p.split_max:
+            for a in st.article_ids if merged or m == self.p.split_max + 1 else st.article_ids[-1:]:
+                self._feats.pop(a, None)
+            return
+        if merged or m in CHECK_SIZES:
+            parts = split_parts(self, s)
+            if parts:
+                self._split(s, parts)
+
+    def _split(self, s: int, parts: list[list[int]]) -> None:
+        """Story ``s`` becomes ``parts`` (member positions): the first keeps index and id, the others get new
+        ones ("s-" + their first article id, made unique); both aggregates are rebuilt from the members'
+        features and both stories' findings dropped (``GroupingRows.dropped``)."""
+        st = self._stories[s]
+        members = list(zip(st.article_ids, st.heads))
+        feats = [decode(self._feats[a]) for a in st.article_ids]
+        used = {x.id for x in self._stories if x.article_ids}
+        self._journal.dropped.add(st.id)
+        self._journal.rewrite.add(s)
+        for k, part in enumerate(parts):
+            idx, sid = s, st.id
+            if k:
+                idx, sid = len(self._stories), "s-" + members[part[0]][0]
+                n = 2
+                while sid in used:
+                    sid, n = f"s-{members[part[0]][0]}~{n}", n + 1
+                used.add(sid)
+                if idx >= len(self._C):
+                    self._grow()
+                self._stories.append(st)
+            new = build_story(sid, [members[i] for i in part], [feats[i] for i in part], self.dim)
+            self._stories[idx] = new
+            for a in new.article_ids:
+                self._by_article[a] = idx
+            self._sync(idx)
+            if self._ivf is not None:
+                (self._ivf.add if k else self._ivf.move)(idx, self._C[idx])
 
     def _kill(self, s: int) -> None:
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
