@@ -39,7 +39,7 @@ import numpy as np
 from storyscope.stages.embed import DIM
 from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
-from storyscope.stories.index import IVF
+from storyscope.stories.index import IVF, Spans
 from storyscope.stories.scoring import Scoring
 from storyscope.stories.split import build_story, decode, encode, split_parts
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
@@ -65,7 +65,7 @@ class Params:
     # from five angles, in one story in every arrival order.
 
 
-CHECK_SIZES = frozenset({3, 4, 6, 8, 12, 16, 24, 32, 48, 64})   # story sizes at which a join re-checks it
+CHECK_SIZES = frozenset({4, 8, 16, 32, 64})   # story sizes at which a join re-checks it (doubling: ~2 scores per article)
 
 
 class OnlineClusterer(Scoring):
@@ -92,6 +92,7 @@ class OnlineClusterer(Scoring):
         self._journal = Journal()            # what changed since the rows were last taken
         self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
         self._feats: dict[str, bytes] = {}   # compact features of members of stories of <= split_max articles
+        self._spans = Spans()                # alive stories by day, for the date window of ``_candidates``
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:
@@ -172,6 +173,7 @@ class OnlineClusterer(Scoring):
         self._lo[s], self._hi[s] = self._start[s], self._end[s]      # undated: a candidate for all
         if st.mentions and st.start is not None:
             self._lo[s], self._hi[s] = min(st.mentions[0], st.start), max(st.mentions[-1], st.end)
+        self._spans.set(s, self._lo[s], self._hi[s], bool(self._alive[s]))
 
     def _open(self, aid: str, head, f: Features) -> int:
         s = len(self._stories)
@@ -312,6 +314,7 @@ class OnlineClusterer(Scoring):
         self._C[s] = 0.0
         self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = np.inf
         self._alive[s] = False
+        self._spans.set(s, np.inf, np.inf, False)
         if self._ivf is not None:
             self._ivf.remove(s)
 
@@ -344,6 +347,28 @@ class OnlineClusterer(Scoring):
     def _count(self, f: Features) -> None:
         super()._count(f)
         self._journal.ents.update(f.ents)       # the term counts written are found by a diff
+
+    def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``Scoring._candidates`` with the date window read from ``Spans`` (the stories near the article's
+        days, not all stories): the same candidates, at a cost that follows the window, not the corpus."""
+        anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
+        S, p = len(self._stories), self.p
+        near = self._spans.near(min(anchors), max(anchors), p.horizon_days) if anchors and S else None
+        if near is None:
+            return super()._candidates(f)
+        st, en = self._lo[near], self._hi[near]
+        with np.errstate(invalid="ignore"):
+            m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
+        idx = near[(m | np.isnan(st)) & self._alive[near]]
+        if len(idx) > p.ivf_min and self._ivf is not None:
+            idx = np.intersect1d(self._ivf.probe(f.emb, p.nprobe), idx, assume_unique=True)
+        if len(idx) == 0:
+            return idx, np.zeros(0), np.zeros(0)
+        sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there
+        pre = sims - self._penalty(self._gaps(f, idx, wide=True))
+        top = np.argpartition(-pre, p.k - 1)[:p.k] if len(idx) > p.k else np.arange(len(idx))
+        top = top[np.lexsort((idx[top], -pre[top]))]
+        return idx[top], sims[top], self._gaps(f, idx[top])
 
     # ------------------------------------------------------------------ state
     def changed_rows(self, everything: bool = False):

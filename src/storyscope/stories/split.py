@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import struct
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storyscope.stories.event import EventKeys
+from storyscope.stories.event import KINDS, EventKeys
 from storyscope.stories.features import Features, _arrays
 from storyscope.stories.scoring import Scoring
 from storyscope.stories.state import Story, no_terms
@@ -83,6 +84,33 @@ def build_story(sid: str, members: list[tuple[str, tuple]], feats: list[Features
     if feats:
         st.add_terms(np.concatenate([_arrays(f)[0] for f in feats]), np.concatenate([_arrays(f)[1] for f in feats]))
     return st
+
+
+def without(total: Story, f: Features, aid: str, pubs: list[int], mentions: Counter) -> Story:
+    """``total`` (a story built by ``build_story``) less one member ``aid`` with features ``f``: the aggregate of
+    the others, by subtraction (``pubs``, ``mentions``: every member's publication days and stated days)."""
+    k, v = total.terms
+    fk, fv = _arrays(f)
+    pos = np.minimum(np.searchsorted(k, fk), max(len(k) - 1, 0))
+    v = v.copy()
+    if len(k):
+        hit = k[pos] == fk
+        v[pos[hit]] -= fv[hit]
+    keep = v > 1e-6
+    rest = Story("rest", [a for a in total.article_ids if a != aid], [], [], None, None, [],
+                 total.emb_sum - f.emb, (k[keep], v[keep]))
+    others = list(pubs)
+    if f.pub is not None:
+        others.remove(f.pub)
+    if others:
+        rest.start, rest.end = min(others), max(others)
+    left = mentions.copy()
+    left.subtract(f.mentions)
+    rest.mentions = sorted(d for d, c in left.items() if c > 0)[-Story.MAX_MENTIONS:]
+    rest.ents = Counter({e: c - f.ents.get(e, 0) for e, c in total.ents.items() if c > f.ents.get(e, 0)})
+    rest.event = EventKeys(*({x: c - getattr(f.event, kind).get(x, 0) for x, c in getattr(total.event, kind).items()
+                              if c > getattr(f.event, kind).get(x, 0)} for kind in KINDS))
+    return rest
 
 
 class _Scratch(Scoring):
@@ -142,8 +170,12 @@ def split_parts(oc: "OnlineClusterer", s: int) -> list[list[int]] | None:
     feats = [decode(oc._feats[a]) for a in st.article_ids]
     members = list(zip(st.article_ids, st.heads))
     everyone = list(range(m))
-    weak = [i for i in everyone
-            if _link(oc, feats, [i], feats, [j for j in everyone if j != i], members) < p.split_threshold]
+    total = build_story("t", members, feats, oc.dim)
+    pubs, mentions = [f.pub for f in feats if f.pub is not None], Counter(d for f in feats for d in f.mentions)
+    sc = _Scratch(oc, [without(total, f, a, pubs, mentions) for a, f in zip(st.article_ids, feats)])
+    # each member against the others (the cheap direction first; the other way, exactly, only if it fails)
+    weak = [i for i in everyone if sc.score(feats[i], i) < p.split_threshold
+            and _link(oc, feats, [i], feats, [j for j in everyone if j != i], members) < p.split_threshold]
     if not weak or len(weak) == m:
         return None
     hold = [i for i in everyone if i not in weak]
