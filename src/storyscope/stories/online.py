@@ -57,6 +57,7 @@ class Params:
     k: int = 6                       # candidates scored in full per article
     ivf_min: int = 2048              # stories before the inverted-file index replaces brute force
     nprobe: int = 12                 # inverted lists searched per article
+    window_max: int = 512            # a date window of more stories is narrowed by the index, once trained
     lead_sentences: int = 3
     split_threshold: float = 0.15    # a member linking to the rest below this (both ways) is split off ...
     split_max: int = 32              # ... in stories of at most this many articles (checked at CHECK_SIZES)
@@ -350,18 +351,20 @@ class OnlineClusterer(Scoring):
 
     def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``Scoring._candidates`` with the date window read from ``Spans`` (the stories near the article's
-        days, not all stories): the same candidates, at a cost that follows the window, not the corpus."""
+        days, not all stories), so the cost follows the window, not the corpus; a window of more than
+        ``window_max`` stories is narrowed by the index (once trained: ``ivf_min`` stories), from the
+        probed lists. Below ``ivf_min`` stories, the same candidates as ``Scoring._candidates``."""
         anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
         S, p = len(self._stories), self.p
         near = self._spans.near(min(anchors), max(anchors), p.horizon_days) if anchors and S else None
         if near is None:
             return super()._candidates(f)
+        if len(near) > p.window_max and self._ivf is not None:
+            near = self._ivf.probe(f.emb, p.nprobe)
         st, en = self._lo[near], self._hi[near]
         with np.errstate(invalid="ignore"):
             m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
         idx = near[(m | np.isnan(st)) & self._alive[near]]
-        if len(idx) > p.ivf_min and self._ivf is not None:
-            idx = np.intersect1d(self._ivf.probe(f.emb, p.nprobe), idx, assume_unique=True)
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there

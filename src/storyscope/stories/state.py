@@ -5,11 +5,12 @@ counters, version, a token new at each write, so a
 writer can tell whether the stored state is still the one it last read or wrote), an ``ivf`` row (the inverted-file index's coarse
 centroids, written when the index is retrained), one row per story (its aggregates: outlets, span,
 mentioned dates, embedding sum, heaviest summed terms, actor keys, summed event keys; its inverted
-list beside it), one row per grouped article (its story, place and headline), and the document
+list beside it), one row per grouped article (its story, place and headline), one row of compact
+features per grouped article (written once; ``stories.split`` re-checks a story from them), and the document
 frequencies (hashed terms, actor keys) as a log: each write appends the counts it changed, and once
 the log outweighs a snapshot of all counts, a snapshot replaces it (so a write costs what it changed,
 and the log stays within twice the snapshot). ``Journal`` records what an ``add`` touched, so
-``changed_rows`` gives only those rows: the stories an article joined, opened or merged, its
+``changed_rows`` gives only those rows: the stories an article joined, opened, merged or split, its
 articles, its terms and actor keys, and the small globals. ``restore`` rebuilds an equivalent
 clusterer from all rows. A state of another version (the ``stories.v3`` JSON blob before) is not
 restored: the caller re-adds every stored article.
