@@ -118,13 +118,17 @@ class Spans:
         self._arrays.pop(key, None)
         self.where[s] = key
 
-    def near(self, a0: float, a1: float, h: float) -> np.ndarray | None:
-        """Sorted stories that may come within ``h`` days of ``[a0, a1]`` (a superset), or None."""
+    def near(self, a0: float, a1: float, h: float, limit: int | None = None) -> np.ndarray | int | None:
+        """Sorted stories that may come within ``h`` days of ``[a0, a1]`` (a superset); None when the days
+        are too far apart; only their number when it exceeds ``limit`` (the caller then narrows otherwise)."""
         b0, b1 = int((a0 - h - self.long) // self.width), int((a1 + h) // self.width)
         if b1 - b0 > self.max_buckets:
             return None
         keys = [k for k in range(b0, b1 + 1) if self.groups.get(k)] + \
                [k for k in ("long", "undated") if self.groups.get(k)]
+        n = sum(len(self.groups[k]) for k in keys)
+        if limit is not None and n > limit:
+            return n
         if not keys:
             return np.zeros(0, dtype=np.int64)
         return np.sort(np.concatenate([self._array(k) for k in keys]))

@@ -94,6 +94,7 @@ class OnlineClusterer(Scoring):
         self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
         self._feats: dict[str, bytes] = {}   # compact features of members of stories of <= split_max articles
         self._spans = Spans()                # alive stories by day, for the date window of ``_candidates``
+        self._ids: set[str] = set()          # ids of stories with articles (a split's new id is unique)
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:
@@ -183,6 +184,7 @@ class OnlineClusterer(Scoring):
         st = Story(id="s-" + aid, article_ids=[], heads=[], outlets=[], start=None, end=None,
                     mentions=[], emb_sum=np.zeros(self.dim), terms=no_terms())
         self._stories.append(st)
+        self._ids.add(st.id)
         self._absorb(s, aid, head, f)
         if self._ivf is not None:
             self._ivf.add(s, self._C[s])
@@ -261,6 +263,7 @@ class OnlineClusterer(Scoring):
         a.event.add(b.event)
         a._w = None
         self._stories[gone] = Story(b.id, [], [], [], None, None, [], np.zeros(self.dim), no_terms())
+        self._ids.discard(b.id)
         self._sync(keep)
         self._kill(gone)
         if self._ivf is not None:
@@ -287,7 +290,7 @@ class OnlineClusterer(Scoring):
         st = self._stories[s]
         members = list(zip(st.article_ids, st.heads))
         feats = [decode(self._feats[a]) for a in st.article_ids]
-        used = {x.id for x in self._stories if x.article_ids}
+        used = self._ids
         self._journal.dropped.add(st.id)
         self._journal.rewrite.add(s)
         for k, part in enumerate(parts):
@@ -356,10 +359,11 @@ class OnlineClusterer(Scoring):
         probed lists. Below ``ivf_min`` stories, the same candidates as ``Scoring._candidates``."""
         anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
         S, p = len(self._stories), self.p
-        near = self._spans.near(min(anchors), max(anchors), p.horizon_days) if anchors and S else None
+        limit = p.window_max if self._ivf is not None else None
+        near = self._spans.near(min(anchors), max(anchors), p.horizon_days, limit) if anchors and S else None
         if near is None:
             return super()._candidates(f)
-        if len(near) > p.window_max and self._ivf is not None:
+        if isinstance(near, int):           # more than window_max stories: the index's probed lists instead
             near = self._ivf.probe(f.emb, p.nprobe)
         st, en = self._lo[near], self._hi[near]
         with np.errstate(invalid="ignore"):
@@ -389,6 +393,8 @@ class OnlineClusterer(Scoring):
         if i >= len(self._C):
             self._grow()
         self._stories.append(st)
+        if st.article_ids:
+            self._ids.add(st.id)
         for a in st.article_ids:
             self._by_article[a] = i
         self._sync(i)
