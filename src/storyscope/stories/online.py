@@ -41,7 +41,7 @@ from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF, Spans
 from storyscope.stories.scoring import Scoring
-from storyscope.stories.split import build_story, decode, encode, split_parts
+from storyscope.stories.split import apply_split, encode, split_parts
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
 
@@ -284,33 +284,8 @@ class OnlineClusterer(Scoring):
                 self._split(s, parts)
 
     def _split(self, s: int, parts: list[list[int]]) -> None:
-        """Story ``s`` becomes ``parts`` (member positions): the first keeps index and id, the others get new
-        ones ("s-" + their first article id, made unique); both aggregates are rebuilt from the members'
-        features and both stories' findings dropped (``GroupingRows.dropped``)."""
-        st = self._stories[s]
-        members = list(zip(st.article_ids, st.heads))
-        feats = [decode(self._feats[a]) for a in st.article_ids]
-        used = self._ids
-        self._journal.dropped.add(st.id)
-        self._journal.rewrite.add(s)
-        for k, part in enumerate(parts):
-            idx, sid = s, st.id
-            if k:
-                idx, sid = len(self._stories), "s-" + members[part[0]][0]
-                n = 2
-                while sid in used:
-                    sid, n = f"s-{members[part[0]][0]}~{n}", n + 1
-                used.add(sid)
-                if idx >= len(self._C):
-                    self._grow()
-                self._stories.append(st)
-            new = build_story(sid, [members[i] for i in part], [feats[i] for i in part], self.dim)
-            self._stories[idx] = new
-            for a in new.article_ids:
-                self._by_article[a] = idx
-            self._sync(idx)
-            if self._ivf is not None:
-                (self._ivf.add if k else self._ivf.move)(idx, self._C[idx])
+        """Story ``s`` becomes ``parts`` (member positions; ``split.apply_split``)."""
+        apply_split(self, s, parts)
 
     def _kill(self, s: int) -> None:
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""

@@ -190,3 +190,33 @@ def split_parts(oc: "OnlineClusterer", s: int) -> list[list[int]] | None:
             parts.remove(q)
         parts.append(sorted([i] + [j for q in linked for j in q]))
     return sorted([hold] + parts, key=lambda q: (-len(q), q[0]))
+
+
+def apply_split(oc: "OnlineClusterer", s: int, parts: list[list[int]]) -> None:
+    """Story ``s`` becomes ``parts`` (member positions): the first keeps index and id, the others get new
+    ones ("s-" + their first article id, made unique); both aggregates are rebuilt from the members'
+    features and both stories' findings dropped (``GroupingRows.dropped``)."""
+    st = oc._stories[s]
+    members = list(zip(st.article_ids, st.heads))
+    feats = [decode(oc._feats[a]) for a in st.article_ids]
+    used = oc._ids
+    oc._journal.dropped.add(st.id)
+    oc._journal.rewrite.add(s)
+    for k, part in enumerate(parts):
+        idx, sid = s, st.id
+        if k:
+            idx, sid = len(oc._stories), "s-" + members[part[0]][0]
+            n = 2
+            while sid in used:
+                sid, n = f"s-{members[part[0]][0]}~{n}", n + 1
+            used.add(sid)
+            if idx >= len(oc._C):
+                oc._grow()
+            oc._stories.append(st)
+        new = build_story(sid, [members[i] for i in part], [feats[i] for i in part], oc.dim)
+        oc._stories[idx] = new
+        for a in new.article_ids:
+            oc._by_article[a] = idx
+        oc._sync(idx)
+        if oc._ivf is not None:
+            (oc._ivf.add if k else oc._ivf.move)(idx, oc._C[idx])
