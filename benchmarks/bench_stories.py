@@ -16,7 +16,8 @@ What is measured, exactly:
    ``OnlineClusterer.add`` is called for the N articles in stream order with their
    precomputed features, and after every 256 articles (as ``Workspace.group`` does) the rows
    they changed are written to a SQLite store (``Store.put_grouping``); the write's time is
-   counted in the last article of its chunk. We report mean time per article (assignment plus
+   counted in the last article of its chunk (the rows include each new article's compact features, which
+   the split check of ``stories.split`` reads, and any story split in two). We report mean time per article (assignment plus
    store writes), the mean over the first and the last 10% of the stream (how the cost grows
    as stories accumulate), the 99th percentile, number of stories, peak RSS, the size of the
    store file holding the state, and the time to load the clusterer back from it.

@@ -154,8 +154,9 @@ class Workspace:
         The clusterer's state is rows of the store (``stories.state``). Each chunk of 256 articles writes
         only the rows it changed, with the stories users see, in one transaction (``Store.put_grouping``):
         a story merged into another is dropped with its findings and its id becomes an alias of the
-        survivor (``story``); a story whose articles changed has a new ``findings_key``, so its dossier is
-        recomputed, never served stale. The clusterer stays in memory while the store holds the state it
+        survivor (``story``); a story split in two ("one is two", ``stories.split``) keeps its id for the
+        larger part, the other part gets a new id, and both lose their findings; a story whose articles
+        changed has a new ``findings_key``, so its dossier is recomputed, never served stale. The clusterer stays in memory while the store holds the state it
         wrote last; a write over another process's is refused (``errors.GroupingChanged``) and the grouping
         is read again (three tries). A state of another version is replaced by re-adding every stored
         article (logged)."""

@@ -218,3 +218,30 @@ def test_grouping_rows_incremental_merge_alias_and_reset(store):
     store.delete_state("clusterer")
     store.delete_state("clusterer")
     assert store.get_state("clusterer") is None and store.schema_version() >= 5
+
+
+def test_grouping_split_moves_members_drops_findings_and_keeps_features(store):
+    from storyscope.store.base import GroupingRows
+    arts = [_art(i) for i in range(4)]
+    store.add_articles([(x, []) for x in arts])
+    a, b, c, d = (x.id for x in arts)
+    whole = {"id": "s-a", "title": "Bridge vote", "article_ids": [a, b, c, d]}
+    store.put_grouping(GroupingRows(
+        globals=[("meta", b'{"n": 1}')], stories=[(0, "s-a", -1, b"ABCD")],
+        members=[(x, 0, i, "[]") for i, x in enumerate((a, b, c, d))], shown=[(0, whole)],
+        feats=[(x, x.encode()) for x in (a, b, c, d)], reset=True))
+    store.put_findings("s-a", "k", {"claims": []})
+    # one is two: b and d leave s-a for a new story s-b; s-a keeps its id, both lose their findings
+    kept, new = {"id": "s-a", "title": "Bridge vote", "article_ids": [a, c]}, {"id": "s-b", "title": "x",
+                                                                              "article_ids": [b, d]}
+    split = GroupingRows(globals=[("meta", b'{"n": 2}')], stories=[(0, "s-a", -1, b"AC"), (1, "s-b", -1, b"BD")],
+                         members=[(a, 0, 0, "[]"), (c, 0, 1, "[]"), (b, 1, 0, "[]"), (d, 1, 1, "[]")], cleared=[0],
+                         shown=[(0, kept), (1, new)], dropped=["s-a"], expect=b'{"n": 1}')
+    store.put_grouping(split)
+    got = store.get_grouping()
+    assert sorted(got.members) == sorted(split.members) and got.stories == split.stories
+    assert sorted(got.feats) == sorted((x, x.encode()) for x in (a, b, c, d))    # written once, never moved
+    assert store.stories() == [kept, new] and store.get_findings("s-a", "k") is None
+    assert store.story_alias("s-b") is None and store.get_story("s-b") == new
+    store.put_grouping(GroupingRows(reset=True))
+    assert not store.get_grouping().feats and store.schema_version() >= 6

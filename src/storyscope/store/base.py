@@ -153,6 +153,8 @@ class GroupingRows:
     ``shown``: (order, story dict {"id", "title", "article_ids", ...}) of stories users see, new or changed;
     ``gone``: (story id, id of the story it joined) of stories merged away: their rows, story-article
     links and findings are dropped and the id is kept as an alias of the other;
+    ``dropped``: ids of stories whose findings are dropped (a story split in two keeps its id, loses its findings);
+    ``feats``: (article id, bytes) compact clustering features of articles newly grouped (written once);
     ``reset``: drop every row of the grouping (and the stories users see) first;
     ``expect``: the ``meta`` row the writer last read or wrote: when the stored one differs (another
     writer came between), nothing is written and ``errors.GroupingChanged`` is raised (None: no check).
@@ -166,16 +168,18 @@ class GroupingRows:
     counts_reset: bool = False
     shown: list[tuple[int, dict]] = field(default_factory=list)
     gone: list[tuple[str, str]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    feats: list[tuple[str, bytes]] = field(default_factory=list)
     reset: bool = False
     expect: bytes | None = None
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.globals or self.stories or self.lists or self.members or self.cleared or self.counts
-                    or self.counts_reset or self.shown or self.gone)
+                    or self.counts_reset or self.shown or self.gone or self.dropped or self.feats)
 
 
 _GROUPING_TABLES = ("grouping_globals", "grouping_stories", "grouping_members", "grouping_counts",
-                    "story_aliases", "story_articles", "stories")
+                    "grouping_feats", "story_aliases", "story_articles", "stories")
 
 
 def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]]:
@@ -192,7 +196,9 @@ def grouping_writes(rows: GroupingRows, ph: str) -> list[tuple[str, list[tuple]]
             (f"UPDATE grouping_stories SET list={ph} WHERE idx={ph}", [(l, i) for i, l in rows.lists]),
             (f"DELETE FROM grouping_members WHERE story={ph}", [(s,) for s in rows.cleared]),
             (up("grouping_members", ("article_id", "story", "pos", "head"), "story, pos"), rows.members),
-            (up("grouping_counts", ("seq", "data"), "seq"), rows.counts)]
+            (up("grouping_counts", ("seq", "data"), "seq"), rows.counts),
+            (up("grouping_feats", ("article_id", "data"), "article_id"), rows.feats),
+            (f"DELETE FROM findings WHERE story_id={ph}", [(sid,) for sid in rows.dropped])]
     gone = [(old,) for old, _ in rows.gone]
     out += [(f"DELETE FROM {t} WHERE {c}={ph}", gone)
             for t, c in (("stories", "id"), ("story_articles", "story_id"), ("findings", "story_id"))]
@@ -217,14 +223,16 @@ def check_expected(stored: bytes | None, rows: GroupingRows) -> None:
 GROUPING_READS = ("SELECT name, data FROM grouping_globals",
                   "SELECT idx, id, list, data FROM grouping_stories ORDER BY idx",
                   "SELECT article_id, story, pos, head FROM grouping_members",
-                  "SELECT seq, data FROM grouping_counts ORDER BY seq")
+                  "SELECT seq, data FROM grouping_counts ORDER BY seq",
+                  "SELECT article_id, data FROM grouping_feats")
 
 
 def grouping_rows(results: list[list[tuple]]) -> GroupingRows:
     """``GroupingRows`` from the results of ``GROUPING_READS`` (blobs as bytes)."""
-    g, st, mem, cnt = results
+    g, st, mem, cnt, ft = results
     return GroupingRows(globals=[(n, bytes(d)) for n, d in g], stories=[(i, s, l, bytes(d)) for i, s, l, d in st],
-                        members=[tuple(r) for r in mem], counts=[(q, bytes(d)) for q, d in cnt])
+                        members=[tuple(r) for r in mem], counts=[(q, bytes(d)) for q, d in cnt],
+                        feats=[(a, bytes(d)) for a, d in ft])
 
 
 OUTLET_COLS = ("pattern", "name", "country", "owner", "wires", "aliases")

@@ -20,6 +20,12 @@ the other stories; a small story (``merge_max`` articles or fewer) whose probabi
 ``merge_threshold`` is merged into the earlier one, using the mean embedding similarity over
 all cross pairs (exact from the sums) rather than the centroids' cosine. A merged story stays
 as an empty tombstone so indices in the state are stable.
+
+Split ("one is two"): an article that joined a story while it was thin may not belong once the
+story has grown around its own event. A story of at most ``split_max`` articles is re-checked
+from its members' compact features (``stories.split``) after a merge and when its size reaches
+one of ``CHECK_SIZES``; members that no longer link to the rest under the same pair model and
+threshold become stories of their own (the largest part keeps the id).
 """
 from __future__ import annotations
 
@@ -33,8 +39,9 @@ import numpy as np
 from storyscope.stages.embed import DIM
 from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
-from storyscope.stories.index import IVF
+from storyscope.stories.index import IVF, Spans
 from storyscope.stories.scoring import Scoring
+from storyscope.stories.split import apply_split, encode, split_parts
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
 
@@ -50,10 +57,16 @@ class Params:
     k: int = 6                       # candidates scored in full per article
     ivf_min: int = 2048              # stories before the inverted-file index replaces brute force
     nprobe: int = 12                 # inverted lists searched per article
+    window_max: int = 512            # a date window of more stories is narrowed by the index, once trained
     lead_sentences: int = 3
+    split_threshold: float = 0.15    # a member linking to the rest below this (both ways) is split off ...
+    split_max: int = 32              # ... in stories of at most this many articles (checked at CHECK_SIZES)
     # Thresholds: ``stories.train`` picks 0.5 / 0.5 (best mean B-cubed F1 over ECB+ and BASIL dev,
     # 0.945); 0.3 / 0.3 (mean 0.939) also keeps the project's five seed articles, one story told
     # from five angles, in one story in every arrival order.
+
+
+CHECK_SIZES = frozenset({4, 8, 16, 32, 64})   # story sizes at which a join re-checks it (doubling: ~2 scores per article)
 
 
 class OnlineClusterer(Scoring):
@@ -79,6 +92,9 @@ class OnlineClusterer(Scoring):
         self.model = load_model()
         self._journal = Journal()            # what changed since the rows were last taken
         self._meta_bytes: bytes | None = None  # the stored ``meta`` row this clusterer last wrote or read
+        self._feats: dict[str, bytes] = {}   # compact features of members of stories of <= split_max articles
+        self._spans = Spans()                # alive stories by day, for the date window of ``_candidates``
+        self._ids: set[str] = set()          # ids of stories with articles (a split's new id is unique)
 
     # ------------------------------------------------------------------ public API
     def add(self, item: Any, features: Features | None = None) -> str:
@@ -91,9 +107,13 @@ class OnlineClusterer(Scoring):
             self._count(f)
         best, best_score = self._best(f)
         head = _head(item, aid)
+        self._feats[aid] = self._journal.feats[aid] = encode(f)
         if best is not None and best_score >= self.p.threshold:
             self._join(best, aid, head, f)
-            return self._stories[self._maybe_merge(best, f.titled)].id
+            n = len(self._stories[best].article_ids)
+            s = self._maybe_merge(best, f.titled)
+            self._maybe_split(s, merged=len(self._stories[s].article_ids) != n)
+            return self._stories[self._by_article[aid]].id
         return self._stories[self._open(aid, head, f)].id
 
     def add_many(self, items: Iterable[Any], batch: int = 256) -> list[str]:
@@ -155,6 +175,7 @@ class OnlineClusterer(Scoring):
         self._lo[s], self._hi[s] = self._start[s], self._end[s]      # undated: a candidate for all
         if st.mentions and st.start is not None:
             self._lo[s], self._hi[s] = min(st.mentions[0], st.start), max(st.mentions[-1], st.end)
+        self._spans.set(s, self._lo[s], self._hi[s], bool(self._alive[s]))
 
     def _open(self, aid: str, head, f: Features) -> int:
         s = len(self._stories)
@@ -163,6 +184,7 @@ class OnlineClusterer(Scoring):
         st = Story(id="s-" + aid, article_ids=[], heads=[], outlets=[], start=None, end=None,
                     mentions=[], emb_sum=np.zeros(self.dim), terms=no_terms())
         self._stories.append(st)
+        self._ids.add(st.id)
         self._absorb(s, aid, head, f)
         if self._ivf is not None:
             self._ivf.add(s, self._C[s])
@@ -241,10 +263,29 @@ class OnlineClusterer(Scoring):
         a.event.add(b.event)
         a._w = None
         self._stories[gone] = Story(b.id, [], [], [], None, None, [], np.zeros(self.dim), no_terms())
+        self._ids.discard(b.id)
         self._sync(keep)
         self._kill(gone)
         if self._ivf is not None:
             self._ivf.move(keep, self._C[keep])
+
+    def _maybe_split(self, s: int, merged: bool) -> None:
+        """Re-check story ``s`` after a merge or when its size reaches a check size; split it if its members
+        fall apart (``split.split_parts``). Past ``split_max`` articles its members' features are let go."""
+        st = self._stories[s]
+        m = len(st.article_ids)
+        if m > self.p.split_max:
+            for a in st.article_ids if merged or m == self.p.split_max + 1 else st.article_ids[-1:]:
+                self._feats.pop(a, None)
+            return
+        if merged or m in CHECK_SIZES:
+            parts = split_parts(self, s)
+            if parts:
+                self._split(s, parts)
+
+    def _split(self, s: int, parts: list[list[int]]) -> None:
+        """Story ``s`` becomes ``parts`` (member positions; ``split.apply_split``)."""
+        apply_split(self, s, parts)
 
     def _kill(self, s: int) -> None:
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
@@ -252,6 +293,7 @@ class OnlineClusterer(Scoring):
         self._C[s] = 0.0
         self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = np.inf
         self._alive[s] = False
+        self._spans.set(s, np.inf, np.inf, False)
         if self._ivf is not None:
             self._ivf.remove(s)
 
@@ -285,6 +327,31 @@ class OnlineClusterer(Scoring):
         super()._count(f)
         self._journal.ents.update(f.ents)       # the term counts written are found by a diff
 
+    def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``Scoring._candidates`` with the date window read from ``Spans`` (the stories near the article's
+        days, not all stories), so the cost follows the window, not the corpus; a window of more than
+        ``window_max`` stories is narrowed by the index (once trained: ``ivf_min`` stories), from the
+        probed lists. Below ``ivf_min`` stories, the same candidates as ``Scoring._candidates``."""
+        anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
+        S, p = len(self._stories), self.p
+        limit = p.window_max if self._ivf is not None else None
+        near = self._spans.near(min(anchors), max(anchors), p.horizon_days, limit) if anchors and S else None
+        if near is None:
+            return super()._candidates(f)
+        if isinstance(near, int):           # more than window_max stories: the index's probed lists instead
+            near = self._ivf.probe(f.emb, p.nprobe)
+        st, en = self._lo[near], self._hi[near]
+        with np.errstate(invalid="ignore"):
+            m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
+        idx = near[(m | np.isnan(st)) & self._alive[near]]
+        if len(idx) == 0:
+            return idx, np.zeros(0), np.zeros(0)
+        sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there
+        pre = sims - self._penalty(self._gaps(f, idx, wide=True))
+        top = np.argpartition(-pre, p.k - 1)[:p.k] if len(idx) > p.k else np.arange(len(idx))
+        top = top[np.lexsort((idx[top], -pre[top]))]
+        return idx[top], sims[top], self._gaps(f, idx[top])
+
     # ------------------------------------------------------------------ state
     def changed_rows(self, everything: bool = False):
         """The store rows (``GroupingRows``) this clusterer changed since the last call (``everything``:
@@ -301,6 +368,8 @@ class OnlineClusterer(Scoring):
         if i >= len(self._C):
             self._grow()
         self._stories.append(st)
+        if st.article_ids:
+            self._ids.add(st.id)
         for a in st.article_ids:
             self._by_article[a] = i
         self._sync(i)

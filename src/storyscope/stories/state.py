@@ -5,11 +5,12 @@ counters, version, a token new at each write, so a
 writer can tell whether the stored state is still the one it last read or wrote), an ``ivf`` row (the inverted-file index's coarse
 centroids, written when the index is retrained), one row per story (its aggregates: outlets, span,
 mentioned dates, embedding sum, heaviest summed terms, actor keys, summed event keys; its inverted
-list beside it), one row per grouped article (its story, place and headline), and the document
+list beside it), one row per grouped article (its story, place and headline), one row of compact
+features per grouped article (written once; ``stories.split`` re-checks a story from them), and the document
 frequencies (hashed terms, actor keys) as a log: each write appends the counts it changed, and once
 the log outweighs a snapshot of all counts, a snapshot replaces it (so a write costs what it changed,
 and the log stays within twice the snapshot). ``Journal`` records what an ``add`` touched, so
-``changed_rows`` gives only those rows: the stories an article joined, opened or merged, its
+``changed_rows`` gives only those rows: the stories an article joined, opened, merged or split, its
 articles, its terms and actor keys, and the small globals. ``restore`` rebuilds an equivalent
 clusterer from all rows. A state of another version (the ``stories.v3`` JSON blob before) is not
 restored: the caller re-adds every stored article.
@@ -90,6 +91,9 @@ class Journal:
         self.ents: set[str] = set()
         self.merged: dict[str, str] = {}      # story id merged away -> id of the story it joined
         self.ivf = False                      # the index was (re)trained: every story's list moved
+        self.feats: dict[str, bytes] = {}     # compact features of articles grouped since (``stories.split``)
+        self.dropped: set[str] = set()        # ids of stories split: their findings go
+        self.rewrite: set[int] = set()        # story indices whose members are all written again (split)
 
 
 def _story_bytes(st: Story) -> bytes:
@@ -181,8 +185,9 @@ def changed_rows(oc: "OnlineClusterer", everything: bool = False) -> GroupingRow
         st = oc._stories[s]
         rows.stories.append((s, st.id, where[s] if s < len(where) else -1, _story_bytes(st)))
         n = len(st.article_ids)
-        first = 0 if everything or n < j.saved.get(s, 0) else j.saved.get(s, 0)
-        if n < j.saved.get(s, 0) and not everything:
+        again = n < j.saved.get(s, 0) or s in j.rewrite
+        first = 0 if everything or again else j.saved.get(s, 0)
+        if again and not everything:
             rows.cleared.append(s)
         rows.members += [(a, s, i, json.dumps(list(h[1:]))) for i, (a, h) in
                          enumerate(zip(st.article_ids[first:], st.heads[first:]), first)]
@@ -190,6 +195,8 @@ def changed_rows(oc: "OnlineClusterer", everything: bool = False) -> GroupingRow
         if n:
             rows.shown.append((s, oc.story_view(st)))
     rows.gone = list(j.merged.items())
+    rows.dropped = sorted(j.dropped)
+    rows.feats = sorted((oc._feats if everything else j.feats).items())
     _counts(oc, rows, everything)
     j.clear()
     return rows
@@ -224,6 +231,8 @@ def restore(cls: type, rows: GroupingRows) -> "OnlineClusterer":
             raise ValueError(errors.BROKEN_GROUPING.format(stories=len(rows.stories), expected=meta["stories"]))
         oc._restore_story(_story_from(sid, data, [(a, h) for _, a, h in ms]))
         oc._journal.saved[s] = len(ms)
+    oc._feats = {a: d for a, d in rows.feats if a in oc._by_article
+                 and len(oc._stories[oc._by_article[a]].article_ids) <= oc.p.split_max}
     if "ivf" in glob:
         oc._ivf = IVF(np.frombuffer(glob["ivf"], "<f4").reshape(-1, oc.dim), [l for _, _, l, _ in rows.stories])
     oc._journal.clear()

@@ -87,4 +87,11 @@ MIGRATIONS = [
         """CREATE TABLE grouping_counts (seq INTEGER PRIMARY KEY, data BYTEA NOT NULL)""",
         """CREATE TABLE story_aliases (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL)""",
     ]),
+    (6, [
+        # Each grouped article's compact clustering features (written once, when it is grouped), so a
+        # story can be re-checked and split ("one is two") from its members, in any later process.
+        """CREATE TABLE grouping_feats (article_id TEXT PRIMARY KEY, data BLOB NOT NULL)""",
+    ], [
+        """CREATE TABLE grouping_feats (article_id TEXT PRIMARY KEY, data BYTEA NOT NULL)""",
+    ]),
 ]
