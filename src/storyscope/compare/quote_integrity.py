@@ -28,6 +28,7 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.provenance import sentence_spans
+from storyscope.compare.quote_voice import group_speaker, paraphrase_as_direct
 from storyscope.compare.quote_words import (  # noqa: F401  (re-exported: framing and tests use them)
     STOP, assess, is_content, judge, morph_equal, stems, tokens, word_diff)
 
@@ -277,42 +278,6 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
     return out
 
 
-def _group_speaker(rows, idx, quoted_by) -> str | None:
-    """Majority speaker of a group: persons first, then the speaker quoted most in the story."""
-    names = [rows[i] for i in idx if rows[i]["speaker"]]
-    if not names:
-        return None
-    votes = Counter(r["_sur"] for r in names)
-    def rank(sur):
-        persons = sum(1 for r in names if r["_sur"] == sur and r["_label"] == "PERSON")
-        return (persons > 0, votes[sur], quoted_by[sur])
-    best = max(votes, key=rank)
-    full = [r["speaker"] for r in names if r["_sur"] == best]
-    return max(full, key=lambda s: (len(s.split()), full.count(s)))
-
-
-_THIRD = {"he", "his", "him", "she", "her", "hers"}
-_FIRST = {"i", "me", "my", "we", "our", "us", "mine", "ours"}
-
-
-def _paraphrase_as_direct(rows, idx, i, derived_from) -> bool:
-    """A direct quote whose words exist elsewhere only as indirect speech, when either the article
-    derives from the one with the indirect version, or the 'quote' speaks of its speaker in
-    the third person (he/his, no I/we): the outlet's paraphrase put inside quotation marks."""
-    r = rows[i]
-    others = [j for j in idx if rows[j]["article_id"] != r["article_id"]]
-    if not others or any(rows[j]["kind"] != "indirect" and word_diff(rows[j]["text"], r["text"])[1] != "altered"
-                         for j in others):
-        return False
-    indirect = [j for j in others if rows[j]["kind"] == "indirect"]
-    if not indirect:
-        return False
-    keys = {k for _, k in tokens(r["text"])}
-    if any((r["article_id"], rows[j]["article_id"]) in derived_from for j in indirect):
-        return True
-    return bool(keys & _THIRD) and not keys & _FIRST
-
-
 _MARKS = re.compile(r'["\u201c\u201d\u201e]')
 _RANK = {"identical": 0, "minor": 1, "altered": 2}
 
@@ -380,7 +345,7 @@ def _reference(bundle, rows, idx, cq, wrapper_of) -> tuple[int, str]:
 def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link) -> list[dict]:
     ref, basis = _reference(bundle, rows, idx, cq, wrapper_of)
     derived_from = {(e.get("article_id"), e.get("source_id")) for e in bundle.provenance}
-    speaker = _group_speaker(rows, idx, quoted_by)
+    speaker = group_speaker(rows, idx, quoted_by)
     st = SETTINGS
     weight = {"negation": st.conf_negation, "number": st.conf_number, "antonym": st.conf_antonym,
               "content": st.conf_content}
@@ -403,7 +368,7 @@ def _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link) -> list[dict]:
         conf = link[i] if len(idx) > 1 else 1.0
         if cls == "altered":
             conf = min(conf, member) * weight[why] * strength * basis_w
-        para = r["kind"] == "direct" and _paraphrase_as_direct(rows, idx, i, derived_from)
+        para = r["kind"] == "direct" and paraphrase_as_direct(rows, idx, i, derived_from)
         art = r["_art"]
         ev = [art.evidence(r["span"].start, r["span"].end)]
         res.append({"article_id": r["article_id"], "speaker": speaker or r["speaker"], "text": r["text"],

@@ -175,14 +175,6 @@ def _numeric(k: str) -> bool:
     return any(c.isdigit() for c in k) or k == "%"
 
 
-def _acronym(short: list[str], long: list[str]) -> bool:
-    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(w[0] for w in long if w not in STOP)
-
-
-def _numeric(k: str) -> bool:
-    return any(c.isdigit() for c in k) or k == "%"
-
-
 _SCALE = {"100": 1e2, "1000": 1e3, "1e6": 1e6, "1e9": 1e9, "1e12": 1e12}
 
 
