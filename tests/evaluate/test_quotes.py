@@ -90,11 +90,12 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v5): exact .683/.647/.499, overlap .719/.722/.753
-    # (quotes.v3: exact .677/.647/.472, overlap .716/.717/.746); eval quotes prints fractions
-    assert res["source"]["exact"]["f1"] >= .67 and res["source"]["overlap"]["f1"] >= .70
-    assert res["cue"]["exact"]["f1"] >= .635 and res["cue"]["overlap"]["f1"] >= .70
-    assert res["content"]["exact"]["f1"] >= .485 and res["content"]["overlap"]["f1"] >= .74
+    # measured on these 30 documents (quotes.v6, rules + the trained span tagger): exact .710/.681/.513,
+    # overlap .745/.754/.777 (quotes.v5, rules only: exact .683/.647/.499, overlap .719/.722/.753);
+    # eval quotes prints fractions
+    assert res["source"]["exact"]["f1"] >= .70 and res["source"]["overlap"]["f1"] >= .73
+    assert res["cue"]["exact"]["f1"] >= .67 and res["cue"]["overlap"]["f1"] >= .74
+    assert res["content"]["exact"]["f1"] >= .50 and res["content"]["overlap"]["f1"] >= .765
 
 
 def test_basil_speakers_floor():

@@ -8,7 +8,9 @@ speech comes from the dependency parse: a cue verb with a clausal complement ('X
 classifier (``quote_cues``). A clause interrupted by its cue ('Prices, he said, will rise') is one span;
 'Name: words' lines (headlines, transcripts) and press-release attributions ('"..." —Name, title';
 a lead-in line 'And from council leader Oren Platt:' before a quote paragraph) are attributions. A
-reported clause that contains quoted words is 'mixed'. Speakers are resolved by ``speakers``.
+reported clause that contains quoted words is 'mixed'. A span tagger trained on PolNeAR (``quote_spans``)
+adds the attributions whose cue the rules miss and confirms the rules' indirect ones. Speakers are
+resolved by ``speakers``.
 
 The ``sentences`` layer is the sentence source; debris lines (datelines, bylines, credits, navigation
 such as '» Read more') hold no quote, cue or speaker.
@@ -26,6 +28,7 @@ from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_featur
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
+from storyscope.stages.quote_spans import combine
 from storyscope.stages.registry import register
 from storyscope.stages.speakers import NO_SPEAKER, SpeakerResolver
 
@@ -51,19 +54,16 @@ class QuoteExtractor(DirectAttribution):
 
     Config (defaults tuned on PolNeAR train): ``cue_p`` P(cue) for any verb, ``cue_p_lex`` for a
     built-in speech verb, ``cue_p_obj`` for a cue that may take object or prepositional content.
-    ``learned`` lets the cue-conditioned tagger of ``quote_model`` redraw indirect and mixed contents
-    (``decode``: "bio" tags, "near" the best single segment overlapping the rules' span, "free" any
-    segment; ``min_gain`` its least log-odds over no content; ``drop_unconfirmed`` drops a quote the
-    tagger gives no content). Off: no trained tagger beat the rules on PolNeAR dev (models/quotes/README.md)."""
+    ``learned`` combines the rules with the trained span tagger (``quote_spans.combine``: attributions the
+    rules miss are added, indirect ones the tagger does not confirm dropped; models/quotes/README.md)."""
 
     CONTENT_PREPS = {"for", "of", "about", "against", "on", "to", "into", "at"}
 
     def __init__(self, cue_p: float = 0.5, cue_p_lex: float = 0.3, cue_p_obj: float = 0.4,
                  mixed_ratio: float = 1.1, colon_lines: bool = True, obj_lexicon_p: float = 0.0,
-                 addressee_objects: bool = False, learned: bool = False, decode: str = "near",
-                 drop_unconfirmed: bool = False, min_gain: float = 0.0):
+                 addressee_objects: bool = False, learned: bool = True):
         self.cue_p, self.cue_p_lex, self.cue_p_obj = cue_p, cue_p_lex, cue_p_obj
-        self.learned, self.decode, self.drop_unconfirmed, self.min_gain = learned, decode, drop_unconfirmed, min_gain
+        self.learned = learned
         self.mixed_ratio, self.colon_lines = mixed_ratio, colon_lines
         self.obj_lexicon_p, self.addressee_objects = obj_lexicon_p, addressee_objects
 
@@ -102,7 +102,8 @@ class QuoteExtractor(DirectAttribution):
             out.extend(self._colon_lines(art))
         out.extend(self._lead_in_paragraphs(art))
         out.extend(self._direct_quotes(art, used_direct, out))
-        out = self._learned_bounds(art, out)
+        if self.learned:
+            out = combine(self, art, out)
         out.sort(key=lambda s: (s.start, s.end))
         art.speakers.carry_pronouns(out, art.subject_outside_quotes)
         seen, res = set(), []
@@ -279,38 +280,6 @@ class QuoteExtractor(DirectAttribution):
                 out.append(self._make(art, cs, ce, attrs))
         return out
 
-    def _learned_bounds(self, art: _Article, out: list[Span]) -> list[Span]:
-        """Content boundaries of indirect and mixed quotes from the learned tagger (``quote_model``),
-        which reads each quote's cue and tags the content it attributes; the rules' span stays when the
-        tagger finds none (or, with ``drop_unconfirmed``, the quote goes)."""
-        from storyscope.stages.quote_model import best_segment, tagger
-        model = tagger() if self.learned else None
-        idx = [k for k, q in enumerate(out) if q.label != "direct" and q.attrs.get("cue")]
-        if model is None or not idx:
-            return out
-        preds = model.predict(art.text, [[tuple(out[k].attrs["cue"])] for k in idx])
-        drop, taken = set(), {(q.start, q.end) for q in out}
-        for k, p in zip(idx, preds):
-            q = out[k]
-            if self.decode == "bio":
-                segs = [s for s in p["content"] if not art.in_debris(s[0])]
-                seg = (min(a for a, _ in segs), max(b for _, b in segs), 1.0) if segs else None
-            else:
-                who = [sp for sp in (q.attrs.get("speaker"), q.attrs.get("source")) if sp]
-                neutral = [t or any(sp[0] <= a < sp[1] for sp in who) for t, (a, _b) in zip(p["types"], p["offsets"])]
-                seg = best_segment(p["content_logp"], p["offsets"], neutral,
-                                   (q.start, q.end) if self.decode == "near" else None)
-            if seg is None or seg[2] < self.min_gain or art.in_debris(seg[0]):
-                if self.drop_unconfirmed:
-                    drop.add(k)
-                continue
-            if (seg[0], seg[1]) in taken:
-                continue  # another quote's content: keep the rules' span rather than merge two attributions
-            taken.add((seg[0], seg[1]))
-            attrs = {a: v for a, v in q.attrs.items() if a != "quoted"}
-            out[k] = self._make(art, seg[0], seg[1], attrs)
-        return [q for k, q in enumerate(out) if k not in drop]
-
     # ------------------------------------------------------------ spans
 
     @staticmethod
@@ -381,7 +350,7 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v5", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v6", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     return [{"quotes": extract_quotes(article.text, layers.get("actors"),
                                       [(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None,

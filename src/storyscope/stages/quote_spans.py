@@ -1,0 +1,194 @@
+"""Learned attribution spans: SOURCE, CUE and CONTENT tagged on the parse, grouped into attributions.
+
+A spaCy ``ner`` component (transition-based, BILUO; its own hash-embedding CNN over the words and the
+parser's tags and dependencies, no vectors) trained with ``spacy train`` on PolNeAR train by
+``benchmarks/train_attribution_spacy.py`` (see ``models/quotes/README.md``). PolNeAR's spans of one text
+never overlap, so one entity layer holds all three kinds; a content interrupted by its cue is two CONTENT
+entities. ``learned_attributions(doc)`` groups them: each SOURCE and CONTENT entity goes to the nearest
+CUE of its paragraph, a sentence boundary in between counting as far. Loaded once per process, offline.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from storyscope.stages.quote_cues import DEED_VERBS, MODEL_DIR
+
+ATTRIBUTION_DIR = MODEL_DIR / "attribution"
+SENTENCE_GAP = 400  # characters a sentence boundary between a cue and a span counts for
+_BOUNDARY = re.compile(r"[.!?][\"”’']*\s")
+_LOCK = threading.Lock()
+_MODEL: list = []
+
+
+@dataclass
+class Attribution:
+    """One learned attribution: ``cue`` (start, end), ``source`` (start, end) or None, ``content`` segments."""
+    cue: tuple[int, int]
+    source: tuple[int, int] | None = None
+    content: list[tuple[int, int]] = field(default_factory=list)
+
+
+def span_tagger():
+    """The trained pipeline (spaCy ``Language`` with one ``ner``), loaded on first use; None when the
+    model directory is absent."""
+    with _LOCK:
+        if not _MODEL:
+            if (ATTRIBUTION_DIR / "config.cfg").exists():
+                import spacy
+                _MODEL.append(spacy.load(ATTRIBUTION_DIR))
+            else:
+                _MODEL.append(None)
+        return _MODEL[0]
+
+
+def tag(doc) -> list[tuple[int, int, str]]:
+    """(start, end, label) character spans the tagger finds in a parsed ``doc`` (the product's parse; it is
+    not modified: the tagger reads a copy in its own vocabulary). [] without a model."""
+    from spacy.tokens import Doc
+    nlp = span_tagger()
+    if nlp is None or not len(doc):
+        return []
+    d = Doc(nlp.vocab).from_bytes(doc.to_bytes(exclude=["user_data", "tensor"]))
+    d.set_ents([], default="missing")
+    d = nlp.get_pipe("ner")(d)
+    return [(e.start_char, e.end_char, e.label_) for e in d.ents]
+
+
+def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
+    lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
+    if "\n" in text[lo:hi]:
+        return float("inf")
+    return max(hi - lo, 0) + SENTENCE_GAP * len(_BOUNDARY.findall(text, lo, hi))
+
+
+def group(text: str, spans: list[tuple[int, int, str]]) -> list[Attribution]:
+    """Attributions from tagged spans: every SOURCE and CONTENT joins the nearest CUE in its paragraph
+    (one source per cue, the nearest); spans with no cue in their paragraph are dropped."""
+    cues = [Attribution((s, e)) for s, e, lab in spans if lab == "CUE"]
+    best_source: dict[int, float] = {}
+    for s, e, lab in spans:
+        if lab == "CUE" or not cues:
+            continue
+        d, k = min((_distance(text, (s, e), c.cue), k) for k, c in enumerate(cues))
+        if d == float("inf"):
+            continue
+        if lab == "CONTENT":
+            cues[k].content.append((s, e))
+        elif d < best_source.get(k, float("inf")):
+            best_source[k] = d
+            cues[k].source = (s, e)
+    return cues
+
+
+def learned_attributions(doc) -> list[Attribution]:
+    """The grouped attributions of a parsed text ([] without a model)."""
+    return group(doc.text, tag(doc))
+
+
+# Where the learned spans are used (each measured on PolNeAR dev against the rules alone, BENCHMARKS.md):
+ADD_MISSED = True        # an attribution whose cue the rules did not find (not inside a rules' content)
+CUE_FOR_DIRECT = True    # a direct quote the rules left without a cue takes the learned cue and source
+DROP_UNCONFIRMED = True  # the rules' indirect quotes whose cue the tagger does not tag go
+SOURCE_FOR_SPEAKERLESS = True  # a rules' quote without speaker takes the learned source of its cue
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _head(art, s: int, e: int):
+    """The token of [s, e) whose head lies outside it (the span's syntactic head)."""
+    toks = list(art.tokens(s, e))
+    ids = {t.i for t in toks}
+    return next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[0])
+
+
+def _cue_verb(art, a: Attribution):
+    """The cue's main verb (not an auxiliary), or None ('criticism of')."""
+    return next((t for t in art.tokens(*a.cue) if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None)
+
+
+def _attrs(extractor, art, a: Attribution) -> dict:
+    """Quote attrs (cue, speaker, source) of a learned attribution, speakers resolved like the rules'."""
+    from storyscope.stages.quote_cues import RELATIVE, antecedent
+    verb = _cue_verb(art, a)
+    if a.source is None:
+        attrs = extractor._speaker_attrs(art, verb) if verb is not None else art.speakers.attrs(None)
+    else:
+        src = _head(art, *a.source)
+        if src.lower_ in RELATIVE and src.tag_ in ("WP", "WDT"):
+            attrs = art.speakers.attrs(antecedent(src, verb) if verb is not None else None)
+        else:
+            attrs = art.speakers.attrs(src)
+        attrs["source"] = list(a.source)
+    attrs["cue"] = list(a.cue)
+    return attrs
+
+
+def _rule_content(extractor, art, a: Attribution) -> tuple[int, int] | None:
+    """The content the rules would draw for the learned cue's verb (complement, object, head clause)."""
+    verb = _cue_verb(art, a)
+    if verb is None:
+        return None
+    c, _prep, head_clause = extractor._content_of(verb, list(verb.children), True)
+    if c is None:
+        return None
+    cs, ce = extractor._whole_quotes(art, *extractor._content_span(art, verb, c, head_clause), a.cue)
+    return (cs, ce) if ce - cs >= 3 else None
+
+
+def _unclosed(art, cs: int) -> bool:
+    """Does the content open with a quotation mark that never closes (broken text, as the rules judge it)?"""
+    from storyscope.stages.quote_marks import DOUBLE_AMBIG, DOUBLE_OPEN
+    marks = tuple(DOUBLE_OPEN + DOUBLE_AMBIG)
+    opens = art.text[max(cs - 2, 0):cs].strip() in marks or art.text[cs:cs + 1] in marks
+    return opens and art.in_direct(cs) is None and art.in_direct(cs + 1) is None
+
+
+def combine(extractor, art, out: list) -> list:
+    """The rules' quotes ``out`` (Span list, ``art`` the quote component's per-article state) combined with the
+    learned attributions of ``art.doc``: where both find a cue the rules' quote stays; a learned cue the rules
+    missed adds a quote (``ADD_MISSED``) or gives a direct quote without cue its cue (``CUE_FOR_DIRECT``);
+    a rules' indirect quote whose cue the tagger does not tag goes (``DROP_UNCONFIRMED``)."""
+    from storyscope.record import Span
+    learned = [a for a in learned_attributions(art.doc) if not art.in_debris(a.cue[0])]
+    if not learned:
+        return out
+    rule_cues = [tuple(q.attrs["cue"]) for q in out if q.attrs.get("cue")]
+    res = list(out)
+    if DROP_UNCONFIRMED:
+        res = [q for q in res if q.label == "direct" or not q.attrs.get("cue")
+               or any(_overlap(tuple(q.attrs["cue"]), a.cue) for a in learned)]
+    for a in learned:
+        if SOURCE_FOR_SPEAKERLESS and a.source is not None:  # dev: source exact F1 74.4 -> 74.9
+            for k, q in enumerate(res):
+                if q.attrs.get("cue") and _overlap(tuple(q.attrs["cue"]), a.cue) and not q.attrs.get("speaker"):
+                    attrs = {**q.attrs, **_attrs(extractor, art, a), "cue": q.attrs["cue"]}
+                    res[k] = Span(q.start, q.end, q.label, attrs)
+        if not a.content or any(_overlap(c, a.cue) for c in rule_cues):
+            continue  # the rules' own attribution (its content drawn by the rules: better on dev)
+        if any(q.start <= a.cue[0] < q.end for q in out):
+            continue  # a cue inside the rules' content (PolNeAR never nests attributions): mostly wrong on dev
+        if any(t.lemma_.lower() in DEED_VERBS for t in art.tokens(*a.cue)):
+            continue  # a deed done to a document ('signed the act'), never speech, as in the rules
+        cs, ce = min(s for s, _ in a.content), max(e for _, e in a.content)
+        rule = _rule_content(extractor, art, a)
+        if rule is not None and any(_overlap(rule, c) for c in a.content):
+            cs, ce = rule  # the rules draw contents better from a known cue (on dev), where the two agree on it
+        inner = {art.in_direct(cs + 1), art.in_direct(ce - 2)} - {None}
+        if len(inner) == 1:  # the content is one direct quote, marks and all
+            j = inner.pop()
+            d0, d1, _g = art.direct[j]
+            if CUE_FOR_DIRECT:
+                for k, q in enumerate(res):
+                    if q.label == "direct" and (q.start, q.end) == (d0, d1) and not q.attrs.get("cue"):
+                        res[k] = Span(q.start, q.end, "direct", _attrs(extractor, art, a))
+            if d0 - 2 <= cs and ce <= d1 + 2:
+                continue
+        if _unclosed(art, cs):
+            continue
+        if ADD_MISSED and not art.in_debris(cs):
+            res.append(extractor._make(art, cs, ce, _attrs(extractor, art, a)))
+    return res
