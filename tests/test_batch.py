@@ -91,3 +91,19 @@ def test_one_failing_story_is_reported_and_the_rest_compared(tmp_path, jsonl_inp
     assert len(rows) == out["stories"] and sum(r["findings"] == "null" for r in rows) == 1
     assert len(errs) == 1 and str(errs[0]).startswith(f"story {calls[0]}: comparison failed (RuntimeError: simulated bug)")
     assert out["stories"] >= 2 and len(set(calls)) == out["stories"] and out["findings"] > 0
+
+
+def test_one_process_and_two_worker_processes_agree(jsonl_input):
+    """``processes=2``: reading and comparison in two worker processes over the same store give the
+    layers, stories and findings of one process."""
+    from storyscope.batch import run_batch
+    path, d = jsonl_input
+    one = run_batch([path], db=str(d / "one.db"))
+    two = run_batch([path], db=str(d / "two.db"), processes=2)
+    assert two["mode"] == "local (2 processes)" and one["mode"] == "local"
+    assert two["stories_compared_on_workers"] == two["stories"] >= 2 and set(two["worker_peak_rss_mb"]) == {
+        "reading", "comparing"}
+    assert one["articles"] == two["articles"] == 9 and one["findings"] == two["findings"] > 0
+    with Workspace(str(d / "two.db")) as ws:  # the workers' findings are stored, not recomputed by the snapshot
+        assert not ws.unread([a.id for a in ws.articles()]) and all(ws.compared(s["id"]) for s in ws.stories())
+    assert _snapshot(str(d / "one.db")) == _snapshot(str(d / "two.db"))
