@@ -111,7 +111,7 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
               compare: bool = True, processes: int = 1) -> dict:
     """Ingest ``inputs`` (JSON Lines, Parquet, WARC) into the store ``db``, read, group and (``compare``)
     compare every story through ``orchestrate.Orchestrator``: in this process (``processes`` > 1: reading and
-    comparison in that many worker processes over the same store, ``processes.WorkerPool``; an in-memory
+    comparison in this process and ``processes - 1`` workers over the same store, ``processes.WorkerPool``; an in-memory
     store stays in this process), or with ``ray_address`` ("local" starts a local Ray) reading on
     ``workers`` Ray Data actors and comparing on Ray actors.
     ``output``: a folder for ``articles.parquet`` and ``stories.parquet``. Bad inputs and failed stories
@@ -146,9 +146,10 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     total = time.perf_counter() - t0
     timing = {"read": res.timing.get("ingest", 0.0), "stages": res.timing.get("read", 0.0),
               **{k: v for k, v in res.timing.items() if k.startswith("stage.")},
-              "group": res.timing.get("group", 0.0), "compare": res.timing.get("compare", 0.0)}
+              "group": res.timing.get("group", 0.0), "compare": res.timing.get("compare", 0.0),
+              **({"workers_ready": pool.ready_s} if pool and pool.ready_s is not None else {})}
     n = len(res.input_ids)
-    mode = f"ray ({workers} workers)" if ray_address else f"local ({pool.workers} processes)" if pool else "local"
+    mode = f"ray ({workers} workers)" if ray_address else f"local ({pool.processes} processes)" if pool else "local"
     return {"mode": mode, "articles": n, "stories": len(res.stories),
             "findings": n_findings, "stories_compared_on_workers": getattr(comparing, "on_workers", 0),
             **({"worker_peak_rss_mb": worker_rss} if ray_address or pool else {}),

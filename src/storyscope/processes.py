@@ -1,25 +1,30 @@
-"""Every core of one machine: the reading stages and each story's comparison in worker processes.
+"""Every core of one machine: the reading stages and each story's comparison in this process and in
+worker processes at once.
 
-``WorkerPool(store_url, workers)`` starts ``workers`` processes (``multiprocessing`` "spawn", so a worker
-never inherits the OpenMP threads of a process that already ran torch; a fork would hang), each with its own
-``Workspace`` over the same store (by URL: an SQLite file in WAL mode or PostgreSQL) and its models
-loaded once when it starts (spaCy, MiniLM, the same-claim pair judge), torch on ``cores // workers``
-threads. Its two ``orchestrate`` hooks do exactly what the in-process ones do, only in the workers:
+``WorkerPool(store_url, processes)`` is this process (the driver) plus ``processes - 1`` spawned workers
+(``multiprocessing`` "spawn", so a worker never inherits the OpenMP threads of a process that already
+ran torch; a fork could hang), each with its own ``Workspace`` over the same store (by URL: an SQLite
+file in WAL mode or PostgreSQL) and its models loaded once when it starts (spaCy, MiniLM, the
+same-claim pair judge), torch on ``cores // processes`` threads. Items come from one queue: the driver
+starts on them at once and each worker joins when its models are loaded, so a worker's start (several
+seconds of imports and model loading) is never on the critical path. Its two ``orchestrate`` hooks do
+exactly what the in-process ones do, each item wherever it lands:
 
 * ``ProcessReading``: ``Workspace.analyze`` over chunks of article ids (layers and parses stored by the
-  worker that read them);
+  process that read them; a worker also stores the title + lead vectors the driver's grouping reads);
 * ``ProcessComparing``: ``Workspace.findings`` of each story (findings, re-read layers, inferred dates
-  and vectors stored by the worker), biggest story first.
+  and vectors stored by the process that compared it), biggest story first.
 
 Every vector, pair-judge score and parse is a function of its own text (``stages.embed.token_batches``),
-so the findings are those of one process (``tests/test_processes.py`` compares them on the example
-corpus). Grouping stays in the driver (``orchestrate.Orchestrator``). A store without a URL (``:memory:``)
+so the findings are those of one process (``tests/test_batch.py`` compares them on the example corpus).
+Grouping stays in the driver (``orchestrate.Orchestrator``). A store without a URL (``:memory:``)
 cannot be shared: ``pool_for`` then returns None and the run stays in-process.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
@@ -65,8 +70,7 @@ def _peak_rss_mb() -> float:
 
 def _read(ids: list[str]) -> tuple[int, dict[str, float], list[tuple[str, str]], float]:
     """Read ``ids`` in this worker: (articles read, stage seconds, errors as (source, reason), peak RSS MB
-    of this worker). Also stores
-    the MiniLM vectors of their title + lead, which the driver's grouping embeds (``stories.features.lead``):
+    of this worker). Also stores the MiniLM vectors of their title + lead, which the driver's grouping embeds (``stories.features.lead``):
     the driver then reads them from the store instead of loading MiniLM itself."""
     from storyscope.stages.embed import embed
     from storyscope.stories.features import lead
@@ -90,48 +94,121 @@ def _compare(story_id: str) -> tuple[str, dict | None, str | None, float]:
 
 
 class WorkerPool:
-    """``workers`` worker processes over the store at ``url``, started at once (their models load while
-    the driver goes on). ``close()`` ends them; also a context manager. ``peak_rss_mb``: the highest peak
-    RSS (MB) a worker reported, per phase ("reading", "comparing")."""
+    """The driver plus ``processes - 1`` spawned worker processes over the store at ``url``. The workers
+    start at once (their models load while the driver goes on); every phase takes its items from one
+    queue, which the driver works through in this process while a feeder thread per worker hands the
+    worker the next item as soon as it is ready and free, so no core waits for a worker's start.
+    Torch runs on ``cores // processes`` threads in every process (the driver's count is restored
+    after each phase). ``close()`` ends the workers; also a context manager. ``peak_rss_mb``: the
+    highest peak RSS (MB) a worker reported, per phase ("reading", "comparing"); ``ready_s``: seconds
+    from the start until the first worker had its models loaded; ``on_workers``: items each phase
+    handed to workers. ``driver=False``: the driver only hands items out (every item on a worker)."""
 
-    def __init__(self, url: str, workers: int = 2):
-        self.url, self.workers = url, workers
+    def __init__(self, url: str, processes: int = 2, driver: bool = True):
+        self.url, self.processes, self.workers, self.driver = url, processes, processes - 1, driver
         self.peak_rss_mb: dict[str, float] = {}
-        threads = max(1, cores() // workers)
+        self.on_workers: dict[str, int] = {}
+        self.ready_s: float | None = None
+        self._t0 = time.perf_counter()
+        self._threads = max(1, cores() // processes)
         ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(url, threads))
-        self._warming = [self._pool.submit(_ready) for _ in range(workers)]  # spawns every worker now
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_start,
+                                         initargs=(url, self._threads))
+        self._warming = [self._pool.submit(_ready) for _ in range(self.workers)]  # spawns every worker now
 
-    def read(self, ids: list[str], on_error: Callable[[InputError], None], advance: Callable[[int], None],
+    def _share(self, phase: str, items: list, local: Callable, remote: Callable, advance: Callable[[int], None],
+               size: Callable = lambda item: 1) -> list:
+        """``local(item)`` in this process and ``remote`` on the workers over one queue of ``items``;
+        results in the order of ``items``. ``advance`` is called from this thread only."""
+        import queue
+        import threading
+
+        import torch
+        todo: "queue.Queue[tuple[int, object]]" = queue.Queue()
+        for k, item in enumerate(items):
+            todo.put((k, item))
+        results: list = [None] * len(items)
+        finished: list[int] = []  # sizes of items the workers finished, not yet told to ``advance``
+        lock = threading.Lock()
+
+        def feed(warming) -> None:
+            warming.result()  # a worker is ready
+            with lock:
+                if self.ready_s is None:
+                    self.ready_s = round(time.perf_counter() - self._t0, 2)
+            while True:
+                try:
+                    k, item = todo.get_nowait()
+                except queue.Empty:
+                    return
+                results[k] = self._pool.submit(remote, item).result()
+                with lock:
+                    finished.append(size(item))
+                    self.on_workers[phase] = self.on_workers.get(phase, 0) + 1
+
+        def told() -> int:
+            with lock:
+                n = sum(finished)
+                finished.clear()
+            return n
+        feeders = [threading.Thread(target=feed, args=(w,), daemon=True) for w in self._warming]
+        before = torch.get_num_threads()
+        torch.set_num_threads(self._threads)
+        try:
+            for t in feeders:
+                t.start()
+            while self.driver:
+                try:
+                    k, item = todo.get_nowait()
+                except queue.Empty:
+                    break
+                results[k] = local(item)
+                advance(size(item) + told())
+            for t in feeders:
+                t.join()
+        finally:
+            torch.set_num_threads(before)
+        if (n := told()):
+            advance(n)
+        return results
+
+    def read(self, ws, ids: list[str], on_error: Callable[[InputError], None], advance: Callable[[int], None],
              timings: dict[str, float], batch_size: int = 16) -> int:
-        """``Workspace.analyze`` of ``ids`` on the workers, in chunks of at most ``batch_size`` (smaller
-        when that keeps every worker busy); stage seconds (summed over workers) are added to ``timings``."""
-        per = max(1, min(batch_size, -(-len(ids) // (2 * self.workers))))
+        """``Workspace.analyze`` of ``ids`` in chunks of at most ``batch_size`` (smaller when that keeps
+        every process busy), here and on the workers; stage seconds (summed over processes) are added to
+        ``timings``. Returns the number of articles read."""
+        per = max(1, min(batch_size, -(-len(ids) // (2 * self.processes))))
         chunks = [ids[i:i + per] for i in range(0, len(ids), per)]
+
+        def local(chunk):
+            return ws.analyze(chunk, batch_size=len(chunk), on_error=on_error, timings=timings), {}, [], None
         done = 0
-        for chunk, (n, t, errs, rss) in zip(chunks, self._pool.map(_read, chunks)):
-            self._rss("reading", rss)
+        for n, t, errs, rss in self._share("reading", chunks, local, _read, advance, size=len):
+            if rss is not None:
+                self._rss("reading", rss)
             for source, reason in errs:
                 on_error(InputError(source, reason))
             for k, v in t.items():
                 timings[k] = timings.get(k, 0.0) + v
             done += n
-            advance(len(chunk))
         return done
 
     def compare(self, ws, story_ids: list[str], on_error: Callable[[InputError], None],
                 advance: Callable[[int], None]) -> dict[str, dict | None]:
-        """Findings per story id (None: failed, reported through ``on_error``), biggest story first on
-        the workers; a story already compared is read from the store here."""
+        """Findings per story id (None: failed, reported through ``on_error``), biggest story first,
+        here and on the workers."""
         size = {sid: len(ws.story(sid)["article_ids"]) for sid in story_ids}
         order = sorted(story_ids, key=lambda s: -size[s])  # stable: stories of one size keep their order
+
+        def local(sid):
+            return sid, ws.findings_or_report(sid, on_error), None, None
         out: dict[str, dict | None] = {}
-        for sid, found, err, rss in self._pool.map(_compare, order):
-            self._rss("comparing", rss)
+        for sid, found, err, rss in self._share("comparing", order, local, _compare, advance):
+            if rss is not None:
+                self._rss("comparing", rss)
             if err is not None:
                 on_error(errors.comparison_failed(sid, err))
             out[sid] = found
-            advance(1)
         return {sid: out[sid] for sid in story_ids}
 
     def _rss(self, phase: str, mb: float) -> None:
@@ -147,34 +224,38 @@ class WorkerPool:
         self.close()
 
 
-def pool_for(store, workers: int) -> WorkerPool | None:
-    """A ``WorkerPool`` over ``store`` with ``workers`` processes, or None when one process is asked
-    for or the store cannot be opened by another process (an in-memory SQLite)."""
+def pool_for(store, processes: int) -> WorkerPool | None:
+    """A ``WorkerPool`` of ``processes`` processes (this one included) over ``store``, or None when one
+    process is asked for or the store cannot be opened by another process (an in-memory SQLite)."""
     url = getattr(store, "url", None)
-    if workers < 2 or not url or url == ":memory:":
+    if processes < 2 or not url or url == ":memory:":
         return None
-    return WorkerPool(url, workers)
+    return WorkerPool(url, processes)
 
 
 class ProcessReading:
-    """``orchestrate`` reading hook: ``Workspace.analyze`` on the pool's workers."""
+    """``orchestrate`` reading hook: ``Workspace.analyze`` here and on the pool's workers."""
 
     def __init__(self, pool: WorkerPool, batch_size: int = 16):
         self.pool, self.batch_size = pool, batch_size
 
     def read(self, ws, ids: list[str] | None, on_error, advance, timings: dict[str, float]) -> None:
-        """Read the stored articles ``ids`` (None: all) on the workers."""
+        """Read the stored articles ``ids`` (None: all) here and on the workers."""
         ids = ws.store.find_articles("") if ids is None else ids
-        self.pool.read(ids, on_error, advance, timings, self.batch_size)
+        self.pool.read(ws, ids, on_error, advance, timings, self.batch_size)
 
 
 class ProcessComparing:
-    """``orchestrate`` comparing hook: each story's ``Workspace.findings`` on the pool's workers."""
+    """``orchestrate`` comparing hook: each story's ``Workspace.findings`` here and on the pool's workers
+    (``on_workers``: how many stories the workers compared)."""
 
     def __init__(self, pool: WorkerPool):
-        self.pool, self.on_workers = pool, 0
+        self.pool = pool
+
+    @property
+    def on_workers(self) -> int:
+        return self.pool.on_workers.get("comparing", 0)
 
     def compare(self, ws, story_ids: list[str], on_error, advance) -> dict[str, dict | None]:
-        """Findings per story id (None: failed, reported through ``on_error``); ``on_workers`` counts them."""
-        self.on_workers = len(story_ids)
+        """Findings per story id (None: failed, reported through ``on_error``)."""
         return self.pool.compare(ws, story_ids, on_error, advance)
