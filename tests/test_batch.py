@@ -113,3 +113,15 @@ def test_one_process_and_two_processes_agree(jsonl_input):
         with Workspace(str(d / db)) as ws:  # the findings are stored, not recomputed by the snapshot
             assert not ws.unread([a.id for a in ws.articles()]) and all(ws.compared(s["id"]) for s in ws.stories())
     assert _snapshot(str(d / "one.db")) == _snapshot(str(d / "two.db")) == _snapshot(str(d / "worker.db"))
+
+
+def test_a_worker_that_cannot_start_leaves_its_share_to_the_driver(tmp_path, jsonl_input):
+    """Workers that fail in their initialiser (their store cannot be opened): every chunk is read here."""
+    from storyscope.batch import read_batch_inputs
+    from storyscope.orchestrate import Orchestrator
+    from storyscope.processes import ProcessComparing, ProcessReading, WorkerPool
+    path, _ = jsonl_input
+    with Workspace(str(tmp_path / "w.db")) as ws, WorkerPool("/proc/no-such-dir/w.db", 2, driver=False) as pool:
+        res = Orchestrator(ws, reading=ProcessReading(pool, batch_size=4), comparing=ProcessComparing(pool)).run(
+            [path], read_inputs=read_batch_inputs, read="inputs")
+        assert len(res.input_ids) == 9 and not ws.unread(res.input_ids) and pool.on_workers == {}

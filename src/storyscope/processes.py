@@ -102,7 +102,8 @@ class WorkerPool:
     after each phase). ``close()`` ends the workers; also a context manager. ``peak_rss_mb``: the
     highest peak RSS (MB) a worker reported, per phase ("reading", "comparing"); ``ready_s``: seconds
     from the start until the first worker had its models loaded; ``on_workers``: items each phase
-    handed to workers. ``driver=False``: the driver only hands items out (every item on a worker)."""
+    handed to workers. ``driver=False``: the driver only hands items out (every item on a worker, unless
+    no worker is alive). An item whose worker died is done by the driver."""
 
     def __init__(self, url: str, processes: int = 2, driver: bool = True):
         self.url, self.processes, self.workers, self.driver = url, processes, processes - 1, driver
@@ -132,7 +133,10 @@ class WorkerPool:
         lock = threading.Lock()
 
         def feed(warming) -> None:
-            warming.result()  # a worker is ready
+            try:
+                warming.result()  # a worker is ready
+            except Exception:  # noqa: BLE001 - a worker that cannot start: the driver does its share
+                return
             with lock:
                 if self.ready_s is None:
                     self.ready_s = round(time.perf_counter() - self._t0, 2)
@@ -141,7 +145,11 @@ class WorkerPool:
                     k, item = todo.get_nowait()
                 except queue.Empty:
                     return
-                results[k] = self._pool.submit(remote, item).result()
+                try:
+                    results[k] = self._pool.submit(remote, item).result()
+                except Exception:  # noqa: BLE001 - the worker died: the item goes back to the driver
+                    todo.put((k, item))
+                    return
                 with lock:
                     finished.append(size(item))
                     self.on_workers[phase] = self.on_workers.get(phase, 0) + 1
@@ -154,18 +162,22 @@ class WorkerPool:
         feeders = [threading.Thread(target=feed, args=(w,), daemon=True) for w in self._warming]
         before = torch.get_num_threads()
         torch.set_num_threads(self._threads)
-        try:
-            for t in feeders:
-                t.start()
-            while self.driver:
+        def drain() -> None:
+            while True:
                 try:
                     k, item = todo.get_nowait()
                 except queue.Empty:
-                    break
+                    return
                 results[k] = local(item)
                 advance(size(item) + told())
+        try:
+            for t in feeders:
+                t.start()
+            if self.driver:
+                drain()
             for t in feeders:
                 t.join()
+            drain()  # what a worker that died or never started left
         finally:
             torch.set_num_threads(before)
         if (n := told()):
