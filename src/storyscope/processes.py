@@ -11,7 +11,7 @@ seconds of imports and model loading) is never on the critical path. Its two ``o
 exactly what the in-process ones do, each item wherever it lands:
 
 * ``ProcessReading``: ``Workspace.analyze`` over chunks of article ids (layers and parses stored by the
-  process that read them; a worker also stores the title + lead vectors the driver's grouping reads);
+  process that read them), and the title + lead vectors the driver's serial grouping will read;
 * ``ProcessComparing``: ``Workspace.findings`` of each story (findings, re-read layers, inferred dates
   and vectors stored by the process that compared it), biggest story first.
 
@@ -68,19 +68,25 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _read(ids: list[str]) -> tuple[int, dict[str, float], list[tuple[str, str]], float]:
-    """Read ``ids`` in this worker: (articles read, stage seconds, errors as (source, reason), peak RSS MB
-    of this worker). Also stores the MiniLM vectors of their title + lead, which the driver's grouping embeds (``stories.features.lead``):
-    the driver then reads them from the store instead of loading MiniLM itself."""
+def lead_vectors(ws, ids: list[str]) -> None:
+    """Embed (and store) the title + lead of the articles ``ids`` as the grouping will
+    (``stories.features.lead``), so the driver's serial grouping finds them computed while reading ran
+    on every core."""
     from storyscope.stages.embed import embed
     from storyscope.stories.features import lead
     from storyscope.stories.online import Params
+    with ws.services.active():
+        embed([lead(a.title or "", a.text or "", Params().lead_sentences) for a in ws.articles(ids)], batch_size=64)
+
+
+def _read(ids: list[str]) -> tuple[int, dict[str, float], list[tuple[str, str]], float]:
+    """Read ``ids`` in this worker, and their ``lead_vectors``: (articles read, stage seconds, errors as
+    (source, reason), peak RSS MB of this worker)."""
     errs: list[tuple[str, str]] = []
     timings: dict[str, float] = {}
     n = _WS.analyze(ids, batch_size=max(1, len(ids)), on_error=lambda e: errs.append((e.source, e.reason)),
                     timings=timings)
-    with _WS.services.active():
-        embed([lead(a.title or "", a.text or "", Params().lead_sentences) for a in _WS.articles(ids)], batch_size=64)
+    lead_vectors(_WS, ids)
     return n, timings, errs, _peak_rss_mb()
 
 
@@ -193,7 +199,9 @@ class WorkerPool:
         chunks = [ids[i:i + per] for i in range(0, len(ids), per)]
 
         def local(chunk):
-            return ws.analyze(chunk, batch_size=len(chunk), on_error=on_error, timings=timings), {}, [], None
+            n = ws.analyze(chunk, batch_size=len(chunk), on_error=on_error, timings=timings)
+            lead_vectors(ws, chunk)
+            return n, {}, [], None
         done = 0
         for n, t, errs, rss in self._share("reading", chunks, local, _read, advance, size=len):
             if rss is not None:
