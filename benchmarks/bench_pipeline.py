@@ -7,7 +7,11 @@ the effect of persisted vectors and parses (every story compared again by a proc
 caches are empty, reading both from the store). With --ray the same input then runs on a local Ray
 with 2 workers: reading stages and each story's comparison on the workers, grouping on the driver.
 
-    python benchmarks/bench_pipeline.py [--limit 300] [--ray]
+    python benchmarks/bench_pipeline.py [--limit 300] [--ray] [--processes 2]
+
+``--processes 2`` runs the local pipeline with reading and comparison in 2 worker processes
+(``processes.WorkerPool``; their start, model loading included, is counted in end to end); the CPU
+seconds then include the workers' (``RUSAGE_CHILDREN``, collected when the pool closes).
 
 ``ratio_to_spacy_pipe`` is end-to-end articles/s over nlp.pipe's articles/s in the same run (wall clock);
 ``ratio_to_spacy_pipe_cpu`` the same in CPU seconds of this process, which neighbours on a shared machine
@@ -36,9 +40,10 @@ def rss_mb() -> float:
 
 
 def cpu_s() -> float:
-    """CPU seconds of this process so far, all threads (a rate robust to a machine shared with other jobs)."""
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    """CPU seconds of this process and its ended children so far, all threads (a rate robust to a machine
+    shared with other jobs)."""
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                          resource.RUSAGE_CHILDREN)))
 
 
 def subset(limit: int, tmp: str) -> str:
@@ -56,6 +61,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--ray", action="store_true", help="also run on a local Ray with 2 workers")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--processes", type=int, default=1, help="worker processes of the local run (1: none)")
+    ap.add_argument("--no-again", action="store_true", help="skip comparing every story again from the store")
     args = ap.parse_args()
     if not BASIL.exists():
         sys.exit(f"skipped: {BASIL} not found (../shared is needed for this benchmark)")
@@ -77,7 +84,7 @@ def main() -> None:
     if prof:
         prof.enable()
     t, c = time.perf_counter(), cpu_s()
-    local = run_batch([path], db=os.path.join(tmp, "local.db"))
+    local = run_batch([path], db=os.path.join(tmp, "local.db"), processes=args.processes)
     local_s, local_cpu = time.perf_counter() - t, cpu_s() - c
     if prof:
         prof.disable()
@@ -94,7 +101,7 @@ def main() -> None:
     before = dict(E.stats)
     t = time.perf_counter()
     with Workspace(os.path.join(tmp, "local.db")) as ws, ws.services.active():
-        for s in ws.stories():
+        for s in [] if args.no_again else ws.stories():
             _, arts, layers, _ = ws.comparison_inputs(s["id"])
             ws.services.restore_parses(arts)
             compare_story(s, arts, layers)

@@ -91,3 +91,37 @@ def test_one_failing_story_is_reported_and_the_rest_compared(tmp_path, jsonl_inp
     assert len(rows) == out["stories"] and sum(r["findings"] == "null" for r in rows) == 1
     assert len(errs) == 1 and str(errs[0]).startswith(f"story {calls[0]}: comparison failed (RuntimeError: simulated bug)")
     assert out["stories"] >= 2 and len(set(calls)) == out["stories"] and out["findings"] > 0
+
+
+def test_one_process_and_two_processes_agree(jsonl_input):
+    """``processes=2``: reading and comparison shared by this process and a worker process over the same
+    store give the layers, stories and findings of one process; so do they all on the worker."""
+    from storyscope.batch import read_batch_inputs, run_batch
+    from storyscope.orchestrate import Orchestrator
+    from storyscope.processes import ProcessComparing, ProcessReading, WorkerPool
+    path, d = jsonl_input
+    one = run_batch([path], db=str(d / "one.db"))
+    two = run_batch([path], db=str(d / "two.db"), processes=2)
+    assert two["mode"] == "local (2 processes)" and one["mode"] == "local"
+    assert one["articles"] == two["articles"] == 9 and one["findings"] == two["findings"] > 0
+    with Workspace(str(d / "worker.db")) as ws, WorkerPool(ws.store.url, 2, driver=False) as pool:
+        res = Orchestrator(ws, reading=ProcessReading(pool, batch_size=4), comparing=ProcessComparing(pool)).run(
+            [path], read_inputs=read_batch_inputs, read="inputs", compare=True)
+        assert pool.on_workers == {"reading": 3, "comparing": len(res.stories)} and len(res.stories) >= 2
+        assert set(pool.peak_rss_mb) == {"reading", "comparing"} and not res.failed
+    for db in ("two.db", "worker.db"):
+        with Workspace(str(d / db)) as ws:  # the findings are stored, not recomputed by the snapshot
+            assert not ws.unread([a.id for a in ws.articles()]) and all(ws.compared(s["id"]) for s in ws.stories())
+    assert _snapshot(str(d / "one.db")) == _snapshot(str(d / "two.db")) == _snapshot(str(d / "worker.db"))
+
+
+def test_a_worker_that_cannot_start_leaves_its_share_to_the_driver(tmp_path, jsonl_input):
+    """Workers that fail in their initialiser (their store cannot be opened): every chunk is read here."""
+    from storyscope.batch import read_batch_inputs
+    from storyscope.orchestrate import Orchestrator
+    from storyscope.processes import ProcessComparing, ProcessReading, WorkerPool
+    path, _ = jsonl_input
+    with Workspace(str(tmp_path / "w.db")) as ws, WorkerPool("/proc/no-such-dir/w.db", 2, driver=False) as pool:
+        res = Orchestrator(ws, reading=ProcessReading(pool, batch_size=4), comparing=ProcessComparing(pool)).run(
+            [path], read_inputs=read_batch_inputs, read="inputs")
+        assert len(res.input_ids) == 9 and not ws.unread(res.input_ids) and pool.on_workers == {}

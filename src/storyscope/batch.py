@@ -108,10 +108,12 @@ class StageWorker:
 
 def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | None = None, output: str | None = None,
               workers: int = 2, batch_size: int = 16, on_error: Callable[[InputError], None] = lambda e: None,
-              compare: bool = True) -> dict:
+              compare: bool = True, processes: int = 1) -> dict:
     """Ingest ``inputs`` (JSON Lines, Parquet, WARC) into the store ``db``, read, group and (``compare``)
-    compare every story through ``orchestrate.Orchestrator``: in this process, or with ``ray_address``
-    ("local" starts a local Ray) reading on ``workers`` Ray Data actors and comparing on Ray actors.
+    compare every story through ``orchestrate.Orchestrator``: in this process (``processes`` > 1: reading and
+    comparison in this process and ``processes - 1`` workers over the same store, ``processes.WorkerPool``; an in-memory
+    store stays in this process), or with ``ray_address`` ("local" starts a local Ray) reading on
+    ``workers`` Ray Data actors and comparing on Ray actors.
     ``output``: a folder for ``articles.parquet`` and ``stories.parquet``. Bad inputs and failed stories
     go to ``on_error``. Returns a summary: mode, articles, stories, findings, seconds (wall clock),
     articles_per_second, timing (seconds per phase and per stage); raises errors.MissingDependency
@@ -121,12 +123,21 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     t0 = time.perf_counter()
     worker_rss: dict[str, float] = {}  # peak RSS (MB) a Ray worker reported, per phase
     ws = Workspace(db)
+    pool = None
     if ray_address:
         reading, comparing = RayReading(ray_address, workers, batch_size, worker_rss), RayComparing(workers, worker_rss)
     else:
-        reading, comparing = InProcessReading(batch_size), InProcessComparing()
-    res = Orchestrator(ws, on_error=on_error, reading=reading, comparing=comparing).run(
-        inputs, read_inputs=read_batch_inputs, read="inputs", compare=compare)
+        from storyscope.processes import ProcessComparing, ProcessReading, pool_for
+        pool = pool_for(ws.store, processes)  # started now: the workers' models load during the ingest
+        reading, comparing = ((ProcessReading(pool, batch_size), ProcessComparing(pool)) if pool
+                              else (InProcessReading(batch_size), InProcessComparing()))
+    try:
+        res = Orchestrator(ws, on_error=on_error, reading=reading, comparing=comparing).run(
+            inputs, read_inputs=read_batch_inputs, read="inputs", compare=compare)
+    finally:
+        if pool:
+            pool.close()
+            worker_rss.update(pool.peak_rss_mb)
     n_findings = sum(sum(len(f[k]) for k in ("provenance", "claims", "disputes", "quotes", "timeline", "framing"))
                      for f in res.findings.values() if f is not None)
     if output:
@@ -135,11 +146,13 @@ def run_batch(inputs: list[str], *, ray_address: str | None = None, db: str | No
     total = time.perf_counter() - t0
     timing = {"read": res.timing.get("ingest", 0.0), "stages": res.timing.get("read", 0.0),
               **{k: v for k, v in res.timing.items() if k.startswith("stage.")},
-              "group": res.timing.get("group", 0.0), "compare": res.timing.get("compare", 0.0)}
+              "group": res.timing.get("group", 0.0), "compare": res.timing.get("compare", 0.0),
+              **({"workers_ready": pool.ready_s} if pool and pool.ready_s is not None else {})}
     n = len(res.input_ids)
-    return {"mode": f"ray ({workers} workers)" if ray_address else "local", "articles": n, "stories": len(res.stories),
+    mode = f"ray ({workers} workers)" if ray_address else f"local ({pool.processes} processes)" if pool else "local"
+    return {"mode": mode, "articles": n, "stories": len(res.stories),
             "findings": n_findings, "stories_compared_on_workers": getattr(comparing, "on_workers", 0),
-            **({"worker_peak_rss_mb": worker_rss} if ray_address else {}),
+            **({"worker_peak_rss_mb": worker_rss} if ray_address or pool else {}),
             "seconds": round(total, 2), "articles_per_second": round(n / total, 2) if total else None,
             "timing": {k: round(v, 3) for k, v in timing.items()}}
 

@@ -234,13 +234,14 @@ def batch(inputs: List[str] = typer.Argument(..., help="JSON Lines, Parquet or W
           ray_address: Optional[str] = typer.Option(None, "--ray-address", metavar="ADDR",
                                                     help="address of a running Ray cluster (implies --ray)"),
           db: Optional[str] = DbOpt, output: Optional[Path] = typer.Option(None, "--output", help="Parquet output dir"),
-          workers: int = typer.Option(2, "--workers")):
+          workers: int = typer.Option(2, "--workers"),
+          processes: int = typer.Option(1, "--processes", help="without Ray: read and compare in N processes (this one and N-1 workers)")):
     """Run the whole pipeline over JSON Lines / Parquet / WARC inputs, locally or on Ray."""
     from storyscope.batch import run_batch
     address = ray_address or ("local" if ray else None)
     try:
         summary = run_batch(inputs, ray_address=address, db=db, output=str(output) if output else None,
-                            workers=workers, on_error=_report_error)
+                            workers=workers, on_error=_report_error, processes=processes)
     except StoryscopeError as e:
         _fail(e)
     print(json.dumps(summary, indent=2))
