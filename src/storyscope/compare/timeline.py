@@ -46,7 +46,8 @@ class TimelineSettings:
     # confidence of an entry (hand-set, then checked on the labelled BASIL dev events): by the date's
     # precision, times conf_part when its label is not a whole clause (`timeline_events.event_label`),
     # times conf_inferred when the article's publication date was inferred; plus conf_sources when two or
-    # more independent sources state the event on that date
+    # more independent sources state the event on that date. Used only when no learned weights ship: with
+    # models/timeline/confidence.json an entry's confidence is `timeline_confidence.confidence` (session 6)
     conf_precision: tuple = (("day", 0.9), ("month", 0.8), ("year", 0.7))
     conf_part: float = 0.5
     conf_inferred: float = 0.85

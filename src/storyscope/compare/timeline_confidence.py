@@ -5,8 +5,9 @@ wrong entries on the labelled BASIL dev events: the failures are a date that bel
 noun ("a lecture ... 9/11 ..."), a year inside a name ("Act of 1978") or beside an amount ("$2 billion in
 fiscal 2019"), relative days, fragment labels. `mention_features` reads those from the spaCy parse of the
 sentence; `confidence` applies the weights in ``storyscope/models/timeline/confidence.json`` (trained by
-``benchmarks/train_timeline_confidence.py`` on the dev and dev-extra timeline labels only, Platt-calibrated
-by its logistic output; see the README beside the weights), loaded once. Without the weights file the
+``benchmarks/train_timeline_confidence.py`` on the dev and dev-extra timeline labels only; its output is the
+regression's probability, fit by log loss, with no separate calibration step; see the README beside the
+weights), loaded once. Without the weights file the
 hand-set rule of `TimelineSettings` applies.
 """
 from __future__ import annotations
