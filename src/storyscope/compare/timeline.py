@@ -19,8 +19,10 @@ from storyscope.compare.claims import sentence_spans
 from storyscope.compare.timeline_dates import (
     _CLAUSE_BREAK, _bare_weekday, _date, _dated_label, _governing_verb, _month_without_year, _nearest_weekday,
     _nearest_year, _not_an_event_date, _past_attached, _weekday_of)
+from storyscope.compare.timeline_confidence import confidence, mention_features
 from storyscope.compare.timeline_events import event_label
 from storyscope.record import Span
+from storyscope.stages.nlp import parse
 from storyscope.stages.timex import extract_timexes
 
 FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
@@ -44,7 +46,8 @@ class TimelineSettings:
     # confidence of an entry (hand-set, then checked on the labelled BASIL dev events): by the date's
     # precision, times conf_part when its label is not a whole clause (`timeline_events.event_label`),
     # times conf_inferred when the article's publication date was inferred; plus conf_sources when two or
-    # more independent sources state the event on that date
+    # more independent sources state the event on that date. Used only when no learned weights ship: with
+    # models/timeline/confidence.json an entry's confidence is `timeline_confidence.confidence` (session 6)
     conf_precision: tuple = (("day", 0.9), ("month", 0.8), ("year", 0.7))
     conf_part: float = 0.5
     conf_inferred: float = 0.85
@@ -224,7 +227,6 @@ def _norm_value(v: str | None) -> tuple[str, str] | None:
 
 def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> tuple[str, bool]:
     """The clause around a date and whether it is whole (see `timeline_events.event_label`)."""
-    from storyscope.stages.nlp import parse
     return event_label(parse(text), s0, s1, start, end, text)
 
 
@@ -278,8 +280,12 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
             if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
                 continue  # "this year": not an event date
             label, whole = _event_text(a.text, se[0], se[1], t.start, t.end)
+            n_dates = sum(1 for u in spans if se[0] <= u.start < se[1] and u.label == "DATE")
+            feats = mention_features(parse(a.text), a.text, se[0], se[1], t.start, t.end, prec, whole, inf, label,
+                                     n_dates, value, dct)
             raw.append({"date": value, "precision": prec, "article_id": a.id, "inferred": inf, "event": label,
-                        "confidence": _raw_confidence(prec, whole, inf), "evidence": a.evidence(se[0], se[1])})
+                        "confidence": _raw_confidence(prec, whole, inf), "features": feats,
+                        "evidence": a.evidence(se[0], se[1])})
     if not raw:
         return []
     from storyscope.stages.embed import embed
@@ -310,7 +316,9 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
         e["evidence"].remove(best["evidence"])
         e["evidence"].insert(0, best["evidence"])
         bonus = SETTINGS.conf_sources if e["independent_sources"] >= 2 else 0.0
-        e["confidence"] = round(min(1.0, best["confidence"] + bonus), 3)
+        # the label stays the hand-set rule's choice; its confidence is the learned score when weights ship
+        e["confidence"] = round(confidence(best["features"], e["independent_sources"],
+                                           min(1.0, best["confidence"] + bonus)), 3)
         del e["_idx"]
     # keep the most newsworthy: more sources, finer dates
     entries.sort(key=lambda e: (-e["independent_sources"], -len(e["article_ids"]), _PREC_RANK[e["precision"]]))

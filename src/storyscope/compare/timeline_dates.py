@@ -70,13 +70,25 @@ _PREPOSITION_BEFORE = re.compile(r"(?i)\b(?:in|on|at|of|since|by|from|until|till
 _DETERMINER_BEFORE = re.compile(r"(?i)(?:\bthe|['\u2019]s)\s+$")
 _WORD_AFTER = re.compile(r"^\s+[A-Za-z]")
 _NOUN_AFTER = re.compile(r"^\s+[a-z]")
+# "the Harbor Safety Act of 1978", "the Class of 2020"; "$2 billion in fiscal 2019", "the 2018 tax year"
+_NAME_OF_BEFORE = re.compile(r"\b(?:Act|Acts|Class|Treaty|Accord|Accords|Agreement|Convention|Law|Compact|Code|"
+                             r"Amendments?|Resolution|Bill|Charter|Protocol|Pact|Declaration)\s+of\s+$")
+_FISCAL_BEFORE = re.compile(r"(?i)\b(?:fiscal(?:\s+year)?|tax\s+year|budget\s+year|FY)\s*$")
+_FISCAL_AFTER = re.compile(r"(?i)^\s*(?:fiscal|tax|budget)\s+year")
 
 
 def _year_in_a_name(text: str, start: int, end: int) -> bool:
     """A bare year that modifies the noun after it, not the object of a preposition ("the 1996 Defense of
-    Marriage Act", "his 2016 election opponent", "the former governor and 1988 nominee"), or a day without
+    Marriage Act", "his 2016 election opponent", "the former governor and 1988 nominee"), a year after a
+    name's "of" ("the Harbor Safety Act of 1978") or of a fiscal or tax year ("in fiscal 2019"), or a day without
     its year right after "the" and before a noun ("the Sept. 11 attacks"): part of a name or title."""
     t, before = text[start:end], text[max(0, start - 14):start]
+    if re.match(r"(?i)(?:fiscal(?:\s+year)?|tax\s+year|FY)\s*\d{4}$", t):
+        return True  # the timex holds the period's word: "fiscal 2019"
+    if re.fullmatch(r"(?:FY\s?)?\d{4}", t) and (_NAME_OF_BEFORE.search(text[max(0, start - 30):start])
+                                              or _FISCAL_BEFORE.search(text[max(0, start - 16):start])
+                                              or _FISCAL_AFTER.match(text[end:end + 16]) or t.startswith("FY")):
+        return True  # a name's year, or a fiscal / tax year (an amount's period, not an event's date)
     if re.fullmatch(r"\d{4}", t):
         return not _PREPOSITION_BEFORE.search(before) and bool(_WORD_AFTER.match(text[end:end + 3]))
     return _month_without_year(t) and bool(re.search(r"\d", t)) and bool(_DETERMINER_BEFORE.search(before)) \
