@@ -98,3 +98,26 @@ def test_quote_group_is_led_by_the_builders_reference_not_the_first_identical_re
     assert group[0] is qs[1] and group[1:] == [qs[0], qs[2]]
     legacy = [dict(q, reference=None) for q in qs]       # no named reference: the first identical one
     assert quote_groups(legacy)[0][0] is legacy[0]
+
+
+def test_an_empty_section_says_hidden_findings_exist_rather_than_none():
+    """A section whose findings all fell below the confidence threshold must not read as "none found"
+    (fictional dossier fixture: its provenance edge and timeline forced below their thresholds)."""
+    d = load()
+    story = d["stories"][0]
+    for e in story.get("provenance", []):
+        e["confidence"] = 0.0
+    for e in story.get("timeline", []):
+        e["confidence"] = 0.0
+    assert story.get("provenance") and story.get("timeline")
+    view = build_view(display_view(d))
+    st = view.stories[0]
+    assert not st.provenance and not st.timeline
+    for section in ("provenance", "timeline"):
+        assert st.empty[section].startswith("None above the confidence threshold;")
+    md = md_view(view)
+    assert "No copying detected" not in md and "No dated events" not in md
+    assert md.count("hidden as uncertain") >= 2
+    assert "hidden as uncertain" in html_view(view)
+    shown = build_view(display_view(d, include_uncertain=True)).stories[0]
+    assert shown.provenance and shown.timeline

@@ -54,7 +54,7 @@ def _coverage(st: StoryView) -> list[str]:
 def _provenance(st: StoryView) -> list[str]:
     lines = ["## Provenance", ""]
     if not st.provenance:
-        return lines + ["No copying detected: every article reads as independently written.", ""]
+        return lines + [md_escape(st.empty["provenance"]), ""]
     for e in st.provenance:
         al = f", {e.aligned} aligned passage{_s(e.aligned)}" if e.aligned else ""
         lines.append(f"- **{md_escape(e.outlet.name)}** copied from **{md_escape(e.source.name)}** "
@@ -84,7 +84,7 @@ def _facts(st: StoryView) -> list[str]:
         flag = _uncertain(c) + " " if c.uncertain else ""
         lines.append(f"- {flag}**{md_escape(c.text)}** ({c.sources} independent source{_s(c.sources)}{who}) "
                      f"{cites(c.evidence)}".rstrip())
-    return lines + ([""] if st.facts else ["No fact is stated by two or more independent sources.", ""])
+    return lines + ([""] if st.facts else [md_escape(st.empty["claims"]), ""])
 
 
 def _disputes(st: StoryView) -> list[str]:
@@ -99,7 +99,7 @@ def _disputes(st: StoryView) -> list[str]:
             lines += [f"  - {md_escape(t)}" for t in s.claims]
             lines += [f"  - {cite(c)}" for c in s.evidence]
         lines.append("")
-    return lines + ([] if st.disputes else ["No disputes.", ""])
+    return lines + ([] if st.disputes else [md_escape(st.empty["disputes"]), ""])
 
 
 def _diff_md(ops: list[dict]) -> str:
@@ -143,7 +143,7 @@ def _quotes(st: StoryView) -> list[str]:
 def _framing(st: StoryView) -> list[str]:
     lines = ["## Framing", ""]
     if not st.framing:
-        return lines + ["No framing differences.", ""]
+        return lines + [md_escape(st.empty["framing"]), ""]
     lines.append("| Concept | " + " | ".join(md_escape(o.name) for o in st.framing_columns) + " |")
     lines.append("|---" * (len(st.framing_columns) + 1) + "|")
     for f in st.framing:
@@ -160,7 +160,7 @@ def _omissions(st: StoryView) -> list[str]:
         for c in o.claims:
             lines.append(f"  - {md_escape(c.text)} ({c.sources} independent source{_s(c.sources)}) "
                          f"{cites([c.cite] if c.cite else [], 1, c.more)}".rstrip())
-    return lines + ([""] if st.omissions else ["No omissions.", ""])
+    return lines + ([""] if st.omissions else [md_escape(st.empty["omissions"]), ""])
 
 
 def _timeline(st: StoryView) -> list[str]:
@@ -168,7 +168,7 @@ def _timeline(st: StoryView) -> list[str]:
     for e in st.timeline:
         lines.append(f"- **{md_escape(e.date)}** ({md_escape(e.precision)}) \u2014 {md_escape(e.text)} "
                      f"{cites(e.evidence, 2)}".rstrip())
-    return lines + ([""] if st.timeline else ["No dated events.", ""])
+    return lines + ([""] if st.timeline else [md_escape(st.empty["timeline"]), ""])
 
 
 SECTIONS = (_coverage, _provenance, _summary, _facts, _disputes, _quotes, _framing, _omissions, _timeline)

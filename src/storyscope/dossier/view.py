@@ -67,6 +67,24 @@ def display_view(dossier: dict, include_uncertain: bool = False) -> dict:
     return out
 
 
+NONE_SHOWN = {"provenance": "No copying detected: every article reads as independently written.",
+              "claims": "No fact is stated by two or more independent sources.", "disputes": "No disputes.",
+              "framing": "No framing differences.", "omissions": "No omissions.", "timeline": "No dated events."}
+
+
+def empty_notes(story: dict) -> dict[str, str]:
+    """Section -> the line a reader sees when it shows nothing: that nothing was found, or, when findings
+    of its kind fell below the confidence threshold, how many are hidden and how to show them (an empty
+    section must never read as "none exist" when some were only hidden)."""
+    hidden = story.get("hidden") or {}
+    out = {}
+    for section, none in NONE_SHOWN.items():
+        n = hidden.get(SECTIONS[section], 0)
+        out[section] = (f"None above the confidence threshold; {n} hidden as uncertain "
+                        "(show them with --uncertain; web: ?uncertain=1).") if n else none
+    return out
+
+
 def shown_facts(story: dict) -> list[dict]:
     """The corroborated facts a reader sees: claims with two or more independent sources that the
     view did not mark uncertain (or all such claims when the view includes uncertain ones)."""

@@ -287,6 +287,7 @@ class StoryView:
     omissions: list[Omission]
     timeline: list[Event]
     timeline_graphic: TimelineGraphic | None
+    empty: dict[str, str] = field(default_factory=dict)  # section -> what to say when it shows nothing
 
     def quotes_by_severity(self) -> tuple[list[QuoteGroup], list[QuoteGroup]]:
         """(groups reported by several outlets, most altered first; single renderings)."""

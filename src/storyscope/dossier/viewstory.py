@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from storyscope.dossier.layout import provenance_graph, timeline_graphic
-from storyscope.dossier.view import hidden_note, shown_facts
+from storyscope.dossier.view import empty_notes, hidden_note, shown_facts
 from storyscope.dossier.viewmodel import (INTEGRITY_RANK, CoverageRow, Credit, Dispute, Edge, Event, Fact, Frame,
                                           Omission, Omitted, QuoteGroup, Rendering, Sentence, Side, StoryView, Term,
                                           ViewContext, fmt_date, parse_date, slug)
@@ -87,7 +87,7 @@ def story_view(ctx: ViewContext, story: dict, idx: int) -> StoryView:
         summary_method=story.get("summary_method") or ("extractive" if not isinstance(summary, str) else ""),
         facts=_facts(ctx, story), disputes=_disputes(ctx, story), quotes=_quotes(ctx, story),
         framing_columns=[ctx.outlet_of(a) for a in ids], framing=_framing(ctx, story, ids),
-        omissions=_omissions(ctx, story), timeline=timeline,
+        omissions=_omissions(ctx, story), timeline=timeline, empty=empty_notes(story),
         timeline_graphic=timeline_graphic(timeline) if timeline else None)
 
 
