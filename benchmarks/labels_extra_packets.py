@@ -48,7 +48,7 @@ EXTRA_KINDS = {"dispute": "sentence", "altered": "quote", "provenance": "article
 
 
 def framing_items(u: Units, story: dict, split: str) -> list[tuple[dict, dict]]:
-    """(item, packet body) per framing term the story shows (``findings_extra.framing_terms``)."""
+    """(item, packet body) per framing term the story shows (``findings_spans.framing_terms``)."""
     out = []
     for t in framing_terms(story):
         aid, s, e = t["span"]
