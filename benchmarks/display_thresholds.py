@@ -3,13 +3,15 @@
 
     OMP_NUM_THREADS=1 storyscope eval findings --labels benchmarks/labels/basil \\
         --data ../shared/datasets/basil/stories.jsonl --split dev > /tmp/findings-dev.json
-    PYTHONPATH=src python benchmarks/display_thresholds.py /tmp/findings-dev.json [--write]
+    PYTHONPATH=src python benchmarks/display_thresholds.py /tmp/findings-dev.json [--write] [--hold KIND=REASON ...]
 
 Rule (issue 15, section 2): per finding kind, the lowest confidence t from which every higher threshold
 keeps precision >= 0.90 on the labelled dev findings, with at least ``MIN_COVERED`` labelled findings at
 t (so a kind is not shown on one lucky finding). A kind whose labelled findings never reach it gets 1.01
 (hidden by default, shown marked uncertain behind ``--uncertain``). A kind with no labelled finding on dev
-keeps its current value (nothing to tune). Never run on the test split. The dev report's precision of
+keeps its current value (nothing to tune). Never run on the test split. ``--hold KIND=REASON`` hides a kind
+whatever dev says, with the reason written beside it: for a kind whose dev labels were used to build it (so
+dev precision is in-sample) and whose held-out test precision does not carry the threshold. The dev report's precision of
 disputes, altered flags, provenance edges and framing terms includes the ``dev-extra`` events' labels.
 """
 from __future__ import annotations
@@ -62,10 +64,21 @@ def derive(report: dict, current: dict) -> tuple[dict, list[str]]:
     return out, notes
 
 
+def hold(new: dict, notes: list[str], holds: list[str]) -> None:
+    """Hide each display kind of ``holds`` ("KIND=REASON") by default; its note gives the reason."""
+    for h in holds:
+        kind, _, why = h.partition("=")
+        if kind not in new or not why.strip():
+            raise SystemExit(f"--hold {h!r}: expected KIND=REASON with KIND one of {sorted(new)}")
+        new[kind] = HIDDEN
+        notes.append(f"{kind} held hidden ({HIDDEN}): {why.strip()}")
+
+
 def main(argv: list[str]) -> None:
     report = json.loads(Path(argv[0]).read_text())
     current = json.loads(PATH.read_text())
     new, notes = derive(report, current)
+    hold(new, notes, [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--hold"])
     how = (f"Per finding kind, the lowest confidence shown by default (HTML, Markdown, web). Derived by "
            f"benchmarks/display_thresholds.py from `storyscope eval findings --split dev` on the "
            f"{report['events']} labelled BASIL dev events (benchmarks/labels/basil): the lowest threshold from "

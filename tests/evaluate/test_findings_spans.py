@@ -151,6 +151,17 @@ def test_display_thresholds_derive_framing_and_timeline():
     assert new["framing"] == 0.9 and new["timeline_event"] == 1.01
 
 
+def test_display_thresholds_hold_hides_a_kind_with_its_reason():
+    from display_thresholds import hold
+    new, notes = {"framing": 0.375, "claim": 0.4}, []
+    hold(new, notes, ["framing=in-sample on dev; test 7/11"])
+    assert new == {"framing": 1.01, "claim": 0.4} and notes == ["framing held hidden (1.01): in-sample on dev; test 7/11"]
+    with pytest.raises(SystemExit):
+        hold(new, notes, ["framing"])          # no reason given
+    with pytest.raises(SystemExit):
+        hold(new, notes, ["frame=typo"])       # no such kind
+
+
 def test_shown_counts_use_the_display_threshold_and_dev_precision():
     from labels_shown_counts import counts
     report = {"findings": {"framing": {"by_confidence": [
