@@ -121,3 +121,9 @@ def test_an_empty_section_says_hidden_findings_exist_rather_than_none():
     assert "hidden as uncertain" in html_view(view)
     shown = build_view(display_view(d, include_uncertain=True)).stories[0]
     assert shown.provenance and shown.timeline
+
+
+def test_hidden_note_counts_framing_as_terms():
+    from storyscope.dossier.view import hidden_note
+    note = hidden_note({"hidden": {"framing": 4, "dispute": 1}})
+    assert "4 framing terms" in note and "1 dispute," in note and "framings" not in note

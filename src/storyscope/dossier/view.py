@@ -98,6 +98,8 @@ def hidden_note(story: dict) -> str:
     n = sum(hidden.values())
     if not n:
         return ""
-    parts = ", ".join(f"{v} {k.replace('_', ' ')}{'' if v == 1 else 's'}" for k, v in sorted(hidden.items()) if v)
+    noun = {"framing": "framing term"}   # a kind's name where it is not already a countable noun
+    parts = ", ".join(f"{v} {noun.get(k, k.replace('_', ' '))}{'' if v == 1 else 's'}"
+                      for k, v in sorted(hidden.items()) if v)
     return (f"{n} finding{'' if n == 1 else 's'} below the confidence threshold hidden ({parts}); "
             "show them, marked uncertain, with --uncertain (web: ?uncertain=1).")
