@@ -1,7 +1,7 @@
 """Blind packets for the findings the BASIL labels did not cover (issue 15, session 6).
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/labels_extra_packets.py [--db /tmp/lab15/all.db] \\
-        [--out /work/packets/lab15] [--sample 120] [--weak 40]
+        [--out /work/packets/lab15] [--sample 120] [--weak 40] [--kinds framing,timeline,sentence,quote,article]
 
 Runs the product once on all 100 BASIL events (``evaluate.events.run_events``: the ``Workspace.dossier``
 path, one story per gold event) and writes, in the format of ``benchmarks/labels/basil/`` (see
@@ -180,6 +180,8 @@ def main(argv=None) -> None:
     ap.add_argument("--sample", type=int, default=120)
     ap.add_argument("--weak", type=int, default=40)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--kinds", default="framing,timeline,sentence,quote,article",
+                    help="comma-separated kinds to write packets for (others are left out)")
     args = ap.parse_args(argv)
     recs = load_records(args.data)
     split = choose_events(recs)
@@ -218,6 +220,8 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     new, counts = [], {}
     for kind, kr in rows.items():
+        if kind not in args.kinds.split(","):
+            continue
         uniq = {it["item_id"]: (it, body) for it, body in kr if it["item_id"] not in have}
         counts[kind] = len(uniq)
         if not uniq:

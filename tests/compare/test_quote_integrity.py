@@ -170,6 +170,13 @@ def test_mixed_quote_judged_on_its_quoted_words_only():
     ("Tolven is not a circus. Tolven is not a zoo. Tolven is a town that sets people free",
      "Tolven is not a circus. Tolven is a town that sets people free", "minor"),
     ("We don't want him. We reject his visit.", "We don't want him. We reject his message.", "altered"),
+    # one rendering stops where the other runs on: the word in place before the extra clause still counts
+    ("Looking back, the flooding at Merrow was preventable,",
+     "Looking back, the flooding at Merrow was unavoidable, and we will find out who failed", "altered"),
+    ("Looking back, the flooding at Merrow was preventable, and we will find out who failed",
+     "Looking back, the flooding at Merrow was avoidable,", "minor"),
+    ("Looking back, the flooding at Merrow was preventable,",
+     "Looking back, the flooding at Merrow was preventable, and we will find out who failed", "minor"),
 ])
 def test_alteration_only_when_meaning_changes(ref, other, want):
     assert word_diff(ref, other)[1] == want

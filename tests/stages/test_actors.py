@@ -89,7 +89,7 @@ def test_corpus_linking_leaves_ambiguous_surnames():
 
 def test_stage_is_registered_and_runs():
     st = get_stage("actors")
-    assert st.version == "actors.v3" and st.adds == ("actors",)
+    assert st.version == "actors.v4" and st.adds == ("actors",)
     art = Article.create(STORY)
     out = st.run([(art, {})])
     assert out[0]["actors"] and all(0 <= s.start < s.end <= len(STORY) for s in out[0]["actors"])
@@ -99,3 +99,15 @@ def test_bad_input_does_not_crash():
     assert extract_actors("") == []
     assert extract_actors('"' * 10000) == []
     assert isinstance(extract_actors("no capital letters here at all."), list)
+
+
+def test_portfolio_and_place_heads_are_not_part_of_a_person():
+    # fictional: the parser takes "Water" into the name, and tags a dam as a person in a headline
+    text = ("Minister: controlled release saved Korvath Dam\n\n"
+            "Minister of Water Oskar Valtane on Thursday stood by the order to open the Korvath Dam's gates.\n\n"
+            "The minister also said the government would pay for temporary housing.")
+    spans = extract_actors(text)
+    persons = {text[s.start:s.end]: s.attrs for s in spans if s.label == "PERSON"}
+    assert "Korvath Dam" not in persons
+    assert persons["Oskar Valtane"]["canonical"] == "Oskar Valtane"
+    assert persons["The minister"]["canonical"] == "Oskar Valtane"

@@ -18,7 +18,9 @@ class WordSettings:
     """name_ratio: rapidfuzz ratio (0-100) at or above which two capitalised words are one name
     spelled apart (Gadhafi / Qaddafi; checked on BASIL name pairs).
     morph_prefix: two words of four or more letters sharing a prefix of this share of the shorter one
-    are one word up to inflection or derivation (``morph_equal``)."""
+    are one word up to inflection or derivation (``morph_equal``).
+    negated_synonym_cos: a negated word (un-, in-, dis-, ...) is the opposite of another word when its
+    stem and that word are this close by static-embedding cosine (unavoidable / preventable: 0.90)."""
     name_ratio: float = 70.0
     morph_prefix: float = 0.8
     aligned_share: float = 0.5
@@ -29,6 +31,7 @@ class WordSettings:
     region_max: int = 4
     context_min: int = 3
     synonym_cos: float = 0.55
+    negated_synonym_cos: float = 0.75
     number_tol: float = 0.05
 
 
@@ -223,6 +226,20 @@ def antonyms(a: str, b: str) -> bool:
     return len(x) >= 3 and any(y == p + x for p in _NEG_PREFIX)
 
 
+def opposites(a: str, b: str) -> bool:
+    """``antonyms``, or one word the negated form of a near-synonym of the other (unavoidable /
+    preventable: "avoidable" and "preventable" at static-embedding cosine >= ``negated_synonym_cos``)."""
+    if antonyms(a, b):
+        return True
+    for x, y in ((a, b), (b, a)):
+        for p in _NEG_PREFIX:
+            if x.startswith(p) and len(x) - len(p) >= 4 and not y.startswith(p):
+                cos = _word_cos([x[len(p):]], [y])
+                if float(cos[0, 0]) >= SETTINGS.negated_synonym_cos:
+                    return True
+    return False
+
+
 def _abbreviation(a: str, b: str, da: str, db: str) -> bool:
     """Sen / Senator, Gov / Governor: a capitalised short form that begins the other word."""
     (x, dx), (y, _) = sorted(((a, da), (b, db)), key=lambda t: len(t[0]))
@@ -295,6 +312,26 @@ def _subsequence(a: list[str], b: list[str]) -> bool:
     return all(any(x == y for y in it) for x in short)
 
 
+def _edge_swap(ga: list, gb: list, lead: bool) -> str | None:
+    """Where one rendering stops and the other runs on, the word or two in place of each other before the
+    longer one's extra clause ("was preventable," / "was unavoidable, and we will ..."): "antonym" or
+    "negation" when they are opposites, else None (the rest is a trim). ``ga`` / ``gb``: the gap's
+    ``marked_tokens`` rows; ``lead``: the gap is where the renderings start (the heads are its ends)."""
+    n = min(len(ga), len(gb))
+    if not n or n > SETTINGS.edge_max or len(ga) == len(gb):
+        return None
+    longer = ga if len(ga) > len(gb) else gb
+    # the longer side's extra words must be a clause of their own: punctuation between them and the heads
+    if not (longer[-n][2] if lead else longer[n][2]):
+        return None
+    ha, hb = ([t[1] for t in g[-n:]] if lead else [t[1] for t in g[:n]] for g in (ga, gb))
+    if bool(NEGATION & set(ha)) != bool(NEGATION & set(hb)):
+        return "negation"
+    if any(opposites(a, b) for a in ha for b in hb):
+        return "antonym"
+    return None
+
+
 def assess(ref: str, other: str, same_quote: bool = False) -> dict:
     """Word-level comparison of two renderings of one quote (``other`` against ``ref``).
 
@@ -357,6 +394,10 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
             at = (lambda t, x0, x1: t[x1][2] if x1 < len(t) else False) if lead else \
                  (lambda t, x0, x1: t[x0][2] if x0 < len(t) else True)
             lone_negation = len(ra + rb) == 1 and (ra + rb)[0] in NEGATION
+            if not (at(ta, a0, a1) or at(tb, b0, b1)):
+                swap = _edge_swap(ta[a0:a1], tb[b0:b1], lead)
+                if swap:
+                    return {**res, "integrity": "altered", "why": swap, "strength": 1.0}
             if at(ta, a0, a1) or at(tb, b0, b1) or not lone_negation and (
                     not ra or not rb or max(len(ra), len(rb)) > st.edge_max):
                 continue
@@ -374,7 +415,7 @@ def assess(ref: str, other: str, same_quote: bool = False) -> dict:
             return any(same_word(w, x, d, e) or _stem(w) == _stem(x) or _abbreviation(w, x, d, e) for x, e in others)
         gone = [(w, d) for w, d in ca if not kept(w, d, cb)]
         new = [(w, d) for w, d in cb if not kept(w, d, ca)]
-        if gone and new and any(antonyms(w, x) for w, _ in gone for x, _ in new):
+        if gone and new and any(opposites(w, x) for w, _ in gone for x, _ in new):
             return {**res, "integrity": "altered", "why": "antonym", "strength": 1.0}
         if gone and new:
             syn, near = _synonyms(gone, new)

@@ -84,7 +84,7 @@ def omissions(bundle: StoryBundle, results: dict) -> dict:
     return {"omissions": typed(Omission, found, "omission")}
 
 
-@comparison_step("quotes", "quotes.v3", reads=("linked_actors", "provenance"))
+@comparison_step("quotes", "quotes.v4", reads=("linked_actors", "provenance"))
 def quotes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.quote_integrity import group_quotes
     return {"quotes": typed(QuoteRendering, group_quotes(bundle), "quote")}

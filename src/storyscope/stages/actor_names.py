@@ -8,6 +8,13 @@ import unicodedata
 from functools import lru_cache
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "LOC": "LOC", "FAC": "LOC"}
+# The last word of a name that is a place or a body, never a person: the small parser tags "Korvath Dam"
+# or "Merrow General Hospital" PERSON at times (label given instead); surnames that are also such words
+# (Lake, Street, Court, Park) are left out
+NON_PERSON_HEADS = {**dict.fromkeys("""dam river airport square valley county stadium canal highway reservoir
+    spillway building avenue island mountain""".split(), "LOC"),
+                    **dict.fromkeys("""hospital university college party ministry council committee agency
+    company police army navy commission authority association institute foundation inc corp ltd""".split(), "ORG")}
 
 # Role phrases (lower case) -> normalised role. General English office titles, not names.
 ROLE_SYNONYMS = {

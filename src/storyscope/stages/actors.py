@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 
 from storyscope.record import Span
 from storyscope.stages.actor_names import (
-    _GENERIC_ROLES, _ROLE_HEADS, LABELS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
+    _GENERIC_ROLES, _ROLE_HEADS, LABELS, NON_PERSON_HEADS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
     name_gender, normalise_role, roles_compatible)
 from storyscope.stages.nlp import parse
 from storyscope.stages.registry import register
@@ -65,6 +65,21 @@ def _clean_ent(ent, text: str):
         e -= 2
         sub = text[s:e]
     return (s, e, sub) if any(c.isalpha() for c in sub) else None
+
+
+# "Minister of Water Oskar Valtane", "Secretary of State Ann Vell": the parser often takes the portfolio
+# into the name; a title and "of" right before a name of three or more words mark it
+_PORTFOLIO_BEFORE = re.compile(r"\b(?:minister|secretary|ministry|department|director|head|chief|commissioner"
+                               r"|chair(?:man|woman)?|governor|mayor)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _drop_portfolio(text: str, s: int, sub: str) -> tuple[int, str]:
+    """(start, text) of a PERSON entity without a leading portfolio word (see ``_PORTFOLIO_BEFORE``)."""
+    words = sub.split()
+    if len(words) >= 3 and _PORTFOLIO_BEFORE.search(text[max(0, s - 40):s]):
+        cut = sub.index(words[1], len(words[0]))
+        return s + cut, sub[cut:]
+    return s, sub
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -195,6 +210,9 @@ def extract_actors(text: str) -> list[Span]:
             s, sub = s + 4, sub[4:]
         if label == "PERSON" and _is_debris_person(text, s, e, sub):
             continue
+        if label == "PERSON":
+            s, sub = _drop_portfolio(text, s, sub)
+            label = NON_PERSON_HEADS.get(sub.split()[-1].lower().strip("."), label) if " " in sub else label
         m = _Mention(s, e, label, sub, "name", ent.root.i, tok_sent[ent.root.i])
         if not m.toks:
             continue
@@ -350,7 +368,7 @@ def extract_actors(text: str) -> list[Span]:
     return spans
 
 
-@register("actors", "actors.v3", requires=(), adds=("actors",))
+@register("actors", "actors.v4", requires=(), adds=("actors",))
 def run(batch):
     """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``)."""
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]
