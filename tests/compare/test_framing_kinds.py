@@ -46,7 +46,8 @@ def test_spoken_of_events_are_not_named():
               "Representative Vell vowed to impeach Governor Orm. Others hinted at impeachment proceedings. "
               "It would have been a massacre without the guards of Lomar, he said. "
               "Either it was the work of a mob in Lomar or it was a planned assault. "
-              "He said the best way to oust Orm is the next election in Lomar.\n")
+              "He said the best way to oust Orm is the next election in Lomar. "
+              "Was it because of a protest in Lomar, or was it planned?\n")
     stated = ("Governor Orm of Lomar was impeached on Tuesday. The massacre at the Lomar club shocked the town. "
               "A mob in Lomar burned two cars. The assembly ousted Orm on Friday.\n")
     arts, bundle = _bundle(spoken, stated)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.framing_events import not_asserted
+from storyscope.compare.framing_events import asks, not_asserted
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
@@ -170,8 +170,8 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                             ps = [p for p in ps if p[2] in (inside or after or before)]
                             if t.get("needs_place") and not ps:
                                 continue
-                        if c.get("event") and not_asserted(art.text, m.start()):
-                            continue       # "grounds for impeachment", "vowed to impeach", "it was not a coup"
+                        if c.get("event") and not_asserted(art.text, m.start()) or asks(art.text, m.start()):
+                            continue       # "grounds for impeachment", "vowed to impeach", "was it a coup?"
                         voice, speaker = _voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),

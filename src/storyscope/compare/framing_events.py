@@ -22,6 +22,8 @@ CAUSING_VERBS = {"lead", "result", "cause", "spark", "trigger", "become", "turn"
                  "mean", "spiral", "erupt", "end"}
 _COMPLEMENT = ("xcomp", "ccomp", "dobj", "prep", "acl", "relcl", "attr", "pcomp", "pobj", "advcl", "conj")
 _EITHER_OR = re.compile(r"(?i)\beither\b[^.;]*\bor\b")
+# a question opened by an auxiliary asks whether something happened; a wh-question presupposes it
+_YES_NO = re.compile(r"(?i)(?:is|are|was|were|did|do|does|has|have|had|will|would|could|can|should|might)\b")
 
 
 def _modal_or_negated(verb) -> bool:
@@ -29,11 +31,20 @@ def _modal_or_negated(verb) -> bool:
                for c in verb.children)
 
 
+def asks(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is in a yes/no question ("Was it because of a protest, or ...?"):
+    the sentence (spaCy's, of the ``nlp`` stage's model) opens with an auxiliary and ends with "?"."""
+    from storyscope.stages.nlp import parse
+    tok = next((t for t in parse(text) if t.idx >= start), None)
+    sent = tok.sent.text if tok is not None else ""
+    return bool(_YES_NO.match(sent.strip(" \"'“‘"))) and sent.rstrip(" \"'”’\n").endswith("?")
+
+
 def not_asserted(text: str, start: int) -> bool:
     """Whether the event word at ``start`` is only spoken of, not stated to have happened: negated or
     under a modal or condition as the verb itself or its predicate ("it was not a coup", "would've been a
     massacre", "must resign or be impeached", "could lead to war"), an alternative ("Either it was a mob
-    or ..."), or the complement of a verb or noun of intent, threat or possibility ("vowed to impeach",
+    or ..."), a yes/no question ("Was it a coup?"; "Why was there a coup?" presupposes one), or the complement of a verb or noun of intent, threat or possibility ("vowed to impeach",
     "grounds for impeachment", "the best way to oust him").
 
     Walks the spaCy parse from the term up through its heads to the first verb with a subject of its
@@ -44,7 +55,7 @@ def not_asserted(text: str, start: int) -> bool:
     tok = next((t for t in doc if t.idx >= start), None)
     if tok is None:
         return False
-    if _EITHER_OR.search(tok.sent.text):
+    if _EITHER_OR.search(tok.sent.text) or asks(text, start):
         return True
     node, child, nouns = tok, None, 0
     for _ in range(12):
