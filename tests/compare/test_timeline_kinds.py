@@ -69,3 +69,41 @@ def test_a_clause_that_needs_its_main_verb_is_less_certain():
             "The council voted on 3 June to raise the levy.\n")
     by = {t["date"]: t for t in _timeline(text, "2034-06-05")}
     assert by["2034-06-12"]["confidence"] < by["2034-06-03"]["confidence"], by
+
+
+def test_session7_reports_bounds_and_plans_date_the_right_day():
+    """Published Sunday 3 Dec 2034: "The Lomar Post reports Osk on Friday first announced ..." is the Friday
+    before (a report in the news present is no plan). Published Thursday 7 Dec 2034: "likely to leave
+    Friday" is the coming Friday; "By late Thursday" bounds, it dates no event."""
+    text = ("Lomar port\n\nThe Lomar Post reports Tilde Osk on Friday first announced her plan for the port, "
+            "saying it should be up to the voters.\n")
+    assert "2034-12-01" in {t["date"] for t in _timeline(text, "2034-12-03")}
+    text = ("Lomar port\n\nBy late Thursday, the mayor appeared increasingly likely to leave Friday for a nine-day "
+            "trip without naming a new harbor chief, according to two aides.\n")
+    dates = {t["date"] for t in _timeline(text, "2034-12-07")}
+    assert "2034-12-08" in dates and "2034-12-01" not in dates and "2034-12-07" not in dates, dates
+
+
+def test_session7_a_day_that_names_what_happened_on_it_dates_no_event():
+    text = ("Lomar port\n\nTwelve of the 19 Oct. 3 hijackers were sailors. Councillors spoke to Oct. 3 survivors "
+            "at the harbor. The post-Oct. 3 era began quietly. The council met on Oct. 9 to discuss the port.\n")
+    dates = {t["date"] for t in _timeline(text, "2034-10-20")}
+    assert dates == {"2034-10-09"}, dates
+
+
+def test_session7_side_clause_dates_and_cut_lists_lower_the_confidence():
+    """A date of a relative or adverbial clause is the side clause's event's ("Osk, who won the race in 2030,
+    resigned on Friday"); a label that cut a list apart ("met with X official Z") or left a clause marker on
+    a noun is not whole."""
+    from storyscope.compare.timeline_events import date_in_side_clause, event_label
+    from storyscope.stages.nlp import parse
+    text = "Mayor Tilde Osk, who won the race in 2030, resigned on Friday after the vote."
+    doc = parse(text)
+    at = {d: (text.index(d), text.index(d) + len(d)) for d in ("2030", "Friday")}
+    assert date_in_side_clause(doc, 0, len(text), *at["2030"])
+    assert not date_in_side_clause(doc, 0, len(text), *at["Friday"])
+    text = ("Osk also met Wednesday with current acting Harbor Chief Pim Ardo, former Lomar Gov. Vela Marr "
+            "and port official Jon Tesk.")
+    s = text.index("Wednesday")
+    label, whole = event_label(parse(text), 0, len(text), s, s + 9, text)
+    assert not whole or ("Marr" in label and "Tesk" in label), label

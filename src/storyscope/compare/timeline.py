@@ -26,8 +26,9 @@ from storyscope.stages.nlp import parse
 from storyscope.stages.timex import extract_timexes
 
 FUTURE_CUES = re.compile(r"\b(will|'ll|’ll|ahead of|faces?|facing|faced with|set for|scheduled|upcoming|could see|"
-                         r"expected|due to|plans? to|going to)\b", re.I)
+                         r"expected|due to|plans? to|going to|likely to|poised to|about to|ready to|preparing to|intends? to)\b", re.I)
 PAST_WEEK = re.compile(r"\blast week\b|\ba week (?:after|later)\b|\bearlier this month\b", re.I)
+_REPORTING = {"say", "report", "tell", "write", "announce", "confirm", "claim", "insist", "note", "add"}
 _PREC_RANK = {"day": 0, "month": 1, "year": 2}
 
 
@@ -81,6 +82,8 @@ def _future(text: str, s0: int, start: int, end: int, cues_only: bool = False) -
     if head is None:
         return False
     verbs = [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    if head.tag_ in ("VBZ", "VBP") and head.lemma_.lower() in _REPORTING:
+        return False  # "The Times reports Cheney on Friday ...": news present of a report, not a plan
     return not any(v.tag_ in ("VBD", "VBN") for v in verbs)
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 FEATURES = ("prec_day", "prec_month", "prec_year", "whole", "inferred", "multi_source", "relative",
             "head_is_root", "date_on_noun", "date_in_name", "dates_in_sentence", "amount_near",
             "label_has_date", "label_words", "side_clause", "label_lower_start", "label_conditional", "label_quote",
-            "days_from_publication")
+            "days_from_publication", "date_in_side_clause", "bare_weekday", "relative_year",
+            "label_negated")
 MODEL = Path(__file__).resolve().parent.parent / "models" / "timeline" / "confidence.json"
 _AMOUNT = re.compile(r"(?i)[$\u20ac\u00a3]\s?\d|\d\s?%|\bpercent\b|\b(?:b|m|tr)illion\b|\bfiscal\b|\btax year\b|\bbudget\b")
 _SIDE = ("advcl", "relcl", "acl", "ccomp", "xcomp", "pcomp", "csubj", "conj", "parataxis", "appos")
@@ -51,6 +52,7 @@ def mention_features(doc, text: str, s0: int, s1: int, start: int, end: int, pre
          "label_words": min(len(label.split()), 40) / 40.0,
          "label_lower_start": float(bool(label) and not label[0].isupper()),
          "label_conditional": float(bool(re.search(r"(?i)\b(?:if|unless|whether|would)\b", label))),
+         "label_negated": float(bool(re.search(r"(?i)\b(?:not|never|no longer)\b|n[\'\u2019]t\b", label))),
          "label_quote": float(bool(re.search("[\"\u201c\u201d]", label))),
          "days_from_publication": _days(value, published)}
     head_is_root = date_on_noun = in_name = side = 0.0
@@ -70,7 +72,12 @@ def mention_features(doc, text: str, s0: int, s1: int, start: int, end: int, pre
             v = v.head
         head_is_root = float(v.dep_ == "ROOT")
         side = float(v.dep_ in _SIDE)
-    f.update(head_is_root=head_is_root, date_on_noun=date_on_noun, date_in_name=in_name, side_clause=side)
+    from storyscope.compare.timeline_events import date_in_side_clause
+    f.update(head_is_root=head_is_root, date_on_noun=date_on_noun, date_in_name=in_name, side_clause=side,
+             date_in_side_clause=float(date_in_side_clause(doc, s0, s1, start, end)),
+             bare_weekday=float(bool(re.fullmatch(r"(?i)(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+                                                  r"(?:\s+(?:morning|afternoon|evening|night))?", surface.strip()))),
+             relative_year=float(bool(re.search(r"(?i)\b(?:last|next|this|past|coming)\s+year\b", surface))))
     return f
 
 

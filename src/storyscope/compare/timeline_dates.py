@@ -58,7 +58,7 @@ def _month_without_year(text: str) -> bool:
 _HOLIDAY_ALONE = re.compile(r"(?i)(?:the\s+)?(?:" + HOLIDAY + r")")
 _BOUND_BEFORE = re.compile(r"(?i)\b(?:before|after|since|until|till|through|throughout|by|ahead\s+of|prior\s+to|following|"
                            r"(?:dating|dates|date|going|goes)\s+back\s+to|as\s+far\s+back\s+as|as\s+far\s+as|"
-                           r"(?:beginning|starting)(?:\s+in)?)\s+(?:the\s+)?$")
+                           r"(?:beginning|starting)(?:\s+in)?)\s+(?:the\s+)?(?:(?:late|early|mid)\s+)?$")
 # "from 2007 to 2014", "between 1966 and 1978", "spanning from 1983": a period, not an event date
 _RANGE_START = re.compile(r"(?i)\b(?:from|between)\s+(?:the\s+)?$")
 _RANGE_END = re.compile(r"(?i)\b(?:from|between)\s+[^,.;()]{1,30}?\s+(?:to|until|till|through|and|-|\u2013)\s+(?:the\s+)?$")
@@ -73,6 +73,9 @@ _NOUN_AFTER = re.compile(r"^\s+[a-z]")
 # "the Harbor Safety Act of 1978", "the Class of 2020"; "$2 billion in fiscal 2019", "the 2018 tax year"
 _NAME_OF_BEFORE = re.compile(r"\b(?:Act|Acts|Class|Treaty|Accord|Accords|Agreement|Convention|Law|Compact|Code|"
                              r"Amendments?|Resolution|Bill|Charter|Protocol|Pact|Declaration)\s+of\s+$")
+_NAMED_DAY_NOUN = re.compile(r"(?i)\s*(?:-style\s+)?(?:terror(?:ist)?\s+)?(?:attacks?|hijack(?:er|ing)s?|survivors?|victims?|"
+                             r"families|commission|memorial|museum|anniversary|responders?|first\s+responders?|"
+                             r"era|plot|plotters?|widows?)\b")
 _FISCAL_BEFORE = re.compile(r"(?i)\b(?:fiscal(?:\s+year)?|tax\s+year|budget\s+year|FY)\s*$")
 _FISCAL_AFTER = re.compile(r"(?i)^\s*(?:fiscal|tax|budget)\s+year")
 
@@ -91,6 +94,9 @@ def _year_in_a_name(text: str, start: int, end: int) -> bool:
         return True  # a name's year, or a fiscal / tax year (an amount's period, not an event's date)
     if re.fullmatch(r"\d{4}", t):
         return not _PREPOSITION_BEFORE.search(before) and bool(_WORD_AFTER.match(text[end:end + 3]))
+    if _month_without_year(t) and bool(re.search(r"\d", t)) and (_NAMED_DAY_NOUN.match(text[end:end + 20])
+                                                             or re.search(r"(?i)\b(?:post|pre)-$", before)):
+        return True  # "Sept. 11 survivors", "the post-Sept. 11 era": a day that names what happened on it
     return _month_without_year(t) and bool(re.search(r"\d", t)) and bool(_DETERMINER_BEFORE.search(before)) \
         and bool(_NOUN_AFTER.match(text[end:end + 3]))
 
@@ -108,6 +114,8 @@ def _not_an_event_date(text: str, start: int, end: int) -> bool:
         return True
     if _year_in_a_name(text, start, end):
         return True
+    if re.fullmatch(r"\d{1,2}\s+[A-Za-z]+", text[start:end]) and re.match(r"\.?\s*\d{1,2}\b", text[end:end + 5]):
+        return True  # "the 19 Sept. 11 hijackers": a count before a day-month, not "19 Sept."
     if _HOLIDAY_ALONE.fullmatch(text, start, end):
         return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
     return False

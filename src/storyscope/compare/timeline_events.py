@@ -166,6 +166,29 @@ def label_readable(label: str) -> bool:
         and not _DANGLING_END.search(s) and len(s.split()) <= MAX_WORDS
 
 
+_SIDE_EDGES = ("relcl", "advcl", "acl", "pcomp")
+
+
+def date_in_side_clause(doc, s0: int, s1: int, start: int, end: int) -> bool:
+    """Whether the date at [start, end) belongs to a side clause that the label's clause only carries: on the
+    way up from the date to the verb `event_label` takes as the label's head, a verb hangs on its head as a
+    relative, adverbial, participial or prepositional clause ("Bloomberg, who won the mayoralty in 2001,
+    said ...", "since leaving the Senate in January", "the mandate he received in November"): the date is
+    that clause's event's, not the label's. Character offsets into the parsed text."""
+    span = doc.char_span(s0, s1, alignment_mode="expand")
+    toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
+    inside = [t for t in toks if start <= t.idx < end]
+    if not inside:
+        return False
+    head = inside[0]
+    while (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
+            and s0 <= head.head.idx < s1:
+        if head.pos_ in ("VERB", "AUX") and head.dep_ in _SIDE_EDGES:
+            return True
+        head = head.head
+    return False
+
+
 def event_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> tuple[str, bool]:
     """``(label, whole)``: the label of `event_clause` and whether it is a whole clause: built from a
     verb with its own subject, nothing trimmed or cut, and `label_readable`."""
@@ -215,6 +238,20 @@ def _garbled(toks: list, kept: set[int], text: str) -> bool:
     for t in toks:
         if t.dep_ in ("relcl", "acl") and t.i not in kept and t.head.i in kept and t.head.pos_ in ("NOUN", "PROPN", "PRON"):
             left = t.left_edge
-            if left.i > 0 and not t.doc[left.i - 1].is_punct and t.dep_ == "relcl":
+            # a restrictive relative clause, or a noun's finite complement ("appeals [that they need ...]")
+            finite = t.dep_ == "relcl" or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+            if left.i > 0 and not t.doc[left.i - 1].is_punct and finite:
                 return True
-    return False
+    for t in toks:  # an aside opened by a comma that no punctuation closes: a misparsed list ("X, Y and Z")
+        if t.dep_ in ("appos", "relcl", "acl") and t.i not in kept and t.head.i in kept:
+            left, right = t.left_edge, t.right_edge
+            before = t.doc[left.i - 1] if left.i > 0 else None
+            after = t.doc[right.i + 1] if right.i + 1 < len(t.doc) else None
+            if before is not None and before.text == "," and after is not None and after.i in kept \
+                    and not after.is_punct:
+                return True
+            if t.dep_ == "appos" and before is not None and before.text == "," and any(x.dep_ == "cc" for x in t.subtree) \
+                    and (after is None or after.text in (".", "!", "?")):
+                return True  # "met with X, Y and Z." read as X with an apposition "Y and Z"
+    # a clause marker left on a noun ("was not whether Wal-Mart."): its clause went
+    return any(t.i in kept and t.dep_ == "mark" and t.head.pos_ not in ("VERB", "AUX") for t in toks)
