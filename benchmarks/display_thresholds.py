@@ -12,7 +12,7 @@ t (so a kind is not shown on one lucky finding). A kind whose labelled findings 
 keeps its current value (nothing to tune). Never run on the test split. ``--hold KIND=REASON`` hides a kind
 whatever dev says, with the reason written beside it: for a kind whose dev labels were used to build it (so
 dev precision is in-sample) and whose held-out test precision does not carry the threshold. The dev report's precision of
-disputes, altered flags, provenance edges and framing terms includes the ``dev-extra`` events' labels.
+disputes, altered flags, provenance edges, framing terms and timeline entries includes the ``dev-extra`` events' labels.
 """
 from __future__ import annotations
 

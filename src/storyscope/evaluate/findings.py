@@ -24,7 +24,7 @@ product shows, also restricted to items drawn independently of the product (orig
 the unbiased figure. Findings carrying ``confidence`` are also scored per threshold.
 
 Splits: ``dev`` / ``test`` are the 25 fully listed events; precision also counts the labelled disputes,
-altered flags, provenance edges and framing terms of other BASIL events (``dev-extra`` with dev,
+altered flags, provenance edges, framing terms and timeline entries of other BASIL events (``dev-extra`` with dev,
 ``test-extra`` with test: ``labels.extra_split``), whose positives are not listed, so recall stays on the
 listed events.
 """
@@ -45,7 +45,7 @@ FINDING_KINDS = {"corroborated": ("sentence", {"same-proposition"}), "dispute": 
                  "timeline": ("timeline", {"correct"})}
 SPAN_KINDS = ("framing", "timeline")     # one span each: precision only (positives are never listed)
 EXTRA = {"dev": ("dev", "dev-extra"), "test": ("test", "test-extra")}   # split -> item splits scored
-EXTRA_FINDINGS = ("dispute", "altered", "provenance", "framing")   # kinds labelled on the extra events
+EXTRA_FINDINGS = ("dispute", "altered", "provenance", "framing", "timeline")   # kinds labelled on the extra events
 REUSE_DIRECTION = {"b-reuses-a": 1, "a-reuses-b": 0}
 
 
