@@ -83,8 +83,8 @@ def main(argv: list[str]) -> None:
            f"benchmarks/display_thresholds.py from `storyscope eval findings --split dev` on the "
            f"{report['events']} labelled BASIL dev events (benchmarks/labels/basil): the lowest threshold from "
            f"which every higher one keeps precision >= {TARGET}, with >= {MIN_COVERED} labelled findings; "
-           f"{HIDDEN} = hidden by default. Dev precision of disputes, altered flags, provenance edges and framing "
-           f"terms also counts the labelled ones of other BASIL events (split dev-extra). " + "; ".join(notes) +
+           f"{HIDDEN} = hidden by default. Dev precision of disputes, altered flags, provenance edges, framing "
+           f"terms and timeline entries also counts the labelled ones of other BASIL events (split dev-extra). " + "; ".join(notes) +
            ". quote (a rendering itself): not labelled (0).")
     print(json.dumps({"thresholds": new, "notes": notes}, indent=1))
     if "--write" in argv:
