@@ -169,3 +169,20 @@ def test_claims_stating_different_years_never_merge():
     none = {**base, "dates": []}
     assert not _compatible(y2002, y2003)
     assert _compatible(y2002, both) and _compatible(y2002, none) and _compatible(y2003, y2003)
+
+
+def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
+    """A quote runs over two sentences and its attribution sits in the first: the second sentence is
+    the speaker's claim, never the outlet's own voice."""
+    text = ("Eastport counts the cost of the flood\n\n"
+            "\"We rebuilt the bridge in a week,\" Eastport mayor Lena Morrow told reporters. "
+            "\"The river district will be dry by the end of the month.\"\n")
+    art = Article.create(text, title=text.split("\n")[0], meta={"title_span": [0, text.index("\n")]},
+                         outlet="Harbor Gazette")
+    layers = {art.id: {"debris": []}}
+    from storyscope.stages.registry import all_stages
+    for st in all_stages():
+        layers[art.id].update(st.run([(art, {r: layers[art.id].get(r, []) for r in st.requires})])[0])
+    claims = extract_claims(StoryBundle([art], layers))
+    second = next(c for c in claims if "dry by the end" in c["text"])
+    assert second["attributed_to"] == "Lena Morrow" and not second["own_voice"]

@@ -151,6 +151,26 @@ def analyse_text(text: str) -> dict:
     return c
 
 
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+QUOTED_SHARE = 0.8
+
+
+def quote_speaker(bundle: StoryBundle, art, s0: int, s1: int) -> str | None:
+    """The speaker of a direct quote that holds the sentence [s0, s1) (at least ``QUOTED_SHARE`` of its
+    letters inside the quote span): a sentence of a quote whose attribution is in another sentence
+    ("... he told reporters. \"We will rebuild.\"") is the speaker's, not the outlet's. None when no such
+    quote, or its speaker is unknown or a pronoun."""
+    letters = sum(ch.isalnum() for ch in art.text[s0:s1])
+    for q in bundle.spans(art.id, "quotes"):
+        if q.label not in (None, "direct") or q.end <= s0 or q.start >= s1:
+            continue
+        inside = sum(ch.isalnum() for ch in art.text[max(s0, q.start):min(s1, q.end)])
+        who = (q.attrs or {}).get("speaker_canonical") or (q.attrs or {}).get("speaker_text")
+        if letters and inside >= QUOTED_SHARE * letters and who and who.lower() not in _PRONOUNS:
+            return who
+    return None
+
+
 def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list[dict]:
     """Per-article claims: {"id", "article_id", "text", "attributed_to", "polarity", "numbers", "dates", "evidence", ...}."""
     claims = []
@@ -164,8 +184,9 @@ def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list
                     continue
                 n += 1
                 c["id"] = f"{art.id}:c{n}"
-                c["attributed_to"] = c["speaker"] or outlet
-                c["own_voice"] = c["speaker"] is None
+                quoted = None if c["speaker"] else quote_speaker(bundle, art, s0, s1)
+                c["attributed_to"] = c["speaker"] or quoted or outlet
+                c["own_voice"] = c["speaker"] is None and quoted is None
                 c["stance"] = "denies" if c["denial"] else "asserts"
                 c["headline"] = role == "headline"
                 c["evidence"] = [art.evidence(s0, s1)]
