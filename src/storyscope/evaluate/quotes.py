@@ -43,7 +43,7 @@ def read_ann(path: Path) -> dict[str, set[tuple[tuple[int, int], ...]]]:
 SOURCE_FULL_NP = True
 SPLIT_AROUND_CUE = True
 NP_CLAUSES: tuple[str, ...] = ()
-DASHES = ("—", "–", "--", "-")
+DASHES = ("—", "–", "―", "--", "-")
 
 
 def _full_np(doc, s: int, e: int) -> tuple[int, int]:

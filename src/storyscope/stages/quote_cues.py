@@ -126,10 +126,11 @@ def is_cue_lemma(lemma: str) -> bool:
 # ---------------------------------------------------------------- parse helpers
 
 def trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t\n,;:—–-":
+    """[s, e) without surrounding spaces (any kind: a no-break space ends many names), punctuation and a final stop."""
+    while s < e and (text[s] in ",;:—–-" or text[s].isspace()):
         s += 1
-    while e > s and text[e - 1] in " \t\n,;:—–-" or (e > s + 1 and text[e - 1] == "." and text[e - 2] not in ".\"”’'"
-                                                      and not text[e - 2].isupper()):
+    while e > s and (text[e - 1] in ",;:—–-" or text[e - 1].isspace()) or (
+            e > s + 1 and text[e - 1] == "." and text[e - 2] not in ".\"”’'" and not text[e - 2].isupper()):
         e -= 1
     return s, e
 
