@@ -153,7 +153,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v6" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v7" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -217,3 +217,8 @@ def test_content_ends_before_a_closing_relative_clause():
     q = one(text, "the plan copies")
     assert q["content"] == "the plan copies the one used in Portvale"
     assert q["speaker"] == "Mayor Ines Varga" or q["speaker"].endswith("Varga")
+
+
+def test_a_spaced_hyphen_dateline_is_not_part_of_the_speaker():
+    q = one("PORTVALE - Mayor Ines Varga said that the ferry fares would fall next spring.", "fares would fall")
+    assert q["speaker"] == "Mayor Ines Varga"

@@ -159,13 +159,18 @@ def speaker_span(tok, text: str) -> tuple[int, int]:
     toks = sorted((t for t in tok.subtree if t.i not in drop), key=lambda t: t.i)
     # keep the contiguous run around the head
     lo = hi = next(k for k, t in enumerate(toks) if t.i == tok.i)
-    while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and toks[lo - 1].text not in ("—", "--") \
-            and "\n" not in toks[lo - 1].text:
+    while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and not _dash(toks[lo - 1]) and "\n" not in toks[lo - 1].text:
         lo -= 1
     while hi + 1 < len(toks) and toks[hi + 1].i == toks[hi].i + 1:
         hi += 1
     s, e = toks[lo].idx, toks[hi].idx + len(toks[hi].text)
     return trim(text, s, e)
+
+
+def _dash(tok) -> bool:
+    """A dash token: '—', '--', or a spaced '-', '–', '―' ('BRUSSELS - European leaders')."""
+    return tok.text in ("—", "--") or tok.text in ("-", "–", "―") and bool(tok.whitespace_) \
+        and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 RELATIVE = {"who", "that", "which", "whom"}
