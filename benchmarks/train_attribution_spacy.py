@@ -14,7 +14,8 @@ the ``polnear_parsed.v1`` reader keeps the parse on the predicted side, as the p
 (3) the best model (dev ents F) is copied to ``--out`` without its vocabulary (strings seen in training:
 the hash embeddings and the transition labels need none) and without the data paths. Stop the run early
 (Ctrl-C or ``kill``) to time-box it: ``--work``/run/model-best is kept at every improving evaluation; then
-``--install`` copies it without training again.
+``--install`` copies it without training again. ``--init-from-sm`` starts the tok2vec from the product model's
+``ner`` tok2vec (``tok2vec_from_sm``); ``--dev-every N`` chooses checkpoints on every N-th dev text.
 """
 from __future__ import annotations
 
