@@ -121,3 +121,12 @@ def test_system_spans_leave_out_according_comma_and_a_names_participle_clause():
     contents = {tuple(text[a:b] for a, b in segs) for segs in out["content"]}
     assert ("Ferry fares rose by a third",) in contents
     assert "Mayor Ines Varga" in {text[s[0][0]:s[0][1]] for s in out["source"]}
+
+
+def test_system_spans_keep_the_opening_mark_of_a_clause_that_opens_with_quoted_words():
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quotes import extract_quotes
+    text = "Mayor Ines Varga said \u201ctwo hundred late sailings\u201d had angered the town this spring."
+    out = system_spans(text, extract_quotes(text), parse(text))
+    contents = {tuple(text[a:b] for a, b in segs) for segs in out["content"]}
+    assert ("\u201ctwo hundred late sailings\u201d had angered the town this spring",) in contents, contents
