@@ -14,7 +14,8 @@ the ``polnear_parsed.v1`` reader keeps the parse on the predicted side, as the p
 (3) the best model (dev ents F) is copied to ``--out`` without its vocabulary (strings seen in training:
 the hash embeddings and the transition labels need none) and without the data paths. Stop the run early
 (Ctrl-C or ``kill``) to time-box it: ``--work``/run/model-best is kept at every improving evaluation; then
-``--install`` copies it without training again.
+``--install`` copies it without training again. ``--init-from-sm`` starts the tok2vec from the product model's
+``ner`` tok2vec (``tok2vec_from_sm``); ``--dev-every N`` chooses checkpoints on every N-th dev text.
 """
 from __future__ import annotations
 
@@ -136,7 +137,43 @@ ents_per_type = null
 
 [initialize]
 vectors = null
+{after_init}
 """
+
+INIT_FROM_SM = """
+[initialize.after_init]
+@callbacks = "attribution_tok2vec_from_sm.v1"
+"""
+
+
+@spacy.registry.callbacks("attribution_tok2vec_from_sm.v1")
+def tok2vec_from_sm():
+    """Start the tagger's tok2vec from the product model's own ``ner`` tok2vec (same widths, depth and hash
+    seeds): its NORM / PREFIX / SUFFIX / SHAPE tables, its mixing layer for those four (the columns of the
+    added TAG and DEP tables start near zero) and its four CNN layers; the rest stays randomly initialised."""
+    def init(nlp):
+        import numpy
+        from storyscope.stages.nlp import MODEL
+        src = spacy.load(MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        layers = [[m for m in n.get_pipe("ner").model.get_ref("tok2vec").walk() if m.param_names]
+                  for n in (src, nlp)]
+        embeds = [{m.attrs["seed"]: m for m in ls if m.name == "hashembed"} for ls in layers]
+        for seed, m in embeds[0].items():
+            embeds[1][seed].set_param("E", m.get_param("E").copy())
+        mixes = [[m for m in ls if m.name in ("maxout", "layernorm")] for ls in layers]
+        for k, (a, b) in enumerate(zip(*mixes)):  # the source has no 'linear' projection among these
+            for name in a.param_names:
+                wa, wb = a.get_param(name), b.get_param(name).copy()
+                if wa.shape == wb.shape:
+                    wb = wa.copy()
+                else:  # the first maxout: (width, pieces, width * n_attrs), the source's attrs first
+                    n = wa.shape[-1]
+                    wb[..., :n] = wa
+                    wb[..., n:] *= 0.1
+                b.set_param(name, numpy.ascontiguousarray(wb))
+        print("tok2vec initialised from", MODEL, len(embeds[0]), "tables,", len(mixes[0]), "layers", file=sys.stderr)
+        return nlp
+    return init
 
 
 @spacy.registry.readers("polnear_parsed.v1")
@@ -219,12 +256,18 @@ def train(args, work: Path) -> None:
     for split, src, every in (("dev", args.dev, False), ("train", args.train, True)):
         if not (work / f"{split}.spacy").exists():
             print(split, build_docbin(src, work / f"{split}.spacy", every), "documents", file=sys.stderr)
+    dev = work / "dev.spacy"
+    if args.dev_every > 1:  # checkpoint choice on every n-th dev text (faster evaluations)
+        docs = list(DocBin().from_disk(dev).get_docs(spacy.blank("en").vocab))[::args.dev_every]
+        dev = work / f"dev_every{args.dev_every}.spacy"
+        DocBin(docs=docs, store_user_data=False).to_disk(dev)
     (work / "config.cfg").write_text(CONFIG.format(width=args.width, depth=args.depth, max_steps=args.max_steps,
-                                                   patience=args.patience, eval_frequency=args.eval_frequency))
+                                                   patience=args.patience, eval_frequency=args.eval_frequency,
+                                                   after_init=INIT_FROM_SM if args.init_from_sm else ""))
     subprocess.run([sys.executable, "-m", "spacy", "init", "fill-config", str(work / "config.cfg"),
                     str(work / "config.cfg"), "--code", __file__], check=True)  # spaCy's defaults for the rest
     subprocess.run([sys.executable, "-m", "spacy", "train", str(work / "config.cfg"), "--output", str(work / "run"),
-                    "--paths.train", str(work / "train.spacy"), "--paths.dev", str(work / "dev.spacy"),
+                    "--paths.train", str(work / "train.spacy"), "--paths.dev", str(dev),
                     "--code", __file__], check=True)
 
 
@@ -239,6 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--eval-frequency", type=int, default=200)
     ap.add_argument("--width", type=int, default=96)
     ap.add_argument("--depth", type=int, default=4)
+    ap.add_argument("--init-from-sm", action="store_true", help="start the tok2vec from the product model's ner")
+    ap.add_argument("--dev-every", type=int, default=1, help="checkpoint choice on every n-th dev text")
     ap.add_argument("--install", action="store_true", help="only copy --work/run/model-best to --out")
     args = ap.parse_args(argv)
     work = Path(args.work)

@@ -90,12 +90,12 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v6, rules + the trained span tagger): exact .710/.681/.513,
-    # overlap .745/.754/.777 (quotes.v5, rules only: exact .683/.647/.499, overlap .719/.722/.753);
-    # eval quotes prints fractions
-    assert res["source"]["exact"]["f1"] >= .70 and res["source"]["overlap"]["f1"] >= .73
-    assert res["cue"]["exact"]["f1"] >= .67 and res["cue"]["overlap"]["f1"] >= .74
-    assert res["content"]["exact"]["f1"] >= .50 and res["content"]["overlap"]["f1"] >= .765
+    # measured on these 30 documents (quotes.v7): exact .738/.702/.520, overlap .767/.774/.777 (quotes.v6,
+    # rules + the trained span tagger: exact .710/.681/.513, overlap .745/.754/.777; quotes.v5, rules only:
+    # exact .683/.647/.499, overlap .719/.722/.753); eval quotes prints fractions
+    assert res["source"]["exact"]["f1"] >= .73 and res["source"]["overlap"]["f1"] >= .76
+    assert res["cue"]["exact"]["f1"] >= .69 and res["cue"]["overlap"]["f1"] >= .765
+    assert res["content"]["exact"]["f1"] >= .515 and res["content"]["overlap"]["f1"] >= .77
 
 
 def test_basil_speakers_floor():
@@ -110,3 +110,23 @@ def test_basil_speakers_floor():
     assert res["named_person_quotes"] >= 25
     assert res["bad_speakers_total"] == 0, res["bad_speakers"]
     assert res["found"] >= 0.80 and res["speaker_right"] >= 0.75
+
+
+def test_system_spans_leave_out_according_comma_and_a_names_participle_clause():
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quotes import extract_quotes
+    text = ("Ferry fares rose by a third, according to the Harbor Board. "
+            "Mayor Ines Varga, speaking to reporters, said that the fares would fall.")
+    out = system_spans(text, extract_quotes(text), parse(text))
+    contents = {tuple(text[a:b] for a, b in segs) for segs in out["content"]}
+    assert ("Ferry fares rose by a third",) in contents
+    assert "Mayor Ines Varga" in {text[s[0][0]:s[0][1]] for s in out["source"]}
+
+
+def test_system_spans_keep_the_opening_mark_of_a_clause_that_opens_with_quoted_words():
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quotes import extract_quotes
+    text = "Mayor Ines Varga said \u201ctwo hundred late sailings\u201d had angered the town this spring."
+    out = system_spans(text, extract_quotes(text), parse(text))
+    contents = {tuple(text[a:b] for a, b in segs) for segs in out["content"]}
+    assert ("\u201ctwo hundred late sailings\u201d had angered the town this spring",) in contents, contents

@@ -153,7 +153,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v6" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v7" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -202,3 +202,23 @@ def test_relink_quotes_carries_corpus_keys():
     again = relink_quotes(qb, acts["b"], linked["b"])
     assert again[0].attrs["speaker_actor"] == "tomas brell okafor"
     assert again[0].attrs["speaker_canonical"] == "Tomas Brell Okafor"
+
+
+def test_reader_lines_signed_after_a_horizontal_bar_are_each_their_signers():
+    text = ("Readers of the Harbor Ledger wrote in about the new ferry.\n\n"
+            "\u201cThe ferry is late every single morning and nobody answers the phone.\u201d\u00a0\u2015 Mara Tellen\u00a0\n"
+            "\u201cI have taken it for ten years and it never looked this clean.\u201d\u2015 Odo Frisk.\n")
+    assert one(text, "late every single morning")["speaker"] == "Mara Tellen"
+    assert one(text, "ten years")["speaker"] == "Odo Frisk"
+
+
+def test_content_ends_before_a_closing_relative_clause():
+    text = "Mayor Ines Varga said the plan copies the one used in Portvale, which opened its harbor last year."
+    q = one(text, "the plan copies")
+    assert q["content"] == "the plan copies the one used in Portvale"
+    assert q["speaker"] == "Mayor Ines Varga" or q["speaker"].endswith("Varga")
+
+
+def test_a_spaced_hyphen_dateline_is_not_part_of_the_speaker():
+    q = one("PORTVALE - Mayor Ines Varga said that the ferry fares would fall next spring.", "fares would fall")
+    assert q["speaker"] == "Mayor Ines Varga"

@@ -126,10 +126,11 @@ def is_cue_lemma(lemma: str) -> bool:
 # ---------------------------------------------------------------- parse helpers
 
 def trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t\n,;:—–-":
+    """[s, e) without surrounding spaces (any kind: a no-break space ends many names), punctuation and a final stop."""
+    while s < e and (text[s] in ",;:—–-" or text[s].isspace()):
         s += 1
-    while e > s and text[e - 1] in " \t\n,;:—–-" or (e > s + 1 and text[e - 1] == "." and text[e - 2] not in ".\"”’'"
-                                                      and not text[e - 2].isupper()):
+    while e > s and (text[e - 1] in ",;:—–-" or text[e - 1].isspace()) or (
+            e > s + 1 and text[e - 1] == "." and text[e - 2] not in ".\"”’'" and not text[e - 2].isupper()):
         e -= 1
     return s, e
 
@@ -158,13 +159,18 @@ def speaker_span(tok, text: str) -> tuple[int, int]:
     toks = sorted((t for t in tok.subtree if t.i not in drop), key=lambda t: t.i)
     # keep the contiguous run around the head
     lo = hi = next(k for k, t in enumerate(toks) if t.i == tok.i)
-    while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and toks[lo - 1].text not in ("—", "--") \
-            and "\n" not in toks[lo - 1].text:
+    while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and not _dash(toks[lo - 1]) and "\n" not in toks[lo - 1].text:
         lo -= 1
     while hi + 1 < len(toks) and toks[hi + 1].i == toks[hi].i + 1:
         hi += 1
     s, e = toks[lo].idx, toks[hi].idx + len(toks[hi].text)
     return trim(text, s, e)
+
+
+def _dash(tok) -> bool:
+    """A dash token: '—', '--', or a spaced '-', '–', '―' ('BRUSSELS - European leaders')."""
+    return tok.text in ("—", "--") or tok.text in ("-", "–", "―") and bool(tok.whitespace_) \
+        and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 RELATIVE = {"who", "that", "which", "whom"}

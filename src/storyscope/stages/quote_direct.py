@@ -16,7 +16,7 @@ from storyscope.stages.quote_cues import SPEECH_VERBS, cue_span, is_cue_lemma, r
 from storyscope.stages.speakers import NO_SPEAKER, SpeakerResolver
 
 # a press-release attribution after a closing mark: '"..." —Hospital director Ines Karv'
-_DASH_ATTRIBUTION = re.compile(r"[ \t]*(?:—|–|--|-)[ \t]*([A-Z][^\n—–]{1,120})$")
+_DASH_ATTRIBUTION = re.compile(r"[^\S\n]*(?:—|–|―|--|-)[^\S\n]*([A-Z][^\n—–―]{1,120})$")  # ― the horizontal bar
 
 
 @dataclass
@@ -98,6 +98,8 @@ class DirectAttribution:
             attrs = used_direct[j][1] if j in used_direct else None
             if attrs is None and g not in group_attrs:
                 attrs = self._find_cue_near(art, a, b)
+            elif attrs is None:  # a quote of a group signed on its own line ('"..." ― Name') is that name's
+                attrs = self._dash_after(art, b)
             found.append(attrs)
             if attrs is not None:
                 group_attrs.setdefault(g, attrs)
@@ -205,7 +207,8 @@ class DirectAttribution:
         if not m:
             return None
         s = b + 1 + (len(rest) - len(rest.lstrip(".,")) if rest[:1] in ".," else 0) + m.start(1)
-        e = s + len(m.group(1).split(",")[0].rstrip())
+        name = m.group(1).split(",")[0].rstrip()
+        e = s + len(name) - (len(name) > 3 and name.endswith(".") and name[-2].islower())  # 'Carla Sanchez.'
         dash = art.text.find(m.group(0).strip()[:1], b + 1)
         return self._named(art, s, e, [dash, dash + 1])
 

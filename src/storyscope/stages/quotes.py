@@ -43,6 +43,7 @@ ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")
 ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
 PASSIVE_AGENT = True
+RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (_without_relative_tail)
 AS_CLAUSE = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
@@ -284,7 +285,10 @@ class QuoteExtractor(DirectAttribution):
 
     @staticmethod
     def _make(art: _Article, cs: int, ce: int, attrs: dict) -> Span:
-        """An indirect span, 'mixed' when it holds direct quotes (their parts in attrs 'quoted')."""
+        """An indirect span, 'mixed' when it holds direct quotes (their parts in attrs 'quoted'); a relative
+        clause set off by a comma at its end is left out (``_without_relative_tail``)."""
+        if RELATIVE_TAIL:
+            cs, ce = _without_relative_tail(art, cs, ce, attrs.get("cue"))
         starts = [a for a, _, _ in art.direct]
         j = bisect.bisect_left(starts, cs - 1)
         quoted = []
@@ -297,6 +301,31 @@ class QuoteExtractor(DirectAttribution):
         if quoted:
             attrs["quoted"] = quoted
         return Span(cs, ce, "mixed" if quoted else "indirect", attrs)
+
+
+def _without_relative_tail(art: _Article, cs: int, ce: int, cue) -> tuple[int, int]:
+    """'... compares his struggles to those of the former president, who also ran into trouble': PolNeAR's
+    content ends before a comma-led relative clause that closes the span (not around the cue, and holding no
+    quoted words: 'loyalty to Mr. Trump, who he said "led me astray"' stays whole). PolNeAR exact content F1:
+    dev 52.2 -> 52.5, train documents 0-150 52.8 -> 53.1."""
+    toks = [t for t in art.tokens(cs, ce) if cs <= t.idx < ce]
+    ids = {t.i for t in toks}
+    for t in toks if len(toks) >= 4 else ():
+        if t.dep_ != "relcl" or t.head.i not in ids:
+            continue
+        sub = sorted(t.subtree, key=lambda x: x.i)
+        first, last = sub[0], sub[-1]
+        if first.i <= toks[0].i or first.i < t.head.i or last.idx + len(last.text) < ce - 1:
+            continue
+        comma = art.doc[first.i - 1]
+        if comma.text in (",", "—", "--", "–", ";") and art.in_direct(comma.idx) is None \
+                and not (cue and comma.idx < cue[0] < ce) and not any(art.in_direct(x.idx) is not None for x in sub):
+            end = comma.idx
+            while end > cs and art.text[end - 1].isspace():
+                end -= 1
+            if end - cs >= 3:
+                return cs, end
+    return cs, ce
 
 
 def _after(tok, text: str) -> int:
@@ -350,7 +379,7 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v6", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v7", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     return [{"quotes": extract_quotes(article.text, layers.get("actors"),
                                       [(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None,
