@@ -153,7 +153,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v7" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v8" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -222,3 +222,15 @@ def test_content_ends_before_a_closing_relative_clause():
 def test_a_spaced_hyphen_dateline_is_not_part_of_the_speaker():
     q = one("PORTVALE - Mayor Ines Varga said that the ferry fares would fall next spring.", "fares would fall")
     assert q["speaker"] == "Mayor Ines Varga"
+
+
+def test_a_dateline_is_never_the_speaker_and_an_office_of_a_portfolio_is_its_holder():
+    text = ("Valtane rejects calls\n\n"
+            "TARSEN, March 14 (KPA) - Valdoria's water minister Oskar Valtane has rejected calls to resign "
+            "over the flooding of Selvane.\n\n"
+            "Minister of Water Oskar Valtane on Thursday stood by the order, explaining that engineers had "
+            "performed a controlled release so that the reservoir would not spill over.\n\n"
+            "A lawyer for Valtane said the minister had done nothing wrong.\n")
+    assert one(text, "calls to resign")["who"] == "Oskar Valtane"
+    assert one(text, "controlled release")["who"] == "Oskar Valtane"
+    assert one(text, "done nothing wrong")["who"] != "Oskar Valtane"     # a lawyer for him is someone else

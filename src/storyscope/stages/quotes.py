@@ -379,7 +379,7 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v7", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v8", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     return [{"quotes": extract_quotes(article.text, layers.get("actors"),
                                       [(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None,

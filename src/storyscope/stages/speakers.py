@@ -12,6 +12,7 @@ is that speaker. A bare quantifier ("some", "many") or a pronoun with no anteced
 from __future__ import annotations
 
 import bisect
+import re
 
 from storyscope.record import Span
 from storyscope.stages.actor_names import name_gender
@@ -23,6 +24,10 @@ QUANTIFIERS = {"some", "many", "several", "few", "most", "all", "both", "others"
                "those", "these", "more", "much", "half", "dozens", "hundreds", "thousands", "a few"}
 DEMONSTRATIVES = {"that", "this", "which", "what", "who", "whom", "whose", "whoever", "it"}
 _OTHER = {"he": "female", "she": "male"}  # the first-name gender a he/she speaker cannot have
+# "Minister of Water Oskar Valtane": an office with its portfolio before the name (the name, not the office,
+# speaks; unlike "a lawyer for Vosk", where the name is another person)
+_OFFICE_OF = re.compile(r"(?i)^(?:the\s+)?(?:[\w.-]+\s+){0,2}(?:minister|secretary|director|head|chief|commissioner"
+                        r"|chair(?:man|woman)?|governor|mayor)\s+of\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?\s+$")
 DESCRIPTOR_WINDOW = 1500  # characters back to look for the person a descriptor or pronoun names
 
 
@@ -56,12 +61,7 @@ class SpeakerResolver:
     def actor_for(self, s: int, e: int, head=None) -> Span | None:
         """The actor mention inside [s, e): the one at the head word, else a PERSON that is not a
         possessor or a prepositional object of the head ('Vosk's family', 'a lawyer for Vosk'), else any."""
-        j = bisect.bisect_left(self.starts, s)
-        inside = []
-        while j < len(self.actors) and self.actors[j].start < e:
-            if self.actors[j].end <= e:
-                inside.append(self.actors[j])
-            j += 1
+        inside = self.mentions_in(s, e)
         if head is not None:
             for a in inside:
                 if a.start <= head.idx < a.end:
@@ -75,6 +75,24 @@ class SpeakerResolver:
         if head is not None and head.text[:1].isupper():  # a surname NER missed here
             return self.surnames.get(head.text.lower())
         return None
+
+    def _after_dateline(self, s: int) -> int | None:
+        """Where the body starts when ``s`` lies in an inline dateline opening its line ("NEW YORK, March 3
+        (Reuters) - "; ``sentences.INLINE_DATELINE``): a place line is never a speaker. None otherwise."""
+        from storyscope.stages.sentences import INLINE_DATELINE
+        line = self.text.rfind("\n", 0, s) + 1
+        m = INLINE_DATELINE.match(self.text, line)
+        return m.end() if m is not None and s < m.end() else None
+
+    def mentions_in(self, s: int, e: int) -> list[Span]:
+        """Every actor mention inside [s, e), in text order."""
+        j = bisect.bisect_left(self.starts, s)
+        out = []
+        while j < len(self.actors) and self.actors[j].start < e:
+            if self.actors[j].end <= e:
+                out.append(self.actors[j])
+            j += 1
+        return out
 
     @staticmethod
     def _dependent_of(actor: Span, head) -> bool:
@@ -119,6 +137,14 @@ class SpeakerResolver:
             return dict(NO_SPEAKER)
         tok = self._outside_quotes(tok)
         s, e = speaker_span(tok, self.text)
+        after = self._after_dateline(s)
+        if after is not None:     # "TARSEN, March 14 (KPA) - Valdoria's minister Oskar Valtane has rejected ..."
+            named = [x for x in self.mentions_in(after, tok.head.idx) if x.attrs.get("kind") != "pronoun"]
+            a = next((x for x in named if x.label == "PERSON"), named[0] if named else None)
+            if a is None:
+                return dict(NO_SPEAKER)
+            return {"speaker": [a.start, a.end], "speaker_text": self.text[a.start:a.end],
+                    "speaker_actor": a.attrs.get("actor"), "speaker_canonical": a.attrs.get("canonical")}
         low = tok.lower_
         if low in QUANTIFIERS and tok.pos_ in ("PRON", "DET", "ADJ", "NOUN", "NUM") \
                 or low in DEMONSTRATIVES or tok.ent_type_ in ("DATE", "TIME"):
@@ -126,6 +152,9 @@ class SpeakerResolver:
             return dict(NO_SPEAKER, speaker=[s, e])
         s = self._skip_quantifier(tok, s, e)
         a = self.actor_for(s, e, tok)
+        if a is None:   # "Minister of Water Oskar Valtane": the name after the office and its portfolio
+            a = next((x for x in self.mentions_in(s, e) if x.label == "PERSON" and x.end == e
+                      and _OFFICE_OF.match(self.text[s:x.start])), None)
         if a is None and tok.pos_ == "NOUN":  # 'the No. 2 official ..., Dr. Ansel Kroy,': the apposition
             a = next((x for c in tok.children if c.dep_ == "appos"
                       for x in [self.actor_for(c.idx, c.idx + len(c.text), c)] if x is not None), None)
