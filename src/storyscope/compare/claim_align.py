@@ -17,7 +17,7 @@ from storyscope.unionfind import UnionFind
 class AlignSettings:
     """Tuned values of claim alignment. Candidate pairs come from sentence embeddings; the merge itself
     is the same-claim pair model's (``compare.pairs``: probability >= ``pairs.settings().same_claim``,
-    the threshold that gave 0.90 precision on the MSRP dev fold).
+    0.6, chosen on the MSRP dev fold and the BASIL dev labels, ``models/pairs/README.md``).
 
     shortlist_cosine: lowest MiniLM cosine of two claims' sentences for the pair model to look at them
         when no rule of ``claim_rules`` proposes the pair: the highest value that still keeps >= 0.99 of
@@ -81,7 +81,7 @@ def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
 
 
 def decide_merge(prob: np.ndarray, ruled: Sequence[bool]) -> np.ndarray:
-    """The merge decision, (n,) bool: the pair model alone at its 0.90-precision threshold, or a rule of
+    """The merge decision, (n,) bool: the pair model alone (``pairs.settings().same_claim``), or a rule of
     ``claim_rules`` with the model agreeing (``pairs.settings().same_claim_agree``)."""
     from storyscope.compare.pairs import settings
     s = settings()
