@@ -186,3 +186,8 @@ def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
     claims = extract_claims(StoryBundle([art], layers))
     second = next(c for c in claims if "dry by the end" in c["text"])
     assert second["attributed_to"] == "Lena Morrow" and not second["own_voice"]
+
+
+def test_numbers_spelled_with_a_hyphen_are_one_number():
+    assert [n["value"] for n in analyse_text("Thirty-two people were rescued from the Harlow bridge.")["numbers"]] == [32.0]
+    assert [n["value"] for n in analyse_text("Rescuers found sixty-five people on the river banks.")["numbers"]] == [65.0]

@@ -21,8 +21,9 @@ _LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3, "NORP": 4}
 CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "conj", "relcl", "xcomp", "acl", "pcomp", "csubj", "parataxis"}
 ENT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"}
 WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15, "twenty": 20, "thirty": 30,
-            "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
+            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+            "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+            "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
             "thousand": 1000, "thousands": 2000}
 SCALE = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
@@ -175,11 +176,28 @@ def _dates(bundle, aid, doc, s0, s1) -> list[dict]:
     return out
 
 
+def _hyphenated_units(toks) -> dict[int, int]:
+    """{token index of a tens word: index of its units word} for numbers spelled with a hyphen, which
+    the tokenizer splits in three ("Thirty", "-", "two")."""
+    out = {}
+    for t in toks:
+        if t.i + 2 < len(t.doc) and t.lower_ in _TENS and t.doc[t.i + 1].text == "-" and not t.whitespace_ \
+                and not t.doc[t.i + 1].whitespace_ and t.doc[t.i + 2].lower_ in _UNITS:
+            out[t.i] = t.i + 2
+    return out
+
+
+_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+_UNITS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+
 def _numbers(toks, dates: list[dict]) -> list[dict]:
     out = []
     in_date = lambda t: any(d["start"] <= t.idx < d["end"] for d in dates)
+    units = _hyphenated_units(toks)
     for t in toks:
-        if not (t.like_num or t.pos_ == "NUM") or in_date(t) or t.ent_type_ in ("DATE", "TIME", "ORDINAL"):
+        if not (t.like_num or t.pos_ == "NUM") or in_date(t) or t.ent_type_ in ("DATE", "TIME", "ORDINAL") \
+                or t.i in units.values():
             continue
         if t.dep_ == "compound" and t.head.lower_ in SCALE:
             continue                # "38" of "38 million": counted on "million"
@@ -190,6 +208,8 @@ def _numbers(toks, dates: list[dict]) -> list[dict]:
             v = base                # "38 million" = 38 x the scale below
         if v is None:
             continue
+        if t.i in units:        # "Thirty-two": one number, the tens and the units
+            v += _number_value(t.doc[units[t.i]]) or 0
         scale = next((SCALE[c.lower_] for c in t.children if c.lower_ in SCALE), 1)
         if t.head.lower_ in SCALE and t.head.i == t.i + 1:
             scale = SCALE[t.head.lower_]
