@@ -191,3 +191,12 @@ def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
 def test_numbers_spelled_with_a_hyphen_are_one_number():
     assert [n["value"] for n in analyse_text("Thirty-two people were rescued from the Harlow bridge.")["numbers"]] == [32.0]
     assert [n["value"] for n in analyse_text("Rescuers found sixty-five people on the river banks.")["numbers"]] == [65.0]
+
+
+def test_opposite_words_keep_two_claims_apart():
+    from storyscope.compare.claim_align import _compatible
+    a = analyse_text("With hindsight, the damage at the Harlow bridge was preventable, the mayor said.")
+    b = analyse_text("With hindsight, the damage at the Harlow bridge was unavoidable, the mayor said.")
+    c = analyse_text("In hindsight, the damage at the Harlow bridge was avoidable, the mayor said.")
+    assert not _compatible(a, b)
+    assert _compatible(a, c)

@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.quote_words import is_content, opposites
 from storyscope.unionfind import UnionFind
 
 
@@ -62,7 +63,16 @@ def _compatible(a: dict, b: dict) -> bool:
                 return False
     da, db = _day_keys(a), _day_keys(b)
     ya, yb = _year_keys(a), _year_keys(b)
-    return not (da and db and not da & db) and not (ya and yb and not ya & yb)
+    return not (da and db and not da & db) and not (ya and yb and not ya & yb) and not _opposed(a, b)
+
+
+def _opposed(a: dict, b: dict) -> bool:
+    """A content word of one claim opposite to one only the other has ("preventable" / "unavoidable",
+    "legal" / "illegal", "approved" / "rejected"; ``quote_words.opposites``): two propositions."""
+    wa, wb = set(a.get("words") or ()), set(b.get("words") or ())
+    only_a = [w for w in wa - wb if len(w) >= 5 and is_content(w)]
+    only_b = [w for w in wb - wa if len(w) >= 5 and is_content(w)]
+    return any(opposites(x, y) for x in only_a for y in only_b)
 
 
 def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
