@@ -49,7 +49,8 @@ def test_the_tagger_reads_a_copy_of_the_parse():
     assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == before  # the product's entities stay
 
 
-_TEXTS = ["Mayor Ilse Varn has made clear she will not rebuild the Brask bridge.\nEngineers warned the river was rising.",
+_TEXTS = ["Mayor Ilse Varn has made clear she will not rebuild the Brask bridge.\n"
+          "Engineers warned the river was rising.",
           "The council, its chair Oren Platt said, would meet on Friday. Residents doubted it.",
           "Nobody spoke.", "Brask officials insisted that the dam was safe, according to a statement."]
 

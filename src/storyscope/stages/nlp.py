@@ -81,10 +81,11 @@ class ParseCache:
         return doc
 
     def parse_many(self, texts: list[str], batch_size: int = 16) -> None:
-        """Parse the texts not yet cached with ``nlp.pipe`` (batches of ``batch_size``) and cache them, so
-        the stages' ``parse`` calls that follow find them (spaCy's batched docs are byte-identical to
-        ``nlp(text)``'s, with about 15% less CPU on BASIL texts), at most ``max_docs // 2`` of them. Texts over ``MAX_CHARS`` are left to
-        ``parse``, which refuses them; so is any text when the batch fails (each is then parsed alone)."""
+        """Parse the texts not yet cached (at most ``max_docs // 2``) with ``nlp.pipe`` in batches of
+        ``batch_size`` and cache them, so the stages' ``parse`` calls that follow find them (spaCy's batched
+        docs are byte-identical to ``nlp(text)``'s, with about 15% less CPU on BASIL texts). Texts over
+        ``MAX_CHARS`` are left to ``parse``, which refuses them; so is every text when the batch fails (each
+        is then parsed alone)."""
         todo = list(dict.fromkeys(t for t in texts if len(t) <= MAX_CHARS and self.cached(t) is None))
         todo = todo[:self.max_docs // 2]  # never evict a parse of this batch before it is used
         if len(todo) < 2:
