@@ -106,7 +106,7 @@ def main() -> None:
             ws.services.restore_parses(arts)
             compare_story(s, arts, layers)
     recompare = time.perf_counter() - t
-    result = {"articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
+    result = {"store": os.path.join(tmp, "local.db"), "articles": local["articles"], "words": words, "local": local, "local_peak_rss_mb": round(rss_mb()),
               "spacy_pipe_seconds": round(spacy_s, 2), "spacy_words_per_s": round(words / spacy_s),
               "end_to_end_articles_per_s": round(local["articles"] / local_s, 3),
               "spacy_pipe_articles_per_s": round(len(texts) / spacy_s, 3),

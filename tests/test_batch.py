@@ -115,6 +115,16 @@ def test_one_process_and_two_processes_agree(jsonl_input):
     assert _snapshot(str(d / "one.db")) == _snapshot(str(d / "two.db")) == _snapshot(str(d / "worker.db"))
 
 
+def test_a_phase_the_driver_finished_does_not_wait_for_a_worker_still_starting(tmp_path):
+    """The driver emptied the queue while the worker was still loading its models (seconds of imports): the
+    phase ends then, and no item goes to the worker (before, the driver sat idle until the worker was up)."""
+    from storyscope.processes import WorkerPool
+    with Workspace(str(tmp_path / "w.db")) as ws, WorkerPool(ws.store.url, 2) as pool:
+        done = []
+        assert pool._share("reading", [1, 2, 3], lambda x: 2 * x, str, done.append) == [2, 4, 6]
+        assert done == [1, 1, 1] and pool.on_workers == {} and pool.ready_s is None
+
+
 def test_a_worker_that_cannot_start_leaves_its_share_to_the_driver(tmp_path, jsonl_input):
     """Workers that fail in their initialiser (their store cannot be opened): every chunk is read here."""
     from storyscope.batch import read_batch_inputs

@@ -103,7 +103,8 @@ class WorkerPool:
     """The driver plus ``processes - 1`` spawned worker processes over the store at ``url``. The workers
     start at once (their models load while the driver goes on); every phase takes its items from one
     queue, which the driver works through in this process while a feeder thread per worker hands the
-    worker the next item as soon as it is ready and free, so no core waits for a worker's start.
+    worker the next item as soon as it is ready and free, so no core waits for a worker's start (and a
+    phase whose queue the driver emptied ends without waiting for a worker still starting).
     Torch runs on ``cores // processes`` threads in every process (the driver's count is restored
     after each phase). ``close()`` ends the workers; also a context manager. ``peak_rss_mb``: the
     highest peak RSS (MB) a worker reported, per phase ("reading", "comparing"); ``ready_s``: seconds
@@ -138,11 +139,18 @@ class WorkerPool:
         finished: list[int] = []  # sizes of items the workers finished, not yet told to ``advance``
         lock = threading.Lock()
 
+        drained = threading.Event()  # the driver found the queue empty: a worker still starting is not waited for
+
         def feed(warming) -> None:
-            try:
-                warming.result()  # a worker is ready
-            except Exception:  # noqa: BLE001 - a worker that cannot start: the driver does its share
-                return
+            while True:
+                try:
+                    warming.result(timeout=0.05)  # a worker is ready
+                    break
+                except TimeoutError:
+                    if drained.is_set():
+                        return
+                except Exception:  # noqa: BLE001 - a worker that cannot start: the driver does its share
+                    return
             with lock:
                 if self.ready_s is None:
                     self.ready_s = round(time.perf_counter() - self._t0, 2)
@@ -181,6 +189,7 @@ class WorkerPool:
                 t.start()
             if self.driver:
                 drain()
+                drained.set()
             for t in feeders:
                 t.join()
             drain()  # what a worker that died or never started left

@@ -47,3 +47,45 @@ def test_the_tagger_reads_a_copy_of_the_parse():
     labels = {label for _s, _e, label in tag(doc)}
     assert labels == {"SOURCE", "CUE", "CONTENT"}
     assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == before  # the product's entities stay
+
+
+_TEXTS = ["Mayor Ilse Varn has made clear she will not rebuild the Brask bridge.\n"
+          "Engineers warned the river was rising.",
+          "The council, its chair Oren Platt said, would meet on Friday. Residents doubted it.",
+          "Nobody spoke.", "Brask officials insisted that the dam was safe, according to a statement."]
+
+
+def test_batched_parse_and_tagging_give_what_one_text_at_a_time_gives():
+    """``ParseCache.parse_many`` and ``quote_spans.tag_many`` (the quote stage's batch preparation): the same
+    parse bytes as ``nlp(text)`` and the same tagged spans as tagging each doc alone, and each later
+    ``parse`` / ``tag`` call answers from what the batch left."""
+    from storyscope.stages.nlp import ParseCache
+    from storyscope.stages.quote_spans import _TAGGED, tag, tag_many
+    cache = ParseCache()
+    alone = [cache.nlp()(t) for t in _TEXTS]
+    cache.parse_many(_TEXTS)
+    docs = [cache.cached(t) for t in _TEXTS]
+    assert all(d is not None for d in docs) and all(cache.parse(t) is d for t, d in zip(_TEXTS, docs))
+    exclude = ["user_data", "tensor"]
+    assert [d.to_bytes(exclude=exclude) for d in docs] == [d.to_bytes(exclude=exclude) for d in alone]
+    tag_many(docs)
+    assert all(_TAGGED in d.user_data for d in docs)
+    assert [tag(d) for d in docs] == [tag(d) for d in alone] and any(tag(d) for d in alone)
+    assert all(_TAGGED not in d.user_data for d in alone)  # tagged one at a time: nothing kept
+
+
+def test_the_quote_stage_gives_the_same_quotes_batched_and_alone():
+    """The actors and quotes stages prepare their batch (one ``nlp.pipe``, one tagger ``pipe``): the layers
+    are those of one article at a time, parsed and tagged alone."""
+    from storyscope.record import Article
+    from storyscope.services import parse_cache
+    from storyscope.stages import actors, quotes
+    parse_cache().clear()
+    alone = [(actors.extract_actors(t), quotes.extract_quotes(t)) for t in _TEXTS]
+    parse_cache().clear()
+    arts = [Article(id=str(k), text=t) for k, t in enumerate(_TEXTS)]
+    found = [r["actors"] for r in actors.run([(a, {}) for a in arts])]
+    got = [r["quotes"] for r in quotes.run([(a, {"actors": f}) for a, f in zip(arts, found)])]
+    assert list(zip(found, got)) == alone and any(q for _, q in alone)
+    from storyscope.stages.quote_spans import _TAGGED
+    assert all(_TAGGED in parse_cache().cached(t).user_data for t in _TEXTS)  # the batch was tagged at once

@@ -46,6 +46,14 @@ def _ents(doc) -> list[tuple[int, int, str, str]]:
     return cached
 
 
+def _text(doc) -> str:
+    """The doc's text, kept on the doc (``Doc.text`` joins every token again on each access)."""
+    cached = doc.user_data.get("storyscope_text")
+    if cached is None:
+        cached = doc.user_data["storyscope_text"] = doc.text
+    return cached
+
+
 def _tok_span(toks) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1])
 
@@ -151,7 +159,7 @@ def _entities(bundle, aid, doc, s0, s1) -> list[str]:
     keys = []
     for m in bundle.spans(aid, "actors"):
         if m.start >= s0 and m.end <= s1 and (m.attrs or {}).get("kind") != "pronoun":
-            keys.append((m.attrs or {}).get("actor") or norm_entity(doc.text[m.start:m.end]))
+            keys.append((m.attrs or {}).get("actor") or norm_entity(_text(doc)[m.start:m.end]))
     for start, end, label, text in _ents(doc):
         if start >= s0 and end <= s1 and label in ENT_LABELS:
             keys.append(norm_entity(text))
@@ -166,7 +174,7 @@ def _dates(bundle, aid, doc, s0, s1) -> list[dict]:
             if t.start >= s0 and t.end <= s1 and t.label == "DATE":
                 at = t.attrs or {}
                 out.append({"value": at.get("value"), "precision": at.get("precision"),
-                            "resolved": bool(at.get("resolved")), "text": doc.text[t.start:t.end],
+                            "resolved": bool(at.get("resolved")), "text": _text(doc)[t.start:t.end],
                             "start": t.start, "end": t.end})
     else:
         for start, end, label, text in _ents(doc):

@@ -5,6 +5,7 @@ British/American spelling, transliterated names), and the word-level verdict on 
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 
@@ -95,7 +96,12 @@ def tokens(text: str) -> list[tuple[str, str]]:
 def marked_tokens(text: str) -> list[tuple[str, str, bool, str]]:
     """(display, key, boundary, form) as ``tokens``; ``boundary`` is True when sentence or clause
     punctuation (. ! ? ; : , dash, a line break) comes between this word and the one before it;
-    ``form`` is the word's part as written (al-Qaddafi -> "al", "Qaddafi"), for telling names."""
+    ``form`` is the word's part as written (al-Qaddafi -> "al", "Qaddafi"), for telling names. Cached per text."""
+    return list(_marked_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _marked_tokens(text: str) -> tuple[tuple[str, str, bool, str], ...]:
     out, last = [], 0
     text = text.replace("\u2019", "'")
     for m in _TOKEN.finditer(text):
@@ -112,7 +118,7 @@ def marked_tokens(text: str) -> list[tuple[str, str, bool, str]]:
         parts = [p for p in re.split(r"[-']", w) if p]
         forms = parts if len(parts) == len(keys) else [w] * len(keys)
         out += [(w if i == 0 else "", k, gap and i == 0, f) for i, (k, f) in enumerate(zip(keys, forms))]
-    return out
+    return tuple(out)
 
 
 def is_content(k: str) -> bool:

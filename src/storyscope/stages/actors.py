@@ -22,7 +22,7 @@ from storyscope.record import Span
 from storyscope.stages.actor_names import (
     _GENERIC_ROLES, _ROLE_HEADS, LABELS, NON_PERSON_HEADS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
     name_gender, normalise_role, roles_compatible)
-from storyscope.stages.nlp import parse
+from storyscope.stages.nlp import parse, parse_many
 from storyscope.stages.registry import register
 
 _UNNAMED_ROLES = {"spokesperson", "official", "diplomat", "envoy", "general", "director", "secretary",
@@ -181,9 +181,14 @@ def is_degenerate(text: str) -> bool:
     return punct > 1000 and punct > letters
 
 
+def parses_text(text: str) -> bool:
+    """Whether ``extract_actors`` parses ``text`` (it has letters and is not ``is_degenerate``)."""
+    return bool(text) and any(c.isalpha() for c in text) and not is_degenerate(text)
+
+
 def extract_actors(text: str) -> list[Span]:
     """One span per actor mention (names, aliases, titles, pronouns) with a per-article key."""
-    if not text or not any(c.isalpha() for c in text) or is_degenerate(text):
+    if not parses_text(text):
         return []
     doc = parse(text)
     sents = list(doc.sents)
@@ -370,5 +375,7 @@ def extract_actors(text: str) -> list[Span]:
 
 @register("actors", "actors.v4", requires=(), adds=("actors",))
 def run(batch):
-    """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``)."""
+    """The actors stage: one ``actors`` layer per article of the batch (``extract_actors``); the batch's
+    texts are parsed first in one ``nlp.pipe`` (``stages.nlp.parse_many``), the same parses, less CPU."""
+    parse_many([article.text for article, _layers in batch if parses_text(article.text)])
     return [{"actors": extract_actors(article.text)} for article, _layers in batch]

@@ -21,7 +21,7 @@ import bisect
 import re
 
 from storyscope.record import Span
-from storyscope.stages.nlp import parse
+from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
@@ -67,6 +67,21 @@ class QuoteExtractor(DirectAttribution):
         self.learned = learned
         self.mixed_ratio, self.colon_lines = mixed_ratio, colon_lines
         self.obj_lexicon_p, self.addressee_objects = obj_lexicon_p, addressee_objects
+
+    @staticmethod
+    def parses(text: str) -> bool:
+        """Whether a call on ``text`` parses it (it has letters and is not mostly quotation marks)."""
+        return bool(text) and sum(c.isalpha() for c in text[:20000]) >= 2 and not _degenerate(text)
+
+    def prepare(self, texts: list[str]) -> None:
+        """Parse and tag (``quote_spans.tag_many``) in batches the ``texts`` that calls will parse next:
+        the calls then find both done (same results, less CPU)."""
+        from storyscope.stages.nlp import parse_many
+        from storyscope.stages.quote_spans import tag_many
+        texts = [t for t in texts if self.parses(t)]
+        parse_many(texts)
+        if self.learned:
+            tag_many([d for d in map(cached, texts) if d is not None])
 
     def __call__(self, text: str, actors: list[Span] | None = None, sentences: list[tuple[int, int]] | None = None,
                  debris: list[Span] | None = None) -> list[Span]:
@@ -381,6 +396,8 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
 
 @register("quotes", "quotes.v8", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
+    """The quotes stage: one ``quotes`` layer per article (``extract_quotes``), the batch parsed and tagged first."""
+    EXTRACTOR.prepare([article.text for article, _layers in batch])
     return [{"quotes": extract_quotes(article.text, layers.get("actors"),
                                       [(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None,
                                       layers.get("debris"))}
