@@ -135,7 +135,8 @@ def report(p: np.ndarray, y: np.ndarray) -> dict:
     from sklearn.metrics import average_precision_score, roc_auc_score
     out = {"n": int(len(y)), "positives": int(y.sum())}
     if 0 < y.sum() < len(y):
-        out.update(auc=round(float(roc_auc_score(y, p)), 3), average_precision=round(float(average_precision_score(y, p)), 3))
+        out.update(auc=round(float(roc_auc_score(y, p)), 3),
+                   average_precision=round(float(average_precision_score(y, p)), 3))
     out["at"] = [{"threshold": t, "shown": int((p >= t).sum()), "correct": int(y[p >= t].sum())} for t in (0.3, 0.5, 0.7)]
     return out
 

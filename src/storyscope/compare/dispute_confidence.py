@@ -24,8 +24,8 @@ from storyscope import errors
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "disputes" / "confidence.json"
 FEATURES = ("value", "denial", "negation", "value_date", "value_percent", "value_count", "logit_same",
-            "overlap_min", "overlap_max", "entity_overlap", "aligned", "speaker_a", "speaker_b", "outlet_voice_b", "quoted_a",
-            "quoted_b")
+            "overlap_min", "overlap_max", "entity_overlap", "aligned", "speaker_a", "speaker_b", "outlet_voice_b",
+            "quoted_a", "quoted_b")
 QUOTES = ("\"", "“", "”")
 
 
@@ -50,7 +50,8 @@ def features(kind: str, unit: str, a: dict, b: dict, texts: tuple[str, str], pro
         "value_date": float(value and unit == "date"), "value_percent": float(value and unit == "percent"),
         "value_count": float(value and unit not in ("date", "percent") and not unit.startswith("$")),
         "logit_same": _logit(prob), "overlap_min": min(ox, oy), "overlap_max": max(ox, oy),
-        "entity_overlap": _entity_overlap(a, b), "aligned": float(aligned), "speaker_a": float(bool(a.get("speaker"))), "speaker_b": float(bool(b.get("speaker"))),
+        "entity_overlap": _entity_overlap(a, b), "aligned": float(aligned),
+        "speaker_a": float(bool(a.get("speaker"))), "speaker_b": float(bool(b.get("speaker"))),
         "outlet_voice_b": float(not b.get("speaker") and not any(q in b.get("sentence", "") for q in QUOTES)),
         "quoted_a": float(any(q in a.get("sentence", "") for q in QUOTES)),
         "quoted_b": float(any(q in b.get("sentence", "") for q in QUOTES)),
@@ -69,8 +70,9 @@ def _model() -> dict:
         m = json.loads(MODEL.read_text())
     except (OSError, ValueError) as e:
         raise errors.MissingDependency(f"the dispute confidence model ({MODEL})", "reinstall storyscope") from e
-    if tuple(m["features"]) != FEATURES[:len(m["features"])] and not set(m["features"]) <= set(FEATURES):
-        raise errors.MissingDependency(f"the dispute confidence model ({MODEL}: unknown features)", "reinstall storyscope")
+    if not set(m["features"]) <= set(FEATURES):
+        raise errors.MissingDependency(f"the dispute confidence model ({MODEL}: unknown features)",
+                                       "reinstall storyscope")
     return m
 
 

@@ -39,7 +39,8 @@ class DisputeSettings:
         ``dispute_confidence.confidence`` of the decided pair, and what is shown by default is set apart by the
         display threshold (``dossier/display_thresholds.json``).
     shortlist_cosine: lowest MiniLM cosine of two claim texts (a denied content and a claim for a denial) for
-        a pair to be asked about; shortlist_per_claim: at most this many best-cosine partners per claim.
+        a pair to be asked about; shortlist_per_claim: at most this many best-cosine partners of other story
+        claims per text.
     weak_confidence: the confidence of a weak dispute: a pair of related claims (``_weak``; MiniLM cosine of
         the claim texts >= ``related_cosine``, ...) that a rule of ``dispute_legacy.judge`` of a kind in ``weak_kinds`` flags and
         the structural test does not confirm (those rules' disputes were 0 of 42 correct on the BASIL dev labels).
@@ -191,7 +192,8 @@ def _members(bundle: StoryBundle, story_claims: list[dict]) -> tuple[list[dict],
 
 def _candidates(members: list[dict], owner: dict[str, str], s: DisputeSettings) -> list[tuple[int, int]]:
     """Pairs (i < j) of claims worth asking about: of different story claims, close claim texts, a denied
-    content or a negated claim without its negation close to the other claim's text (MiniLM cosines, at most ``shortlist_per_claim`` per claim); of
+    content or a negated claim without its negation close to the other claim's text (MiniLM cosines, at most the
+    ``shortlist_per_claim`` best partners of other story claims per text); of
     one story claim, claims of different articles with a value conflict (``dispute_rules.value_conflict``)."""
     from storyscope.stages.embed import embed
     rows = [(i, m["text"]) for i, m in enumerate(members)] + \
@@ -201,11 +203,14 @@ def _candidates(members: list[dict], owner: dict[str, str], s: DisputeSettings) 
     text_vec = vec[:len(members)]
     sim = vec @ text_vec.T
     out = set()
+    claim_of = np.array([owner[m["id"]] for m in members])
     for r, (i, _) in enumerate(rows):
-        for j in np.argsort(-sim[r])[:s.shortlist_per_claim + 1]:
-            j = int(j)
-            if j != i and sim[r, j] >= s.shortlist_cosine and owner[members[j]["id"]] != owner[members[i]["id"]]:
-                out.add((min(i, j), max(i, j)))
+        # the best partners among the eligible ones (of another story claim): the claim itself and the other
+        # renderings of its own story claim never take a place in the shortlist
+        row = np.where(claim_of != owner[members[i]["id"]], sim[r], -np.inf)
+        for j in np.argsort(-row)[:s.shortlist_per_claim]:
+            if row[j] >= s.shortlist_cosine:
+                out.add((min(i, int(j)), max(i, int(j))))
     # members of one story claim from different articles that state different values: the alignment merged
     # them as one proposition, so they are the clearest value disputes
     by_owner: dict[str, list[int]] = {}
