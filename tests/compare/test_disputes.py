@@ -176,3 +176,22 @@ def test_a_day_and_its_year_are_one_date():
     other = claim("Lena Morrow sent the plans in 2011.", "2011", "2011", "year")
     assert value_conflict(day, year) is None and value_conflict(year, day) is None
     assert value_conflict(day, other) == "date" and value_conflict(year, other) == "date"
+
+
+def test_learned_confidence_ranks_values_over_denials_of_other_things():
+    """The shipped dispute confidence (``models/disputes/confidence.json``) puts a value conflict about the same
+    named things above a denial of a related proposition naming other things, as the BASIL dev labels showed
+    (value disputes 3 of 3 right, such denials 0 of 5); every confirmed dispute's confidence is that model's."""
+    from storyscope.compare.dispute_confidence import confidence
+    from storyscope.compare.disputes import _sentence_claims, decide_pairs
+    (va,) = _sentence_claims("Lena Morrow has led the Eastport council since 2002.", "a")
+    (vb,) = _sentence_claims("Lena Morrow has led the Eastport council since 2003.", "b")
+    (da,) = _sentence_claims("Harbour Freight denied colluding with the Eastport council.", "a")
+    (db,) = _sentence_claims("Reports said the council met Harbour Freight agents in June.", "b")
+    value, denial = decide_pairs([(va, vb), (da, db)], aligned=[False, False])
+    assert value is not None and value.kind == "value"
+    assert value.confidence == float(confidence([value.features])[0])
+    if denial is not None:  # the structural test may not even ask: then there is nothing to rank
+        assert denial.kind == "denial" and denial.confidence < value.confidence
+    lo = dict(value.features, value=0.0, denial=1.0, entity_overlap=0.0)
+    assert confidence([lo])[0] < value.confidence

@@ -5,10 +5,13 @@ denies what another asserts (the denied content states the other's assertion), t
 values of one unit for the same proposition (the claims state the same proposition once numbers and dates
 are masked), or one negates what the other asserts (the same proposition once the negation is removed).
 Each shape is one same-proposition question put to the learned same-claim cross-encoder
-(``compare.pairs.same_claim_prob``, calibrated on the MSRP dev fold); its probability is the dispute's
-``confidence``. The contradiction cross-encoder is not used: on RTE-3 it never reached 0.90 precision
-(dev AP 0.16, ``models/pairs/README.md``). Guards: never the same passage, never one holder on both sides;
-a paraphrase has no denial, no differing value and no negation asymmetry, so it has no question to ask.
+(``compare.pairs.same_claim_prob``, calibrated on the MSRP dev fold), which decides it at a floor per kind.
+The dispute's ``confidence`` is a learned probability that the decided pair is a real contradiction
+(``dispute_confidence``: a logistic regression over the kind, that probability, the entities both claims name
+and the asserting side's voice, trained on the BASIL dev labels and the RTE-3 train fold;
+``models/disputes/README.md``). The contradiction cross-encoder is not used: on RTE-3 it never reached 0.90
+precision (dev AP 0.16, ``models/pairs/README.md``). Guards: never the same passage, never one holder on both
+sides; a paraphrase has no denial, no differing value and no negation asymmetry, so it has no question to ask.
 Embedding cosines only shortlist candidate pairs. The earlier rules (``dispute_legacy``) only add **weak** disputes
 at ``DisputeSettings.weak_confidence`` (0 of 42 of their disputes were correct on the BASIL dev labels), listed
 after the confirmed ones and hidden by the display threshold.
@@ -23,7 +26,8 @@ import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import extract_claims
-from storyscope.compare.dispute_rules import KINDS, denied_contents, holder, questions, value_conflict
+from storyscope.compare.dispute_rules import (KINDS, denied_contents, holder, negated, neutralised, questions,
+                                             value_conflict)
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,12 @@ class DisputeSettings:
     """Tuned values of dispute finding.
 
     floor: per kind, the lowest same-proposition probability (``compare.pairs.same_claim_prob``, mean of both
-        orders) at which a structural cue becomes a dispute; the ``confidence`` shown is that probability, and
-        what is shown by default is set apart by the display threshold (``dossier/display_thresholds.json``).
+        orders) at which a structural cue becomes a dispute; the ``confidence`` shown is the learned
+        ``dispute_confidence.confidence`` of the decided pair, and what is shown by default is set apart by the
+        display threshold (``dossier/display_thresholds.json``).
     shortlist_cosine: lowest MiniLM cosine of two claim texts (a denied content and a claim for a denial) for
-        a pair to be asked about; shortlist_per_claim: at most this many best-cosine partners per claim.
+        a pair to be asked about; shortlist_per_claim: at most this many best-cosine partners of other story
+        claims per text.
     weak_confidence: the confidence of a weak dispute: a pair of related claims (``_weak``; MiniLM cosine of
         the claim texts >= ``related_cosine``, ...) that a rule of ``dispute_legacy.judge`` of a kind in ``weak_kinds`` flags and
         the structural test does not confirm (those rules' disputes were 0 of 42 correct on the BASIL dev labels).
@@ -59,22 +65,31 @@ DISPUTES = DisputeSettings()
 @dataclass
 class Decision:
     """One decided pair: ``a`` denies / negates / states one value, ``b`` asserts / states the other;
-    ``prob`` the same-proposition probability of the compared texts; ``texts`` those two texts."""
+    ``prob`` the same-proposition probability of the compared texts; ``texts`` those two texts;
+    ``confidence`` the learned probability that the pair is a real contradiction (``dispute_confidence``;
+    ``weak_confidence`` for a weak one); ``features`` what it was computed from."""
     kind: str
     unit: str
     prob: float
     a: dict
     b: dict
     texts: tuple[str, str]
+    confidence: float = 0.0
+    features: dict | None = None
 
 
-def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings = DISPUTES) -> list[Decision | None]:
+def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings = DISPUTES,
+                 aligned: Sequence[bool] | None = None, score: bool = True) -> list[Decision | None]:
     """The dispute decision on pairs of analysed claims (``claims.analyse_sentence`` dicts with ``id``,
     ``attributed_to``, ``stance``), one entry per pair: the strongest ``Decision`` over both orders
     (denial and negation are tried with either claim as the denying side), or None.
 
     Each structural question of ``dispute_rules.questions`` is answered by the same-claim model, the mean of
-    both orders, in one batch; a question stands at or above ``settings.floor(kind)``."""
+    both orders, in one batch; a question stands at or above ``settings.floor(kind)``; of a pair's standing
+    questions the one of highest learned ``confidence`` is kept (``dispute_confidence.confidence`` over
+    ``dispute_confidence.features``; ``aligned[k]``: pair k's claims are one story claim). ``score=False``
+    leaves ``confidence`` at 0 and keeps the highest probability (to collect training rows)."""
+    from storyscope.compare.dispute_confidence import confidence, features
     from storyscope.compare.pairs import same_claim_prob
     asks: list[tuple[int, str, str, dict, dict, str, str]] = []
     for k, (a, b) in enumerate(pairs):
@@ -86,9 +101,14 @@ def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings =
         return out
     texts = [(q[5], q[6]) for q in asks]
     prob = (same_claim_prob(texts) + same_claim_prob([(y, x) for x, y in texts])) / 2
-    for (k, kind, unit, x, y, tx, ty), p in zip(asks, prob):
-        if p >= settings.floor(kind) and (out[k] is None or p > out[k].prob):
-            out[k] = Decision(kind, unit, float(p), x, y, (tx, ty))
+    stand = [(q, float(p)) for q, p in zip(asks, prob) if p >= settings.floor(q[1])]
+    feats = [features(kind, unit, x, y, (tx, ty), p, bool(aligned[k]) if aligned is not None else False)
+             for (k, kind, unit, x, y, tx, ty), p in stand]
+    conf = confidence(feats) if score else np.zeros(len(stand))
+    for ((k, kind, unit, x, y, tx, ty), p), f, c in zip(stand, feats, conf):
+        d = Decision(kind, unit, p, x, y, (tx, ty), float(c), f)
+        if out[k] is None or (d.confidence, d.prob) > (out[k].confidence, out[k].prob):
+            out[k] = d
     return out
 
 
@@ -121,7 +141,8 @@ def bundle_claims(bundle: StoryBundle, aid: str, s0: int, s1: int) -> list[dict]
 def contradiction_decisions(pairs: Sequence[tuple[str, str]],
                             settings: DisputeSettings = DISPUTES) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """``find_disputes``' decision on free-standing text pairs (RTE style: ``a`` a passage, ``b`` a statement):
-    (decisions bool (n,), confidence (n,): the strongest decided question's probability, else 0, kinds).
+    (decisions bool (n,), confidence (n,): the most confident decided question's learned confidence
+    (``dispute_confidence``), else 0, kinds).
 
     Each text is split into sentences and analysed as in a story (``_sentence_claims``); every sentence pair
     across the two texts goes through ``decide_pairs``, the function ``find_disputes`` uses; a pair of texts
@@ -135,13 +156,13 @@ def contradiction_decisions(pairs: Sequence[tuple[str, str]],
         best = None
         for _ in range(len(ca) * len(cb)):
             d = next(got)
-            if d is not None and (best is None or d.prob > best.prob):
+            if d is not None and (best is None or d.confidence > best.confidence):
                 best = d
         if best is None and ca and cb:  # as in a story: the weak tier where nothing is confirmed
             weak = _weak(ca + cb, {c["id"]: c["id"] for c in ca + cb}, set(), settings)
             best = next((d for d in weak if d.a["article_id"] != d.b["article_id"]), None)
         if best is not None:
-            decided[k], conf[k], kinds[k] = True, best.prob, best.kind
+            decided[k], conf[k], kinds[k] = True, best.confidence, best.kind
     return decided, conf, kinds
 
 
@@ -170,21 +191,26 @@ def _members(bundle: StoryBundle, story_claims: list[dict]) -> tuple[list[dict],
 
 
 def _candidates(members: list[dict], owner: dict[str, str], s: DisputeSettings) -> list[tuple[int, int]]:
-    """Pairs (i < j) of claims worth asking about: of different story claims, close claim texts or a denied
-    content close to the other claim's text (MiniLM cosines, at most ``shortlist_per_claim`` per claim); of
+    """Pairs (i < j) of claims worth asking about: of different story claims, close claim texts, a denied
+    content or a negated claim without its negation close to the other claim's text (MiniLM cosines, at most the
+    ``shortlist_per_claim`` best partners of other story claims per text); of
     one story claim, claims of different articles with a value conflict (``dispute_rules.value_conflict``)."""
     from storyscope.stages.embed import embed
     rows = [(i, m["text"]) for i, m in enumerate(members)] + \
-        [(i, t) for i, m in enumerate(members) for t in denied_contents(m)]
+        [(i, t) for i, m in enumerate(members) for t in denied_contents(m)] + \
+        [(i, neutralised(m["text"])) for i, m in enumerate(members) if negated(m)]
     vec = embed([t for _, t in rows])
     text_vec = vec[:len(members)]
     sim = vec @ text_vec.T
     out = set()
+    claim_of = np.array([owner[m["id"]] for m in members])
     for r, (i, _) in enumerate(rows):
-        for j in np.argsort(-sim[r])[:s.shortlist_per_claim + 1]:
-            j = int(j)
-            if j != i and sim[r, j] >= s.shortlist_cosine and owner[members[j]["id"]] != owner[members[i]["id"]]:
-                out.add((min(i, j), max(i, j)))
+        # the best partners among the eligible ones (of another story claim): the claim itself and the other
+        # renderings of its own story claim never take a place in the shortlist
+        row = np.where(claim_of != owner[members[i]["id"]], sim[r], -np.inf)
+        for j in np.argsort(-row)[:s.shortlist_per_claim]:
+            if row[j] >= s.shortlist_cosine:
+                out.add((min(i, int(j)), max(i, int(j))))
     # members of one story claim from different articles that state different values: the alignment merged
     # them as one proposition, so they are the clearest value disputes
     by_owner: dict[str, list[int]] = {}
@@ -236,7 +262,8 @@ def _weak(members: list[dict], owner: dict[str, str], decided: set[frozenset], s
                 continue
             for f in judge(a, b, vec):
                 if f.kind in s.weak_kinds:
-                    out.append(Decision(f.kind, "weak", s.weak_confidence, f.a, f.b, (f.a["text"], f.b["text"])))
+                    out.append(Decision(f.kind, "weak", s.weak_confidence, f.a, f.b, (f.a["text"], f.b["text"]),
+                                        s.weak_confidence))
                     break
     return out
 
@@ -248,7 +275,8 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
 
     Candidate claim pairs (``_candidates``) are decided by ``decide_pairs``; decided denials and negations of
     one story claim merge into one dispute (every claim they contradict on the asserting side), a value
-    conflict is one pair of story claims; a dispute's ``confidence`` is its weakest pair's probability. Then weak disputes (``_weak``: the earlier rules, not confirmed) at
+    conflict is one pair of story claims; a dispute's ``confidence`` is its weakest pair's learned confidence
+    (``dispute_confidence``), its ``score`` the strongest pair's same-proposition probability. Then weak disputes (``_weak``: the earlier rules, not confirmed) at
     ``settings.weak_confidence``, listed after the confirmed ones. ``story_claims`` are ``claim_align.align_claims``' output; at most ``limit``
     disputes, most confident first. Raises ``KeyError`` on claims without the analysed fields."""
     members, owner = _members(bundle, story_claims)
@@ -256,19 +284,20 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
         return []
     cand = _candidates(members, owner, settings)
     groups: dict[tuple, list[Decision]] = {}
-    for d in decide_pairs([(members[i], members[j]) for i, j in cand], settings):
+    aligned = [owner[members[i]["id"]] == owner[members[j]["id"]] for i, j in cand]
+    for d in decide_pairs([(members[i], members[j]) for i, j in cand], settings, aligned):
         if d is None:
             continue
         oa, ob = owner[d.a["id"]], owner[d.b["id"]]
         if d.kind == "value" and oa > ob:
-            d = Decision(d.kind, d.unit, d.prob, d.b, d.a, d.texts[::-1])
+            d = Decision(d.kind, d.unit, d.prob, d.b, d.a, d.texts[::-1], d.confidence, d.features)
             oa, ob = ob, oa
         # a denial or negation gathers every claim it contradicts; a value conflict is one pair of claims
         groups.setdefault((d.kind, oa) if d.kind != "value" else (d.kind, oa, ob), []).append(d)
     decided = {frozenset((owner[d.a["id"]], owner[d.b["id"]])) for ds in groups.values() for d in ds}
     for d in _weak(members, owner, decided, settings):
         groups.setdefault(("weak", d.kind, owner[d.a["id"]]), []).append(d)
-    ranked = sorted(groups.values(), key=lambda ds: (-min(d.prob for d in ds), -len(ds)))
+    ranked = sorted(groups.values(), key=lambda ds: (-min(d.confidence for d in ds), -len(ds)))
     out = []
     for ds in ranked:
         best = max(ds, key=lambda d: d.prob)
@@ -283,7 +312,7 @@ def find_disputes(bundle: StoryBundle, story_claims: list[dict], limit: int = 10
                 "stance": stance,
                 "evidence": [e for m in ms for e in m["evidence"]],
             })
-        conf = min(d.prob for d in ds)
+        conf = min(d.confidence for d in ds)
         out.append({"id": f"dispute-{len(out) + 1}", "kind": best.kind, "score": round(best.prob, 3),
                     "confidence": round(conf, 3), "about": _about(best), "sides": sides})
         if len(out) >= limit:

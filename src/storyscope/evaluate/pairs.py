@@ -75,7 +75,7 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     (``compare.disputes.contradiction_decisions``, as ``find_disputes`` keeps). ``fold``: "all", or "dev" /
     "train" (``is_dev``, the split the pair models were trained with). ``threshold`` replaces the shipped
     one (to trace the curve): for same-claim the model alone at it; for contradiction the structural
-    decision at that lowest confidence (the same-proposition probability of the decided question). The
+    decision at that lowest confidence (the learned ``compare.dispute_confidence`` of the decided question). The
     reported ``threshold`` of the contradiction task is the lowest confidence a listed dispute has (the weak
     tier's). Raises ``errors.InputError``.
     """
@@ -94,7 +94,7 @@ def evaluate_pairs(path: str | Path, task: str, fold: str = "all", threshold: fl
     else:
         from storyscope.compare.disputes import DISPUTES
         from storyscope.compare.disputes import contradiction_decisions as decide_pairs
-        shipped = DISPUTES.weak_confidence  # every dispute listed; --threshold 0.2 and up: confirmed ones only
+        shipped = DISPUTES.weak_confidence  # every dispute listed; --threshold above it: confirmed ones from it
     decided, prob = [], []
     for k in range(0, len(pairs), CHUNK):  # each pair is decided on its own: chunks only pace the progress line
         d, p = decide_pairs(pairs[k:k + CHUNK])[:2]
