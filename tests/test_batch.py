@@ -100,8 +100,10 @@ def test_one_process_and_two_processes_agree(jsonl_input):
     from storyscope.orchestrate import Orchestrator
     from storyscope.processes import ProcessComparing, ProcessReading, WorkerPool
     path, d = jsonl_input
-    one = run_batch([path], db=str(d / "one.db"))
-    two = run_batch([path], db=str(d / "two.db"), processes=2)
+    errs: list = []     # a failure on a worker is reported, never silently left uncompared
+    one = run_batch([path], db=str(d / "one.db"), on_error=errs.append)
+    two = run_batch([path], db=str(d / "two.db"), processes=2, on_error=errs.append)
+    assert not errs, [str(e) for e in errs]
     assert two["mode"] == "local (2 processes)" and one["mode"] == "local"
     assert one["articles"] == two["articles"] == 9 and one["findings"] == two["findings"] > 0
     with Workspace(str(d / "worker.db")) as ws, WorkerPool(ws.store.url, 2, driver=False) as pool:
