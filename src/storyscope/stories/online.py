@@ -201,9 +201,9 @@ class OnlineClusterer(Scoring):
         """A story seen as one article: its centroid, summed terms, names and span as anchors."""
         st = self._stories[s]
         span = tuple(x for x in (st.start, st.end) if x is not None)
-        k, v = st.terms
+        k, v = st.terms          # sorted unique keys: the arrays ``features._arrays`` would make of the dict
         return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
-                        st.event.copy())
+                        st.event.copy(), _arr=(k, v.astype(np.float64)))
 
     def _maybe_merge(self, s: int, titled: bool = True) -> int:
         """After story ``s`` grew, merge it with the story its aggregate now matches, if any.
