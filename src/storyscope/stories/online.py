@@ -202,8 +202,9 @@ class OnlineClusterer(Scoring):
         st = self._stories[s]
         span = tuple(x for x in (st.start, st.end) if x is not None)
         k, v = st.terms          # sorted unique keys: the arrays ``features._arrays`` would make of the dict
+        # the story's own event keys, read only (``event._summary`` keeps one summary per key set and cut)
         return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
-                        st.event.copy(), _arr=(k, v.astype(np.float64)))
+                        st.event, _arr=(k, v.astype(np.float64)))
 
     def _maybe_merge(self, s: int, titled: bool = True) -> int:
         """After story ``s`` grew, merge it with the story its aggregate now matches, if any.
@@ -340,10 +341,7 @@ class OnlineClusterer(Scoring):
             return super()._candidates(f)
         if isinstance(near, int):           # more than window_max stories: the index's probed lists instead
             near = self._ivf.probe(f.emb, p.nprobe)
-        st, en = self._lo[near], self._hi[near]
-        with np.errstate(invalid="ignore"):
-            m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
-        idx = near[(m | np.isnan(st)) & self._alive[near]]
+        idx = near[self._in_window(near, anchors)]
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there

@@ -78,16 +78,16 @@ class Scoring:
         anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
         idx = None
         if anchors:
-            st, en = self._lo[:S], self._hi[:S]
-            with np.errstate(invalid="ignore"):
-                m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
-            idx = np.flatnonzero((m | np.isnan(st)) & self._alive[:S])
-        if idx is None or len(idx) > p.ivf_min:
-            if self._ivf is not None:
-                near = self._ivf.probe(f.emb, p.nprobe)
-                idx = near if idx is None else np.intersect1d(near, idx, assume_unique=True)
-            elif idx is None:
-                idx = np.flatnonzero(self._alive[:S])
+            ok = self._in_window(np.s_[:S], anchors)
+            if self._ivf is not None and np.count_nonzero(ok) > p.ivf_min:
+                near = self._ivf.probe(f.emb, p.nprobe)      # sorted: the probed stories in the window, in order
+                idx = near[ok[near]]
+            else:
+                idx = np.flatnonzero(ok)
+        elif self._ivf is not None:
+            idx = self._ivf.probe(f.emb, p.nprobe)
+        else:
+            idx = np.flatnonzero(self._alive[:S])
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb
@@ -96,6 +96,13 @@ class Scoring:
         top = np.argpartition(-pre, k - 1)[:k] if len(idx) > k else np.arange(len(idx))
         top = top[np.lexsort((idx[top], -pre[top]))]
         return idx[top], sims[top], self._gaps(f, idx[top])
+
+    def _in_window(self, idx, anchors: list) -> np.ndarray:
+        """Which stories ``idx`` (indices or a slice) are alive and undated or have a span within
+        ``horizon_days`` of the anchors' days (days are whole numbers: the bounds move exactly)."""
+        st, en, h = self._lo[idx], self._hi[idx], self.p.horizon_days
+        with np.errstate(invalid="ignore"):
+            return ((en >= min(anchors) - h) & (st <= max(anchors) + h) | np.isnan(st)) & self._alive[idx]
 
     def _idf(self, keys: np.ndarray) -> np.ndarray:
         return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
@@ -150,27 +157,22 @@ class Scoring:
         p = self.p
         return 0.0 if gap <= p.grace_days else min(1.0, (gap - p.grace_days) / max(p.horizon_days - p.grace_days, 1e-9))
 
-    def pair_features(self, f: Features, s: int, emb_sim: float | None = None, gap: float = 0.0,
-                      tf: float | None = None) -> np.ndarray:
+    def pair_features(self, f: Features, s: int, emb_sim: float | None = None, gap: float = 0.0) -> np.ndarray:
         """The pair model's features (``event.FEATURES``) of article ``f`` against story ``s``; the event
-        features the model's weights for this pair do not read are 0 (``PairModel.kinds``). ``tf``: the
-        TF-IDF cosine, if already known (``_tfidf_many``; not when the weights read the covers)."""
+        features the model's weights for this pair do not read are 0 (``PairModel.kinds``)."""
         st = self._stories[s]
         if emb_sim is None:
             emb_sim = float(self._C[s] @ f.emb)
         untitled, undated = not f.titled, f.pub is None and st.start is None
-        covers = self._reads_covers(untitled, undated)
-        top = cover = 0.0
-        if tf is None or covers:
-            tf = 0.0
-            if f.terms and len(st.terms[0]):
-                ak, av, an = self._article_weights(f)
-                sk, sv, sn = self._story_weights(st)
-                pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
-                hit = sk[pos] == ak
-                tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
-                if covers:
-                    top, cover = _covers(ak, av, hit, sk, sv)
+        tf = top = cover = 0.0
+        if f.terms and len(st.terms[0]):
+            ak, av, an = self._article_weights(f)
+            sk, sv, sn = self._story_weights(st)
+            pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
+            hit = sk[pos] == ak
+            tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
+            if self.model.uses("top_cover", untitled, undated) or self.model.uses("story_cover", untitled, undated):
+                top, cover = _covers(ak, av, hit, sk, sv)
         ent = 0.0
         if f.ents and st.ents:
             w, tot = self._ent_weights(f)
@@ -178,41 +180,13 @@ class Scoring:
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
                            self.model.core_share, untitled, top, cover, undated, self.model.kinds(untitled, undated))
 
-    def _reads_covers(self, untitled: bool, undated: bool) -> bool:
-        return self.model.uses("top_cover", untitled, undated) or self.model.uses("story_cover", untitled, undated)
-
-    def _tfidf_many(self, f: Features, ss: list[int]) -> list[float]:
-        """The TF-IDF cosines of article ``f`` with stories ``ss`` (as ``pair_features`` computes them, to the
-        bit: the same products summed in the same order by the same dot product), in one pass over their terms."""
-        if not f.terms or not ss:
-            return [0.0] * len(ss)
-        ak, av, an = self._article_weights(f)
-        ws = [self._story_weights(self._stories[s]) for s in ss]
-        K = np.concatenate([w[0] for w in ws])
-        pos = np.minimum(np.searchsorted(ak, K), len(ak) - 1)
-        hit = ak[pos] == K
-        A, B = av[pos[hit]], np.concatenate([w[1] for w in ws])[hit]
-        cum = np.zeros(len(K) + 1, dtype=np.int64)
-        np.cumsum(hit, out=cum[1:])
-        out, o = [], 0
-        for sk, _, sn in ws:
-            a, b = int(cum[o]), int(cum[o + len(sk)])
-            o += len(sk)
-            out.append(float(A[a:b] @ B[a:b]) / (an * sn) if len(sk) and an * sn > 0 else 0.0)
-        return out
-
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)
-        todo = []             # (candidate, gap) that ``score`` would not rule out by the date penalty alone
-        for s, gap in zip(idx.tolist(), gaps.tolist()):
-            if s != skip:
-                gap = self.date_gap(f, s, gap)
-                todo.append((s, gap if self.date_penalty(gap) < 1.0 else None))
-        live = [s for s, gap in todo if gap is not None]
-        tfs = dict(zip(live, self._tfidf_many(f, live)))
         best, best_score = None, -np.inf
-        for (s, gap), sim in zip(todo, (x for s, x in zip(idx.tolist(), sims.tolist()) if s != skip)):
-            sc = 0.0 if gap is None else self.model.prob(self.pair_features(f, s, sim, gap, tfs[s]))
+        for s, sim, gap in zip(idx.tolist(), sims.tolist(), gaps.tolist()):
+            if s == skip:
+                continue
+            sc = self.score(f, s, sim, gap)
             if sc > best_score + 1e-12 or (abs(sc - best_score) <= 1e-12 and best is not None and s < best):
                 best, best_score = s, sc
         return best, best_score
