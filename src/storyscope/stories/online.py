@@ -87,6 +87,8 @@ class OnlineClusterer(Scoring):
         self._lo = np.full(64, np.nan)       # span widened by the dates the story mentions
         self._hi = np.full(64, np.nan)
         self._alive = np.ones(64, dtype=bool)
+        self._wlo = np.full(64, -np.inf)    # ``_lo``/``_hi`` as the date window reads them: undated -inf/+inf
+        self._whi = np.full(64, np.inf)     # (always in), merged +inf (never); see ``Scoring._in_window``
         self._ivf: IVF | None = None
         self._next_train = self.p.ivf_min
         self.model = load_model()
@@ -156,8 +158,9 @@ class OnlineClusterer(Scoring):
         C = np.zeros((n, self.dim), dtype=np.float32)
         C[:len(self._C)] = self._C
         self._C = C
-        for name in ("_start", "_end", "_lo", "_hi"):
-            a = np.full(n, np.nan)
+        for name, fill in (("_start", np.nan), ("_end", np.nan), ("_lo", np.nan), ("_hi", np.nan),
+                           ("_wlo", -np.inf), ("_whi", np.inf)):
+            a = np.full(n, fill)
             old = getattr(self, name)
             a[:len(old)] = old
             setattr(self, name, a)
@@ -175,6 +178,8 @@ class OnlineClusterer(Scoring):
         self._lo[s], self._hi[s] = self._start[s], self._end[s]      # undated: a candidate for all
         if st.mentions and st.start is not None:
             self._lo[s], self._hi[s] = min(st.mentions[0], st.start), max(st.mentions[-1], st.end)
+        self._wlo[s], self._whi[s] = (np.inf, np.inf) if not self._alive[s] else \
+            (-np.inf, np.inf) if st.start is None else (self._lo[s], self._hi[s])
         self._spans.set(s, self._lo[s], self._hi[s], bool(self._alive[s]))
 
     def _open(self, aid: str, head, f: Features) -> int:
@@ -292,7 +297,7 @@ class OnlineClusterer(Scoring):
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
         self._journal.stories.add(s)
         self._C[s] = 0.0
-        self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = np.inf
+        self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = self._wlo[s] = self._whi[s] = np.inf
         self._alive[s] = False
         self._spans.set(s, np.inf, np.inf, False)
         if self._ivf is not None:

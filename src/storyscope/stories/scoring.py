@@ -1,7 +1,7 @@
 """How ``OnlineClusterer`` scores an article against a story (moved out of ``online.py`` unchanged).
 
 ``Scoring`` is a mixin over the clusterer's arrays and counts (``df``, ``n_docs``, ``ent_df``,
-``_C``, ``_start``/``_end``/``_lo``/``_hi``, ``_alive``, ``_ivf``, ``_stories``, ``p``, ``model``):
+``_C``, ``_start``/``_end``/``_lo``/``_hi``/``_wlo``/``_whi``, ``_alive``, ``_ivf``, ``_stories``, ``p``, ``model``):
 document-frequency counting, date gaps and penalty, candidate selection (date window, then the
 inverted-file index), TF-IDF and actor weights, the pair-model probability, and the best story.
 """
@@ -99,10 +99,10 @@ class Scoring:
 
     def _in_window(self, idx, anchors: list) -> np.ndarray:
         """Which stories ``idx`` (indices or a slice) are alive and undated or have a span within
-        ``horizon_days`` of the anchors' days (days are whole numbers: the bounds move exactly)."""
-        st, en, h = self._lo[idx], self._hi[idx], self.p.horizon_days
-        with np.errstate(invalid="ignore"):
-            return ((en >= min(anchors) - h) & (st <= max(anchors) + h) | np.isnan(st)) & self._alive[idx]
+        ``horizon_days`` of the anchors' days: ``_wlo``/``_whi`` hold the spans with undated stories
+        open on both sides and merged ones closed (days are whole numbers: the bounds move exactly)."""
+        h = self.p.horizon_days
+        return (self._whi[idx] >= min(anchors) - h) & (self._wlo[idx] <= max(anchors) + h)
 
     def _idf(self, keys: np.ndarray) -> np.ndarray:
         return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
