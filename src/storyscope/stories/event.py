@@ -158,28 +158,35 @@ def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapp
 TOP_N = (3, 3, 2, 5, 0, 3)      # per kind of ``KINDS``: the most mentioned keys a conflict looks at
 
 
-def _summary(keys: EventKeys, articles: int, share: float | None) -> tuple:
-    """Per kind of ``KINDS``, the ``core`` of ``keys`` as ``pair_vector`` reads it: (counts, their sum,
-    the ``TOP_N`` most mentioned keys); for days (sorted days, counts). Kept on ``keys`` until
-    ``EventKeys.add`` changes them (an article's keys are scored against up to ``k`` stories and a
-    story's against every later candidate article: sorting them once, not per pair)."""
+def _summary(keys: EventKeys, articles: int, share: float | None) -> list:
+    """The summaries of ``keys`` as a story of ``articles`` articles (``core`` at ``share``), per kind
+    of ``KINDS``, filled by ``_kind`` when first read. Kept on ``keys`` until ``EventKeys.add``
+    changes them (an article's keys are scored against up to ``k`` stories and a story's against
+    every later candidate article: sorting them once, not per pair)."""
     cut = None if share is None or articles <= 2 else (articles, share)
     memo = keys.__dict__.get("_memo")
     if memo is not None and memo[0] == cut:
         return memo[1]
-    kinds = []
-    for name, n in zip(KINDS, TOP_N):
-        c = core(getattr(keys, name), articles, share)
-        kinds.append((sorted(c), c) if name == "days" else (c, sum(c.values()), tuple(_top(c, n))))
-    out = tuple(kinds)
+    out = [articles, share] + [None] * len(KINDS)
     keys.__dict__["_memo"] = (cut, out)
     return out
 
 
+def _kind(side: tuple, i: int) -> tuple:
+    """Kind ``i`` of one side, (keys, their ``_summary``): (the ``core`` counts, their sum, the ``TOP_N``
+    most mentioned keys); for days (sorted days, counts)."""
+    keys, sm = side
+    k = sm[2 + i]
+    if k is None:
+        c = core(getattr(keys, KINDS[i]), sm[0], sm[1])
+        k = sm[2 + i] = (sorted(c), c) if KINDS[i] == "days" else (c, sum(c.values()), tuple(_top(c, TOP_N[i])))
+    return k
+
+
 def _shared(sa: tuple, sb: tuple, i: int) -> tuple[float, float]:
-    """Kind ``i`` of two ``_summary`` results: the mention-weighted share of ``a``'s keys found in ``b``;
+    """Kind ``i`` of two sides (keys, ``_summary``): the mention-weighted share of ``a``'s keys found in ``b``;
     conflict 1 when neither side's ``TOP_N`` most mentioned keys appear on the other side at all (both non-empty)."""
-    (a, tot, ta), (b, _, tb) = sa[i], sb[i]
+    (a, tot, ta), (b, _, tb) = _kind(sa, i), _kind(sb, i)
     if not a or not b:
         return 0.0, 0.0
     share = sum(v for k, v in a.items() if k in b) / tot if tot else 0.0
@@ -216,14 +223,14 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     ``kinds``: per kind of ``KINDS``, whether to compute its features (``PairModel.kinds``); the others
     are 0, which leaves the logit of weights that do not read them exactly as it was. None: all.
     """
-    sa, sb = _summary(a, 1, None), _summary(b, b_articles, core_share)
+    sa, sb = (a, _summary(a, 1, None)), (b, _summary(b, b_articles, core_share))
     on = kinds or ALL_KINDS
     ps, pc = _shared(sa, sb, 0) if on[0] else (0.0, 0.0)
     ls, lc = _shared(sa, sb, 1) if on[1] else (0.0, 0.0)
     ys, yc = _shared(sa, sb, 2) if on[2] else (0.0, 0.0)
-    shared = len(sa[3][0].keys() & sb[3][0].keys()) if on[3] else 0
+    shared = len(_kind(sa, 3)[0].keys() & _kind(sb, 3)[0].keys()) if on[3] else 0
     _, nc = _shared(sa, sb, 3) if on[3] else (0.0, 0.0)
-    ds, dc = _days_shared(sa[4], sb[4]) if on[4] else (0.0, 0.0)
+    ds, dc = _days_shared(_kind(sa, 4), _kind(sb, 4)) if on[4] else (0.0, 0.0)
     hs, hc = _shared(sa, sb, 5) if on[5] else (0.0, 0.0)
     return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
                      ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc, float(untitled),
