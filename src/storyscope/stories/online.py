@@ -345,8 +345,10 @@ class OnlineClusterer(Scoring):
         if near is None:
             return super()._candidates(f)
         if isinstance(near, int):           # more than window_max stories: the index's probed lists instead
-            near = self._ivf.probe(f.emb, p.nprobe)
-        idx = near[self._in_window(near, anchors)]
+            near = self._ivf.probe(f.emb, p.nprobe, sort=False)
+            idx = np.sort(near[self._in_window(near, anchors)])      # sorted as ``near`` is otherwise
+        else:
+            idx = near[self._in_window(near, anchors)]
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there

@@ -80,8 +80,8 @@ class Scoring:
         if anchors:
             ok = self._in_window(np.s_[:S], anchors)
             if self._ivf is not None and np.count_nonzero(ok) > p.ivf_min:
-                near = self._ivf.probe(f.emb, p.nprobe)      # sorted: the probed stories in the window, in order
-                idx = near[ok[near]]
+                near = self._ivf.probe(f.emb, p.nprobe, sort=False)
+                idx = np.sort(near[ok[near]])        # the probed stories in the window, in order
             else:
                 idx = np.flatnonzero(ok)
         elif self._ivf is not None:
