@@ -45,7 +45,8 @@ _NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(mi
 
 @dataclass
 class EventKeys:
-    """Counts of an article's (or a story's summed) event keys."""
+    """Counts of an article's (or a story's summed) event keys. Change them through ``add`` only: it
+    drops the summaries ``pair_vector`` keeps on them."""
     people: dict[str, int]
     places: dict[str, int]
     years: dict[int, int]
