@@ -20,7 +20,8 @@ What is measured, exactly:
    the split check of ``stories.split`` reads, and any story split in two). We report mean time per article (assignment plus
    store writes), the mean over the first and the last 10% of the stream (how the cost grows
    as stories accumulate), the 99th percentile, number of stories, peak RSS, the size of the
-   store file holding the state, and the time to load the clusterer back from it.
+   store file holding the state, and the time to load the clusterer back from it; and a SHA-1 of
+   the stories (article ids per story), so two versions can be checked to assign alike.
 
 Usage: python benchmarks/bench_stories.py [--sizes 1000,10000,100000] [--pool 1500]
 Prints a Markdown table on stdout (progress on stderr). Skips if ../shared is absent.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import pickle
@@ -180,7 +182,7 @@ def run_one(n: int, cache: Path) -> dict:
         os.remove(os.path.join(tmp, x))
     os.rmdir(tmp)
     tenth = max(1, n // 10)
-    return {"n": n, "ms_mean": times.mean() * 1e3, "ms_first10": times[:tenth].mean() * 1e3,
+    return {"n": n, "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest(), "ms_mean": times.mean() * 1e3, "ms_first10": times[:tenth].mean() * 1e3,
             "ms_last10": times[-tenth:].mean() * 1e3, "ms_p99": float(np.percentile(times, 99)) * 1e3,
             "total_s": float(times.sum()), "write_s": write_s, "stories": len(groups), "ivf": back._ivf is not None,
             "peak_rss_mb": rss1, "rss_before_mb": rss0, "state_mb": size / 2 ** 20, "load_s": load_s}
@@ -224,6 +226,8 @@ def main() -> None:
               f"{r['ms_first10']:.2f} | {r['ms_last10']:.2f} | {r['ms_p99']:.2f} | {r['total_s']:.1f} | "
               f"{r['write_s']:.1f} | {r['n'] / rate:,.0f} | {r['peak_rss_mb']:.0f} ({r['rss_before_mb']:.0f}) | "
               f"{r['state_mb']:.1f} | {r['load_s']:.1f} |")
+    print("\nSHA-1 of the stories (article ids per story, in order) per size, to compare two versions' assignments: "
+          + ", ".join(f"{r['n']:,}: {r['groups_sha1'][:12]}" for r in rows))
 
 
 if __name__ == "__main__":

@@ -165,3 +165,27 @@ def test_covers_weigh_the_heaviest_terms_on_each_side():
     top, cover = _covers(ak, av, hit, sk, sv)
     assert top == 0.5                             # keys 0-4 of its ten heaviest are in the story
     assert cover == 5.0 / 15.0                    # of the story's weight, keys 0-4 are in the article
+
+
+def test_kinds_the_weights_do_not_read_are_skipped_without_changing_the_logit():
+    a, other = event_keys(_items()[0]), event_keys(_items()[2])
+    a.days, other.days = {date(2031, 5, 6).toordinal(): 1}, {date(2033, 1, 2).toordinal(): 1}
+    m = load_model()
+    for untitled in (False, True):
+        kinds = m.kinds(untitled, False)
+        full = pair_vector(a, other, 0.7, 0.4, 0.3, 0.0, untitled=untitled)
+        cut = pair_vector(a, other, 0.7, 0.4, 0.3, 0.0, untitled=untitled, kinds=kinds)
+        assert m.logit(cut) == m.logit(full)            # to the bit
+        f = dict(zip(FEATURES, cut))
+        assert (f["days_conflict"] == 0.0) == (not kinds[4]) and dict(zip(FEATURES, full))["days_conflict"] == 1.0
+    assert m.kinds(True, False) == (True,) * 6 and not m.kinds(False, False)[4]     # untitled weights read days
+
+
+def test_a_story_summary_follows_its_keys_when_they_change():
+    story = EventKeys({"ilse brandvik": 2}, {"norvale": 2}, {}, {})
+    okafor = EventKeys({"tomas okafor": 5}, {"delmere": 5}, {}, {})
+    before = dict(zip(FEATURES, pair_vector(okafor, story, 0.8, 0.5, 0.5, 0.0, b_articles=1)))
+    assert before["people_conflict"] == 1.0
+    story.add(EventKeys({"tomas okafor": 4}, {"delmere": 4}, {}, {}))      # the story now names Okafor too
+    after = dict(zip(FEATURES, pair_vector(okafor, story, 0.8, 0.5, 0.5, 0.0, b_articles=2)))
+    assert after["people_conflict"] == 0.0 and after["people_share"] == 1.0 and after["places_share"] == 1.0

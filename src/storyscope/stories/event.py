@@ -11,6 +11,8 @@ by ``storyscope.stories.train``; see ``models/stories/README.md``).
 """
 from __future__ import annotations
 
+import bisect
+import heapq
 import json
 import math
 import re
@@ -18,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -42,7 +45,8 @@ _NUMBER = re.compile(r"(?<![\w.,])\$?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(mi
 
 @dataclass
 class EventKeys:
-    """Counts of an article's (or a story's summed) event keys."""
+    """Counts of an article's (or a story's summed) event keys. Change them through ``add`` only: it
+    drops the summaries ``pair_vector`` keeps on them."""
     people: dict[str, int]
     places: dict[str, int]
     years: dict[int, int]
@@ -67,10 +71,12 @@ class EventKeys:
 
     def add(self, other: "EventKeys", cap: int = 40) -> None:
         """Sum ``other`` into these counts, keeping the ``cap`` most frequent keys of each kind."""
+        self.__dict__.pop("_memo", None)        # the summaries ``pair_vector`` keeps of these counts
         for name in KINDS:
-            c = Counter(getattr(self, name))
-            c.update(getattr(other, name))
-            setattr(self, name, dict(c.most_common(cap)) if len(c) > cap else dict(c))
+            c = dict(getattr(self, name))        # insertion order as Counter.update keeps it
+            for k, v in getattr(other, name).items():
+                c[k] = c.get(k, 0) + v
+            setattr(self, name, dict(heapq.nlargest(cap, c.items(), key=itemgetter(1))) if len(c) > cap else c)
 
 
 def _get(item: Any, key: str):
@@ -139,28 +145,6 @@ def _top(c: Mapping, n: int) -> set:
     return {k for k, _ in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))[:n]}
 
 
-def _share_conflict(a: Mapping, b: Mapping, n: int = 3) -> tuple[float, float]:
-    """Mention-weighted share of ``a``'s keys found in ``b``; conflict 1 when neither side's
-    ``n`` most mentioned keys appear on the other side at all (both non-empty)."""
-    if not a or not b:
-        return 0.0, 0.0
-    tot = sum(a.values())
-    share = sum(v for k, v in a.items() if k in b) / tot if tot else 0.0
-    conflict = float(not (_top(a, n) & b.keys()) and not (_top(b, n) & a.keys()))
-    return share, conflict
-
-
-def _days_share_conflict(a: Mapping[int, int], b: Mapping[int, int], slack: int = 1) -> tuple[float, float]:
-    """Like ``_share_conflict`` for stated days, a day matching within ``slack`` days: share of
-    ``a``'s day mentions near one of ``b``'s; conflict 1 when no day of either is near the other's."""
-    if not a or not b:
-        return 0.0, 0.0
-    bk = np.fromiter(b.keys(), dtype=np.int64, count=len(b))
-    near = {d: bool((np.abs(bk - d) <= slack).any()) for d in a}
-    tot = sum(a.values())
-    return sum(v for d, v in a.items() if near[d]) / tot, float(not any(near.values()))
-
-
 def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapping:
     """The keys of a story of ``articles`` articles mentioned at least ``share`` times per article
     (always its most mentioned key): what the story is about rather than what one stray article
@@ -172,10 +156,58 @@ def core(keys: Mapping, articles: int, share: float | None = CORE_SHARE) -> Mapp
     return kept or dict([max(keys.items(), key=lambda kv: kv[1])])
 
 
+TOP_N = (3, 3, 2, 5, 0, 3)      # per kind of ``KINDS``: the most mentioned keys a conflict looks at
+
+
+def _summary(keys: EventKeys, articles: int, share: float | None) -> list:
+    """The summaries of ``keys`` as a story of ``articles`` articles (``core`` at ``share``), per kind
+    of ``KINDS``, filled by ``_kind`` when first read. Kept on ``keys`` until ``EventKeys.add``
+    changes them (an article's keys are scored against up to ``k`` stories and a story's against
+    every later candidate article: sorting them once, not per pair)."""
+    cut = None if share is None or articles <= 2 else (articles, share)
+    memo = keys.__dict__.get("_memo")
+    if memo is not None and memo[0] == cut:
+        return memo[1]
+    out = [articles, share] + [None] * len(KINDS)
+    keys.__dict__["_memo"] = (cut, out)
+    return out
+
+
+def _kind(side: tuple, i: int) -> tuple:
+    """Kind ``i`` of one side, (keys, their ``_summary``): (the ``core`` counts, their sum, the ``TOP_N``
+    most mentioned keys); for days (sorted days, counts)."""
+    keys, sm = side
+    k = sm[2 + i]
+    if k is None:
+        c = core(getattr(keys, KINDS[i]), sm[0], sm[1])
+        k = sm[2 + i] = (sorted(c), c) if KINDS[i] == "days" else (c, sum(c.values()), tuple(_top(c, TOP_N[i])))
+    return k
+
+
+def _shared(sa: tuple, sb: tuple, i: int) -> tuple[float, float]:
+    """Kind ``i`` of two sides (keys, ``_summary``): the mention-weighted share of ``a``'s keys found in ``b``;
+    conflict 1 when neither side's ``TOP_N`` most mentioned keys appear on the other side at all (both non-empty)."""
+    (a, tot, ta), (b, _, tb) = _kind(sa, i), _kind(sb, i)
+    if not a or not b:
+        return 0.0, 0.0
+    share = sum(v for k, v in a.items() if k in b) / tot if tot else 0.0
+    return share, float(b.keys().isdisjoint(ta) and a.keys().isdisjoint(tb))
+
+
+def _days_shared(a: tuple, b: tuple, slack: int = 1) -> tuple[float, float]:
+    """Like ``_shared`` for stated days (``_summary`` day entries: sorted days, counts), a day matching within
+    ``slack`` days: share of ``a``'s day mentions near one of ``b``'s; conflict 1 when no day of either is near the other's."""
+    (_, ac), (bs, bc) = a, b
+    if not ac or not bc:
+        return 0.0, 0.0
+    near = {d: (i := bisect.bisect_left(bs, d - slack)) < len(bs) and bs[i] <= d + slack for d in ac}
+    return sum(v for d, v in ac.items() if near[d]) / sum(ac.values()), float(not any(near.values()))
+
+
 def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: float, penalty: float,
                 gap_days: float = 0.0, b_articles: int = 1, core_share: float | None = CORE_SHARE,
                 untitled: bool = False, top_cover: float = 0.0, story_cover: float = 0.0,
-                undated: bool = False) -> np.ndarray:
+                undated: bool = False, kinds: tuple[bool, ...] | None = None) -> np.ndarray:
     """Features (in ``FEATURES`` order) of article keys ``a`` against story keys ``b``.
 
     ``emb``, ``tfidf`` and ``names`` are cosines in [0, 1] computed by the caller; ``penalty`` is
@@ -189,15 +221,18 @@ def pair_vector(a: EventKeys, b: EventKeys, emb: float, tfidf: float, names: flo
     ``untitled`` feature is 1 and ``PairModel`` uses its untitled weights, if it has them.
     ``top_cover``, ``story_cover``: see ``scoring._covers``. ``undated``: neither the article nor
     the story has a publication date (``undated`` is 1; ``PairModel`` uses its undated weights).
+    ``kinds``: per kind of ``KINDS``, whether to compute its features (``PairModel.kinds``); the others
+    are 0, which leaves the logit of weights that do not read them exactly as it was. None: all.
     """
-    b = EventKeys(*(core(getattr(b, k), b_articles, core_share) for k in KINDS))
-    ps, pc = _share_conflict(a.people, b.people)
-    ls, lc = _share_conflict(a.places, b.places)
-    ys, yc = _share_conflict(a.years, b.years, 2)
-    shared = len(a.numbers.keys() & b.numbers.keys())
-    _, nc = _share_conflict(a.numbers, b.numbers, 5)
-    ds, dc = _days_share_conflict(a.days, b.days)
-    hs, hc = _share_conflict(a.lead, b.lead)
+    sa, sb = (a, _summary(a, 1, None)), (b, _summary(b, b_articles, core_share))
+    on = kinds or ALL_KINDS
+    ps, pc = _shared(sa, sb, 0) if on[0] else (0.0, 0.0)
+    ls, lc = _shared(sa, sb, 1) if on[1] else (0.0, 0.0)
+    ys, yc = _shared(sa, sb, 2) if on[2] else (0.0, 0.0)
+    shared = len(_kind(sa, 3)[0].keys() & _kind(sb, 3)[0].keys()) if on[3] else 0
+    _, nc = _shared(sa, sb, 3) if on[3] else (0.0, 0.0)
+    ds, dc = _days_shared(_kind(sa, 4), _kind(sb, 4)) if on[4] else (0.0, 0.0)
+    hs, hc = _shared(sa, sb, 5) if on[5] else (0.0, 0.0)
     return np.array([1.0, emb, tfidf, names, penalty, math.log1p(max(0.0, gap_days - SAME_WEEK)) / math.log(61.0),
                      ps, pc, ls, lc, ys, yc, math.log1p(shared), nc, ds, dc, hs, hc, float(untitled),
                      top_cover, story_cover, math.log1p(max(b_articles - 1, 0)) / math.log(50.0), float(undated)])
@@ -223,6 +258,7 @@ class PairModel:
         self.w_undated = None if weights_undated is None else \
             np.array([float(weights_undated.get(f, 0.0)) for f in FEATURES])
         self.meta = dict(meta or {})
+        self._uses: dict[tuple, Any] = {}       # ``uses`` and ``kinds`` per pair kind: asked once per pair
         self.core_share: float | None = self.meta.get("core_share")     # see ``core``; None: all keys
 
     def weights_for(self, untitled: bool, undated: bool) -> np.ndarray:
@@ -234,8 +270,21 @@ class PairModel:
     def uses(self, feature: str, untitled: bool, undated: bool) -> bool:
         """Whether the weights for such a pair read ``feature`` (a model without weights, as
         training builds pairs with, reads every feature): callers skip computing the others."""
-        w = self.weights_for(untitled, undated)
-        return not self.w.any() or bool(w[FEATURES.index(feature)])
+        key = (feature, untitled, undated)
+        out = self._uses.get(key)
+        if out is None:
+            w = self.weights_for(untitled, undated)
+            out = self._uses[key] = not self.w.any() or bool(w[FEATURES.index(feature)])
+        return out
+
+    def kinds(self, untitled: bool, undated: bool) -> tuple[bool, ...]:
+        """Per kind of ``KINDS``, whether the weights for such a pair read any of its features (``uses``)."""
+        key = ("kinds", untitled, undated)
+        out = self._uses.get(key)
+        if out is None:
+            out = self._uses[key] = tuple(any(self.uses(f"{k}_{x}", untitled, undated) for x in _KIND_FEATURES[k])
+                                          for k in KINDS)
+        return out
 
     def logit(self, x: np.ndarray) -> float:
         return float(self.weights_for(bool(x[_UNTITLED]), bool(x[_UNDATED])) @ x)
@@ -253,6 +302,8 @@ class PairModel:
         return {**out, **self.meta}
 
 
+_KIND_FEATURES = {k: ("shared", "conflict") if k == "numbers" else ("share", "conflict") for k in KINDS}
+ALL_KINDS = (True,) * len(KINDS)
 _UNTITLED = FEATURES.index("untitled")
 _UNDATED = FEATURES.index("undated")
 WEIGHT_SETS = ("weights", "weights_untitled", "weights_undated")

@@ -66,15 +66,17 @@ class IVF:
             self._arrays.pop(self.where[s], None)
             self.where[s] = -1
 
-    def probe(self, v: np.ndarray, nprobe: int) -> np.ndarray:
-        """Stories in the ``nprobe`` nearest lists: about nprobe * sqrt(S) / 2 of S stories."""
+    def probe(self, v: np.ndarray, nprobe: int, sort: bool = True) -> np.ndarray:
+        """Stories in the ``nprobe`` nearest lists: about nprobe * sqrt(S) / 2 of S stories, sorted
+        (``sort`` False: in no particular order, for a caller that sorts the few it keeps)."""
         sims = self.coarse @ v
         nprobe = min(nprobe, len(sims))
         order = np.argpartition(-sims, nprobe - 1)[:nprobe]
         parts = [self._array(int(l)) for l in order if self.lists[l]]
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.sort(np.concatenate(parts))
+        out = np.concatenate(parts)
+        return np.sort(out) if sort else out
 
     def _array(self, l: int) -> np.ndarray:
         a = self._arrays.get(l)

@@ -87,6 +87,8 @@ class OnlineClusterer(Scoring):
         self._lo = np.full(64, np.nan)       # span widened by the dates the story mentions
         self._hi = np.full(64, np.nan)
         self._alive = np.ones(64, dtype=bool)
+        self._wlo = np.full(64, -np.inf)    # ``_lo``/``_hi`` as the date window reads them: undated -inf/+inf
+        self._whi = np.full(64, np.inf)     # (always in), merged +inf (never); see ``Scoring._in_window``
         self._ivf: IVF | None = None
         self._next_train = self.p.ivf_min
         self.model = load_model()
@@ -156,8 +158,9 @@ class OnlineClusterer(Scoring):
         C = np.zeros((n, self.dim), dtype=np.float32)
         C[:len(self._C)] = self._C
         self._C = C
-        for name in ("_start", "_end", "_lo", "_hi"):
-            a = np.full(n, np.nan)
+        for name, fill in (("_start", np.nan), ("_end", np.nan), ("_lo", np.nan), ("_hi", np.nan),
+                           ("_wlo", -np.inf), ("_whi", np.inf)):
+            a = np.full(n, fill)
             old = getattr(self, name)
             a[:len(old)] = old
             setattr(self, name, a)
@@ -175,6 +178,8 @@ class OnlineClusterer(Scoring):
         self._lo[s], self._hi[s] = self._start[s], self._end[s]      # undated: a candidate for all
         if st.mentions and st.start is not None:
             self._lo[s], self._hi[s] = min(st.mentions[0], st.start), max(st.mentions[-1], st.end)
+        self._wlo[s], self._whi[s] = (np.inf, np.inf) if not self._alive[s] else \
+            (-np.inf, np.inf) if st.start is None else (self._lo[s], self._hi[s])
         self._spans.set(s, self._lo[s], self._hi[s], bool(self._alive[s]))
 
     def _open(self, aid: str, head, f: Features) -> int:
@@ -201,9 +206,10 @@ class OnlineClusterer(Scoring):
         """A story seen as one article: its centroid, summed terms, names and span as anchors."""
         st = self._stories[s]
         span = tuple(x for x in (st.start, st.end) if x is not None)
-        k, v = st.terms
+        k, v = st.terms          # sorted unique keys: the arrays ``features._arrays`` would make of the dict
+        # the story's own event keys, read only (``event._summary`` keeps one summary per key set and cut)
         return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
-                        st.event.copy())
+                        st.event, _arr=(k, v.astype(np.float64)))
 
     def _maybe_merge(self, s: int, titled: bool = True) -> int:
         """After story ``s`` grew, merge it with the story its aggregate now matches, if any.
@@ -291,7 +297,7 @@ class OnlineClusterer(Scoring):
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
         self._journal.stories.add(s)
         self._C[s] = 0.0
-        self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = np.inf
+        self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = self._wlo[s] = self._whi[s] = np.inf
         self._alive[s] = False
         self._spans.set(s, np.inf, np.inf, False)
         if self._ivf is not None:
@@ -339,11 +345,10 @@ class OnlineClusterer(Scoring):
         if near is None:
             return super()._candidates(f)
         if isinstance(near, int):           # more than window_max stories: the index's probed lists instead
-            near = self._ivf.probe(f.emb, p.nprobe)
-        st, en = self._lo[near], self._hi[near]
-        with np.errstate(invalid="ignore"):
-            m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
-        idx = near[(m | np.isnan(st)) & self._alive[near]]
+            near = self._ivf.probe(f.emb, p.nprobe, sort=False)
+            idx = np.sort(near[self._in_window(near, anchors)])      # sorted as ``near`` is otherwise
+        else:
+            idx = near[self._in_window(near, anchors)]
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there

@@ -1,7 +1,7 @@
 """How ``OnlineClusterer`` scores an article against a story (moved out of ``online.py`` unchanged).
 
 ``Scoring`` is a mixin over the clusterer's arrays and counts (``df``, ``n_docs``, ``ent_df``,
-``_C``, ``_start``/``_end``/``_lo``/``_hi``, ``_alive``, ``_ivf``, ``_stories``, ``p``, ``model``):
+``_C``, ``_start``/``_end``/``_lo``/``_hi``/``_wlo``/``_whi``, ``_alive``, ``_ivf``, ``_stories``, ``p``, ``model``):
 document-frequency counting, date gaps and penalty, candidate selection (date window, then the
 inverted-file index), TF-IDF and actor weights, the pair-model probability, and the best story.
 """
@@ -58,9 +58,10 @@ class Scoring:
         if not anchors:
             return np.zeros(len(idx))
         st, en = (self._lo[idx], self._hi[idx]) if wide else (self._start[idx], self._end[idx])
-        gap = np.full(len(idx), np.inf)
+        gap = None
         for x in anchors:
-            gap = np.minimum(gap, np.maximum(np.maximum(st - x, x - en), 0.0))
+            g = np.maximum(np.maximum(st - x, x - en), 0.0)
+            gap = g if gap is None else np.minimum(gap, g)
         return np.where(np.isnan(st), 0.0, gap)
 
     def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,16 +78,16 @@ class Scoring:
         anchors = ([f.pub] if f.pub is not None else []) + list(f.mentions)
         idx = None
         if anchors:
-            st, en = self._lo[:S], self._hi[:S]
-            with np.errstate(invalid="ignore"):
-                m = (en + p.horizon_days >= min(anchors)) & (st - p.horizon_days <= max(anchors))
-            idx = np.flatnonzero((m | np.isnan(st)) & self._alive[:S])
-        if idx is None or len(idx) > p.ivf_min:
-            if self._ivf is not None:
-                near = self._ivf.probe(f.emb, p.nprobe)
-                idx = near if idx is None else np.intersect1d(near, idx, assume_unique=True)
-            elif idx is None:
-                idx = np.flatnonzero(self._alive[:S])
+            ok = self._in_window(np.s_[:S], anchors)
+            if self._ivf is not None and np.count_nonzero(ok) > p.ivf_min:
+                near = self._ivf.probe(f.emb, p.nprobe, sort=False)
+                idx = np.sort(near[ok[near]])        # the probed stories in the window, in order
+            else:
+                idx = np.flatnonzero(ok)
+        elif self._ivf is not None:
+            idx = self._ivf.probe(f.emb, p.nprobe)
+        else:
+            idx = np.flatnonzero(self._alive[:S])
         if len(idx) == 0:
             return idx, np.zeros(0), np.zeros(0)
         sims = self._C[idx] @ f.emb
@@ -95,6 +96,13 @@ class Scoring:
         top = np.argpartition(-pre, k - 1)[:k] if len(idx) > k else np.arange(len(idx))
         top = top[np.lexsort((idx[top], -pre[top]))]
         return idx[top], sims[top], self._gaps(f, idx[top])
+
+    def _in_window(self, idx, anchors: list) -> np.ndarray:
+        """Which stories ``idx`` (indices or a slice) are alive and undated or have a span within
+        ``horizon_days`` of the anchors' days: ``_wlo``/``_whi`` hold the spans with undated stories
+        open on both sides and merged ones closed (days are whole numbers: the bounds move exactly)."""
+        h = self.p.horizon_days
+        return (self._whi[idx] >= min(anchors) - h) & (self._wlo[idx] <= max(anchors) + h)
 
     def _idf(self, keys: np.ndarray) -> np.ndarray:
         return np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0
@@ -150,7 +158,8 @@ class Scoring:
         return 0.0 if gap <= p.grace_days else min(1.0, (gap - p.grace_days) / max(p.horizon_days - p.grace_days, 1e-9))
 
     def pair_features(self, f: Features, s: int, emb_sim: float | None = None, gap: float = 0.0) -> np.ndarray:
-        """The pair model's features (``event.FEATURES``) of article ``f`` against story ``s``."""
+        """The pair model's features (``event.FEATURES``) of article ``f`` against story ``s``; the event
+        features the model's weights for this pair do not read are 0 (``PairModel.kinds``)."""
         st = self._stories[s]
         if emb_sim is None:
             emb_sim = float(self._C[s] @ f.emb)
@@ -169,7 +178,7 @@ class Scoring:
             w, tot = self._ent_weights(f)
             ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
-                           self.model.core_share, untitled, top, cover, undated)
+                           self.model.core_share, untitled, top, cover, undated, self.model.kinds(untitled, undated))
 
     def _best(self, f: Features, skip: int = -1) -> tuple[int | None, float]:
         idx, sims, gaps = self._candidates(f)
