@@ -31,7 +31,8 @@ def test_view_is_plain_data_and_templates_autoescape():
             return [y for v in x for y in walk(v)]
         return [x]
     leaves = walk(dataclasses.asdict(view))
-    assert len(leaves) > 500 and not any(isinstance(v, Markup) for v in leaves)
+    # a whole dossier view (440 leaves at the session-7 display thresholds; fewer claims shown than before)
+    assert len(leaves) > 300 and not any(isinstance(v, Markup) for v in leaves)
     assert environment().autoescape is True
 
 
