@@ -86,13 +86,13 @@ def cv_report(X, y, g, cols: list[int], C: float) -> dict:
         m = LogisticRegression(C=C, max_iter=1000).fit(X[tr][:, cols], y[tr])
         p[te] = m.predict_proba(X[te][:, cols])[:, 1]
     out = {"auc": round(float(roc_auc_score(y, p)), 3), "n": int(len(y)), "positives": int(y.sum())}
-    for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
+    for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.82, 0.85, 0.9):
         sel = p >= t
         out[f"at_{t}"] = {"shown": int(sel.sum()), "precision": round(float(y[sel].mean()), 3) if sel.any() else None}
-    # the lowest threshold (0.01 steps) whose out-of-fold precision is >= 0.90 with >= 10 entries above it:
+    # the lowest threshold (0.01 steps) whose out-of-fold precision is >= 0.90 with >= 20 entries above it:
     # the display threshold this data supports without scoring the model on what it was fit on
     grid = [round(0.5 + 0.01 * k, 2) for k in range(50)]
-    ok = [t for t in grid if (p >= t).sum() >= 10 and y[p >= t].mean() >= 0.9]
+    ok = [t for t in grid if (p >= t).sum() >= 20 and y[p >= t].mean() >= 0.9]
     if ok:
         sel = p >= ok[0]
         out["threshold_for_0.90"] = {"threshold": ok[0], "shown": int(sel.sum()),

@@ -34,13 +34,18 @@ def test_features_read_names_amounts_and_side_clauses():
 
 
 def test_shipped_weights_are_loaded_once_and_rank_the_wrong_kinds_lower():
+    """Session 7 (tl7b) weights: a date in a side clause, beside an amount, or far from the article's
+    publication scores lower than a plain dated event; a second independent source scores higher."""
     w = tc._weights()
     assert w is not None and list(w["features"]) == [n for n in w["features"] if n in tc.FEATURES]
     assert tc._weights() is w  # loaded once
-    plain = tc.confidence(_features("The council of Lomar approved the harbor levy in 2027.", "2027"), 1, 0.0)
-    named = tc.confidence(_features("Senator Vela Marr defended the Harbor Safety Act of 1978 at the hearing.",
-                                    "1978"), 1, 0.0)
-    assert 0.0 < named < plain < 1.0
+    plain_f = _features("The council of Lomar approved the harbor levy in 2027.", "2027")
+    plain = tc.confidence(plain_f, 1, 0.0)
+    side = tc.confidence(_features("Pim Ardo gave a lecture about the levy that the council had passed in 2027.",
+                                   "2027"), 1, 0.0)
+    fiscal = tc.confidence(_features("The port of Lomar earned $4 million in fiscal 2027.", "2027"), 1, 0.0)
+    far = tc.confidence(dict(plain_f, days_from_publication=tc._days("2027", "2035-06-01")), 1, 0.0)
+    assert 0.0 < max(side, fiscal, far) < plain < tc.confidence(plain_f, 2, 0.0) < 1.0
 
 
 def test_timeline_entry_confidence_is_the_learned_score():
