@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.quote_words import is_content, opposites
+from storyscope.compare.quote_words import is_content, opposed_sets
 from storyscope.unionfind import UnionFind
 
 
@@ -70,9 +70,8 @@ def _opposed(a: dict, b: dict) -> bool:
     """A content word of one claim opposite to one only the other has ("preventable" / "unavoidable",
     "legal" / "illegal", "approved" / "rejected"; ``quote_words.opposites``): two propositions."""
     wa, wb = set(a.get("words") or ()), set(b.get("words") or ())
-    only_a = [w for w in wa - wb if len(w) >= 5 and is_content(w)]
-    only_b = [w for w in wb - wa if len(w) >= 5 and is_content(w)]
-    return any(opposites(x, y) for x in only_a for y in only_b)
+    return opposed_sets({w for w in wa - wb if len(w) >= 5 and is_content(w)},
+                        {w for w in wb - wa if len(w) >= 5 and is_content(w)})
 
 
 def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:

@@ -246,6 +246,35 @@ def opposites(a: str, b: str) -> bool:
     return False
 
 
+_ANTONYM_OF: dict[str, set[str]] = {}
+for _pair in ANTONYMS:
+    for _w in _pair:
+        _ANTONYM_OF.setdefault(_w, set()).update(_pair - {_w})
+
+
+def opposed_sets(xs: set[str], ys: set[str]) -> bool:
+    """Whether a word of ``xs`` is opposite to a word of ``ys`` (``opposites``), for two whole word sets:
+    listed pairs and exact negating prefixes by set lookups; the negated near-synonym only for "un-" words
+    (unavoidable / preventable), so the cost stays near linear in the words (``claim_align`` calls it on
+    every candidate merge)."""
+    for one, other in ((xs, ys), (ys, xs)):
+        for x in one:
+            if _ANTONYM_OF.get(x, set()) & other:
+                return True
+            for p in _NEG_PREFIX:
+                if len(x) - len(p) >= 3 and x.startswith(p) and x[len(p):] in other:
+                    return True
+            if x.startswith("un") and len(x) >= 7 and any(_near(x[2:], y) for y in other if len(y) >= 5):
+                return True
+    return False
+
+
+@lru_cache(maxsize=100_000)
+def _near(a: str, b: str) -> bool:
+    """Static-embedding cosine of two words >= ``negated_synonym_cos`` (False without the static model)."""
+    return float(_word_cos([a], [b])[0, 0]) >= SETTINGS.negated_synonym_cos
+
+
 def _abbreviation(a: str, b: str, da: str, db: str) -> bool:
     """Sen / Senator, Gov / Governor: a capitalised short form that begins the other word."""
     (x, dx), (y, _) = sorted(((a, da), (b, db)), key=lambda t: len(t[0]))
