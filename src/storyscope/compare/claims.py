@@ -15,6 +15,7 @@ from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claim_parse import (
     DENY_PHRASES, DENY_VERBS, NEG_WORDS, REPORT_VERBS, _causes, _clauses, _content_lemmas, _dates, _denials,
     _doc_tokens, _entities, _numbers, _speaker_of, _subtree, _tok_span, is_proposition, norm_entity)
+from storyscope.outlets import display_name
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -175,7 +176,7 @@ def extract_claims(bundle: StoryBundle, include_headlines: bool = False) -> list
     """Per-article claims: {"id", "article_id", "text", "attributed_to", "polarity", "numbers", "dates", "evidence", ...}."""
     claims = []
     for art in bundle.articles:
-        outlet = art.outlet or art.credit or "the outlet"
+        outlet = display_name(art)     # the name every shell shows ("unknown outlet (<id>)" when none)
         last_person = None
         n = 0
         for s0, s1, role in sentence_spans(bundle, art.id, include_headlines):
