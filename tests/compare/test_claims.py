@@ -188,6 +188,21 @@ def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
     assert second["attributed_to"] == "Lena Morrow" and not second["own_voice"]
 
 
+def test_a_quote_with_its_speaker_named_after_it_is_the_speakers():
+    text = ("Eastport counts the cost of the flood\n\n"
+            "Eastport mayor Lena Morrow visited the river district on Saturday.\n\n"
+            "\"We warned the province in writing last June, and nobody answered,\" Morrow told the Gazette.\n")
+    art = Article.create(text, title=text.split("\n")[0], meta={"title_span": [0, text.index("\n")]},
+                         outlet="Harbor Gazette")
+    layers = {art.id: {"debris": []}}
+    from storyscope.stages.registry import all_stages
+    for st in all_stages():
+        layers[art.id].update(st.run([(art, {r: layers[art.id].get(r, []) for r in st.requires})])[0])
+    claims = extract_claims(StoryBundle([art], layers))
+    warned = next(c for c in claims if "nobody answered" in c["text"])
+    assert warned["attributed_to"] == "Lena Morrow", warned["attributed_to"]
+
+
 def test_numbers_spelled_with_a_hyphen_are_one_number():
     assert [n["value"] for n in analyse_text("Thirty-two people were rescued from the Harlow bridge.")["numbers"]] == [32.0]
     assert [n["value"] for n in analyse_text("Rescuers found sixty-five people on the river banks.")["numbers"]] == [65.0]

@@ -158,16 +158,20 @@ QUOTED_SHARE = 0.8
 
 def quote_speaker(bundle: StoryBundle, art, s0: int, s1: int) -> str | None:
     """The speaker of a direct quote that holds the sentence [s0, s1) (at least ``QUOTED_SHARE`` of its
-    letters inside the quote span): a sentence of a quote whose attribution is in another sentence
-    ("... he told reporters. \"We will rebuild.\"") is the speaker's, not the outlet's. None when no such
-    quote, or its speaker is unknown or a pronoun."""
+    letters inside the quote span, or half when the quote's speaker is named in the sentence): a sentence of
+    a quote whose attribution is elsewhere ("... he told reporters. \"We will rebuild.\"") is the speaker's,
+    not the outlet's. None when no such quote, or its speaker is unknown or a pronoun."""
     letters = sum(ch.isalnum() for ch in art.text[s0:s1])
     for q in bundle.spans(art.id, "quotes"):
         if q.label not in (None, "direct") or q.end <= s0 or q.start >= s1:
             continue
         inside = sum(ch.isalnum() for ch in art.text[max(s0, q.start):min(s1, q.end)])
-        who = (q.attrs or {}).get("speaker_canonical") or (q.attrs or {}).get("speaker_text")
-        if letters and inside >= QUOTED_SHARE * letters and who and who.lower() not in _PRONOUNS:
+        at = q.attrs or {}
+        who = at.get("speaker_canonical") or at.get("speaker_text")
+        # the quote is most of the sentence, or half of it with its speaker named in the rest ('..." Hruvik told X.')
+        named_here = bool(at.get("speaker")) and s0 <= at["speaker"][0] < s1
+        share = QUOTED_SHARE if not named_here else 0.5
+        if letters and inside >= share * letters and who and who.lower() not in _PRONOUNS:
             return who
     return None
 
