@@ -171,19 +171,24 @@ def test_claims_stating_different_years_never_merge():
     assert _compatible(y2002, both) and _compatible(y2002, none) and _compatible(y2003, y2003)
 
 
-def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
-    """A quote runs over two sentences and its attribution sits in the first: the second sentence is
-    the speaker's claim, never the outlet's own voice."""
-    text = ("Eastport counts the cost of the flood\n\n"
-            "\"We rebuilt the bridge in a week,\" Eastport mayor Lena Morrow told reporters. "
-            "\"The river district will be dry by the end of the month.\"\n")
+def _gazette_claims(text: str) -> list[dict]:
+    """Claims of one Harbor Gazette article, its layers from every registered stage (as in ``mini_bundle``)."""
     art = Article.create(text, title=text.split("\n")[0], meta={"title_span": [0, text.index("\n")]},
                          outlet="Harbor Gazette")
     layers = {art.id: {"debris": []}}
     from storyscope.stages.registry import all_stages
     for st in all_stages():
         layers[art.id].update(st.run([(art, {r: layers[art.id].get(r, []) for r in st.requires})])[0])
-    claims = extract_claims(StoryBundle([art], layers))
+    return extract_claims(StoryBundle([art], layers))
+
+
+def test_a_sentence_of_a_quote_is_its_speakers_not_the_outlets():
+    """A quote runs over two sentences and its attribution sits in the first: the second sentence is
+    the speaker's claim, never the outlet's own voice."""
+    text = ("Eastport counts the cost of the flood\n\n"
+            "\"We rebuilt the bridge in a week,\" Eastport mayor Lena Morrow told reporters. "
+            "\"The river district will be dry by the end of the month.\"\n")
+    claims = _gazette_claims(text)
     second = next(c for c in claims if "dry by the end" in c["text"])
     assert second["attributed_to"] == "Lena Morrow" and not second["own_voice"]
 
@@ -192,13 +197,7 @@ def test_a_quote_with_its_speaker_named_after_it_is_the_speakers():
     text = ("Eastport counts the cost of the flood\n\n"
             "Eastport mayor Lena Morrow visited the river district on Saturday.\n\n"
             "\"We warned the province in writing last June, and nobody answered,\" Morrow told the Gazette.\n")
-    art = Article.create(text, title=text.split("\n")[0], meta={"title_span": [0, text.index("\n")]},
-                         outlet="Harbor Gazette")
-    layers = {art.id: {"debris": []}}
-    from storyscope.stages.registry import all_stages
-    for st in all_stages():
-        layers[art.id].update(st.run([(art, {r: layers[art.id].get(r, []) for r in st.requires})])[0])
-    claims = extract_claims(StoryBundle([art], layers))
+    claims = _gazette_claims(text)
     warned = next(c for c in claims if "nobody answered" in c["text"])
     assert warned["attributed_to"] == "Lena Morrow", warned["attributed_to"]
 

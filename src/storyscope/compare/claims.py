@@ -16,6 +16,7 @@ from storyscope.compare.claim_parse import (
     DENY_PHRASES, DENY_VERBS, NEG_WORDS, REPORT_VERBS, _causes, _clauses, _content_lemmas, _dates, _denials,
     _doc_tokens, _entities, _numbers, _speaker_of, _subtree, _tok_span, is_proposition, norm_entity)
 from storyscope.outlets import display_name
+from storyscope.stages.speakers import PRONOUNS
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -152,7 +153,6 @@ def analyse_text(text: str) -> dict:
     return c
 
 
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 QUOTED_SHARE = 0.8
 
 
@@ -171,7 +171,7 @@ def quote_speaker(bundle: StoryBundle, art, s0: int, s1: int) -> str | None:
         # the quote is most of the sentence, or half of it with its speaker named in the rest ('..." Hruvik told X.')
         named_here = bool(at.get("speaker")) and s0 <= at["speaker"][0] < s1
         share = QUOTED_SHARE if not named_here else 0.5
-        if letters and inside >= share * letters and who and who.lower() not in _PRONOUNS:
+        if letters and inside >= share * letters and who and who.lower() not in PRONOUNS:
             return who
     return None
 

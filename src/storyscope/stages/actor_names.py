@@ -16,6 +16,11 @@ NON_PERSON_HEADS = {**dict.fromkeys("""dam river airport square valley county st
                     **dict.fromkeys("""hospital university college party ministry council committee agency
     company police army navy commission authority association institute foundation inc corp ltd""".split(), "ORG")}
 
+# Offices named with their portfolio before a name ("Minister of Water Oskar Valtane", "Secretary of State
+# Ann Vell"): a regex alternation, shared by the actors stage (the portfolio is not part of the name) and the
+# speakers (the name, not the office, speaks)
+OFFICE_OF = r"(?:minister|secretary|ministry|department|director|head|chief|commissioner|chair(?:man|woman)?|governor|mayor)"
+
 # Role phrases (lower case) -> normalised role. General English office titles, not names.
 ROLE_SYNONYMS = {
     "pm": "prime minister", "premier": "prime minister", "prime minister": "prime minister",

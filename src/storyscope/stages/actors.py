@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 
 from storyscope.record import Span
 from storyscope.stages.actor_names import (
-    _GENERIC_ROLES, _ROLE_HEADS, LABELS, NON_PERSON_HEADS, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
+    _GENERIC_ROLES, _ROLE_HEADS, LABELS, NON_PERSON_HEADS, OFFICE_OF, ROLE_SYNONYMS, UI_WORDS, _name_tokens, _subseq, actor_key,
     name_gender, normalise_role, roles_compatible)
 from storyscope.stages.nlp import parse, parse_many
 from storyscope.stages.registry import register
@@ -69,8 +69,7 @@ def _clean_ent(ent, text: str):
 
 # "Minister of Water Oskar Valtane", "Secretary of State Ann Vell": the parser often takes the portfolio
 # into the name; a title and "of" right before a name of three or more words mark it
-_PORTFOLIO_BEFORE = re.compile(r"\b(?:minister|secretary|ministry|department|director|head|chief|commissioner"
-                               r"|chair(?:man|woman)?|governor|mayor)\s+of\s+(?:the\s+)?$", re.I)
+_PORTFOLIO_BEFORE = re.compile(r"\b" + OFFICE_OF + r"\s+of\s+(?:the\s+)?$", re.I)
 
 
 def _drop_portfolio(text: str, s: int, sub: str) -> tuple[int, str]:

@@ -394,7 +394,7 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v8", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v9", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     """The quotes stage: one ``quotes`` layer per article (``extract_quotes``), the batch parsed and tagged first."""
     EXTRACTOR.prepare([article.text for article, _layers in batch])

@@ -15,7 +15,7 @@ import bisect
 import re
 
 from storyscope.record import Span
-from storyscope.stages.actor_names import name_gender
+from storyscope.stages.actor_names import OFFICE_OF, name_gender
 from storyscope.stages.quote_cues import speaker_span
 
 NO_SPEAKER = {"speaker": None, "speaker_text": None, "speaker_actor": None, "speaker_canonical": None}
@@ -26,8 +26,8 @@ DEMONSTRATIVES = {"that", "this", "which", "what", "who", "whom", "whose", "whoe
 _OTHER = {"he": "female", "she": "male"}  # the first-name gender a he/she speaker cannot have
 # "Minister of Water Oskar Valtane": an office with its portfolio before the name (the name, not the office,
 # speaks; unlike "a lawyer for Vosk", where the name is another person)
-_OFFICE_OF = re.compile(r"(?i)^(?:the\s+)?(?:[\w.-]+\s+){0,2}(?:minister|secretary|director|head|chief|commissioner"
-                        r"|chair(?:man|woman)?|governor|mayor)\s+of\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?\s+$")
+_OFFICE_OF = re.compile(r"(?i)^(?:the\s+)?(?:[\w.-]+\s+){0,2}" + OFFICE_OF +
+                        r"\s+of\s+(?:the\s+)?[\w.-]+(?:\s+[\w.-]+)?\s+$")
 DESCRIPTOR_WINDOW = 1500  # characters back to look for the person a descriptor or pronoun names
 
 
