@@ -116,6 +116,15 @@ def test_alignment_counts_independent_sources(story):
     assert all(not ({gaz.id, cour.id} <= set(c["article_ids"])) for c in tolls)
 
 
+def test_a_denial_reads_as_a_denial_never_as_the_deniers_assertion(story):
+    """The denied content alone ("the city had asked the province ...") under the denier's name would say
+    the opposite of what he said: the story claim shows the denial's whole sentence."""
+    _, _, sc = story
+    denial = next(c for c in sc if any("denied that the city" in e["text"] for e in c["evidence"]))
+    assert "denied that the city had asked" in denial["text"], denial["text"]
+    assert not denial["text"].startswith("the city had asked")
+
+
 def test_analyse_text_free_statement():
     c = analyse_text("Officials said the dam was not damaged.")
     assert c["polarity"] == "negative" and c["text"] == "the dam was not damaged"

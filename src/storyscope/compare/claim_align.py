@@ -171,7 +171,7 @@ def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSetting
         # representative: the member closest to the others (the first when alone)
         rep = mem[int(sim[np.ix_(members, members)].sum(axis=1).argmax())] if len(members) > 1 else mem[0]
         out.append({
-            "text": rep["text"],
+            "text": statement(rep),
             "attributed_to": list(dict.fromkeys(c["attributed_to"] for c in mem)),
             "article_ids": aids,
             "independent_sources": bundle.independent_count(aids),
@@ -188,6 +188,15 @@ def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSetting
     for k, c in enumerate(out, 1):
         c["id"] = f"claim-{k}"
     return out
+
+
+def statement(claim: dict) -> str:
+    """The words a reader sees for a claim: its text without attribution, except for a denial, whose text
+    is the denied content ("the city had asked for funds"); shown alone under the denier's name it would
+    read as the denier's assertion, so a denial shows its whole sentence ("Reyes denied that ...")."""
+    if claim.get("stance") == "denies":
+        return claim["sentence"].strip()
+    return claim["text"]
 
 
 def public(story_claims: list[dict]) -> list[dict]:

@@ -49,7 +49,7 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
     return {"_claims": extract_claims(bundle)}
 
 
-@comparison_step("align", "align.v4", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
+@comparison_step("align", "align.v5", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
 def align(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claim_align import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
