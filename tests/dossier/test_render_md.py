@@ -89,6 +89,17 @@ def test_quote_diff_and_disputes(md):
     assert "<s>the next thirty years</s>" in to_html(md)
 
 
+def test_quotes_one_outlet_printed_sit_under_one_heading_per_speaker(md):
+    """Multi-rendering utterances first; then each speaker's single-outlet quotes under one heading,
+    not one heading per quote."""
+    quotes = md.split("## Quotes")[1].split("## Framing")[0]
+    multi, single = quotes.split("### Reported by one outlet only")
+    assert "### Helena Voss" in multi and "### Tomas Reyes" in multi
+    assert single.count("**Helena Voss**") == 1 and single.count("**Tomas Reyes**") == 1
+    voss = single.split("**Helena Voss**")[1].split("\n\n**")[0]
+    assert "fixed and fully funded" in voss and "the oysters will not notice a thing" in voss
+
+
 def test_timeline_in_date_order(md):
     tl = md.split("## Timeline")[1].split("## Sources")[0]
     dates = [l.split("**")[1] for l in tl.splitlines() if l.startswith("- ")]

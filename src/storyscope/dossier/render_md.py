@@ -119,25 +119,37 @@ def _diff_md(ops: list[dict]) -> str:
 
 
 def _quotes(st: StoryView) -> list[str]:
+    """Utterances several renderings report, most altered first, as the HTML page orders them; then the
+    quotes one outlet alone printed, under one heading per speaker (first-appearance order)."""
     lines = ["## Quotes", ""]
     if not st.quotes:
         return lines + ["No quotes.", ""]
-    lines += ["Differences from the first rendering: ~~removed~~ **added**.", ""]
-    for g in st.quotes:
-        several = len(g.renderings) > 1
-        worst = f" \u2014 {INTEGRITY_LABEL.get(g.worst, g.worst)}" if several else ""
-        lines += [f"### {md_escape(g.speaker)}{worst}", ""]
+    multi, single = st.quotes_by_severity()
+    if multi:
+        lines += ["Differences from the first rendering: ~~removed~~ **added**.", ""]
+    for g in multi:
+        lines += [f"### {md_escape(g.speaker)} \u2014 {INTEGRITY_LABEL.get(g.worst, g.worst)}", ""]
         for q in g.renderings:
             text = _diff_md(q.diff) if q.diff else md_escape(q.text)
-            tags = [q.form] if q.form else []
-            if several:
-                tags.append(INTEGRITY_LABEL.get(q.integrity, q.integrity))
-            if q.paraphrase_as_direct:
-                tags.append("paraphrase printed as direct quote")
-            link = f" {cite(q.cite, quote=False)}" if q.cite else ""
-            lines.append(f"- **{md_escape(q.outlet.name)}**: \u201c{text}\u201d ({md_escape(', '.join(tags))}){link}")
+            lines.append(_rendering_md(q, text, [q.form, INTEGRITY_LABEL.get(q.integrity, q.integrity)]))
         lines.append("")
+    if single:
+        lines += ["### Reported by one outlet only", ""]
+        by_speaker: dict[str, list] = {}
+        for g in single:
+            by_speaker.setdefault(g.speaker, []).append(g.renderings[0])
+        for speaker, qs in by_speaker.items():
+            lines += [f"**{md_escape(speaker)}**", ""]
+            lines += [_rendering_md(q, md_escape(q.text), [q.form]) for q in qs]
+            lines.append("")
     return lines
+
+
+def _rendering_md(q, text: str, tags: list[str]) -> str:
+    """One rendering as a list item: outlet, the words (diff marks when given), tags, its citation."""
+    tags = [t for t in tags if t] + (["paraphrase printed as direct quote"] if q.paraphrase_as_direct else [])
+    link = f" {cite(q.cite, quote=False)}" if q.cite else ""
+    return f"- **{md_escape(q.outlet.name)}**: \u201c{text}\u201d ({md_escape(', '.join(tags))}){link}"
 
 
 def _framing(st: StoryView) -> list[str]:
