@@ -101,6 +101,20 @@ def test_quote_group_is_led_by_the_builders_reference_not_the_first_identical_re
     assert quote_groups(legacy)[0][0] is legacy[0]
 
 
+def test_each_outlet_prints_a_quote_once_in_its_group():
+    """A mixed quote wraps a direct quote of the same article (the same printed words): the group shows
+    one rendering per printing, so two outlets read as two renderings, not four (fictional quotes)."""
+    from storyscope.dossier.viewstory import without_wrappers
+    ev = lambda a, s, e: [{"article_id": a, "start": s, "end": e}]  # noqa: E731
+    ref = {"text": "We will open the dam.", "evidence": ev("a1", 40, 61)}
+    wrap1 = {"text": 'the mayor vowed "We will open the dam.', "evidence": ev("a1", 22, 61)}
+    wrap2 = {"text": 'she promised "We will open the dam.', "evidence": ev("a2", 10, 44)}  # closing mark out
+    inner2 = {"text": "We will open the dam.", "evidence": ev("a2", 24, 45)}
+    other = {"text": "We will open the dam.", "evidence": ev("a3", 0, 21)}
+    assert without_wrappers([ref, wrap1, wrap2, inner2, other]) == [ref, inner2, other]
+    assert without_wrappers([wrap2, inner2, ref]) == [wrap2, ref]   # a wrapping reference stays, its twin goes
+
+
 def test_an_empty_section_says_hidden_findings_exist_rather_than_none():
     """A section whose findings all fell below the confidence threshold must not read as "none found"
     (fictional dossier fixture: its provenance edge and timeline forced below their thresholds)."""

@@ -28,6 +28,30 @@ def quote_groups(quotes: list[dict]) -> list[list[dict]]:
     return out
 
 
+def without_wrappers(qs: list[dict]) -> list[dict]:
+    """A group's renderings with each article's printing once: of renderings of one article whose spans
+    nest (at least 0.8 of the shorter inside the longer; a mixed or indirect span around a direct quote: the same printed words, which the builder never
+    compares with themselves), the reference (``qs[0]``) is kept when it is one of them, else the innermost."""
+    def span(q):
+        ev = (q.get("evidence") or [{}])[0]
+        return quote_article(q), ev.get("start") or 0, ev.get("end") or 0
+
+    def nested(p, q):              # one article; most of the shorter span inside the other (marks may differ)
+        (a, s0, s1), (b, t0, t1) = span(p), span(q)
+        return a == b and min(s1, t1) - max(s0, t0) >= 0.8 * min(s1 - s0, t1 - t0) > 0
+
+    out = []
+    for k, q in enumerate(qs):
+        rivals = [o for o in qs if o is not q and nested(q, o)]
+        if not rivals:
+            out.append(q)
+        elif k == 0:
+            out.append(q)              # the reference stays; its nested twins go
+        elif qs[0] not in rivals and all(span(q)[2] - span(q)[1] <= span(o)[2] - span(o)[1] for o in rivals):
+            out.append(q)              # the innermost of its article's nested renderings
+    return out
+
+
 def _rendering_key(q: dict) -> str | None:
     """``"<article_id>:<start>"`` of a rendering's first evidence span, the form of ``reference``."""
     ev = q.get("evidence") or []
@@ -165,6 +189,7 @@ def _quotes(ctx: ViewContext, story: dict) -> list[QuoteGroup]:
     """Utterances in first-appearance order, each with every outlet's rendering, reference first."""
     out = []
     for qs in quote_groups(story.get("quotes", [])):
+        qs = without_wrappers(qs)
         ref = qs[0]
         rens = [Rendering(outlet=ctx.outlet_of(quote_article(q) or ""), text=q.get("text", ""),
                           diff=quote_diff(ref, q), form=q.get("form") or "", integrity=q.get("integrity", ""),
