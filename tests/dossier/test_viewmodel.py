@@ -142,3 +142,21 @@ def test_hidden_note_counts_framing_as_terms():
     from storyscope.dossier.view import hidden_note
     note = hidden_note({"hidden": {"framing": 4, "dispute": 1}})
     assert "4 framing terms" in note and "1 dispute," in note and "framings" not in note
+
+
+def test_reported_speech_is_listed_apart_from_quotes_as_printed():
+    """An outlet's paraphrase without quotation marks is not a quote as printed: both dossiers list it
+    under its own heading (collapsed on the page), never among the quoted words."""
+    d = load()
+    para = next(q for q in d["stories"][0]["quotes"] if q["text"].startswith("the oysters"))
+    para["form"] = "indirect"
+    view = build_view(display_view(d))
+    quoted, reported = view.stories[0].single_quotes()
+    assert [g.renderings[0].text for g in reported] == [para["text"]]
+    assert para["text"] not in [g.renderings[0].text for g in quoted] and quoted
+    md = md_view(view).split("## Quotes")[1].split("## Framing")[0]
+    assert md.index("### Reported by one outlet only") < md.index("### Reported speech by one outlet") \
+        < md.index(para["text"])
+    tree = lxml.html.document_fromstring(html_view(view))
+    (box,) = tree.xpath("//details[@class='reported']")
+    assert para["text"] in box.text_content() and "fixed and fully funded" not in box.text_content()

@@ -124,7 +124,7 @@ def _quotes(st: StoryView) -> list[str]:
     lines = ["## Quotes", ""]
     if not st.quotes:
         return lines + ["No quotes.", ""]
-    multi, single = st.quotes_by_severity()
+    multi = st.quotes_by_severity()[0]
     if multi:
         lines += ["Differences from the first rendering: ~~removed~~ **added**.", ""]
     for g in multi:
@@ -133,15 +133,24 @@ def _quotes(st: StoryView) -> list[str]:
             text = _diff_md(q.diff) if q.diff else md_escape(q.text)
             lines.append(_rendering_md(q, text, [q.form, INTEGRITY_LABEL.get(q.integrity, q.integrity)]))
         lines.append("")
-    if single:
-        lines += ["### Reported by one outlet only", ""]
-        by_speaker: dict[str, list] = {}
-        for g in single:
-            by_speaker.setdefault(g.speaker, []).append(g.renderings[0])
-        for speaker, qs in by_speaker.items():
-            lines += [f"**{md_escape(speaker)}**", ""]
-            lines += [_rendering_md(q, md_escape(q.text), [q.form]) for q in qs]
-            lines.append("")
+    quoted, reported = st.single_quotes()
+    for title, groups in (("### Reported by one outlet only", quoted),
+                          ("### Reported speech by one outlet (its paraphrase, no quotation marks)", reported)):
+        if groups:
+            lines += [title, ""] + _by_speaker(groups)
+    return lines
+
+
+def _by_speaker(groups) -> list[str]:
+    """Single renderings under one bold heading per speaker, in first-appearance order."""
+    lines = []
+    by_speaker: dict[str, list] = {}
+    for g in groups:
+        by_speaker.setdefault(g.speaker, []).append(g.renderings[0])
+    for speaker, qs in by_speaker.items():
+        lines += [f"**{md_escape(speaker)}**", ""]
+        lines += [_rendering_md(q, md_escape(q.text), [q.form]) for q in qs]
+        lines.append("")
     return lines
 
 

@@ -295,6 +295,14 @@ class StoryView:
                        key=lambda g: -INTEGRITY_RANK.get(g.worst, 0))
         return multi, [g for g in self.quotes if len(g.renderings) == 1]
 
+    def single_quotes(self) -> tuple[list[QuoteGroup], list[QuoteGroup]]:
+        """Quotes one outlet alone printed: (words in quotation marks, direct or mixed; reported speech,
+        the outlet's paraphrase without marks). Reported speech is listed apart: it is not a quote as
+        printed, and its spans are what the reading layer is least sure of."""
+        single = self.quotes_by_severity()[1]
+        return ([g for g in single if g.renderings[0].form != "indirect"],
+                [g for g in single if g.renderings[0].form == "indirect"])
+
 
 @dataclass
 class DossierView:
