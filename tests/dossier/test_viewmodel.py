@@ -157,6 +157,7 @@ def test_reported_speech_is_listed_apart_from_quotes_as_printed():
     md = md_view(view).split("## Quotes")[1].split("## Framing")[0]
     assert md.index("### Reported by one outlet only") < md.index("### Reported speech by one outlet") \
         < md.index(para["text"])
+    assert f"*{md_escape(para['text'])}*" in md and f"\u201c{md_escape(para['text'])}" not in md   # no marks
     tree = lxml.html.document_fromstring(html_view(view))
     (box,) = tree.xpath("//details[@class='reported']")
     assert para["text"] in box.text_content() and "fixed and fully funded" not in box.text_content()

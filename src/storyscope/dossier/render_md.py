@@ -158,7 +158,8 @@ def _rendering_md(q, text: str, tags: list[str]) -> str:
     """One rendering as a list item: outlet, the words (diff marks when given), tags, its citation."""
     tags = [t for t in tags if t] + (["paraphrase printed as direct quote"] if q.paraphrase_as_direct else [])
     link = f" {cite(q.cite, quote=False)}" if q.cite else ""
-    return f"- **{md_escape(q.outlet.name)}**: \u201c{text}\u201d ({md_escape(', '.join(tags))}){link}"
+    words = f"*{text}*" if q.form == "indirect" else f"\u201c{text}\u201d"   # a paraphrase gets no marks
+    return f"- **{md_escape(q.outlet.name)}**: {words} ({md_escape(', '.join(tags))}){link}"
 
 
 def _framing(st: StoryView) -> list[str]:
