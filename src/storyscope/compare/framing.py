@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.framing_events import asks, not_asserted
+from storyscope.compare.framing_events import asks, generic_plural, not_asserted
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
@@ -66,6 +66,9 @@ DEMONYMS = {
     "turkish": "Turkey", "saudi": "Saudi Arabia", "mexican": "Mexico", "venezuelan": "Venezuela",
     "soviet": "Soviet Union", "european": "Europe", "north korean": "North Korea", "south korean": "South Korea",
 }
+# political parties are tagged NORP but are never the place of a referent ("tax changes (Democrats)")
+PARTY = re.compile(r"(?i)^(?:(?:congressional|senate|house|the)\s+)?(?:democrat(?:s|ic)?|republicans?|gop|conservatives?|"
+                   r"liberals?|tor(?:y|ies)|labou?r|progressives?|libertarians?|socialists?|communists?|independents?)$")
 REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "explained", "informed", "declared",
              "announced", "asserted", "claimed", "reported", "according", "described", "stressed"}
 
@@ -101,7 +104,7 @@ def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
     else:
         from storyscope.stages.nlp import parse
         found = [(e.start_char, e.end_char, _place_key(e.text)) for e in parse(art.text).ents if e.label_ in PLACE_LABELS]
-    return [p for p in found if p[2].lower() not in outlets and "/" not in p[2]]
+    return [p for p in found if p[2].lower() not in outlets and "/" not in p[2] and not PARTY.match(p[2])]
 
 
 def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
@@ -115,12 +118,9 @@ def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str 
             if q.label == "mixed" and any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
                 return "quoted", q.attrs.get("speaker_canonical")
             reported = reported or ("reported", q.attrs.get("speaker_canonical"))
-    if reported:
-        return reported
-    if not bundle.spans(art.id, "quotes"):
-        if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
-            return "quoted", None
-    return "outlet", None
+    if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
+        return "quoted", (reported or (None, None))[1]    # marked as quoted in the text (a quote the layer missed)
+    return reported or ("outlet", None)
 
 
 def names_referent(text: str, start: int, end: int) -> bool:
@@ -138,6 +138,22 @@ def names_referent(text: str, start: int, end: int) -> bool:
 # never across a clause or a preposition ("in Lomar and in the invasion of ...")
 _AGENT_GAP = re.compile(r"(?i)(?:['\u2019]s)?(?:[\s-]+(?!(?:and|or|but|in|of|on|at|to|from|for|with|by|since|after|before|"
                         r"the|a|an|was|were|is|are|has|had)\b)[\w.]+){0,2}[\s-]+")
+
+
+_AND = re.compile(r"(?i)\s*(?:,\s*|,?\s+and\s+)(?:the\s+)?")
+
+
+def _coordinated(text: str, after: list[tuple[int, int, str]], end: int) -> list[str]:
+    """The place nearest after a term (within 25 characters) and the places coordinated with it ("in Lomar
+    and Veska"); "from Lomar to Veska" gives Lomar only."""
+    if not after or after[0][0] - end > 25:
+        return []
+    out = [after[0]]
+    for p in after[1:]:
+        if not _AND.fullmatch(text[out[-1][1]:p[0]]):
+            break
+        out.append(p)
+    return [p[2] for p in out]
 
 
 def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
@@ -159,9 +175,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                         ps = [p for p in places if sent.start <= p[0] < sent.end]
                         if t.get("needs_place") and not ps:
                             continue
-                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25
-                                  and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
-                        after = [p[2] for p in ps if 0 <= p[0] - m.end() <= 25]
+                        # the nearest place on each side ("the war on terror from Lomar to Veska" names neither war)
+                        before = [p[2] for p in sorted((p for p in ps if p[1] <= m.start()), key=lambda p: -p[1])[:1]
+                                  if m.start() - p[1] <= 25 and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
+                        after = _coordinated(art.text, [p for p in sorted(ps) if p[0] >= m.end()], m.end())
                         if c.get("adjacent_place"):
                             # "the war in Afghanistan", "Russia's invasion": the place beside the term is the
                             # referent's; a place elsewhere in the sentence may be another war's
@@ -172,11 +189,14 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                                 continue
                         if c.get("event") and not_asserted(art.text, m.start()) or asks(art.text, m.start()):
                             continue       # "grounds for impeachment", "vowed to impeach", "was it a coup?"
+                        if c.get("specific") and generic_plural(art.text, m.start()):
+                            continue       # "out of the hands of terrorists": a kind of people, no group named
                         voice, speaker = _voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),
                                      "end": m.end(), "places": {p[2] for p in ps}, "agent": before,
-                                     "target": after, "voice": voice, "speaker": speaker})
+                                     "target": after, "voice": voice, "speaker": speaker,
+                                     "art_places": {p[2] for p in places}})
     # one hit per span: the longest pattern wins ('special military operation' over 'military operation')
     hits.sort(key=lambda h: (h["article"].id, h["start"], -(h["end"] - h["start"])))
     out, last = [], {}
@@ -201,6 +221,8 @@ def _group(hits: list[dict]) -> list[list[dict]]:
             if hits[i]["places"] & hits[j]["places"]:
                 sets.union(i, j)
     story_roots = {sets.find(j) for j in placed}
+    story_places = {p for j in placed for p in hits[j]["places"]}
+    story_arts = {hits[j]["article"].id for j in placed}
     loose = [i for i, h in enumerate(hits) if not h["places"]]
     dropped = set()
     for i in loose:
@@ -209,8 +231,11 @@ def _group(hits: list[dict]) -> list[list[dict]]:
         h["tie"] = "article" if len(roots) == 1 else "story"
         if len(roots) == 1:
             sets.union(i, roots.pop())
-        elif not roots and len(story_roots) == 1:
-            # the article names no place near this concept, but the story has one referent for it
+        elif not roots and len(story_roots) == 1 and (h["art_places"] & story_places or not h["art_places"]
+                                                          or len(story_arts) > 1):
+            # the article names no place near this concept, but the story has one referent for it, named by
+            # two articles, or by this one elsewhere, or this one names no place at all ("an invasion" at a
+            # border, in an article naming other places, is not the one of Kuwait another recalls in passing)
             sets.union(i, next(iter(story_roots)))
         elif not story_roots:
             sets.union(i, loose[0])     # nothing placed anywhere: one referent for the story
