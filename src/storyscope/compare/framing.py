@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.framing_confidence import MODEL, term_confidence, term_features
 from storyscope.compare.framing_events import asks, generic_plural, not_asserted
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
@@ -66,9 +67,6 @@ DEMONYMS = {
     "turkish": "Turkey", "saudi": "Saudi Arabia", "mexican": "Mexico", "venezuelan": "Venezuela",
     "soviet": "Soviet Union", "european": "Europe", "north korean": "North Korea", "south korean": "South Korea",
 }
-# political parties are tagged NORP but are never the place of a referent ("tax changes (Democrats)")
-PARTY = re.compile(r"(?i)^(?:(?:congressional|senate|house|the)\s+)?(?:democrat(?:s|ic)?|republicans?|gop|conservatives?|"
-                   r"liberals?|tor(?:y|ies)|labou?r|progressives?|libertarians?|socialists?|communists?|independents?)$")
 REPORTING = {"said", "says", "stated", "states", "told", "added", "noted", "explained", "informed", "declared",
              "announced", "asserted", "claimed", "reported", "according", "described", "stressed"}
 
@@ -104,7 +102,7 @@ def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
     else:
         from storyscope.stages.nlp import parse
         found = [(e.start_char, e.end_char, _place_key(e.text)) for e in parse(art.text).ents if e.label_ in PLACE_LABELS]
-    return [p for p in found if p[2].lower() not in outlets and "/" not in p[2] and not PARTY.match(p[2])]
+    return [p for p in found if p[2].lower() not in outlets and "/" not in p[2]]
 
 
 def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
@@ -210,8 +208,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
     return out
 
 
-def _group(hits: list[dict]) -> list[list[dict]]:
-    """Union hits of one concept that share a place; place-less hits join their article's only group."""
+def _group(hits: list[dict], strict: bool = False) -> list[list[dict]]:
+    """Union hits of one concept that share a place; place-less hits join their article's only group, else
+    the story's only group (``strict``, for concepts whose referent is its place: only when the hit's article
+    names that place, names no place, or two articles place the group)."""
     sets = UnionFind(range(len(hits)))
     placed = [i for i, h in enumerate(hits) if h["places"]]
     for i in placed:
@@ -231,8 +231,8 @@ def _group(hits: list[dict]) -> list[list[dict]]:
         h["tie"] = "article" if len(roots) == 1 else "story"
         if len(roots) == 1:
             sets.union(i, roots.pop())
-        elif not roots and len(story_roots) == 1 and (h["art_places"] & story_places or not h["art_places"]
-                                                          or len(story_arts) > 1):
+        elif not roots and len(story_roots) == 1 and (not strict or h["art_places"] & story_places
+                                                          or not h["art_places"] or len(story_arts) > 1):
             # the article names no place near this concept, but the story has one referent for it, named by
             # two articles, or by this one elsewhere, or this one names no place at all ("an invasion" at a
             # border, in an article naming other places, is not the one of Kuwait another recalls in passing)
@@ -272,7 +272,7 @@ def _row(h: dict) -> dict:
     art = h["article"]
     conf = dict(SETTINGS.conf_voice).get(h["voice"], 0.5) * dict(SETTINGS.conf_tie).get(h.get("tie"), 1.0)
     r = {"term": h["term"], "family": h.get("family", h["term"]), **_voice_fields(h["voice"]),
-         "confidence": round(conf, 3), "evidence": [art.evidence(h["start"], h["end"])]}
+         "confidence": round(conf, 3), "tie": h.get("tie", ""), "evidence": [art.evidence(h["start"], h["end"])]}
     if h.get("speaker"):
         r["speaker"] = h["speaker"]
     if h.get("connotation"):
@@ -328,7 +328,7 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         for art, s, e, t in ((a, s1, e1, ta), (b, s2, e2, tb)):
             voice, speaker = _voice(bundle, art, s, e)
             r = {"term": t, "family": t, **_voice_fields(voice), "confidence": SETTINGS.conf_aligned,
-                 "evidence": [art.evidence(s, e)]}
+                 "tie": "aligned", "evidence": [art.evidence(s, e)]}
             if speaker:
                 r["speaker"] = speaker
             terms.setdefault(art.id, []).append(r)
@@ -359,10 +359,13 @@ def _entry_confidence(terms: dict[str, list[dict]]) -> float:
     return best[1] if len(best) > 1 else best[0]
 
 
-def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True) -> list[dict]:
+def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True,
+                 learned: bool = True) -> list[dict]:
     """[{"concept", "source": "lexicon"|"aligned", "confidence", "terms": {article_id: [{"term", "voice",
     "confidence", "evidence", ...}]}}]; voice is "outlet" or "quoted";
-    confidence in [0, 1]; a term inside indirect speech has ``reported_speech``. A term counts only
+    confidence in [0, 1] (with ``learned``, each term's is the learned P(correct) of
+    ``framing_confidence``, when its model file exists; a term's ``tie`` says how it was tied to the
+    referent: "place", "article", "story" or "aligned"); a term inside indirect speech has ``reported_speech``. A term counts only
     where it names the referent (:func:`names_referent`) and its family fits it (the lexicon's
     ``excludes``).
 
@@ -373,7 +376,7 @@ def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: 
     hits = _lexicon_hits(bundle, lex)
     out = []
     for cid, c in lex.items():
-        for g in _group([h for h in hits if h["concept"] == cid]):
+        for g in _group([h for h in hits if h["concept"] == cid], strict=bool(c.get("adjacent_place"))):
             arts = {h["article"].id for h in g}
             fams = {h["family"] for h in g}
             if len(arts) < 2 and len(fams) < 2:
@@ -386,4 +389,10 @@ def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: 
     out.sort(key=lambda r: -len(r["terms"]))
     if aligned:
         out += _aligned_slots(bundle)
+    if learned and MODEL.exists():
+        for row in out:     # the learned confidence (framing_confidence) replaces the hand-set one
+            for ts in row["terms"].values():
+                for t in ts:
+                    t["confidence"] = term_confidence(term_features(row, t))
+            row["confidence"] = _entry_confidence(row["terms"])
     return out
