@@ -117,3 +117,24 @@ def test_a_term_counts_only_where_it_names_the_referent():
     for r in rows.values():
         assert 0 < r["confidence"] <= 1
         assert all(0 < t["confidence"] <= 1 for ts in r["terms"].values() for t in ts)
+
+
+def test_learned_confidence_of_each_term():
+    """Each term says how it was tied to its referent and carries the learned P(correct) of its features
+    (models/framing); the row's confidence is the second most certain article's best term; without the
+    model (learned=False) the hand-set values stand."""
+    from storyscope.compare.framing import _entry_confidence
+    from storyscope.compare.framing_confidence import term_confidence, term_features
+    a, b = Article.create(T1), Article.create(T2)
+    layers = {a.id: {"actors": _places(T1), "quotes": []}, b.id: {"actors": _places(T2), "quotes": []}}
+    bundle = StoryBundle([a, b], layers)
+    rows = [r for r in find_framing(bundle, aligned=False) if set(r["terms"]) == {a.id, b.id}]
+    assert rows
+    for r in rows:
+        for t in (t for ts in r["terms"].values() for t in ts):
+            assert t["tie"] in ("place", "article", "story") and t["confidence"] == term_confidence(term_features(r, t))
+        assert r["confidence"] == _entry_confidence(r["terms"])
+    placed = {"tie_place": 1.0}
+    assert term_confidence({**placed, "tie_story": 0.0}) > term_confidence({"tie_story": 1.0})
+    hand = [r for r in find_framing(bundle, aligned=False, learned=False) if set(r["terms"]) == {a.id, b.id}]
+    assert {t["confidence"] for r in hand for ts in r["terms"].values() for t in ts} <= {0.95, 0.475, 0.807, 0.713}

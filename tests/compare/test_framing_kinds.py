@@ -86,3 +86,19 @@ def test_one_wording_spelled_two_ways_is_no_contrast():
          "Vell said on Monday. The mayor will ban state-funded travel to Eastvale after the vote.\n")
     arts, bundle = _bundle(a, b)
     assert [r for r in find_framing(bundle) if r["source"] == "aligned"] == []
+
+
+def test_a_placeless_term_of_another_referent_stays_out():
+    """Session 8 kinds: an "invasion" at a border, in an article naming other places, is not the invasion
+    another article recalls in passing; "one country invades another" and "an invasion of drugs" name no
+    war; "the war on terrorism from Lomar to Eastvale" is no war of either; "the hands of terrorists"
+    names no group."""
+    a = ("In 1990 Northland's invasion of Southland led to a national emergency. "
+         "The war in Southland ended in 1991. The gunmen who attacked the Lomar club fled.\n")
+    b = ("\u201cIt\u2019s an invasion,\u201d Orm said of the crossings at the Eastvale border. Orm spoke of an "
+         "invasion of drugs and criminals, and of the disruption caused when one country invades another. "
+         "Orm shifted the focus of the war on terrorism from Lomar to Eastvale. Orm said Lomar must keep "
+         "guns out of the hands of terrorists.\n")
+    arts, bundle = _bundle(a, b)
+    rows = find_framing(bundle, aligned=False)
+    assert not [g for g in _terms(rows) if g[0] == arts[1].id], _terms(rows)

@@ -26,7 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
-from storyscope.compare.framing_events import asks, not_asserted
+from storyscope.compare.framing_confidence import MODEL, term_confidence, term_features
+from storyscope.compare.framing_events import asks, generic_plural, not_asserted
 from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
@@ -115,12 +116,9 @@ def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str 
             if q.label == "mixed" and any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
                 return "quoted", q.attrs.get("speaker_canonical")
             reported = reported or ("reported", q.attrs.get("speaker_canonical"))
-    if reported:
-        return reported
-    if not bundle.spans(art.id, "quotes"):
-        if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
-            return "quoted", None
-    return "outlet", None
+    if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
+        return "quoted", (reported or (None, None))[1]    # marked as quoted in the text (a quote the layer missed)
+    return reported or ("outlet", None)
 
 
 def names_referent(text: str, start: int, end: int) -> bool:
@@ -138,6 +136,22 @@ def names_referent(text: str, start: int, end: int) -> bool:
 # never across a clause or a preposition ("in Lomar and in the invasion of ...")
 _AGENT_GAP = re.compile(r"(?i)(?:['\u2019]s)?(?:[\s-]+(?!(?:and|or|but|in|of|on|at|to|from|for|with|by|since|after|before|"
                         r"the|a|an|was|were|is|are|has|had)\b)[\w.]+){0,2}[\s-]+")
+
+
+_AND = re.compile(r"(?i)\s*(?:,\s*|,?\s+and\s+)(?:the\s+)?")
+
+
+def _coordinated(text: str, after: list[tuple[int, int, str]], end: int) -> list[str]:
+    """The place nearest after a term (within 25 characters) and the places coordinated with it ("in Lomar
+    and Veska"); "from Lomar to Veska" gives Lomar only."""
+    if not after or after[0][0] - end > 25:
+        return []
+    out = [after[0]]
+    for p in after[1:]:
+        if not _AND.fullmatch(text[out[-1][1]:p[0]]):
+            break
+        out.append(p)
+    return [p[2] for p in out]
 
 
 def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
@@ -159,9 +173,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                         ps = [p for p in places if sent.start <= p[0] < sent.end]
                         if t.get("needs_place") and not ps:
                             continue
-                        before = [p[2] for p in ps if 0 <= m.start() - p[1] <= 25
-                                  and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
-                        after = [p[2] for p in ps if 0 <= p[0] - m.end() <= 25]
+                        # the nearest place on each side ("the war on terror from Lomar to Veska" names neither war)
+                        before = [p[2] for p in sorted((p for p in ps if p[1] <= m.start()), key=lambda p: -p[1])[:1]
+                                  if m.start() - p[1] <= 25 and _AGENT_GAP.fullmatch(art.text[p[1]:m.start()])]
+                        after = _coordinated(art.text, [p for p in sorted(ps) if p[0] >= m.end()], m.end())
                         if c.get("adjacent_place"):
                             # "the war in Afghanistan", "Russia's invasion": the place beside the term is the
                             # referent's; a place elsewhere in the sentence may be another war's
@@ -172,11 +187,14 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                                 continue
                         if c.get("event") and not_asserted(art.text, m.start()) or asks(art.text, m.start()):
                             continue       # "grounds for impeachment", "vowed to impeach", "was it a coup?"
+                        if c.get("specific") and generic_plural(art.text, m.start()):
+                            continue       # "out of the hands of terrorists": a kind of people, no group named
                         voice, speaker = _voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),
                                      "end": m.end(), "places": {p[2] for p in ps}, "agent": before,
-                                     "target": after, "voice": voice, "speaker": speaker})
+                                     "target": after, "voice": voice, "speaker": speaker,
+                                     "art_places": {p[2] for p in places}})
     # one hit per span: the longest pattern wins ('special military operation' over 'military operation')
     hits.sort(key=lambda h: (h["article"].id, h["start"], -(h["end"] - h["start"])))
     out, last = [], {}
@@ -190,8 +208,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
     return out
 
 
-def _group(hits: list[dict]) -> list[list[dict]]:
-    """Union hits of one concept that share a place; place-less hits join their article's only group."""
+def _group(hits: list[dict], strict: bool = False) -> list[list[dict]]:
+    """Union hits of one concept that share a place; place-less hits join their article's only group, else
+    the story's only group (``strict``, for concepts whose referent is its place: only when the hit's article
+    names that place, names no place, or two articles place the group)."""
     sets = UnionFind(range(len(hits)))
     placed = [i for i, h in enumerate(hits) if h["places"]]
     for i in placed:
@@ -201,6 +221,8 @@ def _group(hits: list[dict]) -> list[list[dict]]:
             if hits[i]["places"] & hits[j]["places"]:
                 sets.union(i, j)
     story_roots = {sets.find(j) for j in placed}
+    story_places = {p for j in placed for p in hits[j]["places"]}
+    story_arts = {hits[j]["article"].id for j in placed}
     loose = [i for i, h in enumerate(hits) if not h["places"]]
     dropped = set()
     for i in loose:
@@ -209,8 +231,11 @@ def _group(hits: list[dict]) -> list[list[dict]]:
         h["tie"] = "article" if len(roots) == 1 else "story"
         if len(roots) == 1:
             sets.union(i, roots.pop())
-        elif not roots and len(story_roots) == 1:
-            # the article names no place near this concept, but the story has one referent for it
+        elif not roots and len(story_roots) == 1 and (not strict or h["art_places"] & story_places
+                                                          or not h["art_places"] or len(story_arts) > 1):
+            # the article names no place near this concept, but the story has one referent for it, named by
+            # two articles, or by this one elsewhere, or this one names no place at all ("an invasion" at a
+            # border, in an article naming other places, is not the one of Kuwait another recalls in passing)
             sets.union(i, next(iter(story_roots)))
         elif not story_roots:
             sets.union(i, loose[0])     # nothing placed anywhere: one referent for the story
@@ -247,7 +272,7 @@ def _row(h: dict) -> dict:
     art = h["article"]
     conf = dict(SETTINGS.conf_voice).get(h["voice"], 0.5) * dict(SETTINGS.conf_tie).get(h.get("tie"), 1.0)
     r = {"term": h["term"], "family": h.get("family", h["term"]), **_voice_fields(h["voice"]),
-         "confidence": round(conf, 3), "evidence": [art.evidence(h["start"], h["end"])]}
+         "confidence": round(conf, 3), "tie": h.get("tie", ""), "evidence": [art.evidence(h["start"], h["end"])]}
     if h.get("speaker"):
         r["speaker"] = h["speaker"]
     if h.get("connotation"):
@@ -303,7 +328,7 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         for art, s, e, t in ((a, s1, e1, ta), (b, s2, e2, tb)):
             voice, speaker = _voice(bundle, art, s, e)
             r = {"term": t, "family": t, **_voice_fields(voice), "confidence": SETTINGS.conf_aligned,
-                 "evidence": [art.evidence(s, e)]}
+                 "tie": "aligned", "evidence": [art.evidence(s, e)]}
             if speaker:
                 r["speaker"] = speaker
             terms.setdefault(art.id, []).append(r)
@@ -334,10 +359,13 @@ def _entry_confidence(terms: dict[str, list[dict]]) -> float:
     return best[1] if len(best) > 1 else best[0]
 
 
-def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True) -> list[dict]:
+def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: bool = True,
+                 learned: bool = True) -> list[dict]:
     """[{"concept", "source": "lexicon"|"aligned", "confidence", "terms": {article_id: [{"term", "voice",
     "confidence", "evidence", ...}]}}]; voice is "outlet" or "quoted";
-    confidence in [0, 1]; a term inside indirect speech has ``reported_speech``. A term counts only
+    confidence in [0, 1] (with ``learned``, each term's is the learned P(correct) of
+    ``framing_confidence``, when its model file exists; a term's ``tie`` says how it was tied to the
+    referent: "place", "article", "story" or "aligned"); a term inside indirect speech has ``reported_speech``. A term counts only
     where it names the referent (:func:`names_referent`) and its family fits it (the lexicon's
     ``excludes``).
 
@@ -348,7 +376,7 @@ def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: 
     hits = _lexicon_hits(bundle, lex)
     out = []
     for cid, c in lex.items():
-        for g in _group([h for h in hits if h["concept"] == cid]):
+        for g in _group([h for h in hits if h["concept"] == cid], strict=bool(c.get("adjacent_place"))):
             arts = {h["article"].id for h in g}
             fams = {h["family"] for h in g}
             if len(arts) < 2 and len(fams) < 2:
@@ -361,4 +389,10 @@ def find_framing(bundle: StoryBundle, lexicon_path: str | None = None, aligned: 
     out.sort(key=lambda r: -len(r["terms"]))
     if aligned:
         out += _aligned_slots(bundle)
+    if learned and MODEL.exists():
+        for row in out:     # the learned confidence (framing_confidence) replaces the hand-set one
+            for ts in row["terms"].values():
+                for t in ts:
+                    t["confidence"] = term_confidence(term_features(row, t))
+            row["confidence"] = _entry_confidence(row["terms"])
     return out

@@ -84,3 +84,22 @@ def not_asserted(text: str, start: int) -> bool:
             return False
         child, node = node, node.head
     return False
+
+
+# what makes a plural name one group rather than a kind of people: a determiner, possessive, number, modifier
+_SPECIFIER = {"det", "poss", "nummod", "amod", "compound", "nmod", "acl", "relcl", "appos", "quantmod"}
+
+
+def generic_plural(text: str, start: int) -> bool:
+    """Whether the plural noun at ``start`` names a kind of people, not a group of the story: a bare plural
+    (no determiner, possessive, number, modifier or relative clause on the spaCy parse) that is not a
+    subject ("keep guns out of the hands of terrorists", "to combat militants"); "the gunmen", "Taliban
+    militants", "militants attacked ..." name a group."""
+    from storyscope.stages.nlp import parse
+    tok = next((t for t in parse(text) if t.idx >= start), None)
+    if tok is None or tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    if any(c.dep_ in _SPECIFIER for c in tok.children) or tok.dep_ in ("nsubj", "nsubjpass", "compound", "poss"):
+        return False
+    head = tok.head if tok.dep_ == "conj" else None      # "the gunmen and militants": the first conjunct's
+    return not (head is not None and any(c.dep_ in _SPECIFIER for c in head.children))
