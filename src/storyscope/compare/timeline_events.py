@@ -175,18 +175,23 @@ def date_in_side_clause(doc, s0: int, s1: int, start: int, end: int) -> bool:
     relative, adverbial, participial or prepositional clause ("Bloomberg, who won the mayoralty in 2001,
     said ...", "since leaving the Senate in January", "the mandate he received in November"): the date is
     that clause's event's, not the label's. Character offsets into the parsed text."""
+    return any(v.dep_ in _SIDE_EDGES for v in _verbs_below_label(doc, s0, s1, start, end))
+
+
+def _verbs_below_label(doc, s0: int, s1: int, start: int, end: int) -> list:
+    """The verbs passed on the way up from the date at [start, end) to the verb `event_label` takes as the
+    label's head (that head excluded), nearest the date first."""
     span = doc.char_span(s0, s1, alignment_mode="expand")
     toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
     inside = [t for t in toks if start <= t.idx < end]
-    if not inside:
-        return False
-    head = inside[0]
-    while (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
+    out = []
+    head = inside[0] if inside else None
+    while head is not None and (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
             and s0 <= head.head.idx < s1:
-        if head.pos_ in ("VERB", "AUX") and head.dep_ in _SIDE_EDGES:
-            return True
+        if head.pos_ in ("VERB", "AUX"):
+            out.append(head)
         head = head.head
-    return False
+    return out
 
 
 def event_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> tuple[str, bool]:
@@ -267,20 +272,11 @@ def side_clause_of(doc, s0: int, s1: int, start: int, end: int):
     "Bloomberg, who won the mayoralty in 2001, said ..." gives "won"; "since leaving the Senate in
     January" gives "leaving"; "a letter released Tuesday" (a participle on a noun) gives None: a
     participle or infinitive on a noun dates the thing the label names. Character offsets into the text."""
-    span = doc.char_span(s0, s1, alignment_mode="expand")
-    toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
-    inside = [t for t in toks if start <= t.idx < end]
-    if not inside:
-        return None
-    head = inside[0]
-    while (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
-            and s0 <= head.head.idx < s1:
-        if head.pos_ in ("VERB", "AUX"):
-            finite = head.tag_ in ("VBD", "VBZ", "VBP") or any(
-                c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP") for c in head.children)
-            if head.dep_ in ("relcl", "advcl") and finite or head.dep_ == "pcomp" and head.head.lower_ in _BOUND_PREPS:
-                return head
-        head = head.head
+    for head in _verbs_below_label(doc, s0, s1, start, end):
+        finite = head.tag_ in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP") for c in head.children)
+        if head.dep_ in ("relcl", "advcl") and finite or head.dep_ == "pcomp" and head.head.lower_ in _BOUND_PREPS:
+            return head
     return None
 
 
