@@ -1,7 +1,8 @@
 """Blind packets for the findings the BASIL labels did not cover (issue 15, session 6).
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/labels_extra_packets.py [--db /tmp/lab15/all.db] \\
-        [--out /work/packets/lab15] [--sample 120] [--weak 40] [--kinds framing,timeline,sentence,quote,article]
+        [--out /work/packets/lab15] [--sample 120] [--weak 40] [--kinds framing,timeline,sentence,quote,article] \\
+        [--min-confidence 0.6] [--timeline-events listed|all]
 
 Runs the product once on all 100 BASIL events (``evaluate.events.run_events``: the ``Workspace.dossier``
 path, one story per gold event) and writes, in the format of ``benchmarks/labels/basil/`` (see
@@ -11,8 +12,9 @@ path, one story per gold event) and writes, in the format of ``benchmarks/labels
   random sample of ``--sample`` when there are more, else filled up to ``--sample`` with a uniform sample of
   the terms of the other 75 events (split by ``labels.extra_split``); one item per term: the term's span,
   and as ``finding`` the referent (hash), family, concept and voice it is claimed under;
-- ``timeline``: the timeline entries on the 25 events (``--sample`` at most, uniform): the sentence the
-  entry rests on (its first evidence span), and as ``finding`` its date, precision and label (hash);
+- ``timeline``: the timeline entries on the 25 events (``--timeline-events all``: on all 100, the others
+  split by event) at confidence ``--min-confidence`` or more (``--sample`` at most, uniform; 0: all): the
+  sentence the entry rests on (its first evidence span), and as ``finding`` its date, precision and label (hash);
 - disputes (``sentence``), altered quote flags (``quote``) and provenance edges (``article``) on the other
   75 events, at any confidence: every confirmed dispute, flag and edge; of the weak disputes (all at one
   confidence, ``DisputeSettings.weak_confidence``) a uniform sample of ``--weak``. Pairs already in
@@ -66,10 +68,13 @@ def framing_items(u: Units, story: dict, split: str) -> list[tuple[dict, dict]]:
     return out
 
 
-def timeline_items(u: Units, story: dict, split: str) -> list[tuple[dict, dict]]:
-    """(item, packet body) per timeline entry of the story (``findings_spans.timeline_entries``)."""
+def timeline_items(u: Units, story: dict, split: str, min_confidence: float = 0.0) -> list[tuple[dict, dict]]:
+    """(item, packet body) per timeline entry of the story (``findings_spans.timeline_entries``) whose
+    confidence is at least ``min_confidence``."""
     out = []
     for t in timeline_entries(story):
+        if (t.get("confidence") or 0.0) < min_confidence:
+            continue
         aid, s, e = t["span"]
         span = u.span(aid, s, e)
         item = {"item_id": item_id("timeline", [span]) + "-" + t["label_sha1"][:6], "kind": "timeline",
@@ -182,6 +187,10 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--kinds", default="framing,timeline,sentence,quote,article",
                     help="comma-separated kinds to write packets for (others are left out)")
+    ap.add_argument("--min-confidence", type=float, default=0.0,
+                    help="timeline: only entries at or above this confidence (the range the dossier shows)")
+    ap.add_argument("--timeline-events", choices=("listed", "all"), default="listed",
+                    help="timeline: entries of the 25 listed events, or of all 100 (others split by event)")
     args = ap.parse_args(argv)
     recs = load_records(args.data)
     split = choose_events(recs)
@@ -191,6 +200,7 @@ def main(argv=None) -> None:
     ws.close()
     existing = L.load_items(args.labels)
     have = {it["item_id"] for it in existing}
+    by_id = {it["item_id"]: it for it in existing}
     rng = random.Random(args.seed)
     rows: dict[str, list] = {"framing": [], "timeline": [], "sentence": [], "quote": [], "article": []}
     weak_pool: list = []
@@ -198,15 +208,17 @@ def main(argv=None) -> None:
     for story in dossier["stories"]:
         if story["id"] in split:
             rows["framing"] += framing_items(u, story, split[story["id"]])
-            rows["timeline"] += timeline_items(u, story, split[story["id"]])
+            rows["timeline"] += timeline_items(u, story, split[story["id"]], args.min_confidence)
         else:
             framing_extra += framing_items(u, story, L.extra_split(story["id"]))
+            if args.timeline_events == "all":
+                rows["timeline"] += timeline_items(u, story, L.extra_split(story["id"]), args.min_confidence)
             for item, body in extra_items(u, story, existing, weak_pool):
                 rows[item["kind"]].append((item, body))
     total = {k: len(v) for k, v in rows.items()}
     total.update(weak_disputes=len(weak_pool), framing_extra=len(framing_extra))
     for k in ("framing", "timeline"):
-        if len(rows[k]) > args.sample:
+        if 0 < args.sample < len(rows[k]):
             rows[k] = rng.sample(rows[k], args.sample)
     # few framing terms on the 25 events: the other events' terms fill the sample (precision only)
     rows["framing"] += rng.sample(framing_extra, min(len(framing_extra), max(0, args.sample - len(rows["framing"]))))
@@ -222,6 +234,12 @@ def main(argv=None) -> None:
     for kind, kr in rows.items():
         if kind not in args.kinds.split(","):
             continue
+        if kind == "timeline":  # an entry whose date changed at a judged span and label is a new claim
+            for it, _ in kr:
+                old = by_id.get(it["item_id"])
+                if old is not None and old.get("finding") != it["finding"]:
+                    it["item_id"] += "-" + item_id("timeline", [{"id": it["finding"]["date"],
+                                                                  "start": 0, "end": 0, "sha1": ""}])[-4:]
         uniq = {it["item_id"]: (it, body) for it, body in kr if it["item_id"] not in have}
         counts[kind] = len(uniq)
         if not uniq:

@@ -65,7 +65,10 @@ def collect(labels: str, data: str, db: str) -> tuple[np.ndarray, np.ndarray, np
             m = _mention(a["text"], a.get("published"), s0, s1, f["date"], f["label"])
             if m is None:
                 continue
-            label, whole = _event_text(a["text"], s0, s1, m[0], m[1])
+            got = _event_text(a["text"], s0, s1, m[0], m[1])
+            if got is None:
+                continue
+            label, whole = got
             feats = mention_features(parse(a["text"]), a["text"], s0, s1, m[0], m[1], f["precision"], whole,
                                      a.get("published_source") == "inferred", f["label"], m[2], f["date"],
                                      a.get("published"))

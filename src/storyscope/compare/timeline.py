@@ -18,9 +18,9 @@ from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.claims import sentence_spans
 from storyscope.compare.timeline_dates import (
     _CLAUSE_BREAK, _bare_weekday, _date, _dated_label, _governing_verb, _month_without_year, _nearest_weekday,
-    _nearest_year, _not_an_event_date, _past_attached, _weekday_of)
+    _nearest_year, _not_an_event_date, _past_attached, _shared_year, _weekday_of)
 from storyscope.compare.timeline_confidence import confidence, mention_features
-from storyscope.compare.timeline_events import event_label
+from storyscope.compare.timeline_events import event_label, relative_word, side_clause_label, side_clause_of
 from storyscope.record import Span
 from storyscope.stages.nlp import parse
 from storyscope.stages.timex import extract_timexes
@@ -228,9 +228,28 @@ def _norm_value(v: str | None) -> tuple[str, str] | None:
     return m.group(1), "year"
 
 
-def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> tuple[str, bool]:
-    """The clause around a date and whether it is whole (see `timeline_events.event_label`)."""
+def _event_text(text: str, s0: int, s1: int, start: int, end: int) -> tuple[str, bool] | None:
+    """The clause around a date and whether it is whole (see `timeline_events.event_label`); for a date
+    in a side clause, that clause's own label or None (`_side_event`)."""
+    side = _side_event(text, s0, s1, start, end)
+    if side is False:
+        return None
+    if side:
+        return side, True
     return event_label(parse(text), s0, s1, start, end, text)
+
+
+def _side_event(text: str, s0: int, s1: int, start: int, end: int) -> str | bool | None:
+    """When the date belongs to a side clause of the sentence (`timeline_events.side_clause_of`: a finite
+    relative or adverbial clause, or a preposition's clause) the label's clause does not state the dated
+    event ("Bloomberg, who won the mayoralty in 2001, said ..." is not dated 2001): the side clause's own
+    label when it is a subject relative clause (`side_clause_label`), else False (no entry). None when the
+    date is the label's own, or in a contact clause ("the bill the president signed in February")."""
+    doc = parse(text)
+    verb = side_clause_of(doc, s0, s1, start, end)
+    if verb is None or verb.dep_ == "relcl" and not relative_word(verb):
+        return None
+    return side_clause_label(doc, s0, s1, start, end, text) or False
 
 
 def _raw_confidence(prec: str, whole: bool, inferred: bool) -> float:
@@ -274,15 +293,22 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
                 near = _nearest_weekday(day, wd, fut)
                 if abs((near - day).days) <= 6 and not re.search(r"(?i)ahead|before|after", a.text[t.start:t.end]):
                     value = near.isoformat()
-            if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
-                    and _future(a.text, se[0], t.start, t.end, cues_only=True) and value < dct[:len(value)]:
+            value = _shared_year(a.text, t.end, value, prec)  # "in August and October 2017"
+            bare_month = prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end])
+            past = bare_month and _past_attached(a.text, t.start)
+            if bare_month and not past and _future(a.text, se[0], t.start, t.end, cues_only=True) \
+                    and value < dct[:len(value)]:
                 value = f"{int(value[:4]) + 1}{value[4:]}"  # "he'll retire on 22 November": the coming one
-            if prec in ("day", "month") and _date(dct) and _month_without_year(a.text[t.start:t.end]) \
-                    and value < dct[:len(value)] and not _past_attached(a.text, t.start):
+            if bare_month and value < dct[:len(value)] and not past:
                 value = _nearest_year(value, _date(dct))  # "gains in November", "the administration coming in January"
+            if past and value > dct[:len(value)]:
+                value = f"{int(value[:4]) - 1}{value[4:]}"  # "had notified the embassy on Sept. 10": the last one
             if dct and value == dct[:len(value)] and prec != "day" and value == dct[:4]:
                 continue  # "this year": not an event date
-            label, whole = _event_text(a.text, se[0], se[1], t.start, t.end)
+            got = _event_text(a.text, se[0], se[1], t.start, t.end)
+            if got is None:
+                continue  # the date is another event's, one the sentence does not state whole
+            label, whole = got
             n_dates = sum(1 for u in spans if se[0] <= u.start < se[1] and u.label == "DATE")
             feats = mention_features(parse(a.text), a.text, se[0], se[1], t.start, t.end, prec, whole, inf, label,
                                      n_dates, value, dct)

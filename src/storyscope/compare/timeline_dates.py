@@ -101,6 +101,21 @@ def _year_in_a_name(text: str, start: int, end: int) -> bool:
         and bool(_NOUN_AFTER.match(text[end:end + 3]))
 
 
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_SHARED_YEAR = re.compile(r"(?i)^\s*(?:,\s*)?(?:and|or|to|through|-|\u2013)\s+(?:\d{1,2}\s+)?" + _MONTHS + r"(?:\s+\d{1,2},?)?\s+((?:19|20)\d\d)\b")
+# "Ten minutes later", "hours earlier": a time counted from another event of the text, not from the publication
+_MINUTES_AWAY = re.compile(r"(?i)\b(?:minutes?|hours?|seconds?)\s+(?:later|earlier|after|before|ago)\b")
+_AMOUNT = re.compile(r"(?i)[$\u20ac\u00a3]\s?\d|\d\s?%|\bpercent(?:age points?)?\b|\b(?:b|m|tr)illion\b")
+
+
+def _shared_year(text: str, end: int, value: str, prec: str) -> str:
+    """A month without its year that shares the next one's ("in August and October 2017"): that year."""
+    m = _SHARED_YEAR.match(text[end:end + 40])
+    if m and prec in ("day", "month") and value[:4] != m.group(1):
+        return m.group(1) + value[4:]
+    return value
+
+
 def _not_an_event_date(text: str, start: int, end: int) -> bool:
     """A date that bounds an event rather than dates it ("talks resume after Thanksgiving", "since 2019",
     "dating back to 2015", "by 2014"), either end of a period ("from 2007 to 2014", "beginning in 2009 and
@@ -109,15 +124,55 @@ def _not_an_event_date(text: str, start: int, end: int) -> bool:
     holiday with its year or a relative word ("last Thanksgiving"), dates an event."""
     if _BOUND_BEFORE.search(text, max(0, start - 25), start):
         return True
+    if re.search(r"(?i)\b(?:since|until|by|before|after)\s+(?:\d{4}|" + _MONTHS + r")(?:\s+\d{4})?,?\s+(?:and|or)\s+$",
+                 text[max(0, start - 30):start]):
+        return True  # "since 2003 and 2007": the second bound of a pair
+    if _MINUTES_AWAY.search(text[start:end + 20]):
+        return True
+    surface = text[start:end]
+    if re.search(r"(?i)\d{4}|\byear\b", surface) and not re.search(r"(?i)\b" + _MONTHS, surface) \
+            and _AMOUNT.search(text, max(0, start - 40), min(len(text), end + 40)):
+        return True  # "$1.6 billion in fiscal 2010", "a tax rate for 2014 was 35.7 percent": an amount's period
+    if re.search(r"Credit\s*[A-Z]", text[end:end + 80]) or re.search(r"\.Credit", text[max(0, start - 80):end + 80]):
+        return True  # a photo caption run into its credit line
     if _RANGE_END.search(text[max(0, start - 45):start]) or \
             _RANGE_START.search(text[max(0, start - 14):start]) and _RANGE_NEXT.match(text[end:end + 12]):
         return True
-    if _year_in_a_name(text, start, end):
+    if _year_in_a_name(text, start, end) or _bounds_an_event(text, start, end):
         return True
     if re.fullmatch(r"\d{1,2}\s+[A-Za-z]+", text[start:end]) and re.match(r"\.?\s*\d{1,2}\b", text[end:end + 5]):
         return True  # "the 19 Sept. 11 hijackers": a count before a day-month, not "19 Sept."
     if _HOLIDAY_ALONE.fullmatch(text, start, end):
         return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
+    return False
+
+
+_BOUND_WORDS = {"before", "after", "until", "till", "through", "since", "ahead", "advance", "prior", "following", "pending"}
+
+
+def _bounds_an_event(text: str, start: int, end: int) -> bool:
+    """Whether the date names the time of a thing that bounds the clause's event rather than the event:
+    it hangs on a noun that is the object of "until", "through", "ahead of", "in advance of", "before",
+    "after" ("until a special election in June", "in advance of his visit on Thursday", "ahead of
+    Thursday's debate"): the date is that thing's, and the sentence's event has none of its own."""
+    from storyscope.stages.nlp import parse
+    doc = parse(text)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    toks = list(span) if span is not None else []
+    if not toks:
+        return False
+    inside = {t.i for t in toks}
+    tok = next((t for t in toks if t.head.i not in inside or t.head.i == t.i), toks[0])
+    seen_noun = False
+    for _ in range(8):
+        if tok.head.i == tok.i or tok.pos_ in ("VERB", "AUX"):
+            return False
+        if tok.pos_ in ("NOUN", "PROPN") and tok.i not in inside:
+            seen_noun = True
+        if tok.dep_ == "pobj" and (tok.head.lower_ in _BOUND_WORDS or tok.head.lower_ == "of"
+                                   and tok.head.head.lower_ in ("ahead", "advance", "prior")):
+            return seen_noun
+        tok = tok.head
     return False
 
 
@@ -132,9 +187,21 @@ def _past_attached(text: str, start: int) -> bool:
     while tok.dep_ in ("pobj", "prep", "nummod", "compound", "npadvmod", "appos") and tok.head.i != tok.i \
             and tok.pos_ not in ("VERB", "AUX"):
         tok = tok.head
-    if tok.pos_ not in ("VERB", "AUX") or tok.tag_ == "VBG":
+    if tok.pos_ not in ("VERB", "AUX"):
         return False
     aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if (tok.tag_ == "VBG" and not aux and tok.dep_ in ("xcomp", "advcl", "pcomp", "acl", "conj")
+            or tok.tag_ == "VB" and all(c.tag_ == "TO" for c in aux) and tok.dep_ == "advcl"):
+        # a verb without tense of its own takes its clause's: "went on to pull out of the deal in May",
+        # "Yates telling McGahn in January" (under "was referring"); not the complement of a verb of
+        # intent ("decided to retire in February": still to come when decided)
+        up = _governing_verb(text, tok.idx)
+        if up is None or up.i == tok.i:
+            return False
+        tok, aux = up, [c for c in up.children if c.dep_ in ("aux", "auxpass")]
+        return tok.tag_ == "VBD" or any(c.tag_ == "VBD" or c.lemma_ == "have" and c.tag_ != "VBZ" for c in aux)
+    if tok.tag_ == "VBG":
+        return False
     return tok.tag_ == "VBD" or tok.tag_ == "VBN" and any(c.lemma_ == "have" or c.tag_ == "VBD" for c in aux)
 
 

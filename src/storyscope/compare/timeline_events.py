@@ -175,18 +175,23 @@ def date_in_side_clause(doc, s0: int, s1: int, start: int, end: int) -> bool:
     relative, adverbial, participial or prepositional clause ("Bloomberg, who won the mayoralty in 2001,
     said ...", "since leaving the Senate in January", "the mandate he received in November"): the date is
     that clause's event's, not the label's. Character offsets into the parsed text."""
+    return any(v.dep_ in _SIDE_EDGES for v in _verbs_below_label(doc, s0, s1, start, end))
+
+
+def _verbs_below_label(doc, s0: int, s1: int, start: int, end: int) -> list:
+    """The verbs passed on the way up from the date at [start, end) to the verb `event_label` takes as the
+    label's head (that head excluded), nearest the date first."""
     span = doc.char_span(s0, s1, alignment_mode="expand")
     toks = [t for t in (span if span is not None else doc) if s0 <= t.idx < s1]
     inside = [t for t in toks if start <= t.idx < end]
-    if not inside:
-        return False
-    head = inside[0]
-    while (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
+    out = []
+    head = inside[0] if inside else None
+    while head is not None and (head.pos_ not in ("VERB", "AUX") or _dependent(head)) and head.head.i != head.i \
             and s0 <= head.head.idx < s1:
-        if head.pos_ in ("VERB", "AUX") and head.dep_ in _SIDE_EDGES:
-            return True
+        if head.pos_ in ("VERB", "AUX"):
+            out.append(head)
         head = head.head
-    return False
+    return out
 
 
 def event_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> tuple[str, bool]:
@@ -255,3 +260,77 @@ def _garbled(toks: list, kept: set[int], text: str) -> bool:
                 return True  # "met with X, Y and Z." read as X with an apposition "Y and Z"
     # a clause marker left on a noun ("was not whether Wal-Mart."): its clause went
     return any(t.i in kept and t.dep_ == "mark" and t.head.pos_ not in ("VERB", "AUX") for t in toks)
+
+
+_REL_PRONOUNS = {"who", "which", "that"}
+_BOUND_PREPS = {"before", "after", "since", "until", "by"}
+
+
+def side_clause_of(doc, s0: int, s1: int, start: int, end: int):
+    """The finite relative or adverbial clause, or the clause of a preposition, that holds the date at
+    [start, end) on the way up to the label's verb (`date_in_side_clause`): its verb token, or None.
+    "Bloomberg, who won the mayoralty in 2001, said ..." gives "won"; "since leaving the Senate in
+    January" gives "leaving"; "a letter released Tuesday" (a participle on a noun) gives None: a
+    participle or infinitive on a noun dates the thing the label names. Character offsets into the text."""
+    for head in _verbs_below_label(doc, s0, s1, start, end):
+        finite = head.tag_ in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("MD", "VBD", "VBZ", "VBP") for c in head.children)
+        if head.dep_ in ("relcl", "advcl") and finite or head.dep_ == "pcomp" and head.head.lower_ in _BOUND_PREPS:
+            return head
+    return None
+
+
+def relative_word(verb) -> bool:
+    """Whether a relative clause opens with a relative word ("who won ...", "which expired ...", "whom he
+    fired"), not a contact clause ("the bill [the president signed in February]")."""
+    return any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ == "that" and t.dep_ in ("nsubj", "nsubjpass", "dobj")
+               for t in verb.subtree if t.i < verb.i)
+
+
+def side_clause_label(doc, s0: int, s1: int, start: int, end: int, text: str) -> str | None:
+    """The label of a date's own relative clause, its relative pronoun replaced by the noun it stands for:
+    "Bloomberg, a former Democrat who won the mayoralty in 2001, said ..." -> "a former Democrat won the
+    mayoralty in 2001"; "Mr. Flynn, whom he fired in February" -> "he fired Mr. Flynn in February". Only for a
+    finite relative clause in the past whose subject or object is the relative pronoun; None
+    otherwise (an object relative, an adverbial clause, a plan: the date's event is not one the sentence
+    states whole)."""
+    verb = side_clause_of(doc, s0, s1, start, end)
+    if verb is None or verb.dep_ != "relcl":
+        return None
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _REL_PRONOUNS]
+    obj = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ in _REL_PRONOUNS | {"whom"}]
+    noun = verb.head
+    past = verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" or c.lemma_ == "have" for c in verb.children)
+    if not past:  # "who is juggling whether to run in 2016", "that will come in January": not an event yet
+        return None
+    if not (subj or obj) or noun.pos_ not in ("NOUN", "PROPN") or not (s0 <= noun.idx < s1):
+        return None
+    comma = verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text == ","
+    while comma and noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN") and noun.head.head.i != noun.head.i:
+        noun = noun.head.head  # "the decision about the port, which he announced": the decision, not the port
+    # the noun phrase: the noun with its words before it and its prepositional phrases up to the clause,
+    # without clauses or asides
+    cut = {x.i for a in noun.subtree if a.dep_ in ("relcl", "appos", "acl") and a.i != noun.i for x in a.subtree}
+    np_toks = [t for t in noun.subtree if t.i < verb.left_edge.i and t.i not in cut and not t.is_punct]
+    toks = [t for t in doc if s0 <= t.idx < s1]
+    rel = (subj or obj)[0]
+    keep = _prune(verb, toks, start, end) - {rel.i}
+    clause = [t for t in toks if t.i in keep]
+    while clause and clause[-1].dep_ in _LEAD:  # "... in 1933 and [is still in force]"
+        clause = clause[:-1]
+    while clause and clause[0].dep_ in _LEAD:
+        clause = clause[1:]
+    if len(clause) < 2:
+        return None
+    phrase = " ".join(t.text for t in sorted(np_toks, key=lambda t: t.i))
+    if subj:
+        words = _tidy(phrase + " " + _join(clause))
+    else:  # "whom he fired in February": "he fired Mr. Flynn in February"
+        after = max([verb.i] + [c.i for c in verb.children if c.dep_ == "prt"])
+        head_part = [t for t in clause if t.i <= after]
+        if not any(t.dep_ in _SUBJ for t in head_part):
+            return None
+        words = _tidy(_join(head_part) + " " + phrase + " " + _join([t for t in clause if t.i > after]))
+    words = re.sub(r"\s+([,.;:!?%)\u2019'])", r"\1", words)
+    return _shorten(words) if label_readable(words) else None
