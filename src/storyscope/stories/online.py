@@ -61,7 +61,8 @@ class Params:
     lead_sentences: int = 3
     split_threshold: float = 0.15    # a member linking to the rest below this (both ways) is split off ...
     split_max: int = 32              # ... in stories of at most this many articles (checked at CHECK_SIZES)
-    relink_threshold: float = 0.2    # a lone article of a run joins a story grown since, at the run's end (``relink``)
+    relink_threshold: float = 0.15   # a lone article of a run joins a story grown since, at the run's end (``relink``) ...
+    relink_floor: float = 0.05       # ... if on arrival its best story scored at least this
     # Thresholds: ``stories.train`` picks 0.5 / 0.5 (best mean B-cubed F1 over ECB+ and BASIL dev,
     # 0.945); 0.3 / 0.3 (mean 0.939) also keeps the project's five seed articles, one story told
     # from five angles, in one story in every arrival order.
@@ -99,7 +100,7 @@ class OnlineClusterer(Scoring):
         self._spans = Spans()                # alive stories by day, for the date window of ``_candidates``
         self._ids: set[str] = set()          # ids of stories with articles (a split's new id is unique)
         self._seq = 0                        # articles added in this process (orders the run's events)
-        self._run_opened: dict[int, int] = {}    # stories opened since the last ``relink``: index -> ``_seq``
+        self._run_opened: dict[int, tuple] = {}  # lone articles for ``relink``: story index -> (``_seq``, titled)
         self._run_touched: dict[int, int] = {}   # stories grown since then: index -> ``_seq`` of the last growth
 
     # ------------------------------------------------------------------ public API
@@ -121,7 +122,10 @@ class OnlineClusterer(Scoring):
             s = self._maybe_merge(best, f.titled)
             self._maybe_split(s, merged=len(self._stories[s].article_ids) != n)
             return self._stories[self._by_article[aid]].id
-        return self._stories[self._open(aid, head, f)].id
+        s = self._open(aid, head, f)
+        if best_score >= self.p.relink_floor:        # a lone article some story came near: ``relink`` looks again
+            self._run_opened[s] = (self._seq, f.titled)
+        return self._stories[s].id
 
     def add_many(self, items: Iterable[Any], batch: int = 256) -> list[str]:
         """``add`` for many items, featurising (and embedding) them in batches."""
@@ -202,7 +206,7 @@ class OnlineClusterer(Scoring):
         self._stories.append(st)
         self._ids.add(st.id)
         self._absorb(s, aid, head, f)
-        self._run_opened[s] = self._run_touched[s] = self._seq
+        self._run_touched[s] = self._seq
         if self._ivf is not None:
             self._ivf.add(s, self._C[s])
         if len(self._stories) >= self._next_train:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyscope.stories.split import decode
-
 if TYPE_CHECKING:
     from storyscope.stories.online import OnlineClusterer
 
@@ -32,13 +30,11 @@ def relink(oc: "OnlineClusterer") -> int:
     opened, touched = oc._run_opened, oc._run_touched
     thr = oc.p.relink_threshold
     joined = 0
-    for t, at in sorted(opened.items()) if thr <= 1.0 else ():
-        st = oc._stories[t]
-        if len(st.article_ids) != 1:
+    for t, (at, titled) in sorted(opened.items()) if thr <= 1.0 else ():
+        if len(oc._stories[t].article_ids) != 1:
             continue
-        aid = st.article_ids[0]
         a = oc._story_features(t)
-        a.titled = decode(oc._feats[aid]).titled if aid in oc._feats else True
+        a.titled = titled
         idx, sims, gaps = oc._candidates(a)
         best, best_score = None, -1.0
         for s, sim, gap in zip(idx.tolist(), sims.tolist(), gaps.tolist()):
