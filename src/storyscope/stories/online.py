@@ -21,6 +21,9 @@ the other stories; a small story (``merge_max`` articles or fewer) whose probabi
 all cross pairs (exact from the sums) rather than the centroids' cosine. A merged story stays
 as an empty tombstone so indices in the state are stable.
 
+Relink: when a run of ``add`` calls ends (``Workspace.group``), the run's lone articles are scored
+once more against the stories that grew after they arrived (``stories.relink``).
+
 Split ("one is two"): an article that joined a story while it was thin may not belong once the
 story has grown around its own event. A story of at most ``split_max`` articles is re-checked
 from its members' compact features (``stories.split``) after a merge and when its size reaches
