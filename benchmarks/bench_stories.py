@@ -168,6 +168,10 @@ def run_one(n: int, cache: Path) -> dict:
         if k and k % 10000 == 0:
             log(f"  {k}/{n}: {times[:k].mean() * 1e3:.2f} ms/article so far, "
                 f"{times[k - 10000:k].mean() * 1e3:.2f} over the last 10k, {len(oc.groups()):,} stories")
+    t = time.perf_counter()          # the run ends: its lone articles get a second look, as in Workspace.group
+    relinked = oc.relink()
+    store.put_grouping(oc.changed_rows())
+    relink_s = time.perf_counter() - t
     rss1 = _hwm_mb()
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = sum(os.path.getsize(os.path.join(tmp, x)) for x in os.listdir(tmp))
@@ -184,7 +188,8 @@ def run_one(n: int, cache: Path) -> dict:
     tenth = max(1, n // 10)
     return {"n": n, "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest(), "ms_mean": times.mean() * 1e3, "ms_first10": times[:tenth].mean() * 1e3,
             "ms_last10": times[-tenth:].mean() * 1e3, "ms_p99": float(np.percentile(times, 99)) * 1e3,
-            "total_s": float(times.sum()), "write_s": write_s, "stories": len(groups), "ivf": back._ivf is not None,
+            "total_s": float(times.sum()), "write_s": write_s,
+            "relink_s": relink_s, "relinked": relinked, "ms_with_relink": (times.sum() + relink_s) / n * 1e3, "stories": len(groups), "ivf": back._ivf is not None,
             "peak_rss_mb": rss1, "rss_before_mb": rss0, "state_mb": size / 2 ** 20, "load_s": load_s}
 
 
@@ -226,6 +231,9 @@ def main() -> None:
               f"{r['ms_first10']:.2f} | {r['ms_last10']:.2f} | {r['ms_p99']:.2f} | {r['total_s']:.1f} | "
               f"{r['write_s']:.1f} | {r['n'] / rate:,.0f} | {r['peak_rss_mb']:.0f} ({r['rss_before_mb']:.0f}) | "
               f"{r['state_mb']:.1f} | {r['load_s']:.1f} |")
+    print("\nThe run's end (``OnlineClusterer.relink``, as ``Workspace.group`` ends; not in the columns above): "
+          + ", ".join(f"{r['n']:,}: {r['relinked']:,} lone articles joined in {r['relink_s']:.1f} s, "
+                      f"{r['ms_with_relink']:.2f} ms/article with it" for r in rows))
     print("\nSHA-1 of the stories (article ids per story, in order) per size, to compare two versions' assignments: "
           + ", ".join(f"{r['n']:,}: {r['groups_sha1'][:12]}" for r in rows))
 

@@ -185,6 +185,8 @@ class Workspace:
                         clusterer.add(article_item(chunk[aid], self.layers(aid)))
                 self.store.put_grouping(clusterer.changed_rows(everything))
                 everything = False
+        if todo and clusterer.relink():     # the run's lone articles, a second look (``stories.relink``)
+            self.store.put_grouping(clusterer.changed_rows())
         if everything:                      # nothing to add: the reset is still written
             self.store.put_grouping(clusterer.changed_rows(True))
         if fresh:

@@ -12,8 +12,8 @@ from storyscope.evaluate.stories import evaluate_stories, scores, tfidf_agglomer
 
 DATASETS = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 # B-cubed F1 floors, slightly below the figures measured on these dev sets: BASIL 0.985 online
-# (0.995 batch), ECB+ 0.894 (storyscope eval stories, both peers oracle-tuned on the same file)
-FLOORS = {"basil": 0.98, "basil_batch": 0.99, "ecbplus": 0.885}
+# (0.995 batch), ECB+ 0.899 with relink (storyscope eval stories, both peers oracle-tuned on the same file)
+FLOORS = {"basil": 0.98, "basil_batch": 0.99, "ecbplus": 0.895}
 
 
 def test_scores_on_known_labelings():
