@@ -1,7 +1,9 @@
 """Blind packets for provenance edges and altered quote flags on ECB+ (issue 15, session 8, helper prov8).
 
     OMP_NUM_THREADS=1 PYTHONPATH=src python benchmarks/ecbplus_packets.py [--top 12] [--db /tmp/prov8/ecb.db] \\
-        [--out /work/packets/prov8] [--sample 60] [--found /tmp/prov8/found.json]
+        [--out /work/packets/prov8/ecbplus] [--sample 60] [--found /tmp/prov8/found.json]
+    # FNC-1 bodies grouped by topic (benchmarks/stories_fnc1_topics.py --out /tmp/prov8/fnc1.jsonl):
+    ... --data /tmp/prov8/fnc1.jsonl --corpus fnc1 --labels benchmarks/labels/fnc1 --out /work/packets/prov8/fnc1
 
 BASIL holds few copies, so the display rule (>= 5 labelled dev findings at >= 0.90 precision) cannot be met
 for provenance edges and "altered" quote flags on it. ECB+ dev (``../shared/datasets/ecbplus/stories-dev.jsonl``,
@@ -54,8 +56,8 @@ KINDS = {"provenance": "article", "altered": "quote"}
 
 
 def ecb_topic(story: str) -> str:
-    """The ECB+ topic of a gold story id ("12ecbplus" -> "12"); the id itself when it has no leading number."""
-    m = re.match(r"\d+", story)
+    """The topic of a gold story id: its first number ("12ecbplus" -> "12", "fnc-topic-7" -> "7"), else the id."""
+    m = re.search(r"\d+", story)
     return m.group() if m else story
 
 
@@ -135,8 +137,10 @@ def story_items(u: Units, story: dict, rng: random.Random) -> list[tuple[dict, d
     return out
 
 
-ECB_CORPUS = ("real news documents (the ECB+ corpus: news and blog texts on one real event each; no outlet\n"
-              "names or dates are given)")
+CORPUS = {"ecbplus": "real news documents (the ECB+ corpus: news and blog texts on one real event each; no outlet\n"
+                      "names or dates are given)",
+          "fnc1": "real news documents (article bodies of the FNC-1 corpus, grouped by topic: news and blog texts on\n"
+                  "one story each; no titles, outlet names or dates are given)"}
 LAYOUT = {
     "article": "Each line: two documents `A`, `B` (`title`, `text`) and `aligned`: passage pairs (`A`, `B`) "
                "that look alike, given only to help you find them; they may or may not correspond. Judge "
@@ -148,12 +152,13 @@ OUTLET_NOTE = ('\n"Outlet" in the question means the document\'s publisher; two 
                "site or from\ndifferent sites.")
 
 
-def instructions(kind: str) -> str:
-    """The annotators' rules for one packet kind (``labels_extra_packets.instructions`` with ECB+ wording)."""
-    return extra_instructions(kind, ECB_CORPUS, LAYOUT[kind], "/work/annot/verdicts-prov8", OUTLET_NOTE)
+def instructions(kind: str, corpus: str = "ecbplus") -> str:
+    """The annotators' rules for one packet kind (``labels_extra_packets.instructions`` with the wording of
+    ``corpus``: ecbplus | fnc1)."""
+    return extra_instructions(kind, CORPUS[corpus], LAYOUT[kind], "/work/annot/verdicts-prov8", OUTLET_NOTE)
 
 
-def write_packets(out: Path, rows: dict[str, list], have: set[str]) -> dict[str, int]:
+def write_packets(out: Path, rows: dict[str, list], have: set[str], corpus: str = "ecbplus") -> dict[str, int]:
     """Write ``<kind>.jsonl`` (hash order: blind to story, origin and confidence) and its instructions."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -166,7 +171,7 @@ def write_packets(out: Path, rows: dict[str, list], have: set[str]) -> dict[str,
             for iid in sorted(uniq):
                 fh.write(json.dumps({"item_id": iid, "kind": kind, "question": L.QUESTIONS[kind],
                                      "verdicts": list(L.VERDICTS[kind]), **uniq[iid]}, ensure_ascii=False) + "\n")
-        (out / f"INSTRUCTIONS-{kind}.md").write_text(instructions(kind), encoding="utf-8")
+        (out / f"INSTRUCTIONS-{kind}.md").write_text(instructions(kind, corpus), encoding="utf-8")
     return counts
 
 
@@ -174,13 +179,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=str(ECB))
     ap.add_argument("--db", default="/tmp/prov8/ecb.db")
-    ap.add_argument("--out", default="/work/packets/prov8")
+    ap.add_argument("--out", default="/work/packets/prov8/ecbplus")
     ap.add_argument("--labels", default=str(ROOT / "benchmarks" / "labels" / "ecbplus"))
     ap.add_argument("--found", default="/tmp/prov8/found.json", help="every finding with its confidence (no text)")
     ap.add_argument("--top", type=int, default=12, help="stories with the most near-duplicate text to run")
     ap.add_argument("--stories", help="comma-separated gold stories to run instead of --top")
     ap.add_argument("--sample", type=int, default=60)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--corpus", choices=sorted(CORPUS), default="ecbplus", help="how the instructions name the texts")
     args = ap.parse_args(argv)
     recs = load_records(args.data)
     ranked = rank_stories(recs)
@@ -204,7 +210,7 @@ def main(argv=None) -> None:
     Path(args.found).parent.mkdir(parents=True, exist_ok=True)
     Path(args.found).write_text(json.dumps(found, indent=1))
     have = {it["item_id"] for it in existing}
-    counts = write_packets(Path(args.out), rows, have)
+    counts = write_packets(Path(args.out), rows, have, args.corpus)
     new = list({it["item_id"]: it for kr in rows.values() for it, _ in kr if it["item_id"] not in have}.values())
     L.save_items(args.labels, existing + new)
     (Path(args.out) / "READY").write_text(json.dumps(counts) + "\n")
