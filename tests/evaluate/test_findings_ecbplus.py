@@ -15,7 +15,6 @@ from storyscope.evaluate.events import product_text, span_sha1
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-ECB_LABELS = ROOT / "benchmarks" / "labels" / "ecbplus"
 
 GAZ = ("The Marrowby council approved the new river bridge on Tuesday after a long debate. "
        "Work on the bridge is to start in the spring and last three years, the council said. "
@@ -40,25 +39,30 @@ def test_topic_split_keeps_both_events_of_a_topic_together():
     assert [t for t in range(1, 36) if topic_split(f"{t}ecb") == "test-extra"] == [5, 10, 15, 20, 25, 30, 35]
 
 
-def test_ecbplus_label_set_is_well_formed():
-    if not (ECB_LABELS / "items.jsonl").exists():
-        pytest.skip("benchmarks/labels/ecbplus not built")
+def _label_texts(name: str) -> dict[str, str]:
+    """{jsonl id: product text} of the records a label set refers to (ECB+ dev, or FNC-1 train bodies)."""
+    shared_path = sys.modules["tests.conftest"].shared_path
+    if name == "ecbplus":
+        data = shared_path("datasets", "ecbplus", "stories-dev.jsonl")
+        return {r["id"]: product_text(r["text"]) for r in map(json.loads, open(data, encoding="utf-8"))}
+    import csv
+    with open(shared_path("datasets", "fnc1", "train_bodies.csv"), encoding="utf-8") as fh:
+        return {"fnc-" + r["Body ID"]: product_text(r["articleBody"]) for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("name", ["ecbplus", "fnc1"])
+def test_precision_label_sets_are_well_formed_and_match_the_data(name):
+    labels = ROOT / "benchmarks" / "labels" / name
+    if not (labels / "items.jsonl").exists():
+        pytest.skip(f"benchmarks/labels/{name} not built")
     from ecbplus_packets import topic_split
-    items = L.load_items(str(ECB_LABELS))
+    from storyscope.evaluate.findings import check_spans
+    items = L.load_items(str(labels))
     assert items and {it["kind"] for it in items} <= {"article", "quote"}
     for it in items:
         assert it["split"] == topic_split(it["event"]) and "text" not in json.dumps(it["spans"])
         assert all(set(s) == {"id", "start", "end", "sha1"} for s in it["spans"])
-
-
-def test_ecbplus_label_spans_match_the_data():
-    if not (ECB_LABELS / "items.jsonl").exists():
-        pytest.skip("benchmarks/labels/ecbplus not built")
-    shared_path = sys.modules["tests.conftest"].shared_path
-    data = shared_path("datasets", "ecbplus", "stories-dev.jsonl")
-    texts = {r["id"]: product_text(r["text"]) for r in map(json.loads, open(data, encoding="utf-8"))}
-    from storyscope.evaluate.findings import check_spans
-    good, stale = check_spans(L.load_items(str(ECB_LABELS)), texts)
+    good, stale = check_spans(items, _label_texts(name))
     assert good and not stale
 
 
