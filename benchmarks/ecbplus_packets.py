@@ -155,7 +155,7 @@ OUTLET_NOTE = ('\n"Outlet" in the question means the document\'s publisher; two 
 def instructions(kind: str, corpus: str = "ecbplus") -> str:
     """The annotators' rules for one packet kind (``labels_extra_packets.instructions`` with the wording of
     ``corpus``: ecbplus | fnc1)."""
-    return extra_instructions(kind, CORPUS[corpus], LAYOUT[kind], "/work/annot/verdicts-prov8", OUTLET_NOTE)
+    return extra_instructions(kind, CORPUS[corpus], LAYOUT[kind], f"/work/annot/verdicts-prov8-{corpus}", OUTLET_NOTE)
 
 
 def write_packets(out: Path, rows: dict[str, list], have: set[str], corpus: str = "ecbplus") -> dict[str, int]:
