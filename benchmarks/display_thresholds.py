@@ -3,7 +3,8 @@
 
     OMP_NUM_THREADS=1 storyscope eval findings --labels benchmarks/labels/basil \\
         --data ../shared/datasets/basil/stories.jsonl --split dev > /tmp/findings-dev.json
-    PYTHONPATH=src python benchmarks/display_thresholds.py /tmp/findings-dev.json [--write] [--hold KIND=REASON ...]
+    PYTHONPATH=src python benchmarks/display_thresholds.py /tmp/findings-dev.json [MORE-REPORTS.json ...] \
+        [--write] [--hold KIND=REASON ...]
 
 Rule (issue 15, section 2): per finding kind, the lowest confidence t from which every higher threshold
 keeps precision >= 0.90 on the labelled dev findings, with at least ``MIN_COVERED`` labelled findings at
@@ -13,6 +14,11 @@ keeps its current value (nothing to tune). Never run on the test split. ``--hold
 whatever dev says, with the reason written beside it: for a kind whose dev labels were used to build it (so
 dev precision is in-sample) and whose held-out test precision does not carry the threshold. The dev report's precision of
 disputes, altered flags, provenance edges, framing terms and timeline entries includes the ``dev-extra`` events' labels.
+
+Further dev reports (e.g. ``storyscope eval findings --labels benchmarks/labels/ecbplus --data
+../shared/datasets/ecbplus/stories-dev.jsonl --split dev``) are pooled with the first for the kinds of ``POOLED``
+(provenance edges and altered quote flags, which BASIL holds too few of): their labelled findings add up per
+confidence threshold (``combine``); every other kind is tuned on the first report alone.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PATH = ROOT / "src" / "storyscope" / "dossier" / "display_thresholds.json"
 KIND = {"corroborated": "claim", "dispute": "dispute", "altered": "quote_altered", "provenance": "provenance",
         "omission": "omission", "framing": "framing", "timeline": "timeline_event"}  # eval findings kind -> display kind
+POOLED = ("provenance", "altered")   # eval findings kinds whose labelled findings several label sets pool
 TARGET = 0.90
 MIN_COVERED = 5
 HIDDEN = 1.01
@@ -39,6 +46,41 @@ def threshold(rows: list[dict], target: float = TARGET, min_covered: int = MIN_C
             break
         best = row
     return best if best is not None and best["covered"] >= min_covered else None
+
+
+def _at(rows: list[dict], t: float) -> dict:
+    """The cumulative ``by_confidence`` counts at threshold ``t``: those of the lowest row >= t (zero if none)."""
+    for row in sorted(rows, key=lambda r: r["threshold"]):
+        if row["threshold"] >= t:
+            return row
+    return {"covered": 0, "correct": 0}
+
+
+def pool_rows(tables: list[list[dict]]) -> list[dict]:
+    """Pooled ``by_confidence`` rows of several reports (each ascending, cumulative: findings with confidence
+    >= threshold): one row per threshold of any table, counts summed over the tables."""
+    rows = []
+    for t in sorted({r["threshold"] for rows_ in tables for r in rows_}):
+        cov = sum(_at(rows_, t)["covered"] for rows_ in tables)
+        ok = sum(_at(rows_, t)["correct"] for rows_ in tables)
+        rows.append({"threshold": t, "covered": cov, "correct": ok, "precision": round(ok / cov, 3) if cov else None})
+    return rows
+
+
+def combine(reports: list[dict], kinds: tuple[str, ...] = POOLED) -> dict:
+    """The first report with, for each finding kind of ``kinds``, the labelled findings of all ``reports``
+    pooled (``covered``, ``correct``, ``by_confidence``); raises SystemExit when a report is not of split dev."""
+    for r in reports:
+        if r.get("split") != "dev":
+            raise SystemExit(f"display thresholds are tuned on the dev split only, not {r.get('split')!r}")
+    out = {**reports[0], "findings": dict(reports[0]["findings"]), "pooled": len(reports)}
+    for fk in kinds:
+        res = [r["findings"].get(fk, {}) for r in reports]
+        cov, ok = sum(x.get("covered", 0) for x in res), sum(x.get("correct", 0) for x in res)
+        out["findings"][fk] = {**res[0], "covered": cov, "correct": ok,
+                               "by_confidence": pool_rows([x.get("by_confidence", []) for x in res]),
+                               "per_report": [f"{x.get('correct', 0)}/{x.get('covered', 0)}" for x in res]}
+    return out
 
 
 def derive(report: dict, current: dict) -> tuple[dict, list[str]]:
@@ -75,16 +117,23 @@ def hold(new: dict, notes: list[str], holds: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    report = json.loads(Path(argv[0]).read_text())
+    holds = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--hold"]
+    paths = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or argv[i - 1] != "--hold")]
+    reports = [json.loads(Path(p).read_text()) for p in paths]
+    report = combine(reports) if len(reports) > 1 else reports[0]
     current = json.loads(PATH.read_text())
     new, notes = derive(report, current)
-    hold(new, notes, [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--hold"])
+    hold(new, notes, holds)
+    pooled = (f" Provenance edges and altered quote flags pool the labelled dev findings of {len(reports) - 1} "
+              f"further label set(s) ({', '.join(str(r.get('labels', '?')) for r in reports[1:])}; "
+              f"{sum(r.get('extra_events', 0) for r in reports[1:])} dev events)." if len(reports) > 1 else "")
     how = (f"Per finding kind, the lowest confidence shown by default (HTML, Markdown, web). Derived by "
            f"benchmarks/display_thresholds.py from `storyscope eval findings --split dev` on the "
            f"{report['events']} labelled BASIL dev events (benchmarks/labels/basil): the lowest threshold from "
            f"which every higher one keeps precision >= {TARGET}, with >= {MIN_COVERED} labelled findings; "
            f"{HIDDEN} = hidden by default. Dev precision of disputes, altered flags, provenance edges, framing "
-           f"terms and timeline entries also counts the labelled ones of other BASIL events (split dev-extra). " + "; ".join(notes) +
+           f"terms and timeline entries also counts the labelled ones of other BASIL events (split dev-extra)." + pooled +
+           " " + "; ".join(notes) +
            ". quote (a rendering itself): not labelled (0).")
     print(json.dumps({"thresholds": new, "notes": notes}, indent=1))
     if "--write" in argv:

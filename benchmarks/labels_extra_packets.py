@@ -130,9 +130,15 @@ def extra_items(u: Units, story: dict, existing: list[dict], weak_pool: list) ->
     return out
 
 
-def instructions(kind: str) -> str:
-    """The annotators' rules for one packet kind (no code, scores or origin)."""
-    layout = {
+BASIL_CORPUS = "real news articles (Fox News, The New York Times, HuffPost) on one news event\neach"
+
+
+def instructions(kind: str, corpus: str = BASIL_CORPUS, layout: str | None = None,
+                 folder: str = "/work/annot/verdicts-lab15", note: str = "") -> str:
+    """The annotators' rules for one packet kind (no code, scores or origin): ``corpus`` names the texts judged,
+    ``layout`` overrides the description of a line, ``folder`` the default verdicts folder, ``note`` is added
+    after the file section."""
+    layout = layout or {
         "framing": "Each line: `passage` (`outlet`, `headline`, `before`, `sentence` when the term is part of it, "
                    "`text` = THE TERM, `after`), `term`, `referent`, `concept`, `family`, `voice`, and for some "
                    "items `other` (another outlet's passage, same layout; its `text` is the term it is compared with).",
@@ -146,8 +152,7 @@ def instructions(kind: str) -> str:
     }[kind]
     return f"""# Annotation instructions: {kind} items
 
-You judge items built from real news articles (Fox News, The New York Times, HuffPost) on one news event
-each. Judge only from the texts in the packet and these rules. Do not look at any source code, scores,
+You judge items built from {corpus}. Judge only from the texts in the packet and these rules. Do not look at any source code, scores,
 other annotators' answers, or other files of the project; you are not told how an item was chosen.
 
 ## File
@@ -155,7 +160,7 @@ other annotators' answers, or other files of the project; you are not told how a
 `{kind}.jsonl`, one JSON object per line. {layout}
 
 Each item carries its `question` (the full rule, the same for every item of the file) and the allowed
-`verdicts`. Read the question of the first item carefully.
+`verdicts`. Read the question of the first item carefully.{note}
 
 ## Rule
 
@@ -166,7 +171,7 @@ Verdicts: {", ".join(f"`{v}`" for v in L.VERDICTS[kind])}.
 ## Output
 
 One JSON object per line, one line per item, to `<verdicts folder>/<your-annotator-name>/{kind}.jsonl`
-(the folder you are given; default `/work/annot/verdicts-lab15`):
+(the folder you are given; default `{folder}`):
 
     {{"item_id": "...", "verdict": "{L.VERDICTS[kind][0]}", "note": "optional short reason"}}
 

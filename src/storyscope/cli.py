@@ -315,16 +315,17 @@ def eval_pages(data: Path = typer.Option(..., "--data", help="folder with body/b
 
 @eval_app.command("findings")
 def eval_findings(labels: Path = typer.Option(..., "--labels", help="labels dir holding items.jsonl"),
-                  data: Path = typer.Option(..., "--data", help="stories JSON Lines the labels refer to (BASIL)"),
+                  data: Path = typer.Option(..., "--data", help="stories JSON Lines the labels refer to (BASIL, ECB+)"),
                   split: str = typer.Option("dev", "--split", help="dev|test|all"),
-                  min_overlap: float = typer.Option(0.8, "--min-overlap", help="span match: share each range covers of the other")):
+                  min_overlap: float = typer.Option(0.8, "--min-overlap", help="span match: share each range covers of the other"),
+                  db: Optional[str] = typer.Option(None, "--db", help="store kept between runs (reading layers, findings)")):
     """Cross-outlet findings on labelled real events: precision, coverage and recall per finding kind."""
     from storyscope.evaluate.findings import evaluate_findings
     if split not in ("dev", "test", "all"):
         from storyscope import errors
         _fail(errors.InputError(f"--split {split}", errors.BAD_SPLIT))
     with _eval_data():
-        _emit(evaluate_findings(str(labels), str(data), split=split, min_overlap=min_overlap,
+        _emit(evaluate_findings(str(labels), str(data), split=split, min_overlap=min_overlap, db=db,
                                 progress=lambda m: print(m, file=sys.stderr, flush=True)))
 
 

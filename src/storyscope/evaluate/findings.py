@@ -26,7 +26,8 @@ the unbiased figure. Findings carrying ``confidence`` are also scored per thresh
 Splits: ``dev`` / ``test`` are the 25 fully listed events; precision also counts the labelled disputes,
 altered flags, provenance edges, framing terms and timeline entries of other BASIL events (``dev-extra`` with dev,
 ``test-extra`` with test: ``labels.extra_split``), whose positives are not listed, so recall stays on the
-listed events.
+listed events. A label set may hold extra events only (``benchmarks/labels/ecbplus``: provenance edges and
+altered flags the product showed on ECB+, split by topic): then the report gives precision only.
 """
 from __future__ import annotations
 
@@ -247,10 +248,10 @@ def evaluate_findings(labels_dir: str, data: str, split: str = "dev", min_overla
     recs = load_records(data)
     present = {str(r["story"]) for r in recs}
     listed = sorted({it["event"] for it in items if it.get("split") in ("dev", "test")} & present)
-    if not listed:
-        raise errors.InputError(labels_dir, errors.NO_LABELLED_EVENTS.format(split=split))
     extra = sorted({it["event"] for it in items if it.get("split", "").endswith("-extra") and it.get("final")}
                    & present)
+    if not listed and not extra:     # a precision-only label set (ECB+) has extra events only
+        raise errors.InputError(labels_dir, errors.NO_LABELLED_EVENTS.format(split=split))
     ws, dossier, source_of = run_events(recs, listed + extra, db=db, progress=progress)
     try:
         texts = {source_of[a["id"]]: a["text"] for a in dossier["articles"]}
@@ -269,9 +270,9 @@ def evaluate_findings(labels_dir: str, data: str, split: str = "dev", min_overla
             f["extra"] = on_extra
             findings.append(f)
             judged.append(judge(f, labelled, source_of, min_overlap))
-    return {"split": split, "events": len(listed), "extra_events": len(extra),
+    return {"labels": str(labels_dir), "split": split, "events": len(listed), "extra_events": len(extra),
             "extra_note": (f"precision of {', '.join(EXTRA_FINDINGS)} also counts the labelled findings of "
-                           f"{len(extra)} other BASIL events (item splits {'/'.join(wanted or ('all',))}); recall "
+                           f"{len(extra)} other events (item splits {'/'.join(wanted or ('all',))}); recall "
                            f"is over the {len(listed)} fully listed events only; framing and timeline: precision only"),
             "articles": sum(len(st["article_ids"]) for st in dossier["stories"] if st["id"] not in extra_set),
             "extra_articles": sum(len(st["article_ids"]) for st in dossier["stories"] if st["id"] in extra_set),

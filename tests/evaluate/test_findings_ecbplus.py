@@ -1,0 +1,122 @@
+"""Precision-only label sets (ECB+ provenance edges and altered flags, issue 15 session 8): the packet script's
+ranking and split, the label set's integrity, ``eval findings`` on a label set without listed events, and the
+pooling of several dev reports in benchmarks/display_thresholds.py.
+
+Fictional texts: the town of Marrowby and its bridge; the outlets Gazette and Courier are invented.
+"""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyscope.evaluate import labels as L
+from storyscope.evaluate.events import product_text, span_sha1
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+GAZ = ("The Marrowby council approved the new river bridge on Tuesday after a long debate. "
+       "Work on the bridge is to start in the spring and last three years, the council said. "
+       "The bridge will link the old harbour district with the northern suburbs of the town. "
+       "Opponents of the plan had argued that the cost of the bridge was far too high for Marrowby. "
+       "The final vote in the council chamber was five to four in favour of the project.")
+COURIER = GAZ.replace("on Tuesday after a long debate", "on Tuesday").replace("far too high", "too high")
+
+
+def test_rank_stories_puts_reprints_first():
+    from ecbplus_packets import rank_stories
+    recs = [{"story": "1x", "text": GAZ}, {"story": "1x", "text": COURIER},
+            {"story": "2x", "text": GAZ}, {"story": "2x", "text": "A different report on a fair held in Tolven."}]
+    ranked = rank_stories(recs)
+    assert [r[0] for r in ranked] == ["1x", "2x"] and ranked[0][1] == 1 and ranked[1][1] == 0
+
+
+def test_topic_split_keeps_both_events_of_a_topic_together():
+    from ecbplus_packets import ecb_topic, topic_split
+    assert ecb_topic("12ecbplus") == "12" == ecb_topic("12ecb")
+    assert all(topic_split(f"{t}ecb") == topic_split(f"{t}ecbplus") for t in range(1, 36))
+    assert [t for t in range(1, 36) if topic_split(f"{t}ecb") == "test-extra"] == [5, 10, 15, 20, 25, 30, 35]
+
+
+def _label_texts(name: str) -> dict[str, str]:
+    """{jsonl id: product text} of the records a label set refers to (ECB+ dev, or FNC-1 train bodies)."""
+    shared_path = sys.modules["tests.conftest"].shared_path
+    if name == "ecbplus":
+        data = shared_path("datasets", "ecbplus", "stories-dev.jsonl")
+        return {r["id"]: product_text(r["text"]) for r in map(json.loads, open(data, encoding="utf-8"))}
+    import csv
+    with open(shared_path("datasets", "fnc1", "train_bodies.csv"), encoding="utf-8") as fh:
+        return {"fnc-" + r["Body ID"]: product_text(r["articleBody"]) for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("name", ["ecbplus", "fnc1"])
+def test_precision_label_sets_are_well_formed_and_match_the_data(name):
+    labels = ROOT / "benchmarks" / "labels" / name
+    if not (labels / "items.jsonl").exists():
+        pytest.skip(f"benchmarks/labels/{name} not built")
+    from ecbplus_packets import topic_split
+    from storyscope.evaluate.findings import check_spans
+    items = L.load_items(str(labels))
+    assert items and {it["kind"] for it in items} <= {"article", "quote"}
+    for it in items:
+        assert it["split"] == topic_split(it["event"]) and "text" not in json.dumps(it["spans"])
+        assert all(set(s) == {"id", "start", "end", "sha1"} for s in it["spans"])
+    good, stale = check_spans(items, _label_texts(name))
+    assert good and not stale
+
+
+@pytest.mark.slow
+def test_eval_findings_reads_a_label_set_of_extra_events_only(tmp_path):
+    """A label set whose items are all dev-extra (as ECB+'s) is scored for precision; the product runs."""
+    from storyscope.evaluate.findings import evaluate_findings
+    data = tmp_path / "stories.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "story": "7x", "outlet": o, "title": "Bridge approved", "text": t}) + "\n"
+                            for i, o, t in (("g1", "Gazette", GAZ), ("c1", "Courier", COURIER))))
+    spans = [{"id": i, "start": 0, "end": len(product_text(t)), "sha1": span_sha1(product_text(t))}
+             for i, t in (("g1", GAZ), ("c1", COURIER))]
+    L.save_items(str(tmp_path), [{"item_id": "a-1", "kind": "article", "event": "7x", "split": "dev-extra",
+                                  "spans": spans, "origin": ["product:provenance"], "final": "b-reuses-a"}])
+    r = evaluate_findings(str(tmp_path), str(data), split="dev", db=str(tmp_path / "eval.db"))
+    assert r["events"] == 0 and r["extra_events"] == 1 and r["items_with_final"] == 1 and not r["stale_items"]
+    prov = r["findings"]["provenance"]
+    assert prov["shown"] == 1 and prov["covered"] == 1 and prov["correct"] == 1, prov
+    assert prov["recall"] is None                        # nothing listed: precision only
+    with pytest.raises(Exception, match="no labelled events of split 'test'"):
+        evaluate_findings(str(tmp_path), str(data), split="test", db=str(tmp_path / "eval.db"))
+
+
+def test_display_thresholds_pool_provenance_and_altered_only():
+    from display_thresholds import combine, derive, pool_rows
+    a = [{"threshold": 0.5, "covered": 3, "correct": 3, "precision": 1.0},
+         {"threshold": 0.8, "covered": 1, "correct": 1, "precision": 1.0}]
+    b = [{"threshold": 0.3, "covered": 6, "correct": 4, "precision": 0.667},
+         {"threshold": 0.6, "covered": 4, "correct": 4, "precision": 1.0}]
+    rows = pool_rows([a, b])
+    assert [(r["threshold"], r["covered"], r["correct"]) for r in rows] == \
+        [(0.3, 9, 7), (0.5, 7, 7), (0.6, 5, 5), (0.8, 1, 1)]
+    basil = {"split": "dev", "labels": "basil", "events": 20, "findings": {
+        "provenance": {"covered": 4, "correct": 4, "by_confidence": a},
+        "corroborated": {"covered": 4, "correct": 4, "by_confidence": a}}}
+    ecb = {"split": "dev", "labels": "ecbplus", "events": 0, "extra_events": 9, "findings": {
+        "provenance": {"covered": 6, "correct": 4, "by_confidence": b},
+        "corroborated": {"covered": 6, "correct": 4, "by_confidence": b}}}
+    pooled = combine([basil, ecb])
+    assert pooled["findings"]["provenance"]["covered"] == 10 and pooled["findings"]["corroborated"]["covered"] == 4
+    new, _ = derive(pooled, {"provenance": 1.01, "claim": 0.0})
+    assert new["provenance"] == 0.5 and new["claim"] == 1.01       # 7/7 from 0.5 on; claims: 4 < 5 findings
+    with pytest.raises(SystemExit):
+        combine([basil, {**ecb, "split": "test"}])
+
+
+def test_merge_verdicts_writes_into_another_label_dir(tmp_path):
+    import merge_verdicts as M
+    labels, verdicts = tmp_path / "ecbplus", tmp_path / "verdicts"
+    spans = [{"id": "x", "start": 0, "end": 3, "sha1": span_sha1("abc")}]
+    L.save_items(str(labels), [{"item_id": "a-1", "kind": "article", "event": "7x", "split": "dev-extra",
+                                "spans": spans * 2}])
+    for ann in ("p", "q"):
+        (verdicts / ann).mkdir(parents=True)
+        (verdicts / ann / "article.jsonl").write_text(json.dumps({"item_id": "a-1", "verdict": "a-reuses-b"}) + "\n")
+    M.main(["--labels", str(labels), "--verdicts", str(verdicts)])
+    assert L.load_items(str(labels))[0]["final"] == "a-reuses-b"
