@@ -14,6 +14,37 @@ from storyscope.findings import (Claim, Dispute, Framing, Omission, ProvenanceEd
                                  TimelineEvent, typed)
 
 
+# Texts each step will embed with MiniLM (``registry.Prefetch`` embeds them in one call ahead of the steps;
+# exact whatever they list: a missed or extra text costs CPU, never a different finding).
+def _narrative_texts(bundle: StoryBundle, results: dict) -> list[str]:
+    from storyscope.compare.provenance import narrative_sentences
+    return [s.narrative for a in bundle.articles for s in narrative_sentences(bundle, a)]
+
+
+def _quote_texts(bundle: StoryBundle, results: dict) -> list[str]:
+    from storyscope.compare.quote_integrity import _renderings
+    rows = _renderings(bundle)
+    return [r["text"] for r in rows] + [r["_ctx"] for r in rows]
+
+
+def _sentence_texts(bundle: StoryBundle, results: dict) -> list[str]:
+    from storyscope.compare.claims import sentence_spans
+    return [a.text[s0:s1] for a in bundle.articles for s0, s1, _ in sentence_spans(bundle, a.id)]
+
+
+def _claim_texts(bundle: StoryBundle, results: dict) -> list[str]:
+    """What claim alignment (sentences, texts) and the dispute rules (texts, denied contents, negations
+    neutralised, the legacy rules' texts) embed of the claims."""
+    from storyscope.compare.dispute_legacy import _texts_of
+    from storyscope.compare.dispute_rules import denied_contents, negated, neutralised
+    out = []
+    for c in results["_claims"]:
+        out += [c["sentence"], c["text"], *denied_contents(c), *_texts_of(c)]
+        if negated(c):
+            out.append(neutralised(c["text"]))
+    return out
+
+
 @comparison_step("link_actors", "link_actors.v1", adds=("linked_actors",), phase="dates")
 def link_actors(bundle: StoryBundle, results: dict) -> dict:
     """One actor key per referent across the story ("Khan" here, "Imran Khan" there), quotes' speakers
@@ -28,7 +59,8 @@ def link_actors(bundle: StoryBundle, results: dict) -> dict:
     return {"linked_actors": len(new)}
 
 
-@comparison_step("provenance", "provenance.v3", reads=("linked_actors",), min_articles=2, phase="dates")
+@comparison_step("provenance", "provenance.v3", reads=("linked_actors",), min_articles=2, phase="dates",
+                 embeds=_narrative_texts)
 def provenance(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.provenance import find_provenance
     bundle.provenance = find_provenance(bundle)
@@ -49,7 +81,8 @@ def claims(bundle: StoryBundle, results: dict) -> dict:
     return {"_claims": extract_claims(bundle)}
 
 
-@comparison_step("align", "align.v5", reads=("_claims", "provenance"), adds=("_story_claims", "claims"))
+@comparison_step("align", "align.v5", reads=("_claims", "provenance"), adds=("_story_claims", "claims"),
+                 embeds=_claim_texts, embeds_reads=("_claims",))
 def align(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claim_align import align_claims, public
     story_claims = align_claims(bundle, results["_claims"])
@@ -71,7 +104,8 @@ def timeline(bundle: StoryBundle, results: dict) -> dict:
     return {"timeline": typed(TimelineEvent, build_timeline(bundle, results["_story_claims"]), "event")}
 
 
-@comparison_step("omissions", "omissions.v2", reads=("_story_claims",), min_articles=2)
+@comparison_step("omissions", "omissions.v2", reads=("_story_claims",), min_articles=2, embeds=_sentence_texts,
+                 embeds_reads=("linked_actors",))
 def omissions(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.omissions import find_omissions
     claims = {c["id"]: c for c in results["_story_claims"]}
@@ -84,7 +118,8 @@ def omissions(bundle: StoryBundle, results: dict) -> dict:
     return {"omissions": typed(Omission, found, "omission")}
 
 
-@comparison_step("quotes", "quotes.v4", reads=("linked_actors", "provenance"))
+@comparison_step("quotes", "quotes.v4", reads=("linked_actors", "provenance"), embeds=_quote_texts,
+                 embeds_reads=("linked_actors",))
 def quotes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.quote_integrity import group_quotes
     return {"quotes": typed(QuoteRendering, group_quotes(bundle), "quote")}

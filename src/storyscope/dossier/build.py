@@ -63,11 +63,12 @@ def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, 
     step result plus ``"dates"`` (article id -> [published, published_source] for every article whose
     stored date must change), ``"reread"`` (article id -> layer name -> span dicts, the re-read
     layers) and ``"timings"`` (seconds per step). Exceptions of a step propagate."""
-    from storyscope.compare.registry import ordered_steps, run_steps
+    from storyscope.compare.registry import Prefetch, ordered_steps, run_steps
     t0 = time.perf_counter()
     bundle = StoryBundle([_undated_if_inferred(a) for a in arts], {a: dict(l) for a, l in layers.items()})
     timings: dict[str, float] = {}
-    results = run_steps(bundle, {}, ordered_steps("dates"), timings)
+    prefetch = Prefetch(ordered_steps())
+    results = run_steps(bundle, {}, ordered_steps("dates"), timings, prefetch)
     stored = {a.id: a for a in arts}
     dated, changed = [], []
     for a in bundle.articles:
@@ -80,7 +81,7 @@ def compare_story(story: dict, arts: list[Article], layers: dict[str, dict[str, 
     reread_layers = reread(changed) if (reread and changed) else {}
     for aid, ls in reread_layers.items():
         bundle.layers.setdefault(aid, {}).update(ls)
-    run_steps(bundle, results, ordered_steps("main"), timings)
+    run_steps(bundle, results, ordered_steps("main"), timings, prefetch)
     timings["total"] = round(time.perf_counter() - t0, 3)
     out = {k: v for k, v in results.items() if not k.startswith("_")}
     out["dates"] = {a.id: [a.published, a.published_source] for a in changed}
