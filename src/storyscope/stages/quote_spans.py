@@ -43,7 +43,7 @@ def span_tagger():
         return _MODEL[0]
 
 
-_TAGGED = "storyscope_attribution_spans"  # ``doc.user_data`` key of ``tag``'s result (never stored: user_data is not)
+_TAGGED_KEY = "storyscope_attribution_spans"  # ``doc.user_data`` key of ``tag``'s result (never stored: user_data is not)
 
 
 def _copy(nlp, doc):
@@ -54,29 +54,80 @@ def _copy(nlp, doc):
     return d
 
 
-def tag_many(docs: list, batch_size: int = 16) -> None:
-    """Tag the parsed ``docs`` in batches (spaCy's ``pipe``: the same spans as one doc at a time, about 15%
-    less CPU on BASIL texts) and keep each result on its doc for ``tag``. Nothing without a model."""
-    nlp = span_tagger()
-    todo = [d for d in docs if len(d) and _TAGGED not in d.user_data]
-    if nlp is None or len(todo) < 2:
+LEARNED_TAGGER = "minilm"  # "minilm" (when its weights ship), "spacy", or "union" (MiniLM's spans, spaCy's where none overlaps)
+
+
+def _has_minilm() -> bool:
+    from storyscope.stages.quote_tagger import WEIGHTS
+    return WEIGHTS.exists()
+
+
+def _kinds() -> tuple[str, ...]:
+    """The taggers ``tag`` reads, in order of precedence."""
+    if LEARNED_TAGGER == "spacy" or not _has_minilm():
+        return ("spacy",)
+    return ("minilm",) if LEARNED_TAGGER == "minilm" else ("minilm", "spacy")
+
+
+def _tag_kind(kind: str, docs: list, sentences: list | None, batch_size: int) -> None:
+    """Tag the ``docs`` not yet tagged by ``kind`` in batches; each result is kept on its doc."""
+    key = f"{_TAGGED_KEY}_{kind}"
+    todo = [k for k, d in enumerate(docs) if len(d) and key not in d.user_data]
+    if not todo:
         return
-    tagged = nlp.get_pipe("ner").pipe([_copy(nlp, d) for d in todo], batch_size=batch_size)
-    for doc, d in zip(todo, tagged):
-        doc.user_data[_TAGGED] = [(e.start_char, e.end_char, e.label_) for e in d.ents]
-
-
-def tag(doc) -> list[tuple[int, int, str]]:
-    """(start, end, label) character spans the tagger finds in a parsed ``doc`` (the product's parse; it is
-    not modified: the tagger reads a copy in its own vocabulary). [] without a model. A result ``tag_many``
-    kept on the doc is returned as is."""
+    if kind == "minilm":
+        from storyscope.stages import quote_tagger
+        jobs = [(docs[k].text, _windows(docs[k], sentences[k] if sentences else None)) for k in todo]
+        for k, spans in zip(todo, quote_tagger.tag_texts(jobs, batch_size)):
+            docs[k].user_data[key] = _snapped(docs[k], spans)
+        return
     nlp = span_tagger()
-    if nlp is None or not len(doc):
+    if nlp is None:
+        return
+    tagged = nlp.get_pipe("ner").pipe([_copy(nlp, docs[k]) for k in todo], batch_size=batch_size)
+    for k, d in zip(todo, tagged):
+        docs[k].user_data[key] = [(e.start_char, e.end_char, e.label_) for e in d.ents]
+
+
+def tag_many(docs: list, batch_size: int = 16, sentences: list | None = None) -> None:
+    """Tag the parsed ``docs`` in batches and keep each result on its doc for ``tag``: the MiniLM tagger
+    (``quote_tagger``, its windows drawn from ``sentences[k]``, the k-th doc's sentence spans, default the light
+    splitter's) and / or the spaCy ``ner`` (its ``pipe``), as ``LEARNED_TAGGER`` says. Nothing without a model."""
+    for kind in _kinds():
+        _tag_kind(kind, docs, sentences, batch_size)
+
+
+def _windows(doc, sentences) -> list[tuple[int, int]]:
+    """The MiniLM tagger's windows of a parsed text: its sentences (the ``sentences`` layer's spans, else the
+    light splitter's) packed up to the tagger's wordpiece limit."""
+    from storyscope.stages import quote_tagger
+    loaded = quote_tagger.load_tagger()
+    return quote_tagger.window_spans(doc.text, loaded[1], sentences) if loaded else []
+
+
+def _snapped(doc, spans) -> list[tuple[int, int, str]]:
+    """Wordpiece spans widened to whole tokens of the parse."""
+    out = []
+    for s, e, lab in spans:
+        sp = doc.char_span(s, e, alignment_mode="expand")
+        if sp is not None and len(sp):
+            out.append((sp.start_char, sp.end_char, lab))
+    return out
+
+
+def tag(doc, sentences: list | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, label) character spans the learned taggers find in a parsed ``doc`` (the product's parse; it
+    is not modified: the spaCy tagger reads a copy in its own vocabulary), ``sentences`` as for ``tag_many``;
+    with two taggers, the second's spans that overlap none of the first's are added. [] without a model.
+    Results ``tag_many`` kept on the doc are reused."""
+    if not len(doc):
         return []
-    if _TAGGED in doc.user_data:
-        return list(doc.user_data[_TAGGED])
-    d = nlp.get_pipe("ner")(_copy(nlp, doc))
-    return [(e.start_char, e.end_char, e.label_) for e in d.ents]
+    res: list[tuple[int, int, str]] = []
+    for kind in _kinds():
+        _tag_kind(kind, [doc], [sentences] if sentences is not None else None, 16)
+        spans = doc.user_data.get(f"{_TAGGED_KEY}_{kind}", [])
+        res += [x for x in spans if not any(_overlap(x, y) for y in res)]
+    return sorted(res)
 
 
 def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -105,9 +156,9 @@ def group(text: str, spans: list[tuple[int, int, str]]) -> list[Attribution]:
     return cues
 
 
-def learned_attributions(doc) -> list[Attribution]:
-    """The grouped attributions of a parsed text ([] without a model)."""
-    return group(doc.text, tag(doc))
+def learned_attributions(doc, sentences: list | None = None) -> list[Attribution]:
+    """The grouped attributions of a parsed text ([] without a model); ``sentences`` as for ``tag``."""
+    return group(doc.text, tag(doc, sentences))
 
 
 # Where the learned spans are used (each measured on PolNeAR dev against the rules alone, BENCHMARKS.md):
@@ -176,7 +227,7 @@ def combine(extractor, art, out: list) -> list:
     missed adds a quote (``ADD_MISSED``) or gives a direct quote without cue its cue (``CUE_FOR_DIRECT``);
     a rules' indirect quote whose cue the tagger does not tag goes (``DROP_UNCONFIRMED``)."""
     from storyscope.record import Span
-    learned = [a for a in learned_attributions(art.doc) if not art.in_debris(a.cue[0])]
+    learned = [a for a in learned_attributions(art.doc, art.sents) if not art.in_debris(a.cue[0])]
     if not learned:
         return out
     rule_cues = [tuple(q.attrs["cue"]) for q in out if q.attrs.get("cue")]
