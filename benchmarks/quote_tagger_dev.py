@@ -23,11 +23,22 @@ from storyscope.stages import quote_spans, quote_tagger
 from storyscope.stages.nlp import doc_from_bytes, parse, remember
 from storyscope.stages.quotes import extract_quotes
 
+HALF = None  # 0: the even texts only (checkpoint choice), 1: the odd ones
 VARIANTS = {
     "rules": {"learned": False},
     "spacy": {"LEARNED_TAGGER": "spacy"},
     "minilm": {"LEARNED_TAGGER": "minilm"},
     "union": {"LEARNED_TAGGER": "union"},
+    "minilm_add80": {"LEARNED_TAGGER": "minilm", "ADD_MIN_SCORE": 0.8},
+    "minilm_add90": {"LEARNED_TAGGER": "minilm", "ADD_MIN_SCORE": 0.9},
+    "minilm_noadd": {"LEARNED_TAGGER": "minilm", "ADD_MISSED": False},
+    "minilm_nodrop": {"LEARNED_TAGGER": "minilm", "DROP_UNCONFIRMED": False},
+    **{f"minilm_add{int(t * 100)}": {"LEARNED_TAGGER": "minilm", "ADD_MIN_SCORE": t} for t in (0.5, 0.6, 0.7)},
+    **{f"union_add{int(t * 100)}": {"LEARNED_TAGGER": "union", "ADD_MIN_SCORE": t} for t in (0.6, 0.8)},
+    **{f"spacyunion_add{int(t * 100)}": {"LEARNED_TAGGER": "union_spacy", "ADD_MIN_SCORE": t}
+       for t in (0.0, 0.6, 0.8, 0.9, 1.01)},
+    "minilm_content": {"LEARNED_TAGGER": "minilm", "CONTENT_FROM_TAGGER": True},
+    "union_content": {"LEARNED_TAGGER": "union", "CONTENT_FROM_TAGGER": True},
 }
 
 
@@ -48,6 +59,8 @@ def run(data: str, limit: int | None, variant: dict) -> dict:
     for p in sorted((root / "attributions").glob("*.ann")):
         anns.setdefault(re.sub(r"_[^_]+$", "", p.stem), p)
     names = [n for n in sorted(anns) if (root / "text" / f"{n}.txt").exists()][:limit]
+    if HALF is not None:
+        names = names[HALF::2]
     saved = {k: getattr(quote_spans, k) for k in variant if hasattr(quote_spans, k)}
     q.EXTRACTOR.learned = variant.get("learned", True)
     for k, v in variant.items():
@@ -83,7 +96,10 @@ def main():
     ap.add_argument("--ckpt")
     ap.add_argument("--parses")
     ap.add_argument("--variants", default="minilm")
+    ap.add_argument("--half", type=int, choices=(0, 1))
     args = ap.parse_args()
+    global HALF
+    HALF = args.half
     if args.parses and Path(args.parses).exists():
         for text, data in pickle.load(open(args.parses, "rb")).items():
             remember(text, doc_from_bytes(data))

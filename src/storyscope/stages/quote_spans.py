@@ -54,7 +54,8 @@ def _copy(nlp, doc):
     return d
 
 
-LEARNED_TAGGER = "minilm"  # "minilm" (when its weights ship), "spacy", or "union" (MiniLM's spans, spaCy's where none overlaps)
+# "minilm" (when its weights ship), "spacy", "union" (MiniLM's spans, spaCy's where none overlaps) or "union_spacy"
+LEARNED_TAGGER = "minilm"
 
 
 def _has_minilm() -> bool:
@@ -66,7 +67,7 @@ def _kinds() -> tuple[str, ...]:
     """The taggers ``tag`` reads, in order of precedence."""
     if LEARNED_TAGGER == "spacy" or not _has_minilm():
         return ("spacy",)
-    return ("minilm",) if LEARNED_TAGGER == "minilm" else ("minilm", "spacy")
+    return {"minilm": ("minilm",), "union": ("minilm", "spacy"), "union_spacy": ("spacy", "minilm")}[LEARNED_TAGGER]
 
 
 def _tag_kind(kind: str, docs: list, sentences: list | None, batch_size: int) -> None:
@@ -108,26 +109,33 @@ def _windows(doc, sentences) -> list[tuple[int, int]]:
 def _snapped(doc, spans) -> list[tuple[int, int, str]]:
     """Wordpiece spans widened to whole tokens of the parse."""
     out = []
-    for s, e, lab in spans:
+    for s, e, lab, score in spans:
         sp = doc.char_span(s, e, alignment_mode="expand")
         if sp is not None and len(sp):
-            out.append((sp.start_char, sp.end_char, lab))
+            out.append((sp.start_char, sp.end_char, lab, score))
     return out
 
 
-def tag(doc, sentences: list | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, label) character spans the learned taggers find in a parsed ``doc`` (the product's parse; it
-    is not modified: the spaCy tagger reads a copy in its own vocabulary), ``sentences`` as for ``tag_many``;
-    with two taggers, the second's spans that overlap none of the first's are added. [] without a model.
-    Results ``tag_many`` kept on the doc are reused."""
+def tag(doc, sentences: list | None = None, kind: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, label) character spans a learned tagger (``kind``, default the first ``LEARNED_TAGGER`` reads)
+    finds in a parsed ``doc`` (the product's parse; it is not modified: the spaCy tagger reads a copy in its own
+    vocabulary), ``sentences`` as for ``tag_many``. [] without a model. Results ``tag_many`` kept are reused."""
     if not len(doc):
         return []
-    res: list[tuple[int, int, str]] = []
-    for kind in _kinds():
-        _tag_kind(kind, [doc], [sentences] if sentences is not None else None, 16)
-        spans = doc.user_data.get(f"{_TAGGED_KEY}_{kind}", [])
-        res += [x for x in spans if not any(_overlap(x, y) for y in res)]
-    return sorted(res)
+    kind = kind or _kinds()[0]
+    _tag_kind(kind, [doc], [sentences] if sentences is not None else None, 16)
+    return sorted(x[:3] for x in doc.user_data.get(f"{_TAGGED_KEY}_{kind}", []))
+
+
+def score(doc, span: tuple[int, int]) -> float:
+    """The MiniLM tagger's confidence (mean wordpiece tag probability) in a span it tagged at ``span``;
+    1.0 for a span the spaCy tagger tagged (when it is read) or one never tagged."""
+    if "spacy" in _kinds() and any((x[0], x[1]) == tuple(span) for x in doc.user_data.get(f"{_TAGGED_KEY}_spacy", ())):
+        return 1.0
+    for x in doc.user_data.get(f"{_TAGGED_KEY}_minilm", ()):
+        if (x[0], x[1]) == tuple(span):
+            return x[3]
+    return 1.0
 
 
 def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -157,8 +165,14 @@ def group(text: str, spans: list[tuple[int, int, str]]) -> list[Attribution]:
 
 
 def learned_attributions(doc, sentences: list | None = None) -> list[Attribution]:
-    """The grouped attributions of a parsed text ([] without a model); ``sentences`` as for ``tag``."""
-    return group(doc.text, tag(doc, sentences))
+    """The grouped attributions of a parsed text ([] without a model); ``sentences`` as for ``tag``. With two
+    taggers, each tagger's spans are grouped on their own and the second's attributions whose cue overlaps
+    none of the first's are added."""
+    res: list[Attribution] = []
+    for kind in _kinds():
+        new = group(doc.text, tag(doc, sentences, kind))
+        res += [a for a in new if not any(_overlap(a.cue, b.cue) for b in res)]
+    return sorted(res, key=lambda a: a.cue)
 
 
 # Where the learned spans are used (each measured on PolNeAR dev against the rules alone, BENCHMARKS.md):
@@ -166,6 +180,8 @@ ADD_MISSED = True        # an attribution whose cue the rules did not find (not 
 CUE_FOR_DIRECT = True    # a direct quote the rules left without a cue takes the learned cue and source
 DROP_UNCONFIRMED = True  # the rules' indirect quotes whose cue the tagger does not tag go
 SOURCE_FOR_SPEAKERLESS = True  # a rules' quote without speaker takes the learned source of its cue
+ADD_MIN_SCORE = 0.0  # a learned cue of lower MiniLM confidence (``score``) is not read
+CONTENT_FROM_TAGGER = False  # a rules' indirect or mixed quote takes the learned content of its cue where they overlap
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -227,7 +243,8 @@ def combine(extractor, art, out: list) -> list:
     missed adds a quote (``ADD_MISSED``) or gives a direct quote without cue its cue (``CUE_FOR_DIRECT``);
     a rules' indirect quote whose cue the tagger does not tag goes (``DROP_UNCONFIRMED``)."""
     from storyscope.record import Span
-    learned = [a for a in learned_attributions(art.doc, art.sents) if not art.in_debris(a.cue[0])]
+    learned = [a for a in learned_attributions(art.doc, art.sents)
+               if not art.in_debris(a.cue[0]) and score(art.doc, a.cue) >= ADD_MIN_SCORE]
     if not learned:
         return out
     rule_cues = [tuple(q.attrs["cue"]) for q in out if q.attrs.get("cue")]
@@ -241,6 +258,8 @@ def combine(extractor, art, out: list) -> list:
                 if q.attrs.get("cue") and _overlap(tuple(q.attrs["cue"]), a.cue) and not q.attrs.get("speaker"):
                     attrs = {**q.attrs, **_attrs(extractor, art, a), "cue": q.attrs["cue"]}
                     res[k] = Span(q.start, q.end, q.label, attrs)
+        if CONTENT_FROM_TAGGER and a.content:
+            _redraw_content(extractor, art, res, a)
         if not a.content or any(_overlap(c, a.cue) for c in rule_cues):
             continue  # the rules' own attribution (its content drawn by the rules: better on dev)
         if any(q.start <= a.cue[0] < q.end for q in out):
@@ -266,3 +285,14 @@ def combine(extractor, art, out: list) -> list:
         if ADD_MISSED and not art.in_debris(cs):
             res.append(extractor._make(art, cs, ce, _attrs(extractor, art, a)))
     return res
+
+
+def _redraw_content(extractor, art, res: list, a: Attribution) -> None:
+    """The rules' indirect or mixed quotes cued by ``a.cue`` take the learned content (first to last segment:
+    a content split by its cue is one span, as the rules keep it) where the two overlap."""
+    cs, ce = min(s for s, _ in a.content), max(e for _, e in a.content)
+    for k, q in enumerate(res):
+        if q.label != "direct" and q.attrs.get("cue") and _overlap(tuple(q.attrs["cue"]), a.cue) \
+                and _overlap((q.start, q.end), (cs, ce)) and (q.start, q.end) != (cs, ce):
+            attrs = {x: v for x, v in q.attrs.items() if x != "quoted"}
+            res[k] = extractor._make(art, cs, ce, attrs)

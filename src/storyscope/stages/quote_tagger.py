@@ -131,14 +131,14 @@ def load_tagger():
     return (_state["model"], _state.get("tok")) if _state["model"] is not None else None
 
 
-def tag_windows(text: str, windows: list[tuple[int, int]], batch_size: int = 16) -> list[tuple[int, int, str]]:
-    """(start, end, label) character spans the fine-tuned tagger finds in ``windows`` of ``text`` (each at most
+def tag_windows(text: str, windows: list[tuple[int, int]], batch_size: int = 16) -> list[tuple[int, int, str, float]]:
+    """(start, end, label, score) character spans (score: the mean probability of the span's wordpiece tags) the fine-tuned tagger finds in ``windows`` of ``text`` (each at most
     ``MAX_PIECES`` wordpieces; BIO decoded over wordpieces, a span ends at its last wordpiece's end). [] without
     the weights."""
     return tag_texts([(text, windows)], batch_size)[0]
 
 
-def tag_texts(jobs: list[tuple[str, list[tuple[int, int]]]], batch_size: int = 16) -> list[list[tuple[int, int, str]]]:
+def tag_texts(jobs: list[tuple[str, list[tuple[int, int]]]], batch_size: int = 16) -> list[list[tuple]]:
     """``tag_windows`` for several texts at once: their windows are batched together (one forward pass per
     ``batch_size`` windows, shortest-first to pad little). Returns one span list per job."""
     loaded = load_tagger()
@@ -163,14 +163,16 @@ def tag_texts(jobs: list[tuple[str, list[tuple[int, int]]]], batch_size: int = 1
                 row = encs["input_ids"][i]
                 ids[j, :len(row)] = torch.tensor(row)
                 att[j, :len(row)] = 1
-            pred = model(input_ids=ids, attention_mask=att).logits.argmax(-1).tolist()
+            probs, pred = model(input_ids=ids, attention_mask=att).logits.float().softmax(-1).max(-1)
+            probs, pred = probs.tolist(), pred.tolist()
             for j, i in enumerate(idx):
                 k, ws, _we = items[i]
                 offs = encs["offset_mapping"][i]
                 tags = [LABELS[t] for t in pred[j][:len(offs)]]
                 tags[0] = tags[-1] = "O"
                 for role, a, z in spans_from_bio(tags):
-                    out[k].append((ws + offs[a][0], ws + offs[z][1], role))
+                    score = sum(probs[j][a:z + 1]) / (z + 1 - a)
+                    out[k].append((ws + offs[a][0], ws + offs[z][1], role, round(score, 3)))
     for spans in out:
         spans.sort()
     return out
