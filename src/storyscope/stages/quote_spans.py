@@ -55,8 +55,8 @@ def _copy(nlp, doc):
 
 
 # "spacy" (what ships), "minilm" (``quote_tagger``, when its weights exist), "union" (MiniLM's attributions, spaCy's
-# where no cue overlaps) or "union_spacy" (the other way round). The MiniLM tagger of session 8 lost to "spacy" on
-# PolNeAR dev and train 0-150 in every combination (BENCHMARKS.md, issue 14), so no MiniLM weights ship.
+# where no cue overlaps) or "union_spacy" (the other way round). The MiniLM tagger of session 8 beat "spacy" on
+# PolNeAR dev and train 0-150 together in no combination (BENCHMARKS.md, issue 14), so no MiniLM weights ship.
 LEARNED_TAGGER = "spacy"
 
 
