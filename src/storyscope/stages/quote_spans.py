@@ -43,7 +43,7 @@ def span_tagger():
         return _MODEL[0]
 
 
-_TAGGED = "storyscope_attribution_spans"  # ``doc.user_data`` key of ``tag``'s result (never stored: user_data is not)
+_TAGGED_KEY = "storyscope_attribution_spans"  # ``doc.user_data`` key of ``tag``'s result (never stored: user_data is not)
 
 
 def _copy(nlp, doc):
@@ -54,29 +54,90 @@ def _copy(nlp, doc):
     return d
 
 
-def tag_many(docs: list, batch_size: int = 16) -> None:
-    """Tag the parsed ``docs`` in batches (spaCy's ``pipe``: the same spans as one doc at a time, about 15%
-    less CPU on BASIL texts) and keep each result on its doc for ``tag``. Nothing without a model."""
-    nlp = span_tagger()
-    todo = [d for d in docs if len(d) and _TAGGED not in d.user_data]
-    if nlp is None or len(todo) < 2:
+# "spacy" (what ships), "minilm" (``quote_tagger``, when its weights exist), "union" (MiniLM's attributions, spaCy's
+# where no cue overlaps) or "union_spacy" (the other way round). The MiniLM tagger of session 8 beat "spacy" on
+# PolNeAR dev and train 0-150 together in no combination (BENCHMARKS.md, issue 14), so no MiniLM weights ship.
+LEARNED_TAGGER = "spacy"
+
+
+def _has_minilm() -> bool:
+    from storyscope.stages.quote_tagger import WEIGHTS
+    return WEIGHTS.exists()
+
+
+def _kinds() -> tuple[str, ...]:
+    """The taggers ``tag`` reads, in order of precedence."""
+    if LEARNED_TAGGER == "spacy" or not _has_minilm():
+        return ("spacy",)
+    return {"minilm": ("minilm",), "union": ("minilm", "spacy"), "union_spacy": ("spacy", "minilm")}[LEARNED_TAGGER]
+
+
+def _tag_kind(kind: str, docs: list, sentences: list | None, batch_size: int) -> None:
+    """Tag the ``docs`` not yet tagged by ``kind`` in batches; each result is kept on its doc."""
+    key = f"{_TAGGED_KEY}_{kind}"
+    todo = [k for k, d in enumerate(docs) if len(d) and key not in d.user_data]
+    if not todo:
         return
-    tagged = nlp.get_pipe("ner").pipe([_copy(nlp, d) for d in todo], batch_size=batch_size)
-    for doc, d in zip(todo, tagged):
-        doc.user_data[_TAGGED] = [(e.start_char, e.end_char, e.label_) for e in d.ents]
-
-
-def tag(doc) -> list[tuple[int, int, str]]:
-    """(start, end, label) character spans the tagger finds in a parsed ``doc`` (the product's parse; it is
-    not modified: the tagger reads a copy in its own vocabulary). [] without a model. A result ``tag_many``
-    kept on the doc is returned as is."""
+    if kind == "minilm":
+        from storyscope.stages import quote_tagger
+        jobs = [(docs[k].text, _windows(docs[k], sentences[k] if sentences else None)) for k in todo]
+        for k, spans in zip(todo, quote_tagger.tag_texts(jobs, batch_size)):
+            docs[k].user_data[key] = _snapped(docs[k], spans)
+        return
     nlp = span_tagger()
-    if nlp is None or not len(doc):
+    if nlp is None:
+        return
+    tagged = nlp.get_pipe("ner").pipe([_copy(nlp, docs[k]) for k in todo], batch_size=batch_size)
+    for k, d in zip(todo, tagged):
+        docs[k].user_data[key] = [(e.start_char, e.end_char, e.label_) for e in d.ents]
+
+
+def tag_many(docs: list, batch_size: int = 16, sentences: list | None = None) -> None:
+    """Tag the parsed ``docs`` in batches and keep each result on its doc for ``tag``: the MiniLM tagger
+    (``quote_tagger``, its windows drawn from ``sentences[k]``, the k-th doc's sentence spans, default the light
+    splitter's) and / or the spaCy ``ner`` (its ``pipe``), as ``LEARNED_TAGGER`` says. Nothing without a model."""
+    for kind in _kinds():
+        _tag_kind(kind, docs, sentences, batch_size)
+
+
+def _windows(doc, sentences) -> list[tuple[int, int]]:
+    """The MiniLM tagger's windows of a parsed text: its sentences (the ``sentences`` layer's spans, else the
+    light splitter's) packed up to the tagger's wordpiece limit."""
+    from storyscope.stages import quote_tagger
+    loaded = quote_tagger.load_tagger()
+    return quote_tagger.window_spans(doc.text, loaded[1], sentences) if loaded else []
+
+
+def _snapped(doc, spans) -> list[tuple[int, int, str]]:
+    """Wordpiece spans widened to whole tokens of the parse."""
+    out = []
+    for s, e, lab, score in spans:
+        sp = doc.char_span(s, e, alignment_mode="expand")
+        if sp is not None and len(sp):
+            out.append((sp.start_char, sp.end_char, lab, score))
+    return out
+
+
+def tag(doc, sentences: list | None = None, kind: str | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, label) character spans a learned tagger (``kind``, default the first ``LEARNED_TAGGER`` reads)
+    finds in a parsed ``doc`` (the product's parse; it is not modified: the spaCy tagger reads a copy in its own
+    vocabulary), ``sentences`` as for ``tag_many``. [] without a model. Results ``tag_many`` kept are reused."""
+    if not len(doc):
         return []
-    if _TAGGED in doc.user_data:
-        return list(doc.user_data[_TAGGED])
-    d = nlp.get_pipe("ner")(_copy(nlp, doc))
-    return [(e.start_char, e.end_char, e.label_) for e in d.ents]
+    kind = kind or _kinds()[0]
+    _tag_kind(kind, [doc], [sentences] if sentences is not None else None, 16)
+    return sorted(x[:3] for x in doc.user_data.get(f"{_TAGGED_KEY}_{kind}", []))
+
+
+def score(doc, span: tuple[int, int]) -> float:
+    """The MiniLM tagger's confidence (mean wordpiece tag probability) in a span it tagged at ``span``;
+    1.0 for a span the spaCy tagger tagged (when it is read) or one never tagged."""
+    if "spacy" in _kinds() and any((x[0], x[1]) == tuple(span) for x in doc.user_data.get(f"{_TAGGED_KEY}_spacy", ())):
+        return 1.0
+    for x in doc.user_data.get(f"{_TAGGED_KEY}_minilm", ()):
+        if (x[0], x[1]) == tuple(span):
+            return x[3]
+    return 1.0
 
 
 def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -105,9 +166,15 @@ def group(text: str, spans: list[tuple[int, int, str]]) -> list[Attribution]:
     return cues
 
 
-def learned_attributions(doc) -> list[Attribution]:
-    """The grouped attributions of a parsed text ([] without a model)."""
-    return group(doc.text, tag(doc))
+def learned_attributions(doc, sentences: list | None = None) -> list[Attribution]:
+    """The grouped attributions of a parsed text ([] without a model); ``sentences`` as for ``tag``. With two
+    taggers, each tagger's spans are grouped on their own and the second's attributions whose cue overlaps
+    none of the first's are added."""
+    res: list[Attribution] = []
+    for kind in _kinds():
+        new = group(doc.text, tag(doc, sentences, kind))
+        res += [a for a in new if not any(_overlap(a.cue, b.cue) for b in res)]
+    return sorted(res, key=lambda a: a.cue)
 
 
 # Where the learned spans are used (each measured on PolNeAR dev against the rules alone, BENCHMARKS.md):
@@ -115,6 +182,8 @@ ADD_MISSED = True        # an attribution whose cue the rules did not find (not 
 CUE_FOR_DIRECT = True    # a direct quote the rules left without a cue takes the learned cue and source
 DROP_UNCONFIRMED = True  # the rules' indirect quotes whose cue the tagger does not tag go
 SOURCE_FOR_SPEAKERLESS = True  # a rules' quote without speaker takes the learned source of its cue
+ADD_MIN_SCORE = 0.0  # a learned cue of lower MiniLM confidence (``score``) is not read
+CONTENT_FROM_TAGGER = False  # a rules' indirect or mixed quote takes the learned content of its cue where they overlap
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -176,7 +245,8 @@ def combine(extractor, art, out: list) -> list:
     missed adds a quote (``ADD_MISSED``) or gives a direct quote without cue its cue (``CUE_FOR_DIRECT``);
     a rules' indirect quote whose cue the tagger does not tag goes (``DROP_UNCONFIRMED``)."""
     from storyscope.record import Span
-    learned = [a for a in learned_attributions(art.doc) if not art.in_debris(a.cue[0])]
+    learned = [a for a in learned_attributions(art.doc, art.sents)
+               if not art.in_debris(a.cue[0]) and score(art.doc, a.cue) >= ADD_MIN_SCORE]
     if not learned:
         return out
     rule_cues = [tuple(q.attrs["cue"]) for q in out if q.attrs.get("cue")]
@@ -190,6 +260,8 @@ def combine(extractor, art, out: list) -> list:
                 if q.attrs.get("cue") and _overlap(tuple(q.attrs["cue"]), a.cue) and not q.attrs.get("speaker"):
                     attrs = {**q.attrs, **_attrs(extractor, art, a), "cue": q.attrs["cue"]}
                     res[k] = Span(q.start, q.end, q.label, attrs)
+        if CONTENT_FROM_TAGGER and a.content:
+            _redraw_content(extractor, art, res, a)
         if not a.content or any(_overlap(c, a.cue) for c in rule_cues):
             continue  # the rules' own attribution (its content drawn by the rules: better on dev)
         if any(q.start <= a.cue[0] < q.end for q in out):
@@ -215,3 +287,14 @@ def combine(extractor, art, out: list) -> list:
         if ADD_MISSED and not art.in_debris(cs):
             res.append(extractor._make(art, cs, ce, _attrs(extractor, art, a)))
     return res
+
+
+def _redraw_content(extractor, art, res: list, a: Attribution) -> None:
+    """The rules' indirect or mixed quotes cued by ``a.cue`` take the learned content (first to last segment:
+    a content split by its cue is one span, as the rules keep it) where the two overlap."""
+    cs, ce = min(s for s, _ in a.content), max(e for _, e in a.content)
+    for k, q in enumerate(res):
+        if q.label != "direct" and q.attrs.get("cue") and _overlap(tuple(q.attrs["cue"]), a.cue) \
+                and _overlap((q.start, q.end), (cs, ce)) and (q.start, q.end) != (cs, ce):
+            attrs = {x: v for x, v in q.attrs.items() if x != "quoted"}
+            res[k] = extractor._make(art, cs, ce, attrs)

@@ -73,15 +73,17 @@ class QuoteExtractor(DirectAttribution):
         """Whether a call on ``text`` parses it (it has letters and is not mostly quotation marks)."""
         return bool(text) and sum(c.isalpha() for c in text[:20000]) >= 2 and not _degenerate(text)
 
-    def prepare(self, texts: list[str]) -> None:
-        """Parse and tag (``quote_spans.tag_many``) in batches the ``texts`` that calls will parse next:
-        the calls then find both done (same results, less CPU)."""
+    def prepare(self, texts: list[str], sentences: list | None = None) -> None:
+        """Parse and tag (``quote_spans.tag_many``) in batches the ``texts`` that calls will parse next
+        (``sentences[k]``: the k-th text's sentence spans, as the calls will get them): the calls then find both
+        done (same results, less CPU)."""
         from storyscope.stages.nlp import parse_many
         from storyscope.stages.quote_spans import tag_many
-        texts = [t for t in texts if self.parses(t)]
-        parse_many(texts)
+        keep = [k for k, t in enumerate(texts) if self.parses(t)]
+        parse_many([texts[k] for k in keep])
         if self.learned:
-            tag_many([d for d in map(cached, texts) if d is not None])
+            pairs = [(d, sentences[k] if sentences else None) for k in keep if (d := cached(texts[k])) is not None]
+            tag_many([d for d, _ in pairs], sentences=[s for _, s in pairs] if sentences else None)
 
     def __call__(self, text: str, actors: list[Span] | None = None, sentences: list[tuple[int, int]] | None = None,
                  debris: list[Span] | None = None) -> list[Span]:
@@ -397,8 +399,7 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
 @register("quotes", "quotes.v9", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     """The quotes stage: one ``quotes`` layer per article (``extract_quotes``), the batch parsed and tagged first."""
-    EXTRACTOR.prepare([article.text for article, _layers in batch])
-    return [{"quotes": extract_quotes(article.text, layers.get("actors"),
-                                      [(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None,
-                                      layers.get("debris"))}
-            for article, layers in batch]
+    sents = [[(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None for _a, layers in batch]
+    EXTRACTOR.prepare([article.text for article, _layers in batch], sents if all(s is not None for s in sents) else None)
+    return [{"quotes": extract_quotes(article.text, layers.get("actors"), s, layers.get("debris"))}
+            for (article, layers), s in zip(batch, sents)]
