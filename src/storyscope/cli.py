@@ -200,7 +200,7 @@ SEARCH_COLUMNS = ("id", "outlet", "title", "snippet")
 @app.command()
 def search(query: str, db: Optional[str] = DbOpt, limit: int = 20,
            format: str = typer.Option("jsonl", "--format", "-f", help="jsonl|csv")):
-    """Full-text search over stored articles; the snippet marks matched words [like this]."""
+    """Full-text search over stored articles; the snippet marks matched words \\[like this]."""
     from storyscope.dossier.render_csv import to_csv
     _check_format(format, ("jsonl", "csv"))
     with _ws(db) as ws:

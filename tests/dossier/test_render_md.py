@@ -138,3 +138,17 @@ def test_story_selection():
     with pytest.raises(NotFound):
         render_markdown(d, story_id="missing")
     assert render_markdown(d, story_id="s1") == render_markdown(d)
+
+
+def test_sources_say_when_a_date_was_inferred():
+    """The Sources list marks an inferred publication date as the coverage table does."""
+    d = load()
+    a = d["articles"][0]
+    a["published_source"] = "inferred"
+    from storyscope.dossier.view import display_view
+    md = render_markdown(display_view(d))
+    sources = md.split("## Sources")[1]
+    line = next(l for l in sources.splitlines() if md_escape(a["title"]) in l)
+    assert "(inferred)" in line
+    stated = next(x for x in d["articles"] if x.get("published_source") == "explicit" and x.get("published"))
+    assert "(inferred)" not in next(l for l in sources.splitlines() if md_escape(stated["title"]) in l)
