@@ -60,45 +60,19 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
     def attribution(verb):
         nonlocal speaker_toks, content_toks, cue
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in allowed]
-        # what is said: the clause; the object only when there is no clause ("told reporters that P": the
-        # addressee is not part of P)
-        comp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.i in allowed] \
-            or [c for c in verb.children if c.dep_ == "dobj" and c.i in allowed]
-        if not subj:
-            return False
-        if after_quote(verb):
-            # '"P," X told reporters.': the quote is the head clause, the attribution its parenthetical
-            inner = {x.i for x in verb.subtree}
-            body = [t for t in toks if t.i not in inner]
-            while body and body[-1].is_punct:
-                body.pop()
-        elif comp:
-            body = [x for c in comp for x in _subtree(c, allowed)]
-        else:
+        comp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") and c.i in allowed]
+        if not subj or not comp:
             return False
         speaker_toks = _subtree(subj[0], allowed)
+        body = []
+        for c in comp:
+            body += _subtree(c, allowed)
         content_toks = sorted(body, key=lambda x: x.i)
         cue = verb
         return True
 
-    def after_quote(verb) -> bool:
-        """The verb's clause opens right after a closing quotation mark ('"P," X said' / '"P" X said')."""
-        first = min(x.i for x in verb.subtree)
-        words = [x for x in verb.subtree if not x.is_punct]
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        # its clause is "X said ...": the first word is the subject's, not "that ..." or another clause
-        led_by_subject = bool(words and subj) and words[0].i in {x.i for x in subj[0].subtree}
-        # and says nothing itself ('"A," he continued, "B."' keeps the comp reading)
-        bare = not any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children)
-        return verb.i != root.i and first > toks[0].i and led_by_subject and bare and (
-            doc[first].text in _MARKS or doc[first - 1].text in _MARKS
-            or (doc[first - 1].text == "," and first > 1 and doc[first - 2].text in _MARKS))
-
     found = False
-    # an attribution after a closing quote first: a reporting verb inside the quote ("We warned them ...")
-    # is the speaker's, not the sentence's attribution
-    for verb in [t for t in toks if t.lemma_.lower() in REPORT_VERBS and t.head != root and after_quote(t)] \
-            + [root] + [t for t in toks if t.dep_ in ("ccomp", "conj", "advcl", "parataxis") and t.head == root]:
+    for verb in [root] + [t for t in toks if t.dep_ in ("ccomp", "conj", "advcl") and t.head == root]:
         if verb.lemma_.lower() in REPORT_VERBS and attribution(verb):
             found = True
             break
@@ -180,7 +154,6 @@ def analyse_text(text: str) -> dict:
 
 
 QUOTED_SHARE = 0.8
-_MARKS = {'"', "\u201c", "\u201d", "''", "``"}
 
 
 def quote_speaker(bundle: StoryBundle, art, s0: int, s1: int) -> str | None:

@@ -75,7 +75,7 @@ def dates(bundle: StoryBundle, results: dict) -> dict:
     return {"inferred_dates": {k: v for k, v in inferred.items() if v and v.get("published")}}
 
 
-@comparison_step("claims", "claims.v6", reads=("linked_actors",), adds=("_claims",))
+@comparison_step("claims", "claims.v5", reads=("linked_actors",), adds=("_claims",))
 def claims(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claims import extract_claims
     return {"_claims": extract_claims(bundle)}
