@@ -93,6 +93,15 @@ def test_session7_a_day_that_names_what_happened_on_it_dates_no_event():
     assert dates == {"2034-10-09"}, dates
 
 
+def test_session8_a_programmes_name_is_no_day():
+    """"Fox News Sunday" names a programme, not the Sunday of the interview (blind annotators, session 8)."""
+    text = ("Lomar port\n\nSenator Ivo Brenn told Fox News Sunday that the port would reopen. "
+            "Councillors spoke to the Sunday Times about the levy. The council met on Sunday to discuss the port.\n")
+    entries = _timeline(text, "2034-10-20")
+    assert [t["date"] for t in entries] == ["2034-10-15"], entries   # the Sunday before publication
+    assert "council met" in entries[0]["event"]
+
+
 def test_session7_side_clause_dates_and_cut_lists_lower_the_confidence():
     """A date of a relative or adverbial clause is the side clause's event's ("Osk, who won the race in 2030,
     resigned on Friday"); a label that cut a list apart ("met with X official Z") or left a clause marker on

@@ -98,7 +98,7 @@ def disputes(bundle: StoryBundle, results: dict) -> dict:
     return {"disputes": typed(Dispute, found, "dispute")}
 
 
-@comparison_step("timeline", "timeline.v7", reads=("_story_claims", "inferred_dates"))
+@comparison_step("timeline", "timeline.v8", reads=("_story_claims", "inferred_dates"))
 def timeline(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.timeline import build_timeline
     return {"timeline": typed(TimelineEvent, build_timeline(bundle, results["_story_claims"]), "event")}

@@ -142,11 +142,17 @@ def _not_an_event_date(text: str, start: int, end: int) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}\s+[A-Za-z]+", text[start:end]) and re.match(r"\.?\s*\d{1,2}\b", text[end:end + 5]):
         return True  # "the 19 Sept. 11 hijackers": a count before a day-month, not "19 Sept."
+    if _WEEKDAY.fullmatch(text, start, end) and (_TITLE_BEFORE_WEEKDAY.search(text, max(0, start - 12), start)
+                                                 or _TITLE_AFTER_WEEKDAY.match(text, end)):
+        return True  # a programme's or paper's name ("told Fox News Sunday", "the Sunday Times"), not a day
     if _HOLIDAY_ALONE.fullmatch(text, start, end):
         return not re.search(r"(?i)\bon\s+$", text[max(0, start - 4):start])
     return False
 
 
+_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_TITLE_BEFORE_WEEKDAY = re.compile(r"\bNews\s+$")
+_TITLE_AFTER_WEEKDAY = re.compile(r"\s+(?:Morning\s+Futures|Times|Telegraph|Express|Mirror|Herald|Night\s+Football)\b")
 _BOUND_WORDS = {"before", "after", "until", "till", "through", "since", "ahead", "advance", "prior", "following", "pending"}
 
 
