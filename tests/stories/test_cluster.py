@@ -118,6 +118,16 @@ def test_story_title_is_central_and_order_free():
         == "A first real sentence of the body."
 
 
+def test_story_title_prefers_a_headline_with_a_known_outlet():
+    """An unsourced copy's headline, however central, does not name a story its sources cover."""
+    heads = [{"id": "a", "title": "Norvale bridge closed", "published": "2031-05-06", "outlet": "Harbor Gazette"},
+             {"id": "b", "title": "Norvale bridge closed over cracks", "published": None, "outlet": None},
+             {"id": "c", "title": "Cracks close Norvale bridge", "published": "2031-05-07", "outlet": "Valley Courier"}]
+    assert story_title([dict(h, outlet="x") for h in heads]) == "Norvale bridge closed over cracks"  # most central
+    assert story_title(heads) == "Norvale bridge closed"
+    assert story_title(heads[1:2]) == heads[1]["title"]     # no sourced headline: the copy's still names it
+
+
 def test_inverted_file_index_agrees_with_brute_force():
     """Many well-separated synthetic stories (given vectors): the IVF path must group as brute force."""
     rng = np.random.default_rng(7)

@@ -43,23 +43,26 @@ def story_title(items: Iterable[Any]) -> str:
     """The member headline with the largest content-word overlap with the rest of the story.
 
     Ties go to the earliest-published, then smallest id, so the title does not depend on
-    arrival order. Articles without a title offer their first sentence instead.
+    arrival order. Articles without a title offer their first sentence instead. A headline of an
+    article with a known outlet is preferred when there is one: an unsourced copy (a scraped page, a
+    forwarded text) should not name a story its sources cover.
     """
     cands = []
     for it in items:
         h = _headline(it)
         if h:
-            cands.append((h, _get(it, "published") or "9999", str(_get(it, "id", ""))))
+            cands.append((h, _get(it, "published") or "9999", str(_get(it, "id", "")), bool(_get(it, "outlet"))))
     if not cands:
         return ""
-    bags = [_words(h) for h, _, _ in cands]
+    bags = [_words(h) for h, _, _, _ in cands]
     df = Counter(w for b in bags for w in b)
+    sourced = any(known for _, _, _, known in cands)
     best = None
-    for (h, pub, aid), bag in zip(cands, bags):
+    for (h, pub, aid, known), bag in zip(cands, bags):
         # shared words count by how many other headlines share them; normalised so long
         # headlines are not favoured just for length
         score = sum(df[w] - 1 for w in bag) / (len(bag) ** 0.5 or 1.0)
-        key = (-score, pub, aid)
+        key = (sourced and not known, -score, pub, aid)
         if best is None or key < best[0]:
             best = (key, h)
     title = best[1]
