@@ -121,7 +121,8 @@ def test_story_title_is_central_and_order_free():
 def test_story_title_prefers_a_headline_with_a_known_outlet():
     """An unsourced copy's headline, however central, does not name a story its sources cover."""
     heads = [{"id": "a", "title": "Norvale bridge closed", "published": "2031-05-06", "outlet": "Harbor Gazette"},
-             {"id": "b", "title": "Norvale bridge closed over cracks", "published": None, "outlet": None},
+             {"id": "b", "title": "Norvale bridge closed over cracks", "published": None,
+              "outlet": "unknown outlet (b1c2d3e4)"},     # as every shell names an article without an outlet
              {"id": "c", "title": "Cracks close Norvale bridge", "published": "2031-05-07", "outlet": "Valley Courier"}]
     assert story_title([dict(h, outlet="x") for h in heads]) == "Norvale bridge closed over cracks"  # most central
     assert story_title(heads) == "Norvale bridge closed"

@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
+from storyscope.outlets import UNKNOWN
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
 _STOP = frozenset("""a an the and or but of to in on at for from by with as is are was were be been
 being it its this that these those he she they his her their we our you your i not no new says
@@ -51,7 +53,9 @@ def story_title(items: Iterable[Any]) -> str:
     for it in items:
         h = _headline(it)
         if h:
-            cands.append((h, _get(it, "published") or "9999", str(_get(it, "id", "")), bool(_get(it, "outlet"))))
+            outlet = _get(it, "outlet") or ""
+            cands.append((h, _get(it, "published") or "9999", str(_get(it, "id", "")),
+                          bool(outlet) and not outlet.startswith(UNKNOWN)))
     if not cands:
         return ""
     bags = [_words(h) for h, _, _, _ in cands]
