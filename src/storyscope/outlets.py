@@ -40,6 +40,11 @@ def display_name(a: Article) -> str:
     return a.outlet or a.credit or readable_domain(a.url) or f"{UNKNOWN} ({a.id[:8]})"
 
 
+def is_unknown(name: str | None) -> bool:
+    """Whether a shown outlet name (``display_name``'s) names no outlet: empty, or "unknown outlet (<id>)"."""
+    return not name or name.startswith(UNKNOWN)
+
+
 def basis(a: Article) -> str:
     """One of ``BASES``: how ``display_name(a)`` was decided."""
     if a.outlet:

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from storyscope.outlets import UNKNOWN
+from storyscope.outlets import is_unknown
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
 _STOP = frozenset("""a an the and or but of to in on at for from by with as is are was were be been
@@ -53,9 +53,8 @@ def story_title(items: Iterable[Any]) -> str:
     for it in items:
         h = _headline(it)
         if h:
-            outlet = _get(it, "outlet") or ""
             cands.append((h, _get(it, "published") or "9999", str(_get(it, "id", "")),
-                          bool(outlet) and not outlet.startswith(UNKNOWN)))
+                          not is_unknown(_get(it, "outlet"))))
     if not cands:
         return ""
     bags = [_words(h) for h, _, _, _ in cands]

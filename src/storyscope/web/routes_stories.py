@@ -42,9 +42,9 @@ def _ready(c: WebContext, story: dict) -> dict:
 def index(q: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
           date_to: str = Query("", alias="to"), sort: str = "coverage", c: WebContext = Depends(ctx)):
     rows = story_rows(c, q, outlet, date_from, date_to, sort)
-    from storyscope.outlets import UNKNOWN
+    from storyscope.outlets import is_unknown
     # the filter offers named outlets; each "unknown outlet (id)" is one article, reached from its story
-    outlets = sorted({o for s in c.stories() for o in s.get("outlets", []) if not o.startswith(UNKNOWN)})
+    outlets = sorted({o for s in c.stories() for o in s.get("outlets", []) if not is_unknown(o)})
     return c.page("index.html", stories=rows, outlets=outlets, q=q, outlet=outlet, date_from=date_from,
                   date_to=date_to, sort=sort, n_articles=c.ws.store.count_articles(),
                   hits=article_hits(c, q) if q.strip() else [])
