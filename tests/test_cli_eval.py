@@ -73,3 +73,18 @@ def test_eval_stories_scores_are_fractions_with_progress(tmp_path):
                             for i, (s, t, x) in enumerate(texts)))
     res, err = _run("eval", "stories", "--data", str(data), "--no-peers", "--no-batch")
     assert res["articles"] == 4 and "eval stories: read 4/4 articles" in err
+
+
+def test_eval_seeds_exit_code_says_whether_the_check_passed(tmp_path):
+    text = "Mayor Ilsa Vantor said the Orlen ferry would run again on Friday."
+    dossier = {"articles": [{"id": "x1", "path": "seeds/001_orlen.txt", "text": text}],
+               "stories": [{"article_ids": ["x1"], "quotes": [], "claims": []}]}
+    (tmp_path / "d.json").write_text(json.dumps(dossier))
+    gold_ok = {"stories": {"ferry": ["001"]}}
+    gold_bad = {"stories": {"ferry": ["001"]},
+                "quotes": [{"article": "001", "anchor": "run again", "speaker": "Ilsa Vantor"}]}
+    for name, gold, code in (("ok.json", gold_ok, 0), ("bad.json", gold_bad, 1)):
+        (tmp_path / name).write_text(json.dumps(gold))
+        r = CliRunner().invoke(app, ["eval", "seeds", str(tmp_path / "d.json"), "--gold", str(tmp_path / name)])
+        res = json.loads(r.stdout)
+        assert r.exit_code == code and res["pass"] is (code == 0), (r.output, res)

@@ -298,10 +298,15 @@ def eval_stories(data: Path = typer.Option(..., "--data", help="JSON Lines in th
 
 @eval_app.command("seeds")
 def eval_seeds(dossier_json: Path = typer.Argument(...), gold: Path = typer.Option(..., "--gold")):
-    """Check a dossier JSON against a gold file in the seeds' expected.json format."""
+    """Check a dossier JSON against a gold file in the seeds' expected.json format.
+
+    Prints the check as JSON; exits 1 when it fails (`pass` false), so scripts and CI can gate on it."""
     from storyscope.evaluate.gold import check_dossier
     with _eval_data():
-        _emit(check_dossier(json.loads(dossier_json.read_text()), str(gold)))
+        result = check_dossier(json.loads(dossier_json.read_text()), str(gold))
+    _emit(result)
+    if not result.get("pass"):
+        raise typer.Exit(1)
 
 
 @eval_app.command("pages")

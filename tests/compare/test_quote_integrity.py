@@ -35,8 +35,8 @@ D_TEXT = ('Talks stalled again. Reyes said the government would not intervene ye
 E_TEXT = ('Reyes was blunt. "Her government would not intervene yet," said Reyes, who has held the post since 2029.\n')
 
 
-@pytest.fixture(scope="module")
-def rows():
+def _five() -> tuple[list[Article], dict]:
+    """The five fictional articles above and their quotes layers."""
     a, qa = make(A_TEXT, [("We have a long and friendly relationship with the harbour workers, and we cannot accept a "
                            "strike that hurts farmers,", "direct"),
                           ("the government would not intervene yet", "indirect")], published="2031-05-02")
@@ -47,9 +47,14 @@ def rows():
     d, qd = make(D_TEXT, [("the government would not intervene yet", "indirect")], published="2031-05-02")
     e, qe = make(E_TEXT, [("Her government would not intervene yet,", "direct")], published="2031-05-04")
     arts = [a, b, c, d, e]
-    layers = {x.id: {"quotes": q} for x, q in zip(arts, [qa, qb, qc, qd, qe])}
+    return arts, {x.id: {"quotes": q} for x, q in zip(arts, [qa, qb, qc, qd, qe])}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    arts, layers = _five()
     out = group_quotes(StoryBundle(arts, layers))
-    return {x.id: x for x in arts}, [a.id, b.id, c.id, d.id, e.id], out
+    return {x.id: x for x in arts}, [x.id for x in arts], out
 
 
 def test_classes_and_groups(rows):
@@ -288,3 +293,13 @@ def test_wire_copy_quote_changes(original, copied, want):
     assert got[arts[1].id]["integrity"] == want
     if want == "altered":
         assert got[arts[1].id]["confidence"] >= 0.8
+
+
+def test_group_labels_do_not_depend_on_article_order(rows):
+    """A process that meets the story's articles in another order labels every group the same way."""
+    out = rows[2]
+    arts, layers = _five()
+    again = group_quotes(StoryBundle(arts[::-1], layers))
+    label = {r["id"]: r["group"] for r in out}
+    assert {r["id"]: r["group"] for r in again} == label
+    assert sorted(set(label.values())) == [f"q{n}" for n in range(1, len(set(label.values())) + 1)]

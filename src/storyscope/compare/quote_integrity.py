@@ -268,10 +268,15 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
         members[gid[j]].append(i)
     quoted_by = Counter(r["_sur"] for r in rows if r["_sur"])
     out = [None] * len(rows)
-    for g, idx in members.items():
+    # groups are numbered by their first rendering (article id, offset), not by row order, so the labels
+    # do not depend on the order in which a process saw the story's articles
+    first = {g: min((rows[i]["article_id"], rows[i]["span"].start, rows[i]["span"].end) for i in idx)
+             for g, idx in members.items()}
+    for n, g in enumerate(sorted(members, key=first.__getitem__), 1):
+        idx = members[g]
         out_rows = _classify(bundle, rows, idx, cq, quoted_by, wrapper_of, link)
         for i, row in zip(idx, out_rows):
-            row["group"] = f"q{g}"
+            row["group"] = f"q{n}"
             out[i] = row
     for n, row in enumerate(out):
         row["id"] = f"{row['article_id']}:{row['evidence'][0]['start']}"
