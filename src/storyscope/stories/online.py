@@ -12,7 +12,9 @@ Candidates for a dated article are the stories whose span comes within ``horizon
 dates, plus undated stories, so a stream spanning years costs per article what its current
 season costs. When that window still holds many stories (or the article is undated), the
 inverted-file index (``stories.index``) narrows it to about ``nprobe * sqrt(S) / 2``; then the
-``k`` best by embedding similarity minus date penalty are scored in full.
+``k`` best by embedding similarity minus date penalty are scored in full. An article without a
+headline, embedded from its body's first sentences alone, also gets the ``lexical_k`` stories of that
+pool that share most of its distinctive words (``Scoring._lexical``).
 
 Re-grouping: an article written from another angle can open its own story before the articles
 that bridge it to the main one arrive. So when a story grows, its aggregate is scored against
