@@ -20,7 +20,7 @@ it opened, against all of them, and joins at ``Params.relink_untitled`` (0.075):
 three dev files with their headlines removed, and with half their events cut to one article
 (BENCHMARKS.md, "Stories (issue 16)", session 9). A run of one article still changes nothing.
 
-Cost: one candidate search and at most ``k`` pair scores per lone article looked at (the floor
+Cost: one candidate search and at most ``k`` (+ ``lexical_k``) pair scores per lone article looked at (the floor
 leaves out most lone articles of a long stream: 499 of 3,531 at 5,000 articles of the bench's
 stream). Thresholds (0.15, floor 0.05) and their checks: BENCHMARKS.md, "Stories (issue 16)",
 session 8.
