@@ -38,10 +38,10 @@ def topics(base: Path = SHARED) -> dict[str, str]:
     return {b: "fnc-topic-" + min(bs, key=int) for bs in comps.values() for b in bs}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     topic = topics()
     out = Path(a.out)
     out.parent.mkdir(parents=True, exist_ok=True)

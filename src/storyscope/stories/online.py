@@ -12,7 +12,9 @@ Candidates for a dated article are the stories whose span comes within ``horizon
 dates, plus undated stories, so a stream spanning years costs per article what its current
 season costs. When that window still holds many stories (or the article is undated), the
 inverted-file index (``stories.index``) narrows it to about ``nprobe * sqrt(S) / 2``; then the
-``k`` best by embedding similarity minus date penalty are scored in full.
+``k`` best by embedding similarity minus date penalty are scored in full. An article without a
+headline, embedded from its body's first sentences alone, also gets the ``lexical_k`` stories of that
+pool that share most of its distinctive words (``Scoring._lexical``).
 
 Re-grouping: an article written from another angle can open its own story before the articles
 that bridge it to the main one arrive. So when a story grows, its aggregate is scored against
@@ -43,7 +45,7 @@ from storyscope.stages.embed import DIM
 from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF, Spans
-from storyscope.stories.scoring import Scoring
+from storyscope.stories.scoring import STORY_TOP, Scoring, story_top
 from storyscope.stories.split import apply_split, encode, split_parts
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
@@ -66,6 +68,8 @@ class Params:
     split_max: int = 32              # ... in stories of at most this many articles (checked at CHECK_SIZES)
     relink_threshold: float = 0.15   # a lone article of a run joins a story grown since, at the run's end (``relink``) ...
     relink_floor: float = 0.05       # ... if on arrival its best story scored at least this
+    relink_untitled: float = 0.075   # the same for an untitled article, against all its candidates (``relink``)
+    lexical_k: int = 1               # an untitled article's candidates: + stories sharing its distinctive terms
     # Thresholds: ``stories.train`` picks 0.5 / 0.5 (best mean B-cubed F1 over ECB+ and BASIL dev,
     # 0.945); 0.3 / 0.3 (mean 0.939) also keeps the project's five seed articles, one story told
     # from five angles, in one story in every arrival order.
@@ -87,6 +91,7 @@ class OnlineClusterer(Scoring):
         self._stories: list[Story] = []
         self._by_article: dict[str, int] = {}
         self._C = np.zeros((64, dim), dtype=np.float32)     # unit centroids
+        self._top = np.full((64, STORY_TOP), -1, dtype=np.int32)   # each story's most used terms (``story_top``)
         self._start = np.full(64, np.nan)
         self._end = np.full(64, np.nan)
         self._lo = np.full(64, np.nan)       # span widened by the dates the story mentions
@@ -176,6 +181,9 @@ class OnlineClusterer(Scoring):
         C = np.zeros((n, self.dim), dtype=np.float32)
         C[:len(self._C)] = self._C
         self._C = C
+        top = np.full((n, STORY_TOP), -1, dtype=np.int32)
+        top[:len(self._top)] = self._top
+        self._top = top
         for name, fill in (("_start", np.nan), ("_end", np.nan), ("_lo", np.nan), ("_hi", np.nan),
                            ("_wlo", -np.inf), ("_whi", np.inf)):
             a = np.full(n, fill)
@@ -191,6 +199,7 @@ class OnlineClusterer(Scoring):
         st = self._stories[s]
         v = st.emb_sum / (np.linalg.norm(st.emb_sum) or 1.0)
         self._C[s] = v.astype(np.float32)
+        self._top[s] = story_top(*st.terms)
         self._start[s] = np.nan if st.start is None else st.start
         self._end[s] = np.nan if st.end is None else st.end
         self._lo[s], self._hi[s] = self._start[s], self._end[s]      # undated: a candidate for all
@@ -318,6 +327,7 @@ class OnlineClusterer(Scoring):
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
         self._journal.stories.add(s)
         self._C[s] = 0.0
+        self._top[s] = -1
         self._start[s] = self._end[s] = self._lo[s] = self._hi[s] = self._wlo[s] = self._whi[s] = np.inf
         self._alive[s] = False
         self._spans.set(s, np.inf, np.inf, False)
@@ -375,7 +385,7 @@ class OnlineClusterer(Scoring):
         sims = self._C[idx] @ f.emb           # the k best by similarity less the date penalty, as there
         pre = sims - self._penalty(self._gaps(f, idx, wide=True))
         top = np.argpartition(-pre, p.k - 1)[:p.k] if len(idx) > p.k else np.arange(len(idx))
-        top = top[np.lexsort((idx[top], -pre[top]))]
+        top = self._lexical(f, idx, sims, top[np.lexsort((idx[top], -pre[top]))])
         return idx[top], sims[top], self._gaps(f, idx[top])
 
     # ------------------------------------------------------------------ state

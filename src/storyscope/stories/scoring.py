@@ -17,6 +17,20 @@ from storyscope.stories.state import Story
 
 
 TOP_TERMS = 10          # an article's or a story's heaviest TF-IDF terms (``_covers``)
+STORY_TOP = 32          # a story's most used terms (summed tf), kept per story in ``_top`` (``story_top``)
+LEXICAL_TERMS = 8       # an untitled article's heaviest TF-IDF terms looked up there (``_lexical``)
+LEXICAL_MIN = 2         # ... of which a story must have at least this many to be a lexical candidate
+
+
+def story_top(keys: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    """The ``STORY_TOP`` term keys of a story with the largest summed tf (fewer: all; int32, padded
+    with -1): what ``Scoring._lexical`` matches an untitled article's distinctive terms against.
+    By tf alone, so it depends only on the story's own terms (the same after a reload)."""
+    out = np.full(STORY_TOP, -1, dtype=np.int32)
+    if len(keys) > STORY_TOP:
+        keys = keys[np.argpartition(-tf, STORY_TOP - 1)[:STORY_TOP]]
+    out[:len(keys)] = keys
+    return out
 
 
 def _covers(ak: np.ndarray, av: np.ndarray, hit: np.ndarray, sk: np.ndarray, sv: np.ndarray) -> tuple[float, float]:
@@ -94,8 +108,33 @@ class Scoring:
         pre = sims - self._penalty(self._gaps(f, idx, wide=True))
         k = min(p.k, len(idx))
         top = np.argpartition(-pre, k - 1)[:k] if len(idx) > k else np.arange(len(idx))
-        top = top[np.lexsort((idx[top], -pre[top]))]
+        top = self._lexical(f, idx, sims, top[np.lexsort((idx[top], -pre[top]))])
         return idx[top], sims[top], self._gaps(f, idx[top])
+
+    def _lexical(self, f: Features, idx: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """``top`` (positions into the candidate pool ``idx``, the ``k`` best by embedding) followed by up
+        to ``Params.lexical_k`` more for an article without a headline: stories of the pool that have
+        at least ``LEXICAL_MIN`` of its ``LEXICAL_TERMS`` heaviest TF-IDF terms among their ``STORY_TOP``
+        most used terms, most shared first (then embedding similarity, then index).
+
+        Why: an untitled article is embedded from its body's first sentences alone, which may not
+        say what the story is about; its own story can then rank below the ``k`` best by embedding
+        while sharing its distinctive words (BENCHMARKS.md, "Stories (issue 16)", session 9)."""
+        n = self.p.lexical_k
+        if n <= 0 or f.titled or not f.terms or len(idx) <= len(top):
+            return top
+        rest = np.ones(len(idx), dtype=bool)
+        rest[top] = False
+        pos = np.flatnonzero(rest)
+        ak, av, _ = self._article_weights(f)
+        q = ak[np.argpartition(-av, LEXICAL_TERMS - 1)[:LEXICAL_TERMS]] if len(ak) > LEXICAL_TERMS else ak
+        cnt = np.isin(self._top[idx[pos]], q).sum(axis=1)
+        ok = cnt >= LEXICAL_MIN
+        if not ok.any():
+            return top
+        pos, cnt = pos[ok], cnt[ok]
+        pick = pos[np.lexsort((idx[pos], -sims[pos], -cnt))[:n]]
+        return np.concatenate([top, pick])
 
     def _in_window(self, idx, anchors: list) -> np.ndarray:
         """Which stories ``idx`` (indices or a slice) are alive and undated or have a span within
