@@ -147,19 +147,29 @@ LAYOUT = {
                "from the full texts.",
     "quote": "Each line: two renderings `A`, `B` (`headline`, `before`, `text` = THE RENDERING TO JUDGE, "
              "`after`; `sentence` gives the whole sentence when the judged text is only part of one).",
+    "sentence": "Each line: two passages `A`, `B` (`headline` when the document has one, `before`, `text` = THE "
+                "PASSAGE TO JUDGE, `after`; `sentence` gives the whole sentence when the judged text is only part "
+                "of one). Context is for understanding only; judge `A.text` against `B.text`.",
+    "framing": "Each line: `passage` (`headline` when the document has one, `before`, `sentence` when the term is "
+               "part of it, `text` = THE TERM, `after`), `term`, `referent`, `concept`, `family`, `voice`, and for "
+               "some items `other` (another document's passage, same layout; its `text` is the term it is "
+               "compared with).",
 }
 OUTLET_NOTE = ('\n"Outlet" in the question means the document\'s publisher; two documents may come from the same '
                "site or from\ndifferent sites.")
 
 
-def instructions(kind: str, corpus: str = "ecbplus") -> str:
+def instructions(kind: str, corpus: str = "ecbplus", folder: str | None = None) -> str:
     """The annotators' rules for one packet kind (``labels_extra_packets.instructions`` with the wording of
-    ``corpus``: ecbplus | fnc1)."""
-    return extra_instructions(kind, CORPUS[corpus], LAYOUT[kind], f"/work/annot/verdicts-prov8-{corpus}", OUTLET_NOTE)
+    ``corpus``: ecbplus | fnc1; ``folder``: the default verdicts folder)."""
+    return extra_instructions(kind, CORPUS[corpus], LAYOUT[kind], folder or f"/work/annot/verdicts-prov8-{corpus}",
+                              OUTLET_NOTE)
 
 
-def write_packets(out: Path, rows: dict[str, list], have: set[str], corpus: str = "ecbplus") -> dict[str, int]:
-    """Write ``<kind>.jsonl`` (hash order: blind to story, origin and confidence) and its instructions."""
+def write_packets(out: Path, rows: dict[str, list], have: set[str], corpus: str = "ecbplus",
+                  folder: str | None = None) -> dict[str, int]:
+    """Write ``<kind>.jsonl`` (hash order: blind to story, origin and confidence) and its instructions
+    (``folder``: the verdicts folder they name)."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for kind, kr in rows.items():
@@ -171,7 +181,7 @@ def write_packets(out: Path, rows: dict[str, list], have: set[str], corpus: str 
             for iid in sorted(uniq):
                 fh.write(json.dumps({"item_id": iid, "kind": kind, "question": L.QUESTIONS[kind],
                                      "verdicts": list(L.VERDICTS[kind]), **uniq[iid]}, ensure_ascii=False) + "\n")
-        (out / f"INSTRUCTIONS-{kind}.md").write_text(instructions(kind, corpus), encoding="utf-8")
+        (out / f"INSTRUCTIONS-{kind}.md").write_text(instructions(kind, corpus, folder), encoding="utf-8")
     return counts
 
 

@@ -26,8 +26,9 @@ the unbiased figure. Findings carrying ``confidence`` are also scored per thresh
 Splits: ``dev`` / ``test`` are the 25 fully listed events; precision also counts the labelled disputes,
 altered flags, provenance edges, framing terms and timeline entries of other BASIL events (``dev-extra`` with dev,
 ``test-extra`` with test: ``labels.extra_split``), whose positives are not listed, so recall stays on the
-listed events. A label set may hold extra events only (``benchmarks/labels/ecbplus``: provenance edges and
-altered flags the product showed on ECB+, split by topic): then the report gives precision only.
+listed events. A label set may hold extra events only (``benchmarks/labels/ecbplus``, ``fnc1``: provenance edges,
+altered flags, disputes and framing terms the product showed on ECB+ / FNC-1, split by topic): then the report
+gives precision only.
 """
 from __future__ import annotations
 
