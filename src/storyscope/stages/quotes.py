@@ -25,6 +25,7 @@ from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
+from storyscope.stages.quote_bounds import tidy_content, without_relative_tail
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
@@ -43,7 +44,7 @@ ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")
 ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
 PASSIVE_AGENT = True
-RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (_without_relative_tail)
+RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (quote_bounds)
 AS_CLAUSE = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
@@ -99,7 +100,8 @@ class QuoteExtractor(DirectAttribution):
             from storyscope.ingest.detect import detect_furniture
             from storyscope.stages.sentences import sentence_spans
             f = detect_furniture(text)
-            debris = f.debris if debris is None else debris
+            if debris is None:  # as ingest finds them; the headline holds no quote either
+                debris = f.debris + _headlines(text, [f.title_span] if f.title_span else [])
             if sentences is None:
                 sentences = [(s.start, s.end) for s in sentence_spans(text, debris, f.title_span)]
         if actors is None:
@@ -303,9 +305,10 @@ class QuoteExtractor(DirectAttribution):
     @staticmethod
     def _make(art: _Article, cs: int, ce: int, attrs: dict) -> Span:
         """An indirect span, 'mixed' when it holds direct quotes (their parts in attrs 'quoted'); a relative
-        clause set off by a comma at its end is left out (``_without_relative_tail``)."""
+        clause set off by a comma at its end is left out (``quote_bounds.without_relative_tail``)."""
         if RELATIVE_TAIL:
-            cs, ce = _without_relative_tail(art, cs, ce, attrs.get("cue"))
+            cs, ce = without_relative_tail(art, cs, ce, attrs.get("cue"))
+        cs, ce = tidy_content(art, cs, ce, attrs.get("cue"))
         starts = [a for a, _, _ in art.direct]
         j = bisect.bisect_left(starts, cs - 1)
         quoted = []
@@ -318,31 +321,6 @@ class QuoteExtractor(DirectAttribution):
         if quoted:
             attrs["quoted"] = quoted
         return Span(cs, ce, "mixed" if quoted else "indirect", attrs)
-
-
-def _without_relative_tail(art: _Article, cs: int, ce: int, cue) -> tuple[int, int]:
-    """'... compares his struggles to those of the former president, who also ran into trouble': PolNeAR's
-    content ends before a comma-led relative clause that closes the span (not around the cue, and holding no
-    quoted words: 'loyalty to Mr. Trump, who he said "led me astray"' stays whole). PolNeAR exact content F1:
-    dev 52.2 -> 52.5, train documents 0-150 52.8 -> 53.1."""
-    toks = [t for t in art.tokens(cs, ce) if cs <= t.idx < ce]
-    ids = {t.i for t in toks}
-    for t in toks if len(toks) >= 4 else ():
-        if t.dep_ != "relcl" or t.head.i not in ids:
-            continue
-        sub = sorted(t.subtree, key=lambda x: x.i)
-        first, last = sub[0], sub[-1]
-        if first.i <= toks[0].i or first.i < t.head.i or last.idx + len(last.text) < ce - 1:
-            continue
-        comma = art.doc[first.i - 1]
-        if comma.text in (",", "—", "--", "–", ";") and art.in_direct(comma.idx) is None \
-                and not (cue and comma.idx < cue[0] < ce) and not any(art.in_direct(x.idx) is not None for x in sub):
-            end = comma.idx
-            while end > cs and art.text[end - 1].isspace():
-                end -= 1
-            if end - cs >= 3:
-                return cs, end
-    return cs, ce
 
 
 def _after(tok, text: str) -> int:
@@ -396,10 +374,33 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v9", requires=("actors", "sentences", "debris"), adds=("quotes",))
+def blocked_lines(article, layers: dict) -> list[Span] | None:
+    """The spans that hold no quote, cue or speaker: the ``debris`` layer and the headline (the ``sentences``
+    layer's headline, else the text's line that repeats the record's title: ``sentences.headline_span``);
+    None without a debris layer."""
+    from storyscope.stages.sentences import headline_span
+    debris = layers.get("debris")
+    if debris is None:
+        return None
+    heads = [(s.start, s.end) for s in layers.get("sentences") or () if (s.attrs or {}).get("role") == "headline"]
+    if not heads and (h := headline_span(article.text, article.title, debris)):
+        heads = [h]
+    return list(debris) + _headlines(article.text, heads)
+
+
+def _headlines(text: str, heads: list) -> list[Span]:
+    """Headline spans that block quotes: those that read as one (one sentence of at most 30 words) and that a
+    body follows; a text that opens with a paragraph of several sentences, or is one line, has no headline."""
+    from storyscope.stages.sentences import split_sentences
+    return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
+            and len(split_sentences(text, a, b)) == 1]
+
+
+@register("quotes", "quotes.v10", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
-    """The quotes stage: one ``quotes`` layer per article (``extract_quotes``), the batch parsed and tagged first."""
+    """The quotes stage: one ``quotes`` layer per article (``extract_quotes``; nothing from debris lines or the
+    headline: ``blocked_lines``), the batch parsed and tagged first."""
     sents = [[(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None for _a, layers in batch]
     EXTRACTOR.prepare([article.text for article, _layers in batch], sents if all(s is not None for s in sents) else None)
-    return [{"quotes": extract_quotes(article.text, layers.get("actors"), s, layers.get("debris"))}
+    return [{"quotes": extract_quotes(article.text, layers.get("actors"), s, blocked_lines(article, layers))}
             for (article, layers), s in zip(batch, sents)]
