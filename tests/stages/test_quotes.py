@@ -279,3 +279,14 @@ def test_content_tidy_drops_a_dangling_conjunction_and_never_overlaps_its_cue():
     text2 = 'The minister stressed that the repairs were "not complete, and"'
     art2 = _Article(text2, parse(text2), find_direct(text2), [(0, len(text2))], [], SpeakerResolver(text2, []))
     assert tidy_content(art2, text2.index("that"), len(text2) - 1, (13, 21))[1] == len(text2) - 1
+
+
+def test_a_framing_object_noun_joins_the_cue():
+    # PolNeAR: 'have expressed deep concern about' is the cue, the matter alone the content
+    q = one("Harbor board members have expressed deep concern about the ferry contract.", "ferry contract")
+    assert q["cue"] == "have expressed deep concern about" and q["content"] == "the ferry contract"
+    q = one("Mayor Ines Varga offered insights into the town's budget talks.", "budget talks")
+    assert q["cue"] == "offered insights into" and q["content"] == "the town's budget talks"
+    # a noun whose 'of' phrase is the matter stays the content ('questioned the wisdom of X')
+    q = one("Council leader Odo Frisk questioned the wisdom of the ferry contract.", "wisdom")
+    assert q["content"].startswith("the wisdom of")

@@ -55,3 +55,25 @@ def without_relative_tail(art: _Article, cs: int, ce: int, cue) -> tuple[int, in
             if end - cs >= 3:
                 return cs, end
     return cs, ce
+
+
+LIGHT_OBJECT = True  # 'expressed concern that X', 'offered insights into X': the noun is part of the cue, X the content
+LIGHT_PREPS = ("into", "about")
+
+
+def light_object(obj):
+    """For a cue's object noun that only frames what is said ('have expressed deep concern about the policy',
+    'highlighted his message that ...'): (the content's head token, the cue's last token), else None. PolNeAR
+    puts the noun (and its preposition) in the cue and the complement alone in the content."""
+    if not LIGHT_OBJECT or obj.dep_ != "dobj" or obj.pos_ != "NOUN" or obj.ent_type_:
+        return None
+    for x in obj.children:
+        if x.i < obj.i:
+            continue
+        if x.dep_ == "prep" and x.lower_ in LIGHT_PREPS:
+            o = next((g for g in x.children if g.dep_ in ("pobj", "pcomp")), None)
+            if o is not None:
+                return o, x
+        if x.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in x.children):
+            return x, obj
+    return None

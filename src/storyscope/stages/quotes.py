@@ -25,7 +25,7 @@ from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
-from storyscope.stages.quote_bounds import tidy_content, without_relative_tail
+from storyscope.stages.quote_bounds import light_object, tidy_content, without_relative_tail
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
@@ -101,7 +101,7 @@ class QuoteExtractor(DirectAttribution):
             from storyscope.stages.sentences import sentence_spans
             f = detect_furniture(text)
             if debris is None:  # as ingest finds them; the headline holds no quote either
-                debris = f.debris + _headlines(text, [f.title_span] if f.title_span else [])
+                debris = f.debris + headlines(text, [f.title_span] if f.title_span else [])
             if sentences is None:
                 sentences = [(s.start, s.end) for s in sentence_spans(text, debris, f.title_span)]
         if actors is None:
@@ -232,6 +232,9 @@ class QuoteExtractor(DirectAttribution):
         c, prep, head_clause = self._content_of(tok, kids, strong)
         if c is None:
             return None
+        light = light_object(c) if prep is None and not head_clause else None
+        if light is not None:
+            c, prep = light  # 'expressed concern that X': the noun joins the cue, X is the content
         cs, ce = self._content_span(art, tok, c, head_clause)
         text = art.text
         if WHOLE_QUOTES:
@@ -385,12 +388,13 @@ def blocked_lines(article, layers: dict) -> list[Span] | None:
     heads = [(s.start, s.end) for s in layers.get("sentences") or () if (s.attrs or {}).get("role") == "headline"]
     if not heads and (h := headline_span(article.text, article.title, debris)):
         heads = [h]
-    return list(debris) + _headlines(article.text, heads)
+    return list(debris) + headlines(article.text, heads)
 
 
-def _headlines(text: str, heads: list) -> list[Span]:
-    """Headline spans that block quotes: those that read as one (one sentence of at most 30 words) and that a
-    body follows; a text that opens with a paragraph of several sentences, or is one line, has no headline."""
+def headlines(text: str, heads: list) -> list[Span]:
+    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that block quotes, as Spans labelled
+    'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a text that
+    opens with a paragraph of several sentences, or is one line, has no headline."""
     from storyscope.stages.sentences import split_sentences
     return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
             and len(split_sentences(text, a, b)) == 1]
