@@ -13,7 +13,7 @@ adds the attributions whose cue the rules miss and confirms the rules' indirect 
 resolved by ``speakers``.
 
 The ``sentences`` layer is the sentence source; debris lines (datelines, bylines, credits, navigation
-such as '» Read more') hold no quote, cue or speaker.
+such as '» Read more') and the headline hold no quote, cue or speaker (``blocked_lines``).
 """
 from __future__ import annotations
 
