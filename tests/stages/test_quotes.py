@@ -290,3 +290,10 @@ def test_a_framing_object_noun_joins_the_cue():
     # a noun whose 'of' phrase is the matter stays the content ('questioned the wisdom of X')
     q = one("Council leader Odo Frisk questioned the wisdom of the ferry contract.", "wisdom")
     assert q["content"].startswith("the wisdom of")
+
+
+def test_according_to_a_second_conjunct_takes_the_whole_coordination():
+    text = "Ferry fares stood at two crowns in 1990 and have since risen to nine crowns, according to the Harbor Board."
+    q = one(text, "have since risen")
+    assert q["content"] == "Ferry fares stood at two crowns in 1990 and have since risen to nine crowns"
+    assert q["speaker"] == "the Harbor Board"

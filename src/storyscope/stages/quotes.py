@@ -45,7 +45,8 @@ ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
 PASSIVE_AGENT = True
 RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (quote_bounds)
-AS_CLAUSE = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
+AS_CLAUSE = True
+ACCORDING_CONJ = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
 OBJ_PREPS = ("as", "for", "of", "to", "in", "about", "with", "over", "against", "from")  # entity types of an addressee object ('told CNN')
@@ -145,6 +146,8 @@ class QuoteExtractor(DirectAttribution):
         head = tok.head if tok.head.i != tok.i else None
         if src is None or head is None:
             return None
+        while ACCORDING_CONJ and head.dep_ == "conj" and head.head.i < head.i and tok.i > head.i:
+            head = head.head  # 'Prices stood at X and have since risen, according to Y': the whole coordination
         skip = {t.i for t in tok.subtree} | ({t.i for t in src.subtree} if ACCORDING_SKIP_SOURCE else set())
         cs, ce = subtree_span(head, art.text, skip)
         if ACCORDING_SKIP_SOURCE and cs < tok.idx < ce and not art.text[_after(src, art.text):ce].strip(" .,;:—–-\n"):
