@@ -297,3 +297,8 @@ def test_according_to_a_second_conjunct_takes_the_whole_coordination():
     q = one(text, "have since risen")
     assert q["content"] == "Ferry fares stood at two crowns in 1990 and have since risen to nine crowns"
     assert q["speaker"] == "the Harbor Board"
+
+
+def test_called_on_someone_to_act_keeps_the_addressee_in_the_content():
+    q = one("Mayor Ines Varga called on the harbor board to release the ferry contract.", "release the ferry")
+    assert q["cue"] == "called on" and q["content"] == "the harbor board to release the ferry contract"

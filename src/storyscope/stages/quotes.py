@@ -46,7 +46,8 @@ WHOLE_QUOTES = True
 PASSIVE_AGENT = True
 RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (quote_bounds)
 AS_CLAUSE = True
-ACCORDING_CONJ = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
+ACCORDING_CONJ = True
+CALL_ON = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
 OBJ_PREPS = ("as", "for", "of", "to", "in", "about", "with", "over", "against", "from")  # entity types of an addressee object ('told CNN')
@@ -239,6 +240,13 @@ class QuoteExtractor(DirectAttribution):
         if light is not None:
             c, prep = light  # 'expressed concern that X': the noun joins the cue, X is the content
         cs, ce = self._content_span(art, tok, c, head_clause)
+        if CALL_ON and c.dep_ == "xcomp" and prep is None:
+            # 'called on police to release the videos': the preposition joins the cue, its object the content
+            p = next((x for x in tok.children if x.dep_ in ("prep", "prt") and x.lower_ in ("on", "for", "upon")
+                      and tok.i < x.i < c.i), None)
+            o = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
+            if o is not None:
+                cs, prep = min(cs, subtree_span(o, art.text)[0]), p
         text = art.text
         if WHOLE_QUOTES:
             cs, ce = self._whole_quotes(art, cs, ce, cue_span(tok))
