@@ -185,7 +185,8 @@ def evaluate_quotes(data_dir: str, limit: int | None = None) -> dict:
     """Score extract_quotes on a PolNeAR split directory (with text/ and attributions/)."""
     from storyscope.ingest.detect import detect_furniture
     from storyscope.stages.nlp import parse
-    from storyscope.stages.quotes import extract_quotes, headlines
+    from storyscope.stages.quotes import extract_quotes
+    from storyscope.stages.sentences import headlines
 
     root = Path(data_dir)
     anns: dict[str, Path] = {}

@@ -6,7 +6,7 @@ speech comes from the dependency parse: a cue verb with a clausal complement ('X
 'X denied that ...'), 'according to X', and, for strong cues, an object or prepositional content
 ('X denied the report', 'X called for talks'); which verbs are cues is decided by a small learned
 classifier (``quote_cues``). A clause interrupted by its cue ('Prices, he said, will rise') is one span;
-'Name: words' lines (headlines, transcripts) and press-release attributions ('"..." —Name, title';
+'Name: words' lines (transcripts, body subheads) and press-release attributions ('"..." —Name, title';
 a lead-in line 'And from council leader Oren Platt:' before a quote paragraph) are attributions. A
 reported clause that contains quoted words is 'mixed'. A span tagger trained on PolNeAR (``quote_spans``)
 adds the attributions whose cue the rules miss and confirms the rules' indirect ones. Speakers are
@@ -25,7 +25,7 @@ from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
-from storyscope.stages.quote_bounds import light_object, tidy_content, without_relative_tail
+from storyscope.stages.quote_bounds import called_on, light_object, tidy_content, without_relative_tail
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
@@ -46,8 +46,7 @@ WHOLE_QUOTES = True
 PASSIVE_AGENT = True
 RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (quote_bounds)
 AS_CLAUSE = True
-ACCORDING_CONJ = True
-CALL_ON = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
+ACCORDING_CONJ = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
 OBJ_PREPS = ("as", "for", "of", "to", "in", "about", "with", "over", "against", "from")  # entity types of an addressee object ('told CNN')
@@ -100,7 +99,7 @@ class QuoteExtractor(DirectAttribution):
                     if len(text[a:b].split()) >= 4]
         if debris is None or sentences is None:
             from storyscope.ingest.detect import detect_furniture
-            from storyscope.stages.sentences import sentence_spans
+            from storyscope.stages.sentences import headlines, sentence_spans
             f = detect_furniture(text)
             if debris is None:  # as ingest finds them; the headline holds no quote either
                 debris = f.debris + headlines(text, [f.title_span] if f.title_span else [])
@@ -240,13 +239,8 @@ class QuoteExtractor(DirectAttribution):
         if light is not None:
             c, prep = light  # 'expressed concern that X': the noun joins the cue, X is the content
         cs, ce = self._content_span(art, tok, c, head_clause)
-        if CALL_ON and c.dep_ == "xcomp" and prep is None:
-            # 'called on police to release the videos': the preposition joins the cue, its object the content
-            p = next((x for x in tok.children if x.dep_ in ("prep", "prt") and x.lower_ in ("on", "for", "upon")
-                      and tok.i < x.i < c.i), None)
-            o = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
-            if o is not None:
-                cs, prep = min(cs, subtree_span(o, art.text)[0]), p
+        if (on := called_on(tok, c) if prep is None else None) is not None:
+            cs, prep = min(cs, subtree_span(on[0], art.text)[0]), on[1]  # 'called on police to release the videos'
         text = art.text
         if WHOLE_QUOTES:
             cs, ce = self._whole_quotes(art, cs, ce, cue_span(tok))
@@ -282,7 +276,7 @@ class QuoteExtractor(DirectAttribution):
         return cs, ce
 
     def _colon_lines(self, art: _Article) -> list[Span]:
-        """'Name: words' at a line's start (headlines, interview transcripts)."""
+        """'Name: words' at a line's start (interview transcripts, subheads; the headline is blocked)."""
         out = []
         for m in _COLON_LINE.finditer(art.text):
             who = m.group(1)
@@ -392,7 +386,7 @@ def blocked_lines(article, layers: dict) -> list[Span] | None:
     """The spans that hold no quote, cue or speaker: the ``debris`` layer and the headline (the ``sentences``
     layer's headline, else the text's line that repeats the record's title: ``sentences.headline_span``);
     None without a debris layer."""
-    from storyscope.stages.sentences import headline_span
+    from storyscope.stages.sentences import headline_span, headlines
     debris = layers.get("debris")
     if debris is None:
         return None
@@ -400,15 +394,6 @@ def blocked_lines(article, layers: dict) -> list[Span] | None:
     if not heads and (h := headline_span(article.text, article.title, debris)):
         heads = [h]
     return list(debris) + headlines(article.text, heads)
-
-
-def headlines(text: str, heads: list) -> list[Span]:
-    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that block quotes, as Spans labelled
-    'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a text that
-    opens with a paragraph of several sentences, or is one line, has no headline."""
-    from storyscope.stages.sentences import split_sentences
-    return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
-            and len(split_sentences(text, a, b)) == 1]
 
 
 @register("quotes", "quotes.v10", requires=("actors", "sentences", "debris"), adds=("quotes",))

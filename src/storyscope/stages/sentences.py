@@ -132,6 +132,14 @@ def headline_span(text: str, title: str | None, debris: list[Span] = ()) -> tupl
     return None
 
 
+def headlines(text: str, heads: list) -> list[Span]:
+    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that hold no quote (``stages.quotes``), as Spans labelled
+    'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a text that
+    opens with a paragraph of several sentences, or is one line, has no headline."""
+    return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
+            and len(split_sentences(text, a, b)) == 1]
+
+
 def sentences_of(text: str, layers: dict | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence: the stored ``sentences`` layer when ``layers`` has it, else
     the layer computed from the text's own furniture (what ingest would find)."""
