@@ -90,13 +90,13 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v10): exact .732/.698/.529, overlap .762/.768/.788, with 19 gold cues in
+    # measured on these 30 documents (quotes.v10): exact .732/.701/.533, overlap .762/.768/.788, with 19 gold cues in
     # headlines, which the product no longer reads (quotes.v7: exact .738/.702/.520, overlap .767/.774/.777; quotes.v6,
     # rules + the trained span tagger: exact .710/.681/.513, overlap .745/.754/.777; quotes.v5, rules only:
     # exact .683/.647/.499, overlap .719/.722/.753); eval quotes prints fractions
     assert res["source"]["exact"]["f1"] >= .73 and res["source"]["overlap"]["f1"] >= .76
     assert res["cue"]["exact"]["f1"] >= .69 and res["cue"]["overlap"]["f1"] >= .765
-    assert res["content"]["exact"]["f1"] >= .525 and res["content"]["overlap"]["f1"] >= .785
+    assert res["content"]["exact"]["f1"] >= .53 and res["content"]["overlap"]["f1"] >= .785
 
 
 def test_basil_speakers_floor():
