@@ -133,9 +133,9 @@ def headline_span(text: str, title: str | None, debris: list[Span] = ()) -> tupl
 
 
 def headlines(text: str, heads: list) -> list[Span]:
-    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that hold no quote (``stages.quotes``), as Spans labelled
-    'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a text that
-    opens with a paragraph of several sentences, or is one line, has no headline."""
+    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that hold no quote (``stages.quotes``), as
+    Spans labelled 'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a
+    text that opens with a paragraph of several sentences, or is one line, has no headline."""
     return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
             and len(split_sentences(text, a, b)) == 1]
 
