@@ -90,12 +90,13 @@ def test_polnear_dev_floor():
     if not dev.exists():
         pytest.skip(f"../shared not found: {dev} is needed for this test")
     res = evaluate_quotes(str(dev), limit=30)
-    # measured on these 30 documents (quotes.v7): exact .738/.702/.520, overlap .767/.774/.777 (quotes.v6,
+    # measured on these 30 documents (quotes.v10): exact .732/.701/.533, overlap .762/.768/.788, with 19 gold cues in
+    # headlines, which the product no longer reads (quotes.v7: exact .738/.702/.520, overlap .767/.774/.777; quotes.v6,
     # rules + the trained span tagger: exact .710/.681/.513, overlap .745/.754/.777; quotes.v5, rules only:
     # exact .683/.647/.499, overlap .719/.722/.753); eval quotes prints fractions
     assert res["source"]["exact"]["f1"] >= .73 and res["source"]["overlap"]["f1"] >= .76
     assert res["cue"]["exact"]["f1"] >= .69 and res["cue"]["overlap"]["f1"] >= .765
-    assert res["content"]["exact"]["f1"] >= .515 and res["content"]["overlap"]["f1"] >= .77
+    assert res["content"]["exact"]["f1"] >= .53 and res["content"]["overlap"]["f1"] >= .785
 
 
 def test_basil_speakers_floor():
@@ -130,3 +131,20 @@ def test_system_spans_keep_the_opening_mark_of_a_clause_that_opens_with_quoted_w
     out = system_spans(text, extract_quotes(text), parse(text))
     contents = {tuple(text[a:b] for a, b in segs) for segs in out["content"]}
     assert ("\u201ctwo hundred late sailings\u201d had angered the town this spring",) in contents, contents
+
+
+def test_system_spans_keep_a_mixed_quotes_quoted_words_inside_its_content():
+    # the product also gives the quoted words of a mixed quote as a direct quote of the same cue; PolNeAR's content
+    # is the reported clause alone (dev content exact F1 53.2 -> 54.1, train 0-150 53.7 -> 55.2)
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quotes import extract_quotes
+    text = "The ferry plan was \u201ca disgrace to the town and to every family in it,\u201d Mayor Ines Varga said."
+    qs = extract_quotes(text)
+    assert {q.label for q in qs} == {"mixed", "direct"}
+    contents = {tuple(text[a:b] for a, b in segs) for segs in system_spans(text, qs, parse(text))["content"]}
+    assert contents == {("The ferry plan was \u201ca disgrace to the town and to every family in it,\u201d",)}, contents
+    # a direct quote after the cue, in the same paragraph, continues the mixed quote's content (one attribution)
+    text += " \u201cWe will fight it in every court of the land.\u201d"
+    contents = {tuple(text[a:b] for a, b in segs) for segs in system_spans(text, extract_quotes(text), parse(text))["content"]}
+    assert contents == {("The ferry plan was \u201ca disgrace to the town and to every family in it,\u201d",
+                         "\u201cWe will fight it in every court of the land.\u201d")}, contents

@@ -88,3 +88,26 @@ def test_the_quote_stage_gives_the_same_quotes_batched_and_alone():
     assert list(zip(found, got)) == alone and any(q for _, q in alone)
     from storyscope.stages.quote_spans import _TAGGED_KEY
     assert all(any(k.startswith(_TAGGED_KEY) for k in parse_cache().cached(t).user_data) for t in _TEXTS)  # the batch was tagged at once
+
+
+def test_an_unconfirmed_mixed_quote_stays_when_its_quoted_words_share_its_cue():
+    # a rules' mixed quote whose cue the tagger does not tag stays when the direct quotes inside it were attributed
+    # to the same cue; an indirect quote whose cue the tagger does not tag goes (cues put on words no tagger tags)
+    from storyscope.record import Span
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quote_direct import _Article
+    from storyscope.stages.quote_spans import combine
+    from storyscope.stages.quotes import EXTRACTOR, find_direct
+    from storyscope.stages.speakers import SpeakerResolver
+    text = ("Mayor Ilse Varn said the Brask bridge was safe. Odo Frisk raged that the contractor was "
+            "\u201cdisgusting\u201d and \u201ca con\u201d. Frisk raged the toll was too high.")
+    art = _Article(text, parse(text), find_direct(text), [(0, len(text))], [], SpeakerResolver(text, []))
+    cue = [text.index("Odo"), text.index("Odo") + 3]
+    cue2 = [text.rindex("Frisk"), text.rindex("Frisk") + 5]
+    s, e = text.index("that the contractor"), text.index("\u201d.") + 1
+    d0 = text.index("a con")
+    out = [Span(s, e, "mixed", {"cue": cue}), Span(d0, d0 + 5, "direct", {"cue": cue}),
+           Span(text.index("the toll"), len(text) - 1, "indirect", {"cue": cue2})]
+    kept = {(q.label, text[q.start:q.end], tuple(q.attrs["cue"])) for q in combine(EXTRACTOR, art, out)}
+    assert ("mixed", text[s:e], tuple(cue)) in kept and ("direct", "a con", tuple(cue)) in kept
+    assert ("indirect", "the toll was too high", tuple(cue2)) not in kept

@@ -104,7 +104,8 @@ def test_learned_cues_with_prepositional_and_interrupted_content():
 
 
 def test_name_colon_lines_are_attributions():
-    text = "Lena Hartwig: The bridge will open in the spring.\n\nUpdate: The road is closed for repairs today."
+    text = ("Bridge to open\n\nLena Hartwig: The bridge will open in the spring.\n\n"
+            "Update: The road is closed for repairs today.")
     q = one(text, "bridge will open")
     assert q["cue"] == ":" and q["speaker"] == "Lena Hartwig" and q["content"] == "The bridge will open in the spring"
     assert not any("road is closed" in x["content"] for x in quotes(text))
@@ -153,7 +154,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v9" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v10" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -234,3 +235,70 @@ def test_a_dateline_is_never_the_speaker_and_an_office_of_a_portfolio_is_its_hol
     assert one(text, "calls to resign")["who"] == "Oskar Valtane"
     assert one(text, "controlled release")["who"] == "Oskar Valtane"
     assert one(text, "done nothing wrong")["who"] != "Oskar Valtane"     # a lawyer for him is someone else
+
+
+def test_the_headline_holds_no_quote():
+    # a headline line is no attribution ('counts' is no cue, 'Calls For' a headline's shorthand); the body's are
+    text = ("In Brindle Falls, a flooded town counts its dead as the mayor calls for inquiry\n\n"
+            "Mayor Ines Varga said on Friday that 23 people had died in Brindle Falls.\n")
+    assert [q["content"] for q in quotes(text)] == ["that 23 people had died in Brindle Falls"]
+    # one line of text is no headline: its quote stays
+    assert one("Mayor Ines Varga said on Friday that 23 people had died.", "23 people")["speaker"] == "Mayor Ines Varga"
+
+
+def test_stage_blocks_a_records_title_repeated_as_the_texts_first_line():
+    # a JSON Lines record keeps its title apart, and its text opens with the same line: the quotes stage blocks it
+    title = "Harbor Board Chief Slams Ferry Plan, Calls For Jailing Of Contractor"
+    text = f"{title}\n\nHarbor Board chief Odo Frisk said the ferry plan would cost twice its budget.\n"
+    art = Article.create(text, title=title)
+    layers = {"debris": []}
+    for name in ("sentences", "actors", "quotes"):
+        layers.update(get_stage(name).run([(art, layers)])[0])
+    assert all(q.start > len(title) for q in layers["quotes"]), [text[q.start:q.end] for q in layers["quotes"]]
+    assert any("twice its budget" in text[q.start:q.end] for q in layers["quotes"])
+    # without the title, the same first line is body text and may hold a quote
+    art = Article.create(text)
+    layers = {"debris": []}
+    for name in ("sentences", "actors", "quotes"):
+        layers.update(get_stage(name).run([(art, layers)])[0])
+    assert any(q.start < len(title) for q in layers["quotes"])
+
+
+def test_content_tidy_drops_a_dangling_conjunction_and_never_overlaps_its_cue():
+    from storyscope.stages.nlp import parse
+    from storyscope.stages.quote_bounds import tidy_content
+    from storyscope.stages.quote_direct import _Article
+    from storyscope.stages.speakers import SpeakerResolver
+    text = 'The minister stressed that the repairs were not complete, and Mayor Varga needs to tell the truth about "the dam".'
+    art = _Article(text, parse(text), find_direct(text), [(0, len(text))], [], SpeakerResolver(text, []))
+    cs, ce = text.index("that the"), text.index(" Mayor")
+    assert text[slice(*tidy_content(art, cs, ce, (13, 21)))] == "that the repairs were not complete"
+    cue = (text.index("needs"), text.index(" the truth"))  # a cue the tagger drew longer than the rules' content start
+    assert text[slice(*tidy_content(art, text.index("tell the"), len(text) - 1, cue))] == 'the truth about "the dam"'
+    # quoted words keep their conjunction
+    text2 = 'The minister stressed that the repairs were "not complete, and"'
+    art2 = _Article(text2, parse(text2), find_direct(text2), [(0, len(text2))], [], SpeakerResolver(text2, []))
+    assert tidy_content(art2, text2.index("that"), len(text2) - 1, (13, 21))[1] == len(text2) - 1
+
+
+def test_a_framing_object_noun_joins_the_cue():
+    # PolNeAR: 'have expressed deep concern about' is the cue, the matter alone the content
+    q = one("Harbor board members have expressed deep concern about the ferry contract.", "ferry contract")
+    assert q["cue"] == "have expressed deep concern about" and q["content"] == "the ferry contract"
+    q = one("Mayor Ines Varga offered insights into the town's budget talks.", "budget talks")
+    assert q["cue"] == "offered insights into" and q["content"] == "the town's budget talks"
+    # a noun whose 'of' phrase is the matter stays the content ('questioned the wisdom of X')
+    q = one("Council leader Odo Frisk questioned the wisdom of the ferry contract.", "wisdom")
+    assert q["content"].startswith("the wisdom of")
+
+
+def test_according_to_a_second_conjunct_takes_the_whole_coordination():
+    text = "Ferry fares stood at two crowns in 1990 and have since risen to nine crowns, according to the Harbor Board."
+    q = one(text, "have since risen")
+    assert q["content"] == "Ferry fares stood at two crowns in 1990 and have since risen to nine crowns"
+    assert q["speaker"] == "the Harbor Board"
+
+
+def test_called_on_someone_to_act_keeps_the_addressee_in_the_content():
+    q = one("Mayor Ines Varga called on the harbor board to release the ferry contract.", "release the ferry")
+    assert q["cue"] == "called on" and q["content"] == "the harbor board to release the ferry contract"

@@ -6,14 +6,14 @@ speech comes from the dependency parse: a cue verb with a clausal complement ('X
 'X denied that ...'), 'according to X', and, for strong cues, an object or prepositional content
 ('X denied the report', 'X called for talks'); which verbs are cues is decided by a small learned
 classifier (``quote_cues``). A clause interrupted by its cue ('Prices, he said, will rise') is one span;
-'Name: words' lines (headlines, transcripts) and press-release attributions ('"..." —Name, title';
+'Name: words' lines (transcripts, body subheads) and press-release attributions ('"..." —Name, title';
 a lead-in line 'And from council leader Oren Platt:' before a quote paragraph) are attributions. A
 reported clause that contains quoted words is 'mixed'. A span tagger trained on PolNeAR (``quote_spans``)
 adds the attributions whose cue the rules miss and confirms the rules' indirect ones. Speakers are
 resolved by ``speakers``.
 
 The ``sentences`` layer is the sentence source; debris lines (datelines, bylines, credits, navigation
-such as '» Read more') hold no quote, cue or speaker.
+such as '» Read more') and the headline hold no quote, cue or speaker (``blocked_lines``).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
+from storyscope.stages.quote_bounds import called_on, light_object, tidy_content, without_relative_tail
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
@@ -43,8 +44,9 @@ ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")
 ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
 PASSIVE_AGENT = True
-RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (_without_relative_tail)
-AS_CLAUSE = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
+RELATIVE_TAIL = True  # a content's closing ', which/who ...' clause is left out (quote_bounds)
+AS_CLAUSE = True
+ACCORDING_CONJ = True  # 'As the Post reported, the inspector issued subpoenas': the main clause is the content
 # 'described X as Y', 'criticized X for Y', 'accused X of Y': the object with its predicate (PolNeAR train:
 # content exact F1 49.5 with 'as' alone, 50.9 with these)
 OBJ_PREPS = ("as", "for", "of", "to", "in", "about", "with", "over", "against", "from")  # entity types of an addressee object ('told CNN')
@@ -97,9 +99,10 @@ class QuoteExtractor(DirectAttribution):
                     if len(text[a:b].split()) >= 4]
         if debris is None or sentences is None:
             from storyscope.ingest.detect import detect_furniture
-            from storyscope.stages.sentences import sentence_spans
+            from storyscope.stages.sentences import headlines, sentence_spans
             f = detect_furniture(text)
-            debris = f.debris if debris is None else debris
+            if debris is None:  # as ingest finds them; the headline holds no quote either
+                debris = f.debris + headlines(text, [f.title_span] if f.title_span else [])
             if sentences is None:
                 sentences = [(s.start, s.end) for s in sentence_spans(text, debris, f.title_span)]
         if actors is None:
@@ -143,6 +146,8 @@ class QuoteExtractor(DirectAttribution):
         head = tok.head if tok.head.i != tok.i else None
         if src is None or head is None:
             return None
+        while ACCORDING_CONJ and head.dep_ == "conj" and head.head.i < head.i and tok.i > head.i:
+            head = head.head  # 'Prices stood at X and have since risen, according to Y': the whole coordination
         skip = {t.i for t in tok.subtree} | ({t.i for t in src.subtree} if ACCORDING_SKIP_SOURCE else set())
         cs, ce = subtree_span(head, art.text, skip)
         if ACCORDING_SKIP_SOURCE and cs < tok.idx < ce and not art.text[_after(src, art.text):ce].strip(" .,;:—–-\n"):
@@ -230,7 +235,12 @@ class QuoteExtractor(DirectAttribution):
         c, prep, head_clause = self._content_of(tok, kids, strong)
         if c is None:
             return None
+        light = light_object(c) if prep is None and not head_clause else None
+        if light is not None:
+            c, prep = light  # 'expressed concern that X': the noun joins the cue, X is the content
         cs, ce = self._content_span(art, tok, c, head_clause)
+        if (on := called_on(tok, c) if prep is None else None) is not None:
+            cs, prep = min(cs, subtree_span(on[0], art.text)[0]), on[1]  # 'called on police to release the videos'
         text = art.text
         if WHOLE_QUOTES:
             cs, ce = self._whole_quotes(art, cs, ce, cue_span(tok))
@@ -266,7 +276,7 @@ class QuoteExtractor(DirectAttribution):
         return cs, ce
 
     def _colon_lines(self, art: _Article) -> list[Span]:
-        """'Name: words' at a line's start (headlines, interview transcripts)."""
+        """'Name: words' at a line's start (interview transcripts, subheads; the headline is blocked)."""
         out = []
         for m in _COLON_LINE.finditer(art.text):
             who = m.group(1)
@@ -303,9 +313,10 @@ class QuoteExtractor(DirectAttribution):
     @staticmethod
     def _make(art: _Article, cs: int, ce: int, attrs: dict) -> Span:
         """An indirect span, 'mixed' when it holds direct quotes (their parts in attrs 'quoted'); a relative
-        clause set off by a comma at its end is left out (``_without_relative_tail``)."""
+        clause set off by a comma at its end is left out (``quote_bounds.without_relative_tail``)."""
         if RELATIVE_TAIL:
-            cs, ce = _without_relative_tail(art, cs, ce, attrs.get("cue"))
+            cs, ce = without_relative_tail(art, cs, ce, attrs.get("cue"))
+        cs, ce = tidy_content(art, cs, ce, attrs.get("cue"))
         starts = [a for a, _, _ in art.direct]
         j = bisect.bisect_left(starts, cs - 1)
         quoted = []
@@ -318,31 +329,6 @@ class QuoteExtractor(DirectAttribution):
         if quoted:
             attrs["quoted"] = quoted
         return Span(cs, ce, "mixed" if quoted else "indirect", attrs)
-
-
-def _without_relative_tail(art: _Article, cs: int, ce: int, cue) -> tuple[int, int]:
-    """'... compares his struggles to those of the former president, who also ran into trouble': PolNeAR's
-    content ends before a comma-led relative clause that closes the span (not around the cue, and holding no
-    quoted words: 'loyalty to Mr. Trump, who he said "led me astray"' stays whole). PolNeAR exact content F1:
-    dev 52.2 -> 52.5, train documents 0-150 52.8 -> 53.1."""
-    toks = [t for t in art.tokens(cs, ce) if cs <= t.idx < ce]
-    ids = {t.i for t in toks}
-    for t in toks if len(toks) >= 4 else ():
-        if t.dep_ != "relcl" or t.head.i not in ids:
-            continue
-        sub = sorted(t.subtree, key=lambda x: x.i)
-        first, last = sub[0], sub[-1]
-        if first.i <= toks[0].i or first.i < t.head.i or last.idx + len(last.text) < ce - 1:
-            continue
-        comma = art.doc[first.i - 1]
-        if comma.text in (",", "—", "--", "–", ";") and art.in_direct(comma.idx) is None \
-                and not (cue and comma.idx < cue[0] < ce) and not any(art.in_direct(x.idx) is not None for x in sub):
-            end = comma.idx
-            while end > cs and art.text[end - 1].isspace():
-                end -= 1
-            if end - cs >= 3:
-                return cs, end
-    return cs, ce
 
 
 def _after(tok, text: str) -> int:
@@ -396,10 +382,25 @@ def relink_quotes(quotes: list[Span], old_actors: list[Span], new_actors: list[S
     return out
 
 
-@register("quotes", "quotes.v9", requires=("actors", "sentences", "debris"), adds=("quotes",))
+def blocked_lines(article, layers: dict) -> list[Span] | None:
+    """The spans that hold no quote, cue or speaker: the ``debris`` layer and the headline (the ``sentences``
+    layer's headline, else the text's line that repeats the record's title: ``sentences.headline_span``);
+    None without a debris layer."""
+    from storyscope.stages.sentences import headline_span, headlines
+    debris = layers.get("debris")
+    if debris is None:
+        return None
+    heads = [(s.start, s.end) for s in layers.get("sentences") or () if (s.attrs or {}).get("role") == "headline"]
+    if not heads and (h := headline_span(article.text, article.title, debris)):
+        heads = [h]
+    return list(debris) + headlines(article.text, heads)
+
+
+@register("quotes", "quotes.v10", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
-    """The quotes stage: one ``quotes`` layer per article (``extract_quotes``), the batch parsed and tagged first."""
+    """The quotes stage: one ``quotes`` layer per article (``extract_quotes``; nothing from debris lines or the
+    headline: ``blocked_lines``), the batch parsed and tagged first."""
     sents = [[(s.start, s.end) for s in layers["sentences"]] if "sentences" in layers else None for _a, layers in batch]
     EXTRACTOR.prepare([article.text for article, _layers in batch], sents if all(s is not None for s in sents) else None)
-    return [{"quotes": extract_quotes(article.text, layers.get("actors"), s, layers.get("debris"))}
+    return [{"quotes": extract_quotes(article.text, layers.get("actors"), s, blocked_lines(article, layers))}
             for (article, layers), s in zip(batch, sents)]

@@ -115,6 +115,31 @@ def sentence_spans(text: str, debris: list[Span] = (), title_span: tuple[int, in
     return spans
 
 
+def headline_span(text: str, title: str | None, debris: list[Span] = ()) -> tuple[int, int] | None:
+    """(start, end) of the line of ``text`` that repeats the record's ``title`` (a JSON Lines record or a feed item
+    whose text opens with its headline), or None: the first non-empty line outside ``debris``, when its words equal
+    the title's (case and spacing aside). Ingest marks a headline found in the text itself (``meta["title_span"]``)."""
+    want = " ".join((title or "").split()).lower()
+    if not want:
+        return None
+    pos = 0
+    for line in text.split("\n"):
+        a, b = pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())
+        pos += len(line) + 1
+        if a >= b or any(d.start <= a and b <= d.end for d in debris):
+            continue
+        return (a, b) if " ".join(line.split()).lower() == want else None
+    return None
+
+
+def headlines(text: str, heads: list) -> list[Span]:
+    """The ``heads`` ((start, end) offsets of headline lines in ``text``) that hold no quote (``stages.quotes``), as
+    Spans labelled 'headline': those that read as one (one sentence of at most 30 words) and that a body follows; a
+    text that opens with a paragraph of several sentences, or is one line, has no headline."""
+    return [Span(a, b, "headline") for a, b in heads if text[b:].strip() and len(text[a:b].split()) <= 30
+            and len(split_sentences(text, a, b)) == 1]
+
+
 def sentences_of(text: str, layers: dict | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence: the stored ``sentences`` layer when ``layers`` has it, else
     the layer computed from the text's own furniture (what ingest would find)."""
