@@ -303,3 +303,14 @@ def test_group_labels_do_not_depend_on_article_order(rows):
     label = {r["id"]: r["group"] for r in out}
     assert {r["id"]: r["group"] for r in again} == label
     assert sorted(set(label.values())) == [f"q{n}" for n in range(1, len(set(label.values())) + 1)]
+
+
+def test_a_reported_noun_phrase_is_no_rendering():
+    """An indirect span the quotes stage marks ``clause: False`` ("dismissed the union's claim") is left out of
+    the quote groups; one marked True stays."""
+    text = "Vantor dismissed the harbour union's claim. Vantor said the harbour would stay open all winter.\n"
+    a = Article.create(text, published="2031-05-02")
+    np_ = quote_span(text, "the harbour union's claim", "indirect", dict(SPK, clause=False))
+    cl = quote_span(text, "the harbour would stay open all winter", "indirect", dict(SPK, clause=True))
+    out = group_quotes(StoryBundle([a], {a.id: {"quotes": [np_, cl]}}))
+    assert [r["text"] for r in out] == ["the harbour would stay open all winter"]

@@ -154,7 +154,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v10" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v11" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -302,3 +302,17 @@ def test_according_to_a_second_conjunct_takes_the_whole_coordination():
 def test_called_on_someone_to_act_keeps_the_addressee_in_the_content():
     q = one("Mayor Ines Varga called on the harbor board to release the ferry contract.", "release the ferry")
     assert q["cue"] == "called on" and q["content"] == "the harbor board to release the ferry contract"
+
+
+def test_a_reported_noun_phrase_is_marked_no_clause():
+    """'dismissed the union's claim', 'sentenced Morrow to two years': the quotes layer keeps such contents
+    (PolNeAR annotates them) but marks them ``clause: False``; reported propositions are ``clause: True``."""
+    from storyscope.stages.quotes import extract_quotes
+    t = ("Orlen ferry back in service\n\nThe Orlen ferry will run again on Friday, Mayor Ilsa Vantor said on Tuesday. "
+         "Vantor dismissed the harbour union's claim. A district court sentenced Piet Morrow to two years in jail. "
+         "Morrow said that the ferry crews had been treated unfairly.\n")
+    got = {t[q.start:q.end]: q.attrs.get("clause") for q in extract_quotes(t) if q.label == "indirect"}
+    assert got.get("The Orlen ferry will run again on Friday") is True
+    assert got.get("that the ferry crews had been treated unfairly") is True
+    assert got.get("the harbour union's claim") is False
+    assert all(v is False for k, v in got.items() if k.startswith("Piet Morrow") or k.startswith("Morrow to"))

@@ -117,8 +117,8 @@ def _renderings(bundle: StoryBundle) -> list[dict]:
         sents = sentence_spans(bundle, art)
         for q in sorted(bundle.spans(art.id, "quotes"), key=lambda s: (s.start, s.end)):
             text = art.text[q.start:q.end]
-            if len(tokens(text)) < 2:
-                continue
+            if len(tokens(text)) < 2 or q.attrs.get("clause") is False:
+                continue      # a noun phrase reported ("denied Khan's claim") is no quote to compare
             ctx = next(((s.start, s.end) for s in sents if s.start <= q.start < s.end), (q.start, q.end))
             ctx = (min(ctx[0], q.start), max(ctx[1], q.end))
             canon = q.attrs.get("speaker_canonical") or q.attrs.get("speaker_text")

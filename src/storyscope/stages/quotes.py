@@ -131,7 +131,7 @@ class QuoteExtractor(DirectAttribution):
         for s in out:
             if (s.start, s.end, s.label) not in seen:
                 seen.add((s.start, s.end, s.label))
-                res.append(s)
+                res.append(_with_clause(art, s) if s.label == "indirect" else s)
         return res
 
     # ------------------------------------------------------------ indirect speech
@@ -331,6 +331,17 @@ class QuoteExtractor(DirectAttribution):
         return Span(cs, ce, "mixed" if quoted else "indirect", attrs)
 
 
+def _with_clause(art: _Article, span: Span) -> Span:
+    """An indirect span with attrs ``clause``: whether its content is headed by a verb (a finite verb, an
+    infinitive or a gerund: "that the toll would fall", "to resign", "meddling in politics"). A content headed
+    by a noun ("denied Khan's claim", "his accusation of backing a move", "sentenced Khan to three years") is
+    no reported proposition: the quotes layer keeps it (PolNeAR annotates such contents), the comparison
+    leaves it out."""
+    doc = art.doc.char_span(span.start, span.end, alignment_mode="expand")
+    verbal = doc is not None and len(doc) > 0 and (doc.root.tag_.startswith("VB") or doc.root.tag_ == "MD")
+    return Span(span.start, span.end, span.label, dict(span.attrs, clause=verbal))
+
+
 def _after(tok, text: str) -> int:
     """The character offset just past a token's subtree."""
     last = max(tok.subtree, key=lambda t: t.i)
@@ -396,7 +407,7 @@ def blocked_lines(article, layers: dict) -> list[Span] | None:
     return list(debris) + headlines(article.text, heads)
 
 
-@register("quotes", "quotes.v10", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v11", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     """The quotes stage: one ``quotes`` layer per article (``extract_quotes``; nothing from debris lines or the
     headline: ``blocked_lines``), the batch parsed and tagged first."""
