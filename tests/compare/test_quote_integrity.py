@@ -288,3 +288,12 @@ def test_wire_copy_quote_changes(original, copied, want):
     assert got[arts[1].id]["integrity"] == want
     if want == "altered":
         assert got[arts[1].id]["confidence"] >= 0.8
+
+
+def test_opposed_sets_listed_pairs_and_negating_prefixes():
+    from storyscope.compare.quote_words import opposed_sets
+    assert opposed_sets({"approved", "budget"}, {"rejected"})
+    assert opposed_sets({"council", "illegal"}, {"legal"}) and opposed_sets({"legal"}, {"council", "illegal"})
+    assert opposed_sets({"dishonest"}, {"honest", "mayor"})
+    assert not opposed_sets({"council", "budget"}, {"bridge", "harlow"})
+    assert not opposed_sets({"legal"}, {"regal"}) and not opposed_sets(set(), {"legal"})
