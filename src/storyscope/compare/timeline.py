@@ -318,7 +318,8 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
     if not raw:
         return []
     from storyscope.stages.embed import embed
-    vecs = embed([r["event"] for r in raw])
+    # labels are compared only across articles (a mention joins an entry of its own article on the date alone)
+    vecs = embed([r["event"] for r in raw]) if len({r["article_id"] for r in raw}) > 1 else None
     entries: list[dict] = []
     for i, r in enumerate(raw):
         hit = None
