@@ -5,7 +5,8 @@
 STORE: a store whose stories are read and grouped (``bench_pipeline.py`` prints its ``store``). Each round
 compares every story (``dossier.build.compare_story``, the product path) from empty vector and pair-judge
 caches, parses restored from the store and vectors never read from it (every vector computed, as in a cold
-run). Prints JSON: CPU seconds per round, MiniLM texts computed, pair-judge pairs scored, and the sha1 of
+run); ``--alone``: every article compared as a story of its own (most stories of a real stream have one
+article). Prints JSON: CPU seconds per round, MiniLM texts computed, pair-judge pairs scored, and the sha1 of
 the findings (timings dropped), which must be equal for two trees whose change is exact. To compare two
 trees on a loaded machine, run this script alternately with ``PYTHONPATH`` set to each tree's ``src``.
 """
@@ -37,12 +38,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--alone", action="store_true", help="compare every article as a story of its own")
     args = ap.parse_args()
     from storyscope.compare import pairs as P
     from storyscope.dossier.build import compare_story
     from storyscope.services import embedder
     texts: list[int] = []
     inputs = stored_inputs(args.db, texts)
+    if args.alone:
+        inputs = [({"id": a.id, "article_ids": [a.id], "title": ""}, [a], {a.id: layers[a.id]})
+                  for _, arts, layers in inputs for a in arts]
     minilm = embedder("minilm")
     judged: list[int] = []
     logits = P.PairModel.logits
