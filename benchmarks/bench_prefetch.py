@@ -20,20 +20,15 @@ def main() -> None:
     ap.add_argument("--db", required=True)
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
+    from bench_compare_store import stored_inputs
+
     from storyscope.compare import pairs as P
     from storyscope.compare import registry
     from storyscope.dossier.build import compare_story
     from storyscope.services import embedder
-    from storyscope.workspace import Workspace
     minilm = embedder("minilm")
     calls: list[int] = []
-    compute = minilm._compute
-    minilm._compute = lambda canon, bs: (calls.append(len(canon)), compute(canon, bs))[1]
-    with Workspace(args.db) as ws:
-        inputs = [ws.comparison_inputs(s["id"])[:3] for s in ws.stories()]
-        for _, arts, _ in inputs:
-            ws.services.restore_parses(arts)
-    minilm.warm_up()
+    inputs = stored_inputs(args.db, calls)
     before = registry.Prefetch.before
     off = lambda self, bundle, results: None  # noqa: E731
     rounds, found = [], {}

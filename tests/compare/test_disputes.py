@@ -195,3 +195,18 @@ def test_learned_confidence_ranks_values_over_denials_of_other_things():
         assert denial.kind == "denial" and denial.confidence < value.confidence
     lo = dict(value.features, value=0.0, denial=1.0, entity_overlap=0.0)
     assert confidence([lo])[0] < value.confidence
+
+
+def test_legacy_rules_embed_causes_and_undated_sentences_only_when_asked(story):
+    """The legacy rules embed ahead only the texts they compare whenever they reach their rule; a cause's text
+    is embedded on demand and a sentence without dates is never stripped of them: the same findings on every
+    pair of claims as with every text embedded ahead."""
+    from storyscope.compare.dispute_legacy import _date_keys, _strip_dates, _texts_of, _Vec, judge
+    b, _, _ = story
+    claims = extract_claims(b)
+    assert all(len(_texts_of(c)) == 2 + len(c["denials"]) + bool(_date_keys(c)) for c in claims)
+    every = [t for c in claims for t in _texts_of(c) + [_strip_dates(c)] + [x["text"] for x in c["causes"]]]
+    ahead, full = _Vec([t for c in claims for t in _texts_of(c)]), _Vec(every)
+    found = lambda vec: [(f.kind, round(f.score, 6)) for a in claims for c in claims if a is not c  # noqa: E731
+                         for f in judge(a, c, vec)]
+    assert found(ahead) == found(full) and found(full)

@@ -12,11 +12,15 @@ from storyscope.record import check_evidence
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def test_omissions_on_mini_story():
+def _mini_bundle():
     spec = importlib.util.spec_from_file_location("_mini_story", HERE / "test_claims.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    b = mod.mini_bundle()
+    return mod.mini_bundle()
+
+
+def test_omissions_on_mini_story():
+    b = _mini_bundle()
     gaz, cour, dig = b.articles
     sc = align_claims(b, extract_claims(b))
     om = {o["article_id"]: o for o in find_omissions(b, sc)}
@@ -31,3 +35,23 @@ def test_omissions_on_mini_story():
         assert not any("searched the river banks" in by_id[i]["text"] for i in om.get(aid, {}).get("claim_ids", []))
     # only facts of at least two independent sources count
     assert all(by_id[i]["independent_sources"] >= 2 for o in om.values() for i in o["claim_ids"])
+
+
+def test_sentence_pairs_are_embedded_only_for_a_claim_no_single_sentence_states(monkeypatch):
+    """Stating a claim only grows with more windows, so the two-sentence windows of an article are embedded
+    only once a claim passes the topic test and no single sentence states it (same omissions, fewer texts)."""
+    from storyscope.compare import omissions as O
+    b = _mini_bundle()
+    sc = align_claims(b, extract_claims(b))
+    asked = []
+    mentioned = O._mentioned
+
+    def spy(text, cvec, windows, wvec):
+        res = mentioned(text, cvec, windows, wvec)
+        asked.append((len(windows), res[0]))
+        return res
+    monkeypatch.setattr(O, "_mentioned", spy)
+    om = {o["article_id"]: o for o in find_omissions(b, sc)}
+    n_sents = len(O.sentence_spans(b, b.articles[2].id))
+    assert om and asked and asked[0] == (n_sents, False)      # sentences alone first, then the windows
+    assert (2 * n_sents - 1, False) in asked[1:]

@@ -54,3 +54,25 @@ def test_prefetch_gives_the_same_findings_in_fewer_model_calls(story_inputs, mon
     assert with_prefetch == without
     assert n_with < len(calls)
     assert texts_with <= sum(calls) * 1.05  # the declarations add (almost) no text the steps do not embed
+
+
+def test_a_one_article_story_embeds_none_of_its_quotes(story_inputs, monkeypatch):
+    """Renderings of one article never group with each other, so a story of one article embeds no quote
+    rendering or context (neither ahead nor in ``group_quotes``), nor framing's sentences (aligned across
+    articles only)."""
+    import sys
+
+    from storyscope.compare.bundle import StoryBundle
+    from storyscope.compare.steps import _quote_texts
+    from storyscope.dossier.build import compare_story
+    from storyscope.stages import embed as E
+    story, arts, layers = story_inputs[0]
+    art = next(a for a in arts if len(layers[a.id].get("quotes", [])) >= 2)
+    callers: list[str] = []
+    embed = E.embed
+    monkeypatch.setattr(E, "embed", lambda texts, batch_size=32: (
+        callers.append(sys._getframe(1).f_globals["__name__"]), embed(texts, batch_size))[1])
+    res = compare_story({"id": art.id, "article_ids": [art.id], "title": ""}, [art], {art.id: layers[art.id]})
+    assert res["quotes"] and callers
+    assert not {"storyscope.compare.quote_integrity", "storyscope.compare.provenance"} & set(callers)
+    assert _quote_texts(StoryBundle([art], {art.id: layers[art.id]}), {}) == []

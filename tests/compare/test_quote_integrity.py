@@ -314,3 +314,12 @@ def test_a_reported_noun_phrase_is_no_rendering():
     cl = quote_span(text, "the harbour would stay open all winter", "indirect", dict(SPK, clause=True))
     out = group_quotes(StoryBundle([a], {a.id: {"quotes": [np_, cl]}}))
     assert [r["text"] for r in out] == ["the harbour would stay open all winter"]
+
+
+def test_opposed_sets_listed_pairs_and_negating_prefixes():
+    from storyscope.compare.quote_words import opposed_sets
+    assert opposed_sets({"approved", "budget"}, {"rejected"})
+    assert opposed_sets({"council", "illegal"}, {"legal"}) and opposed_sets({"legal"}, {"council", "illegal"})
+    assert opposed_sets({"dishonest"}, {"honest", "mayor"})
+    assert not opposed_sets({"council", "budget"}, {"bridge", "harlow"})
+    assert not opposed_sets({"legal"}, {"regal"}) and not opposed_sets(set(), {"legal"})

@@ -104,8 +104,12 @@ class _Vec:
 
 
 def _texts_of(c: dict) -> list[str]:
-    return [c["text"], c["sentence"], _strip_dates(c)] + [d["complement"] for d in c["denials"]] + \
-        [x["text"] for x in c["causes"]]
+    """The texts of a claim that ``judge`` compares whenever it reaches their rule, embedded ahead in one batch:
+    its text, sentence, denial complements and, when it states a date (rule 5 compares only claims that both
+    do), its sentence without dates. Its causes' texts (rule 7, rarely reached) are embedded on demand
+    (``_Vec.cos``): a vector depends on its text only, so what is embedded ahead never changes a finding."""
+    out = [c["text"], c["sentence"]] + [d["complement"] for d in c["denials"]]
+    return out + [_strip_dates(c)] if _date_keys(c) else out
 
 
 def _strip_dates(c: dict) -> str:

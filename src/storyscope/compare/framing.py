@@ -285,8 +285,8 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
     arts = bundle.articles
     sents = {a.id: [s for s in sentence_spans(bundle, a) if len(s.text.split()) >= 6] for a in arts}
     flat = [s.text for a in arts for s in sents[a.id]]
-    if not flat:
-        return []
+    if not flat or len(arts) < 2:
+        return []       # pairs of sentences of different articles only
     vec, k, emb = _embed(flat), 0, {}
     for a in arts:
         emb[a.id] = vec[k:k + len(sents[a.id])]

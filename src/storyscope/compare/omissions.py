@@ -122,7 +122,8 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
             continue
         need = min(2, len(others))
         sents = [a.text[s0:s1] for s0, s1, _ in sentence_spans(bundle, a.id)]
-        # sentence pairs are embedded only once a claim passes the topic test (same result, fewer texts)
+        # sentence pairs are embedded only for a claim that passes the topic test and that no single sentence
+        # states: "stated" only grows with more windows, so the result is the same with fewer texts
         windows, wvec = sents, embed(sents) if sents else np.zeros((0, DIM), np.float32)
         centroid = wvec.mean(0) if sents else None
         if centroid is not None:
@@ -137,10 +138,11 @@ def find_omissions(bundle: StoryBundle, story_claims: list[dict]) -> list[dict]:
             cvec = pvec[c["text"]]
             if centroid is not None and float(centroid @ cvec) < SETTINGS.topic_cos:
                 continue
-            if len(windows) == len(sents) > 1:
+            said, best = _mentioned(c["text"], cvec, windows, wvec)
+            if not said and len(windows) == len(sents) > 1:
                 windows = sents + [sents[k] + " " + sents[k + 1] for k in range(len(sents) - 1)]
                 wvec = np.vstack([wvec, embed(windows[len(sents):])])
-            said, best = _mentioned(c["text"], cvec, windows, wvec)
+                said, best = _mentioned(c["text"], cvec, windows, wvec)
             if said:
                 continue
             conf = min(1.0, 0.5 + 0.5 * (SETTINGS.mention_cos - best) / SETTINGS.conf_margin)

@@ -218,9 +218,12 @@ def group_quotes(bundle: StoryBundle) -> list[dict]:
     rows = _renderings(bundle)
     if not rows:
         return []
-    eq = embed([r["text"] for r in rows])
-    ec = embed([r["_ctx"] for r in rows])
-    cq, cs = eq @ eq.T, ec @ ec.T
+    if len({r["article_id"] for r in rows}) > 1:
+        eq = embed([r["text"] for r in rows])
+        ec = embed([r["_ctx"] for r in rows])
+        cq, cs = eq @ eq.T, ec @ ec.T
+    else:   # renderings of one article never group with each other, so no cosine can change a finding
+        cq = cs = np.zeros((len(rows), len(rows)))
     # a mixed/indirect span wrapping a direct quote of the same article is that quote's wrapper
     wrapper_of = {}
     for i, r in enumerate(rows):

@@ -254,19 +254,26 @@ for _pair in ANTONYMS:
 
 def opposed_sets(xs: set[str], ys: set[str]) -> bool:
     """Whether a word of ``xs`` is opposite to a word of ``ys`` (``opposites``), for two whole word sets:
-    listed pairs and exact negating prefixes by set lookups; the negated near-synonym only for "un-" words
-    (unavoidable / preventable), so the cost stays near linear in the words (``claim_align`` calls it on
-    every candidate merge)."""
+    listed pairs and exact negating prefixes by set lookups (``_opposite_keys``); the negated near-synonym
+    only for "un-" words (unavoidable / preventable), so the cost stays near linear in the words
+    (``claim_align`` calls it on every cross-article claim pair)."""
+    for one, other in ((xs, ys), (ys, xs)):
+        if any(not _opposite_keys(x).isdisjoint(other) for x in one):
+            return True
     for one, other in ((xs, ys), (ys, xs)):
         for x in one:
-            if _ANTONYM_OF.get(x, set()) & other:
-                return True
-            for p in _NEG_PREFIX:
-                if len(x) - len(p) >= 3 and x.startswith(p) and x[len(p):] in other:
-                    return True
             if x.startswith("un") and len(x) >= 7 and any(_near(x[2:], y) for y in other if len(y) >= 5):
                 return True
     return False
+
+
+@lru_cache(maxsize=100_000)
+def _opposite_keys(x: str) -> frozenset[str]:
+    """The words ``x`` is opposite to by a listed pair (``ANTONYMS``) or as their form with a negating prefix
+    (illegal -> legal)."""
+    out = set(_ANTONYM_OF.get(x, ()))
+    out.update(x[len(p):] for p in _NEG_PREFIX if len(x) - len(p) >= 3 and x.startswith(p))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=100_000)

@@ -24,6 +24,8 @@ def _narrative_texts(bundle: StoryBundle, results: dict) -> list[str]:
 def _quote_texts(bundle: StoryBundle, results: dict) -> list[str]:
     from storyscope.compare.quote_integrity import _renderings
     rows = _renderings(bundle)
+    if len({r["article_id"] for r in rows}) < 2:
+        return []       # group_quotes embeds nothing for the renderings of one article
     return [r["text"] for r in rows] + [r["_ctx"] for r in rows]
 
 

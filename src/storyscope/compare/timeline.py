@@ -318,7 +318,13 @@ def build_timeline(bundle: StoryBundle, story_claims: list[dict] | None = None, 
     if not raw:
         return []
     from storyscope.stages.embed import embed
-    vecs = embed([r["event"] for r in raw])
+    # labels are compared only across articles on one date (a mention joins an entry of its own article on the
+    # date alone), so only the labels of a date that two articles state are embedded
+    arts_of: dict[str, set[str]] = {}
+    for r in raw:
+        arts_of.setdefault(r["date"], set()).add(r["article_id"])
+    shared = [i for i, r in enumerate(raw) if len(arts_of[r["date"]]) > 1]
+    vecs = dict(zip(shared, embed([raw[i]["event"] for i in shared]))) if shared else {}
     entries: list[dict] = []
     for i, r in enumerate(raw):
         hit = None
