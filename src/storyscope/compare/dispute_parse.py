@@ -98,7 +98,7 @@ def _part(t, noun) -> bool:
         return True
     if any(c.dep_ == "det" and "Dem" in c.morph.get("PronType") for c in noun.children):  # "those 10 points"
         return True
-    if any(w.lemma_.lower() in AGGREGATE for w in list(noun.children) + [noun.head, t.head]):
+    if any(w.lemma_.lower() in AGGREGATE for w in list(noun.children) + [noun.head, noun.head.head, t.head]):
         return True
     # a sub-period of the sentence's event ("During the run, X scored ..."), wherever the parse attaches it
     return any(c.dep_ == "prep" and c.lower_ in SCOPE_PREPS and c.head.pos_ in ("VERB", "AUX") for c in t.doc)
@@ -153,7 +153,10 @@ def absorbed_negation(c: dict) -> bool:
     for n in negs:
         h = n.head
         after = [x for x in h.subtree if x.i > n.i]
-        corrective = any(x.dep_ == "cc" and x.lower_ == "but" for x in after) and any(x.dep_ == "conj" for x in after)
+        # constituent negation corrected by "but": "not (from) one person, but several" (not a verb after "not")
+        nxt = n.doc[n.i + 1] if n.i + 1 < len(n.doc) else None
+        corrective = nxt is not None and nxt.pos_ not in ("VERB", "AUX") \
+            and any(x.dep_ == "cc" and x.lower_ == "but" for x in after)
         embedded = h.dep_ in ("pcomp", "xcomp", "acl", "advcl") and h.tag_ in ("VBG", "VB") \
             and not any(x.dep_ in SUBJECTS for x in h.children)
         # an imperative ("don't say X") asserts nothing
