@@ -73,6 +73,8 @@ def _holder(noun) -> str | None:
     poss = [c for c in noun.children if c.dep_ == "poss"]
     if poss:
         return None if poss[0].pos_ == "PRON" else _name(poss[0])
+    if noun.dep_ in ("appos", "attr") and noun.head.pos_ in ("NOUN", "PROPN"):  # "the Clintons' rate: 30 percent"
+        return _holder(noun.head)
     v = _verb(noun)
     while v is not None:
         subj = [c for c in v.children if c.dep_ in SUBJECTS]
@@ -82,7 +84,12 @@ def _holder(noun) -> str | None:
                 s = v.head
             if s.i == noun.i or noun.i in {x.i for x in s.subtree} or s.i in {x.i for x in noun.subtree}:
                 return ""
-            return None if s.pos_ == "PRON" else _name(s)
+            if s.pos_ == "PRON":
+                return None
+            owner = [c for c in s.children if c.dep_ == "poss"]  # "the Clintons' rate was 35.7 percent"
+            if owner and s.ent_type_ not in NAMED:
+                return None if owner[0].pos_ == "PRON" else _name(owner[0])
+            return _name(s)
         if v.dep_ in ("conj", "xcomp", "advcl", "prep", "pcomp") and v.head.i != v.i:
             v = _verb(v.head)  # a conjoined, controlled or prepositional verb shares its subject
         else:
