@@ -210,3 +210,56 @@ def test_legacy_rules_embed_causes_and_undated_sentences_only_when_asked(story):
     found = lambda vec: [(f.kind, round(f.score, 6)) for a in claims for c in claims if a is not c  # noqa: E731
                          for f in judge(a, c, vec)]
     assert found(ahead) == found(full) and found(full)
+
+
+def _one(text: str, tag: str) -> dict:
+    from storyscope.compare.disputes import _sentence_claims
+    return _sentence_claims(text, tag)[0]
+
+
+@pytest.mark.parametrize("a,b,unit", [
+    # one quantity of one holder: a conflict
+    ("Dara Quill scored 14 points for the Eastport Herons.", "Dara Quill scored 12 points for the Eastport Herons.",
+     "point"),
+    ("Dara Quill scored 14 points and Milo Fenn scored 13 for the Herons.",
+     "Milo Fenn led the Herons with 13 points, while Dara Quill added 12 points.", "point"),
+    # two holders, a pronoun's quantity, a part, a total or a sub-period: never one quantity
+    ("Dara Quill completed 28 passes for 329 yards.", "Milo Fenn completed 29 passes for 364 yards.", None),
+    ("Dara Quill completed 28 passes for 329 yards.", "He caught five passes for 68 yards.", None),
+    ("Dara Quill scored 23 points on Friday.", "Those 10 points tied Dara Quill with the club record.", None),
+    ("Two of the three workers were hurt at the Eastport mill.", "One worker was hurt at the Eastport mill.", None),
+    ("The Eastport coast guard seized a total of 14 rifles.", "The Eastport coast guard seized six rifles.", None),
+    ("During the final run, Dara Quill blocked two shots.", "Dara Quill blocked six shots.", None),
+])
+def test_a_value_conflict_needs_one_quantity_of_one_holder(a, b, unit):
+    """A value dispute compares values of one counted noun held by one holder (``dispute_parse.number_roles``)."""
+    from storyscope.compare.dispute_rules import value_conflict
+    assert value_conflict(_one(a, "a"), _one(b, "b")) == unit
+
+
+def test_dates_of_two_predicates_are_two_events():
+    """A birth year and a graduation year differ without a conflict; two years of one founding do not."""
+    from storyscope.compare.dispute_rules import value_conflict
+    born = _one("Lena Morrow was born in Eastport in 1958.", "a")
+    assert value_conflict(born, _one("Lena Morrow graduated from Eastport College in 1980.", "b")) is None
+    assert value_conflict(born, _one("Lena Morrow was born in Eastport in 1961.", "b")) == "date"
+
+
+@pytest.mark.parametrize("a,b,absorbed", [
+    ("Reyes said the leak came not from one clerk, but from several clerks.", "", True),
+    ("Reyes blamed the mill for not warning its workers.", "", True),
+    ("Whatever you do, don't call the mayor.", "", True),
+    ("The mill will not reopen in the spring.", "", False),
+])
+def test_absorbed_negation(a, b, absorbed):
+    """A corrective "not X but Y", a negated embedded clause and an imperative negate no proposition."""
+    from storyscope.compare.dispute_parse import absorbed_negation
+    assert absorbed_negation({"text": a}) is absorbed
+
+
+def test_a_negative_implicative_is_no_assertion():
+    """"failing to warn" states "not warn": a paraphrase with "not warning" is no negation dispute."""
+    from storyscope.compare.dispute_rules import asserts, questions
+    a = _one("Reyes blamed the mill for not warning its workers about the flood.", "a")
+    b = _one("Reyes blamed the mill for failing to warn its workers about the flood.", "b")
+    assert not asserts(b) and questions(a, b) == [] and questions(b, a) == []
