@@ -113,12 +113,13 @@ def _wrong_out_right_in(wrong: str, right: str, families: set[str]) -> None:
 
 
 def test_a_term_modifying_another_noun_names_no_referent():
-    """Session 9 kind 1: a term that only modifies another noun ("militant websites", "mob families") names that
-    noun's kind; the group itself ("militants attacked", "the terrorist group") is named."""
-    _wrong_out_right_in("Militant websites in Lomar posted the video. The four other mob families of Lomar met. "
-                        "Protest banners hung in Lomar.\n",
+    """Session 9 kind 1: a group word that only modifies another noun ("militant websites") names that noun's kind,
+    and "mob families" are the Mafia's; the group itself ("militants attacked", "the terrorist group") and an
+    event word before a noun ("the mob scene") are named."""
+    _wrong_out_right_in("Militant websites in Lomar posted the video. Rebel radio in Lomar denied it. "
+                        "The four other mob families of Lomar met.\n",
                         "Two militants attacked the Lomar garrison. The terrorist group in Lomar claimed it. "
-                        "A mob in Lomar burned two cars. The protest in Lomar grew.\n",
+                        "A mob in Lomar burned two cars. The mob scene in Lomar lasted hours; the protest grew.\n",
                         {"militants", "terrorists", "mob", "protest"})
 
 

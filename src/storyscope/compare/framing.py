@@ -151,9 +151,10 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                     for m in rx.finditer(art.text):
                         sent = next((x for x in sents if x.start <= m.start() < x.end), None)
                         if sent is None or not names_referent(art.text, m.start(), m.end()) \
-                                or modifies_noun(art.text, m.start(), m.end()):
+                                or c.get("specific") and modifies_noun(art.text, m.start(), m.end()):
                             continue       # debris, or the word is part of another name ("militant websites")
-                        if other_sense(art.text, m.start(), m.end(), bool(c.get("state_agent"))):
+                        if (c.get("event") or c.get("specific")) \
+                                and other_sense(art.text, m.start(), m.end(), bool(c.get("state_agent"))):
                             continue       # "economic catastrophe", "a spider invaded his flesh"
                         if any(x.search(sent.text) for x in c["not_rx"] + t["not_rx"]):
                             continue       # the family does not fit this referent (a death from illness)

@@ -120,10 +120,12 @@ def _root(doc, start: int, end: int):
 
 
 def modifies_noun(text: str, start: int, end: int) -> bool:
-    """Whether the term [start, end) only modifies another noun on the spaCy parse ("militant websites", "mob
-    families", "terrorist plot", "protest crowds"): its head token is a compound or adjectival modifier of a
+    """Whether the term [start, end) only modifies another noun on the spaCy parse ("militant websites", "rebel
+    radio", "terrorist plot"): its head token is a compound or adjectival modifier of a
     noun outside the term; such a term names the other noun's kind, not the referent (a possessive, "the war's
-    toll", still names it, and so does a modifier of a group noun, :data:`GROUP_HEADS`: "the terrorist group")."""
+    toll", still names it, and so does a modifier of a group noun, :data:`GROUP_HEADS`: "the terrorist group").
+    Used for concepts that name a group of people (``specific``); an event word before a noun still names the
+    event ("the mob scene", "the tax cut deal": the blind BASIL labels judge those correct)."""
     from storyscope.stages.nlp import parse
     tok = _root(parse(text), start, end)
     return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
