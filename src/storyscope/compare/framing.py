@@ -12,8 +12,10 @@ Two sources of candidates:
   and differ in exactly one short content slot give that slot's two fillers as terms for one
   referent (precision first: one slot, both sides content words, no names or numbers).
 
-Each term records whose voice uses it: "quoted" when it lies inside a direct quote (or the
-marked part of a mixed one), else "outlet".
+Each term records whose voice uses it (``framing_voice.term_voice``): "quoted" when it lies inside a direct
+quote (or the marked part of a mixed one, or quotation marks the quotes layer missed), else "outlet".
+A hit counts only where it names its referent in the lexicon's sense on the spaCy parse (``framing_events``:
+stated, not attempted or general; not a group word modifying another noun; not another domain's sense).
 """
 from __future__ import annotations
 
