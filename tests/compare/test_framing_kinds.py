@@ -102,3 +102,65 @@ def test_a_placeless_term_of_another_referent_stays_out():
     arts, bundle = _bundle(a, b)
     rows = find_framing(bundle, aligned=False)
     assert not [g for g in _terms(rows) if g[0] == arts[1].id], _terms(rows)
+
+
+def _wrong_out_right_in(wrong: str, right: str, families: set[str]) -> None:
+    """Article ``wrong`` gives no term; article ``right`` gives (at least) the term families ``families``."""
+    arts, bundle = _bundle(wrong, right)
+    got = _terms(find_framing(bundle, aligned=False))
+    assert not [g for g in got if g[0] == arts[0].id], got
+    assert {f for a, f, _ in got if a == arts[1].id} >= families, got
+
+
+def test_a_term_modifying_another_noun_names_no_referent():
+    """Session 9 kind 1: a group word that only modifies another noun ("militant websites") names that noun's kind,
+    and "mob families" are the Mafia's; the group itself ("militants attacked", "the terrorist group") and an
+    event word before a noun ("the mob scene") are named."""
+    _wrong_out_right_in("Militant websites in Lomar posted the video. Rebel radio in Lomar denied it. "
+                        "The four other mob families of Lomar met.\n",
+                        "Two militants attacked the Lomar garrison. The terrorist group in Lomar claimed it. "
+                        "A mob in Lomar burned two cars. The mob scene in Lomar lasted hours; the protest grew.\n",
+                        {"militants", "terrorists", "mob", "protest"})
+
+
+def test_an_act_that_did_not_happen_or_is_general_names_no_event():
+    """Session 9 kind 2: an attempted, almost or fictional act, or the kind in general ("the dangers of
+    military aggression", "military aggression is dangerous"), names no event of the story."""
+    _wrong_out_right_in("Orm was charged with attempted murder in Lomar. A guard was almost killed in Lomar. "
+                        "Vell spoke in Lomar on the dangers of military aggression. "
+                        "Military aggression is dangerous, Vell said.\n",
+                        "Northland's aggression against Lomar continued; the invasion of Lomar began in May. "
+                        "Gunmen killed two guards in Lomar. The murder of Orm in Lomar shocked the town.\n",
+                        {"aggression", "invasion", "killed", "murdered"})
+
+
+def test_a_family_that_does_not_fit_the_actors_is_no_term():
+    """Session 9 kind 3: a crackdown on organised crime or clashes of an army with militants are no security
+    forces acting against a crowd; deaths in an earthquake are no death caused by others."""
+    _wrong_out_right_in("A federal crackdown on the Lomar mafia indicted twelve hoodlums. Army clashes with "
+                        "militants in Lomar left ten dead. Ten people were killed by the earthquake in Lomar.\n",
+                        "Police cracked down on protesters in Lomar. Clashes between police and protesters in "
+                        "Lomar lasted all night. Gunmen killed ten people in Lomar; the massacre in Lomar ended.\n",
+                        {"crackdown", "clashes", "killed", "massacre"})
+
+
+def test_a_quote_running_over_a_paragraph_break_is_quoted():
+    """Session 9 kind 4: a quote opened in one paragraph and closed in the next (no reopening mark) is the
+    speaker's words, not the outlet's; the outlet's own sentence after it stays the outlet's."""
+    arts, bundle = _bundle('His sister Ama Vell said, "He was calm...\n\nThey killed my brother in Lomar for nothing. "'
+                           "\n\nPolice said officers killed him in Lomar.\n",
+                           "Police killed a teenager in Lomar on Friday.\n")
+    rows = [r for r in find_framing(bundle, aligned=False) if r["source"] == "lexicon"]
+    voices = [t["voice"] for r in rows for t in r["terms"].get(arts[0].id, [])]
+    assert voices == ["quoted", "outlet"], voices
+
+
+def test_a_word_in_another_sense_is_no_term():
+    """Session 9 kind 5: "regime change" in a club's front office, a "signing coup", an "economic catastrophe",
+    a spider that "invaded" a body or an "insect invasion" are not the lexicon's sense."""
+    _wrong_out_right_in("The Lomar club's regime change in the front office came after the playoffs. "
+                        "Signing Vell was a coup for the Lomar club. Vell spoke of the economic catastrophe in "
+                        "Lomar. A spider invaded his flesh in Lomar. Lomar faces an insect invasion.\n",
+                        "The generals staged a coup in Lomar and toppled Orm. The dam collapse in Lomar was a "
+                        "catastrophe. Northland invaded Lomar; the occupation of Lomar began.\n",
+                        {"coup", "catastrophe", "invasion"})

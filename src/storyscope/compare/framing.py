@@ -12,8 +12,10 @@ Two sources of candidates:
   and differ in exactly one short content slot give that slot's two fillers as terms for one
   referent (precision first: one slot, both sides content words, no names or numbers).
 
-Each term records whose voice uses it: "quoted" when it lies inside a direct quote (or the
-marked part of a mixed one), else "outlet".
+Each term records whose voice uses it (``framing_voice.term_voice``): "quoted" when it lies inside a direct
+quote (or the marked part of a mixed one, or quotation marks the quotes layer missed), else "outlet".
+A hit counts only where it names its referent in the lexicon's sense on the spaCy parse (``framing_events``:
+stated, not attempted or general; not a group word modifying another noun; not another domain's sense).
 """
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ from pathlib import Path
 
 from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.framing_confidence import MODEL, term_confidence, term_features
-from storyscope.compare.framing_events import asks, generic_plural, not_asserted
-from storyscope.compare.provenance import quoted_intervals, sentence_spans, _embed
+from storyscope.compare.framing_events import (asks, generic_mass, generic_plural, modifies_noun, not_asserted,
+                                                other_sense)
+from storyscope.compare.framing_voice import term_voice
+from storyscope.compare.provenance import sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
 from storyscope.record import Article
 from storyscope.unionfind import UnionFind
@@ -105,22 +109,6 @@ def _places(bundle: StoryBundle, art: Article) -> list[tuple[int, int, str]]:
     return [p for p in found if p[2].lower() not in outlets and "/" not in p[2]]
 
 
-def _voice(bundle: StoryBundle, art: Article, s: int, e: int) -> tuple[str, str | None]:
-    """("quoted", speaker) inside a direct quote or the marked words of a mixed one; ("reported",
-    speaker) elsewhere inside indirect or mixed speech; else ("outlet", None)."""
-    reported = None
-    for q in bundle.spans(art.id, "quotes"):
-        if q.start <= s and e <= q.end:
-            if q.label == "direct":
-                return "quoted", q.attrs.get("speaker_canonical")
-            if q.label == "mixed" and any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
-                return "quoted", q.attrs.get("speaker_canonical")
-            reported = reported or ("reported", q.attrs.get("speaker_canonical"))
-    if any(a <= s and e <= b for a, b in quoted_intervals(art.text)):
-        return "quoted", (reported or (None, None))[1]    # marked as quoted in the text (a quote the layer missed)
-    return reported or ("outlet", None)
-
-
 def names_referent(text: str, start: int, end: int) -> bool:
     """Whether a matched term stands as a name of its own: not a piece of a hyphenated compound
     ("coup-prone country", "war-torn", "anti-war") nor a possessive modifier of another noun."""
@@ -164,8 +152,12 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                 for rx in t["rx"]:
                     for m in rx.finditer(art.text):
                         sent = next((x for x in sents if x.start <= m.start() < x.end), None)
-                        if sent is None or not names_referent(art.text, m.start(), m.end()):
-                            continue       # debris, or the word is part of another name
+                        if sent is None or not names_referent(art.text, m.start(), m.end()) \
+                                or c.get("specific") and modifies_noun(art.text, m.start(), m.end()):
+                            continue       # debris, or the word is part of another name ("militant websites")
+                        if (c.get("event") or c.get("specific")) \
+                                and other_sense(art.text, m.start(), m.end(), bool(c.get("state_agent"))):
+                            continue       # "economic catastrophe", "a spider invaded his flesh"
                         if any(x.search(sent.text) for x in c["not_rx"] + t["not_rx"]):
                             continue       # the family does not fit this referent (a death from illness)
                         if t["req_rx"] and not any(x.search(sent.text) for x in t["req_rx"]):
@@ -187,9 +179,11 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                                 continue
                         if c.get("event") and not_asserted(art.text, m.start()) or asks(art.text, m.start()):
                             continue       # "grounds for impeachment", "vowed to impeach", "was it a coup?"
+                        if c.get("event") and not ps and generic_mass(art.text, m.start(), m.end()):
+                            continue       # "military aggression is dangerous": the kind, no event of the story
                         if c.get("specific") and generic_plural(art.text, m.start()):
                             continue       # "out of the hands of terrorists": a kind of people, no group named
-                        voice, speaker = _voice(bundle, art, m.start(), m.end())
+                        voice, speaker = term_voice(bundle, art, m.start(), m.end())
                         hits.append({"concept": cid, "term": m.group(0).lower(), "family": t["term"],
                                      "connotation": t.get("connotation"), "article": art, "start": m.start(),
                                      "end": m.end(), "places": {p[2] for p in ps}, "agent": before,
@@ -326,7 +320,7 @@ def _aligned_slots(bundle: StoryBundle) -> list[dict]:
         ta, tb = a.text[s1:e1].lower(), b.text[s2:e2].lower()
         terms = {}
         for art, s, e, t in ((a, s1, e1, ta), (b, s2, e2, tb)):
-            voice, speaker = _voice(bundle, art, s, e)
+            voice, speaker = term_voice(bundle, art, s, e)
             r = {"term": t, "family": t, **_voice_fields(voice), "confidence": SETTINGS.conf_aligned,
                  "tie": "aligned", "evidence": [art.evidence(s, e)]}
             if speaker:

@@ -1,4 +1,5 @@
-"""Whether a framing term's event is stated to have happened or only spoken of (issue 15, section 2).
+"""Whether a framing term's event is stated to have happened or only spoken of, and whether a term names
+its referent at all (issue 15, section 2).
 
 "coup-prone country" aside, the commonest wrong framing term on real news names an event that the text
 does not state: "grounds for impeachment", "vowed to impeach", "it would've been a massacre", "it was not a
@@ -12,10 +13,15 @@ import re
 # words under which an event is only spoken of, not stated to have happened (walked up from the term)
 IRREALIS_VERBS = {"vow", "pledge", "promise", "want", "wish", "hope", "threaten", "hint", "urge", "demand", "seek", "plan",
                   "intend", "consider", "contemplate", "discuss", "propose", "debate", "fear", "warn", "risk", "push",
-                  "expect", "predict", "desire", "aim"}
+                  "expect", "predict", "desire", "aim", "try", "attempt"}
+# modifiers under which the event did not (or not yet) happen: "attempted murder", "almost killed", "a fictional
+# assassination", "a would-be coup"
+HYPOTHETICAL = {"attempted", "attempt", "almost", "nearly", "narrowly", "fictional", "hypothetical", "mock", "fake",
+                "would-be", "failed", "foiled", "thwarted", "potential", "possible", "imaginary", "simulated"}
 IRREALIS_NOUNS = {"ground", "grounds", "issue", "question", "discussion", "talk", "threat", "possibility", "prospect",
                   "call", "demand", "way", "desire", "push", "bid", "risk", "fear", "idea", "plan", "proposal", "effort",
-                  "option", "speculation", "chance", "vow", "pledge", "goal", "hope"}
+                  "option", "speculation", "chance", "vow", "pledge", "goal", "hope", "attempt", "danger", "dangers",
+                  "plot", "scenario"}
 # verbs whose modal or negation decides whether their object happened ("could lead to war", "might have
 # resulted from a protest"); other verbs presuppose their object ("did not support the proxy war")
 CAUSING_VERBS = {"lead", "result", "cause", "spark", "trigger", "become", "turn", "escalate", "amount", "constitute",
@@ -57,6 +63,8 @@ def not_asserted(text: str, start: int) -> bool:
         return False
     if _EITHER_OR.search(tok.sent.text) or asks(text, start):
         return True
+    if any(c.dep_ in ("amod", "advmod", "compound", "npadvmod") and c.lower_ in HYPOTHETICAL for c in tok.children):
+        return True             # "attempted murder", "almost killed"
     node, child, nouns = tok, None, 0
     for _ in range(12):
         lemma = node.lemma_.lower()
@@ -103,3 +111,82 @@ def generic_plural(text: str, start: int) -> bool:
         return False
     head = tok.head if tok.dep_ == "conj" else None      # "the gunmen and militants": the first conjunct's
     return not (head is not None and any(c.dep_ in _SPECIFIER for c in head.children))
+
+
+def _root(doc, start: int, end: int):
+    """The token of ``doc`` heading the span [start, end): its first token whose head lies outside it."""
+    toks = [t for t in doc if start <= t.idx < end] or [t for t in doc if t.idx >= start][:1]
+    return next((t for t in toks if not start <= t.head.idx < end or t.head.i == t.i), toks[0] if toks else None)
+
+
+def modifies_noun(text: str, start: int, end: int) -> bool:
+    """Whether the term [start, end) only modifies another noun on the spaCy parse ("militant websites", "rebel
+    radio", "terrorist plot"): its head token is a compound or adjectival modifier of a
+    noun outside the term; such a term names the other noun's kind, not the referent (a possessive, "the war's
+    toll", still names it, and so does a modifier of a group noun, :data:`GROUP_HEADS`: "the terrorist group").
+    Used for concepts that name a group of people (``specific``); an event word before a noun still names the
+    event ("the mob scene", "the tax cut deal": the blind BASIL labels judge those correct)."""
+    from storyscope.stages.nlp import parse
+    tok = _root(parse(text), start, end)
+    return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") \
+        and not start <= tok.head.idx < end and tok.head.lemma_.lower() not in GROUP_HEADS
+
+
+# heads with which a modifier names a group or movement of its own ("the terrorist group", "a rebel militia")
+GROUP_HEADS = {"organization", "organisation", "group", "cell", "network", "outfit", "militia", "fighter", "force",
+               "army", "movement", "faction", "leader", "commander"}
+
+
+# modifiers that put a term in another domain than violence or politics ("economic catastrophe", "insect invasion",
+# "signing coup", "public-relations disaster", "virtual invasion")
+OTHER_DOMAIN = {"economic", "financial", "fiscal", "monetary", "budget", "insect", "bug", "pest", "spider", "alien",
+                "signing", "transfer", "recruiting", "marketing", "publicity", "pr", "public-relations", "virtual",
+                "digital", "cyber", "humanitarian", "environmental", "ecological", "health", "medical", "fashion",
+                "culinary", "tourist", "box-office", "boardroom", "shareholder", "ratings"}
+# who can carry out a military action (the agent of "invaded", the modifier of "invasion"); any other common
+# noun as agent is a figure of speech ("a spider invaded his flesh", "an insect invasion")
+STATE_AGENTS = {"army", "troop", "soldier", "force", "military", "militia", "militant", "rebel", "insurgent",
+                "fighter", "tank", "navy", "marine", "regime", "government", "country", "nation", "state", "power",
+                "coalition", "alliance", "enemy", "invader", "occupier", "jihadist", "gunman", "commando",
+                "paratrooper", "unit", "division", "battalion", "brigade", "ground", "land", "air", "sea", "naval",
+                "amphibious", "military", "allied", "neighbour", "neighbor", "empire", "kingdom", "republic",
+                "superpower", "group", "administration", "president", "leader", "dictator"}
+
+
+def other_sense(text: str, start: int, end: int, state_agent: bool = False) -> bool:
+    """Whether the term [start, end) is used in another sense than its family's, on the spaCy parse: a noun
+    modified by a word of another domain (:data:`OTHER_DOMAIN`: "the economic catastrophe", "a signing coup"),
+    or, with ``state_agent`` (a concept only states and armed groups carry out), a common noun outside
+    :data:`STATE_AGENTS` as its agent: the subject of the active verb, the "by" agent of the passive, or a noun
+    modifier of the noun ("a spider invaded his flesh", "invaded -- by a spider", "an insect invasion")."""
+    from storyscope.stages.nlp import parse
+    tok = _root(parse(text), start, end)
+    if tok is None:
+        return False
+    mods = [c for c in tok.children if c.dep_ in ("amod", "compound", "nmod")]
+    if any(c.lower_ in OTHER_DOMAIN or c.lemma_.lower() in OTHER_DOMAIN for c in mods):
+        return True
+    if not state_agent:
+        return False
+    if tok.pos_ in ("VERB", "AUX"):
+        agents = [c for c in tok.children if c.dep_ == "nsubj"]
+        agents += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    else:
+        agents = [c for c in mods if c.dep_ in ("compound", "nmod")]
+    return any(a.pos_ == "NOUN" and not a.ent_type_ and a.lemma_.lower() not in STATE_AGENTS
+               and a.lower_ not in STATE_AGENTS for a in agents)
+
+
+def generic_mass(text: str, start: int, end: int) -> bool:
+    """Whether the term [start, end) speaks of its kind of event in general: a bare singular noun (no determiner,
+    possessive, number, noun modifier or prepositional phrase; an adjective that is no place, "military", at most)
+    that is the subject of a present-tense verb ("military aggression is dangerous", "what happens when
+    aggression ... pushes common sense aside"); "Russian aggression continued" and "the aggression is" name one."""
+    from storyscope.stages.nlp import parse
+    tok = _root(parse(text), start, end)
+    if tok is None or tok.tag_ != "NN" or tok.dep_ != "nsubj" or tok.head.tag_ not in ("VBZ", "VBP"):
+        return False
+    if any(c.dep_ in ("det", "poss", "nummod", "compound", "nmod", "appos", "prep", "acl", "relcl") for c in tok.children):
+        return False
+    return not any(c.dep_ == "amod" and (c.ent_type_ or c.text[:1].isupper() and not c.is_sent_start)
+                   for c in tok.children)
