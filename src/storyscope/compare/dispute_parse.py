@@ -22,6 +22,7 @@ paraphrase of the latter with a negative implicative verb ("for failing to educa
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 NAMED = ("PERSON", "ORG", "GPE", "NORP", "FAC")
@@ -31,6 +32,8 @@ SCOPE_PREPS = ("during", "since", "through")
 AGGREGATE = ("total", "tally", "combined", "career", "season")
 # negative implicatives: "fail to P" entails "not P" (Karttunen 1971)
 NEG_IMPLICATIVES = ("fail", "unable", "refuse", "decline", "neglect", "omit")
+# every inflected form of those lemmas starts so (fails, refused, declining, omitted): a test before a parse
+NEG_IMPLICATIVE_FORMS = re.compile(r"(?i)\b(fail|unable|refus|declin|neglect|omit)")
 
 
 @lru_cache(maxsize=4096)
@@ -175,7 +178,10 @@ def absorbed_negation(c: dict) -> bool:
 
 def implicit_negation(c: dict) -> bool:
     """Whether claim ``c``'s sentence negates a complement by a negative implicative ("failing to educate",
-    "unable to provide", "refused to say"): no plain positive assertion of that complement."""
+    "unable to provide", "refused to say"): no plain positive assertion of that complement. The sentence is
+    parsed only when one of the verbs' forms occurs in it (most claims: no parse)."""
+    if not NEG_IMPLICATIVE_FORMS.search(c["sentence"]):
+        return False
     doc = _doc(c["sentence"])
     return any(t.lemma_.lower() in NEG_IMPLICATIVES and any(x.dep_ in ("xcomp", "ccomp") or x.tag_ == "TO"
                                                                for x in list(t.children) + list(t.rights))
