@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import lxml.html
+import pytest
 from markupsafe import Markup
 
 from storyscope.dossier.render_html import environment, render_view as html_view
@@ -161,3 +162,18 @@ def test_reported_speech_is_listed_apart_from_quotes_as_printed():
     tree = lxml.html.document_fromstring(html_view(view))
     (box,) = tree.xpath("//details[@class='reported']")
     assert para["text"] in box.text_content() and "fixed and fully funded" not in box.text_content()
+
+
+@pytest.mark.parametrize("text, shown", [
+    ('We warned them in writing last June and nobody answered," Hruvik told reporters.',
+     "We warned them in writing last June and nobody answered."),
+    ("Is the dam safe?\u201d Eskeland asked the minister on Monday.", "Is the dam safe?"),
+    ("This was not an act of nature.", "This was not an act of nature."),
+    ('The minister said the gates were opened "to save the dam," and left.',
+     'The minister said the gates were opened "to save the dam," and left.'),
+    ('The gates held," Valtane said, adding that "nobody" was hurt.',
+     'The gates held," Valtane said, adding that "nobody" was hurt.'),
+])
+def test_shown_claim_text_drops_the_attribution_after_a_quote(text, shown):
+    from storyscope.dossier.view import shown_claim_text
+    assert shown_claim_text(text) == shown

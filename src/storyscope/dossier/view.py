@@ -9,6 +9,8 @@ The JSON dossier always holds every finding with its confidence.
 """
 from __future__ import annotations
 
+import re
+
 import copy
 import json
 from functools import lru_cache
@@ -103,3 +105,21 @@ def hidden_note(story: dict) -> str:
                       for k, v in sorted(hidden.items()) if v)
     return (f"{n} finding{'' if n == 1 else 's'} below the confidence threshold hidden ({parts}); "
             "show them, marked uncertain, with --uncertain (web: ?uncertain=1).")
+
+
+_CLOSE = re.compile(r'([,.!?])["\u201d]\s+(?=\S)')
+
+
+def shown_claim_text(text: str) -> str:
+    """A claim's text as the pages show it: a direct quote's words without the attribution that follows its
+    closing mark ('We warned them in June," Hruvik told reporters.' -> 'We warned them in June.'). Only when
+    no opening mark comes before that closing one and the rest is a short attribution (at most 20 words, no
+    further quotation mark); otherwise ``text`` unchanged. The JSON keeps the claim's text as found."""
+    m = _CLOSE.search(text)
+    if not m or re.search(r'["\u201c]', text[:m.start()]):
+        return text
+    rest = text[m.end():]
+    if len(rest.split()) > 20 or re.search(r'["\u201c\u201d]', rest):
+        return text
+    return text[:m.start()] + ("." if m.group(1) == "," else m.group(1))
+
