@@ -21,9 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storyscope.compare.dispute_parse import (absorbed_negation, date_predicates, implicit_negation,
-                                              number_roles)
-
 
 @dataclass(frozen=True)
 class RuleSettings:
@@ -109,19 +106,16 @@ def denied_contents(c: dict, s: RuleSettings = RULES) -> list[str]:
 
 def asserts(c: dict) -> bool:
     """Whether a claim asserts a positive proposition: no denial or counter cue ("belied", "false"), no
-    negation anywhere in its sentence (nor a negative implicative: "failing to P"), and not only a report of unheld claims ("threats over claims that P")."""
+    negation anywhere in its sentence, and not only a report of unheld claims ("threats over claims that P")."""
     return c.get("stance") != "denies" and c.get("polarity") != "negative" and not c.get("denials") \
         and not re.search(r"(?i)\bwhether\b", c["sentence"]) \
         and not COUNTER.search(c["sentence"]) and not (not c.get("speaker") and CLAIM_OF.search(c["sentence"])) \
-        and not NEG.search(c["sentence"]) and not re.search(r"(?i)\b(no|nothing|none|nobody|nor|neither)\b", c["sentence"]) \
-        and not implicit_negation(c)
+        and not NEG.search(c["sentence"]) and not re.search(r"(?i)\b(no|nothing|none|nobody|nor|neither)\b", c["sentence"])
 
 
 def negated(c: dict) -> bool:
-    """Whether a claim negates its own content ("they never asked for bases"), without denying a stated content,
-    and the negation is not absorbed by the claim's own structure ("not X but Y", "for not educating":
-    ``dispute_parse.absorbed_negation``)."""
-    return c.get("polarity") == "negative" and not denied_contents(c) and not absorbed_negation(c)
+    """Whether a claim negates its own content ("they never asked for bases"), without denying a stated content."""
+    return c.get("polarity") == "negative" and not denied_contents(c)
 
 
 def neutralised(text: str) -> str:
@@ -214,26 +208,22 @@ def _differ(va: list[float], vb: list[float], rounding: float) -> bool:
 def value_conflict(a: dict, b: dict, s: RuleSettings = RULES) -> str | None:
     """The unit on which ``a`` and ``b`` give different values ("percent", a noun, "year"), or None.
 
-    Numbers: per unit and holder (``dispute_parse.number_roles``: one quantity of one thing: the same counted
-    noun and the same possessor or subject; a pronoun's quantity is never compared), the unhedged values of
-    each side (no hedge or update cue before them, no "between" / "from" range, no part, total or sub-period
-    of the quantity); dates: the years or days stated, of one predicate (``dispute_parse.date_predicates``). A claim with an update cue ("rose to", "so far")
+    Numbers: per unit, the unhedged values of each side (no hedge or update cue before them, no "between" /
+    "from" range); dates: the years or days stated. A claim with an update cue ("rose to", "so far")
     anywhere is never a value conflict."""
     if UPDATE.search(a["sentence"]) or UPDATE.search(b["sentence"]):
         return None
-    units: dict[tuple, tuple[list, list]] = {}
+    units: dict[str, tuple[list, list]] = {}
     approx = False
     for side, c in enumerate((a, b)):
-        roles = number_roles(c) if c.get("numbers") and (a.get("numbers") and b.get("numbers")) else {}
         for x in c.get("numbers", []):
-            r = roles.get(x["start"], {"holder": "", "part": False, "noun": x.get("noun")})
-            u = _unit(c, dict(x, noun=r["noun"]))
-            if u is None or r["holder"] is None:  # no unit, or a pronoun's quantity: whose is unknown
+            u = _unit(c, x)
+            if u is None:
                 continue
-            h = "bound" if r["part"] else _hedge(c, x["start"], s)
+            h = _hedge(c, x["start"], s)
             approx |= h == "approx"
-            units.setdefault((u, r["holder"]), ([], []))[side].append(None if h == "bound" else x["value"])
-    for (u, _), (xa, xb) in units.items():
+            units.setdefault(u, ([], []))[side].append(None if h == "bound" else x["value"])
+    for u, (xa, xb) in units.items():
         if None in xa or None in xb:
             continue
         if _differ(sorted(set(xa)), sorted(set(xb)), s.approximate if approx else s.rounding):
@@ -242,8 +232,7 @@ def value_conflict(a: dict, b: dict, s: RuleSettings = RULES) -> str | None:
     if {len(k) for k in ya} != {len(k) for k in yb}:  # "in 2009" against "on Aug. 24, 2009": compare the years
         ya, yb = sorted({k[:4] for k in ya}), sorted({k[:4] for k in yb})
     if ya and yb and len(ya) == len(yb) and not set(ya) & set(yb):
-        pa, pb = date_predicates(a), date_predicates(b)
-        return "date" if not pa or not pb or pa & pb else None
+        return "date"
     return None
 
 

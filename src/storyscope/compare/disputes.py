@@ -2,10 +2,8 @@
 
 A dispute is shown only in one of three structural shapes (``dispute_rules``): one source explicitly
 denies what another asserts (the denied content states the other's assertion), the two give different
-values of one quantity of one holder (same counted noun and same possessor or subject, ``dispute_parse``) for
-the same proposition (the claims state the same proposition once numbers and dates are masked), or one negates
-what the other asserts (the same proposition once the negation is removed; a negation the claim's own structure
-absorbs, "not X but Y", "for not educating", is none).
+values of one unit for the same proposition (the claims state the same proposition once numbers and dates
+are masked), or one negates what the other asserts (the same proposition once the negation is removed).
 Each shape is one same-proposition question put to the learned same-claim cross-encoder
 (``compare.pairs.same_claim_prob``, calibrated on the MSRP dev fold), which decides it at a floor per kind.
 The dispute's ``confidence`` is a learned probability that the decided pair is a real contradiction

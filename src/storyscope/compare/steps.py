@@ -91,7 +91,7 @@ def align(bundle: StoryBundle, results: dict) -> dict:
     return {"_story_claims": story_claims, "claims": typed(Claim, public(story_claims))}
 
 
-@comparison_step("disputes", "disputes.v8", reads=("_story_claims",))
+@comparison_step("disputes", "disputes.v7", reads=("_story_claims",))
 def disputes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.disputes import find_disputes
     found = find_disputes(bundle, results["_story_claims"])
