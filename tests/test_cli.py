@@ -199,6 +199,10 @@ def test_story_choice_and_default_format_are_one_convention(analysed):
     assert [s["id"] for s in one["stories"]] == [sid]
     r = run("dossier", "--db", db, "--story", "s-nope", ok=False)
     assert r.exit_code == 1 and "no story with id 's-nope'" in r.stderr
+    md = run("dossier", "--db", db, "-s", sid, "--format", "markdown").stdout  # the name people type for md
+    assert md.lstrip().startswith("# ") and "<html" not in md.lower()
+    r = run("dossier", "--db", db, "-s", sid, "--format", "docx", ok=False)
+    assert r.exit_code == 1 and "unknown format 'docx': choose one of html|md|json" in r.stderr
 
 
 def test_open_says_where_the_file_is_without_a_browser(analysed, tmp_path, monkeypatch):

@@ -91,7 +91,17 @@ def show(article_id: str, db: Optional[str] = DbOpt,
 
 
 DOSSIER_FORMATS = ("html", "md", "json")
-DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json")
+DOSSIER_ALIASES = {"markdown": "md", "htm": "html"}  # the names people type for the same formats
+DossierFormatOpt = typer.Option("html", "--format", "-f", help="html|md|json (markdown = md)")
+
+
+def _dossier_format(value: str) -> str:
+    """The dossier format named by ``value`` (an alias such as ``markdown`` taken as ``md``); exits 1 otherwise."""
+    return _check_format(DOSSIER_ALIASES.get(value.lower(), value.lower()), DOSSIER_FORMATS)
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 StoryOpt = typer.Option(None, "--story", "-s", help="only this story: an id (or unique prefix) from `storyscope stories` "
                                                     "or words of its title; repeat for more; default: every story")
 OutputOpt = typer.Option(None, "--output", "-o", help="write the dossier here (default: stdout)")
@@ -108,7 +118,7 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             allow_private: bool = typer.Option(False, "--allow-private"),
             outlet: Optional[str] = OutletOpt, uncertain: bool = UncertainOpt):
     """Ingest, read, group into stories, compare and render the dossier in one go."""
-    _check_format(format, DOSSIER_FORMATS)
+    format = _dossier_format(format)
     if open_ and output is None:
         output = Path("dossier.html" if format == "html" else f"dossier.{format}")
     from storyscope.orchestrate import Orchestrator
@@ -124,7 +134,8 @@ def analyze(paths: List[str] = typer.Argument(None, help="inputs to ingest first
             res = Orchestrator(ws, on_error=_report_error, progress=_PhaseBars(prog)).run(
                 paths or (), allow_private=allow_private, outlet=outlet, on_ingested=ingested,
                 compare=(lambda _: [_story_id(ws, s) for s in story]) if story else True)
-        print(f"{ws.store.count_articles()} articles in {len(res.stories)} stories", file=sys.stderr)
+        print(f"{_counted(ws.store.count_articles(), 'article', 'articles')} in "
+              f"{_counted(len(res.stories), 'story', 'stories')}", file=sys.stderr)
         dossier = ws.dossier([s for s in res.findings if s not in res.failed], on_error=_report_error)
     _write_dossier(dossier, format, output, open_, uncertain)
 
@@ -187,7 +198,7 @@ def dossier(story_ids: List[str] = typer.Argument(None, hidden=True), db: Option
             story: Optional[List[str]] = StoryOpt, format: str = DossierFormatOpt,
             output: Optional[Path] = OutputOpt, uncertain: bool = UncertainOpt):
     """Render the dossier of stored stories (after `analyze`; a story not yet compared is compared now)."""
-    _check_format(format, DOSSIER_FORMATS)
+    format = _dossier_format(format)
     keys = [*(story or []), *(story_ids or [])]  # positional ids: the old spelling, still accepted
     with _ws(db) as ws:
         d = ws.dossier([_story_id(ws, k) for k in keys] or None, on_error=_report_error)
