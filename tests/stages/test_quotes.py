@@ -316,3 +316,14 @@ def test_a_reported_noun_phrase_is_marked_no_clause():
     assert got.get("that the ferry crews had been treated unfairly") is True
     assert got.get("the harbour union's claim") is False
     assert all(v is False for k, v in got.items() if k.startswith("Piet Morrow") or k.startswith("Morrow to"))
+
+
+def test_content_never_ends_inside_a_word_or_an_open_bracket():
+    # the parser split 'de-classify' across clauses and the content read 'that the board would de'
+    q = one("“Nobody asked for the harbor,” Mayor Ines Varga remarked, adding that the board would de-classify "
+            "the minutes of the 31 March meeting if the council decided to do so.", "the board")
+    assert q["content"].startswith("that the board would de-classify")
+    from storyscope.stages.quote_bounds import whole_content
+    t = "an apparent reference to the Harbor Master (HM) Odo Frisk."
+    assert t[slice(*whole_content(t, 0, t.index("HM") + 2))].endswith("(HM)")
+    assert t[slice(*whole_content(t, 0, t.index(" Master")))] == "an apparent reference to the Harbor"

@@ -90,3 +90,25 @@ def called_on(tok, c):
               and tok.i < x.i < c.i), None)
     o = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
     return (o, p) if o is not None else None
+
+
+_OPEN_CLOSE = {"(": ")", "[": "]"}
+_HYPHENS = "-\u2010\u2011"
+
+
+def whole_content(text: str, cs: int, ce: int, reach: int = 60) -> tuple[int, int]:
+    """The content [cs, ce) of ``text`` ended at a word's end and with its brackets closed (character offsets
+    in, offsets out, never shorter than given). The parser can split a hyphenated word across clauses
+    ('would de-classify' parsed as 'de' + '-' + 'classify') or end a sentence inside a parenthesis ('the Army
+    Staff (COAS) General ...'), and a content cut by either reads as a fragment ('that the military would de').
+    A bracket is closed only when its partner lies within ``reach`` characters on the same line."""
+    n = len(text)
+    while 1 < ce < n and (text[ce - 1].isalnum() or (text[ce - 1] in _HYPHENS and text[ce - 2].isalnum())) and (
+            text[ce].isalnum() or (text[ce] in _HYPHENS and ce + 1 < n and text[ce + 1].isalnum())):
+        ce += 1
+    for open_, close in _OPEN_CLOSE.items():
+        if text.count(open_, cs, ce) > text.count(close, cs, ce):
+            end = text.find(close, ce, min(n, ce + reach))
+            if end != -1 and "\n" not in text[ce:end]:
+                ce = end + 1
+    return cs, ce

@@ -25,7 +25,7 @@ from storyscope.stages.nlp import cached, parse
 from storyscope.stages.quote_cues import (  # noqa: F401 - MODEL_DIR, cue_features re-exported for training
     MODEL_DIR, OBJ_POS, SPEECH_VERBS, _CONTENT_DEPS, _learned_cues, CUE_THRESHOLD, cue_features, cue_prob,
     cue_span, is_cue_lemma, speaker_of, subtree_span, trim)
-from storyscope.stages.quote_bounds import called_on, light_object, tidy_content, without_relative_tail
+from storyscope.stages.quote_bounds import called_on, light_object, tidy_content, whole_content, without_relative_tail
 from storyscope.stages.quote_direct import DirectAttribution, _Article
 from storyscope.stages.quote_marks import (  # noqa: F401 - find_direct re-exported
     DOUBLE_AMBIG, DOUBLE_CLOSE, DOUBLE_OPEN, SINGLE_CLOSE, SINGLE_OPEN, find_direct)
@@ -316,7 +316,7 @@ class QuoteExtractor(DirectAttribution):
         clause set off by a comma at its end is left out (``quote_bounds.without_relative_tail``)."""
         if RELATIVE_TAIL:
             cs, ce = without_relative_tail(art, cs, ce, attrs.get("cue"))
-        cs, ce = tidy_content(art, cs, ce, attrs.get("cue"))
+        cs, ce = whole_content(art.text, *tidy_content(art, cs, ce, attrs.get("cue")))
         starts = [a for a, _, _ in art.direct]
         j = bisect.bisect_left(starts, cs - 1)
         quoted = []
