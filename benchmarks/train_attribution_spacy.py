@@ -15,7 +15,9 @@ the ``polnear_parsed.v1`` reader keeps the parse on the predicted side, as the p
 the hash embeddings and the transition labels need none) and without the data paths. Stop the run early
 (Ctrl-C or ``kill``) to time-box it: ``--work``/run/model-best is kept at every improving evaluation; then
 ``--install`` copies it without training again. ``--init-from-sm`` starts the tok2vec from the product model's
-``ner`` tok2vec (``tok2vec_from_sm``); ``--dev-every N`` chooses checkpoints on every N-th dev text.
+``ner`` tok2vec (``tok2vec_from_sm``); ``--dev-every N`` chooses checkpoints on every N-th dev text;
+``--holdout N`` on the last N train texts instead (trained on the others), so dev stays unseen by training and
+checkpoint choice.
 """
 from __future__ import annotations
 
@@ -251,13 +253,33 @@ def build_docbin(split_dir: str, out: Path, all_annotators: bool) -> int:
     return n_docs
 
 
+def holdout_split(work: Path, n: int) -> tuple[Path, Path]:
+    """Split ``work``/train.spacy (texts in name order, one document per annotator file) into the last ``n`` texts
+    (first annotator file each: the checkpoint-choice set) and the other texts (every file: training);
+    returns (choice path, training path)."""
+    docs = list(DocBin().from_disk(work / "train.spacy").get_docs(spacy.blank("en").vocab))
+    order = list(dict.fromkeys(d.text for d in docs))
+    held = set(order[-n:])
+    first: dict[str, object] = {}
+    for d in docs:
+        if d.text in held:
+            first.setdefault(d.text, d)
+    paths = work / f"holdout{n}.spacy", work / f"train_minus{n}.spacy"
+    DocBin(docs=list(first.values()), store_user_data=False).to_disk(paths[0])
+    DocBin(docs=[d for d in docs if d.text not in held], store_user_data=False).to_disk(paths[1])
+    print("holdout", len(first), "texts; training", sum(d.text not in held for d in docs), "documents", file=sys.stderr)
+    return paths
+
+
 def train(args, work: Path) -> None:
     """DocBins (once), the filled config and ``spacy train`` into ``work``/run."""
     for split, src, every in (("dev", args.dev, False), ("train", args.train, True)):
         if not (work / f"{split}.spacy").exists():
             print(split, build_docbin(src, work / f"{split}.spacy", every), "documents", file=sys.stderr)
-    dev = work / "dev.spacy"
-    if args.dev_every > 1:  # checkpoint choice on every n-th dev text (faster evaluations)
+    dev, train_bin = work / "dev.spacy", work / "train.spacy"
+    if args.holdout:  # checkpoint choice on the last N train texts, never on dev; training on the others
+        dev, train_bin = holdout_split(work, args.holdout)
+    elif args.dev_every > 1:  # checkpoint choice on every n-th dev text (faster evaluations)
         docs = list(DocBin().from_disk(dev).get_docs(spacy.blank("en").vocab))[::args.dev_every]
         dev = work / f"dev_every{args.dev_every}.spacy"
         DocBin(docs=docs, store_user_data=False).to_disk(dev)
@@ -267,7 +289,7 @@ def train(args, work: Path) -> None:
     subprocess.run([sys.executable, "-m", "spacy", "init", "fill-config", str(work / "config.cfg"),
                     str(work / "config.cfg"), "--code", __file__], check=True)  # spaCy's defaults for the rest
     subprocess.run([sys.executable, "-m", "spacy", "train", str(work / "config.cfg"), "--output", str(work / "run"),
-                    "--paths.train", str(work / "train.spacy"), "--paths.dev", str(dev),
+                    "--paths.train", str(train_bin), "--paths.dev", str(dev),
                     "--code", __file__], check=True)
 
 
@@ -284,6 +306,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--init-from-sm", action="store_true", help="start the tok2vec from the product model's ner")
     ap.add_argument("--dev-every", type=int, default=1, help="checkpoint choice on every n-th dev text")
+    ap.add_argument("--holdout", type=int, default=0,
+                    help="choose checkpoints on the last N train texts (trained on the rest), not on dev")
     ap.add_argument("--install", action="store_true", help="only copy --work/run/model-best to --out")
     args = ap.parse_args(argv)
     work = Path(args.work)

@@ -154,7 +154,7 @@ def test_never_crashes_and_spans_stay_in_text(words):
 
 def test_stage_uses_the_actors_layer():
     st_ = get_stage("quotes")
-    assert st_.version == "quotes.v11" and st_.requires == ("actors", "sentences", "debris")
+    assert st_.version == "quotes.v12" and st_.requires == ("actors", "sentences", "debris")
     text = 'Judge Amara Oduya sat down. "The court will reopen in spring," she said.'
     art = Article.create(text)
     actors = get_stage("actors").run([(art, {})])[0]["actors"]
@@ -327,3 +327,17 @@ def test_content_never_ends_inside_a_word_or_an_open_bracket():
     t = "an apparent reference to the Harbor Master (HM) Odo Frisk."
     assert t[slice(*whole_content(t, 0, t.index("HM") + 2))].endswith("(HM)")
     assert t[slice(*whole_content(t, 0, t.index(" Master")))] == "an apparent reference to the Harbor"
+
+
+def test_a_transcript_quoted_paragraph_by_paragraph_is_attributed_to_each_label():
+    text = ("Mayor Tessa Varn spoke with host Piet Aske on Sunday. A partial transcript follows:\n\n"
+            "\"ASKE: Will the bridge reopen before winter, or will the town wait another year?\n\n"
+            "\"VARN: The bridge opens in October. The council voted for it and the money is there.\n\n"
+            "\"ASKE: And the ferry?\n\n"
+            "\"VARN: The ferry keeps running until the last car crosses the bridge.\"\n")
+    got = quotes(text)
+    labelled = [q for q in got if q["cue"] == ":"]
+    assert [q["speaker"] for q in labelled] == ["ASKE", "VARN", "ASKE", "VARN"], got
+    assert labelled[1]["content"].startswith("The bridge opens in October") and "VARN" not in labelled[1]["content"]
+    assert labelled[3]["content"].endswith("crosses the bridge"), labelled[3]
+    assert not any(q["content"].startswith(("ASKE:", "VARN:")) for q in got), got

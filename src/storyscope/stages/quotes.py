@@ -6,7 +6,8 @@ speech comes from the dependency parse: a cue verb with a clausal complement ('X
 'X denied that ...'), 'according to X', and, for strong cues, an object or prepositional content
 ('X denied the report', 'X called for talks'); which verbs are cues is decided by a small learned
 classifier (``quote_cues``). A clause interrupted by its cue ('Prices, he said, will rise') is one span;
-'Name: words' lines (transcripts, body subheads) and press-release attributions ('"..." —Name, title';
+'Name: words' lines (transcripts, also quoted paragraph by paragraph: '"PENCE: Well, ...'; body subheads) and
+press-release attributions ('"..." —Name, title';
 a lead-in line 'And from council leader Oren Platt:' before a quote paragraph) are attributions. A
 reported clause that contains quoted words is 'mixed'. A span tagger trained on PolNeAR (``quote_spans``)
 adds the attributions whose cue the rules miss and confirms the rules' indirect ones. Speakers are
@@ -34,12 +35,16 @@ from storyscope.stages.registry import register
 from storyscope.stages.speakers import NO_SPEAKER, SpeakerResolver
 
 # a line opening with one to four capitalised words (or Q/A) and a colon: 'Ann Roe: We will win.'
-_COLON_LINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(\S[^\n]*)$")
+_COLON_LINE = re.compile(r"(?m)^[ \t]*[\"“]?((?:[A-Z][\w.’'-]*)(?: [A-Z][\w.’'-]*){0,3}):[ \t]+(\S[^\n]*)$")
 _COLON_STOP = {"update", "updated", "editor", "editor's", "editor’s", "note", "watch", "read", "related", "source",
                "sources", "photo", "video", "see", "also", "correction", "disclosure", "via", "image", "credit",
                "listen", "subscribe", "follow", "click", "share", "tags", "posted", "by", "filed", "the", "this",
                "here", "washington", "note", "warning", "transcript", "poll", "polls", "report", "exclusive",
                "published", "date", "last", "more", "pictured", "caption", "top", "breaking", "live"}
+# a transcript quoted paragraph by paragraph ('"WALLACE: Let's start ...'): the label's line is a 'Name: words'
+# attribution, not a direct quote without speaker
+TRANSCRIPT_MARKS = True
+_LINE_MARKS = ('"', "“")
 ADDRESSEES = ("PERSON", "ORG", "GPE", "NORP")
 ACCORDING_SKIP_SOURCE = True
 WHOLE_QUOTES = True
@@ -122,7 +127,8 @@ class QuoteExtractor(DirectAttribution):
         if self.colon_lines:
             out.extend(self._colon_lines(art))
         out.extend(self._lead_in_paragraphs(art))
-        out.extend(self._direct_quotes(art, used_direct, out))
+        labelled = {q.attrs["cue"][0] for q in out if art.in_direct(q.start) is not None}  # transcript lines
+        out.extend(d for d in self._direct_quotes(art, used_direct, out) if not _label_at(art, d, labelled))
         if self.learned:
             out = combine(self, art, out)
         out.sort(key=lambda s: (s.start, s.end))
@@ -280,10 +286,15 @@ class QuoteExtractor(DirectAttribution):
         out = []
         for m in _COLON_LINE.finditer(art.text):
             who = m.group(1)
-            if who.split()[0].lower() in _COLON_STOP or art.in_direct(m.start(1)) is not None \
+            marked = art.text[m.start(1) - 1:m.start(1)] in _LINE_MARKS
+            if marked and not (TRANSCRIPT_MARKS and who.isupper() and _opens_direct(art, m.start(1))):
+                continue  # inside quotation marks only a transcript's upper-case speaker label ('"PENCE: Well, ...')
+            if who.split()[0].lower() in _COLON_STOP or not marked and art.in_direct(m.start(1)) is not None \
                     or art.in_debris(m.start(1)) or _looks_like_date(who):
                 continue
             cs, ce = trim(art.text, m.start(2), m.end(2))
+            if marked:
+                ce = trim(art.text, cs, ce - (art.text[ce - 1:ce] in DOUBLE_CLOSE + DOUBLE_AMBIG))[1]
             if len(art.text[cs:ce].split()) < 2:
                 continue
             out.append(self._make(art, cs, ce, self._named(art, m.start(1), m.end(1), [m.end(1), m.end(1) + 1])))
@@ -340,6 +351,18 @@ def _with_clause(art: _Article, span: Span) -> Span:
     doc = art.doc.char_span(span.start, span.end, alignment_mode="expand")
     verbal = doc is not None and len(doc) > 0 and (doc.root.tag_.startswith("VB") or doc.root.tag_ == "MD")
     return Span(span.start, span.end, span.label, dict(span.attrs, clause=verbal))
+
+
+def _opens_direct(art: _Article, ch: int) -> bool:
+    """Does a direct quote of the scan open at character ``ch``?"""
+    j = art.in_direct(ch)
+    return j is not None and art.direct[j][0] == ch
+
+
+def _label_at(art: _Article, quote: Span, colons: set[int]) -> bool:
+    """Is ``quote`` a direct quote opening with a transcript label whose colon is in ``colons``?"""
+    head = art.text[quote.start:quote.start + 40]
+    return ":" in head and quote.start + head.index(":") in colons
 
 
 def _after(tok, text: str) -> int:
@@ -407,7 +430,7 @@ def blocked_lines(article, layers: dict) -> list[Span] | None:
     return list(debris) + headlines(article.text, heads)
 
 
-@register("quotes", "quotes.v11", requires=("actors", "sentences", "debris"), adds=("quotes",))
+@register("quotes", "quotes.v12", requires=("actors", "sentences", "debris"), adds=("quotes",))
 def run(batch):
     """The quotes stage: one ``quotes`` layer per article (``extract_quotes``; nothing from debris lines or the
     headline: ``blocked_lines``), the batch parsed and tagged first."""
