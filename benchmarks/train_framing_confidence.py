@@ -1,7 +1,7 @@
 """Train the framing term confidence (issue 15): logistic regression over `framing_confidence.term_features`.
 
-Data: the labelled ``framing`` items of benchmarks/labels/basil with split dev or dev-extra only (never test /
-test-extra); a term the product shows that matches a labelled item (`findings_spans.judge_span`: its span and
+Data: the labelled ``framing`` items of benchmarks/labels/basil (and of each ``--set``, e.g. the ECB+ and FNC-1
+label sets) with split dev or dev-extra only (never test / test-extra); a term the product shows that matches a labelled item (`findings_spans.judge_span`: its span and
 claim) is a positive when its verdict is "correct". Event-grouped cross-validation (5 folds over BASIL events,
 out-of-fold probabilities) reports AUC and precision at thresholds of the row confidence that decides display
 (`framing._entry_confidence` of the out-of-fold term probabilities); the final model is fit on all of it and
@@ -120,7 +120,10 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--labels", default="benchmarks/labels/basil")
     ap.add_argument("--data", default="../shared/datasets/basil/stories.jsonl")
-    ap.add_argument("--db", required=True)
+    ap.add_argument("--db")
+    ap.add_argument("--set", nargs=3, action="append", metavar=("LABELS", "DATA", "DB"), default=[],
+                    help="a further label set pooled with the first (its dev / dev-extra items only), e.g. "
+                         "benchmarks/labels/ecbplus ../shared/datasets/ecbplus/stories-dev.jsonl /tmp/ecb.db")
     ap.add_argument("--out")
     ap.add_argument("--cache", help="a JSON file of the collected terms (written when missing)")
     ap.add_argument("--C", type=float, default=1.0)
@@ -131,7 +134,8 @@ def main(argv=None) -> None:
     except FileNotFoundError:
         rows = None
     if rows is None:
-        rows = collect(a.labels, a.data, a.db)
+        rows = [r for lab, data, db in [(a.labels, a.data, a.db)] * bool(a.db) + [tuple(x) for x in a.set]
+                for r in collect(lab, data, db)]
         if a.cache:
             json.dump(rows, open(a.cache, "w"))
     names = a.features.split(",")
@@ -142,6 +146,7 @@ def main(argv=None) -> None:
            "scale": [round(float(v), 6) for v in model[1]], "coef": [round(float(v), 6) for v in model[2]],
            "intercept": round(model[3], 6), "C": a.C, "trained_on": {"labelled_terms": len(lab),
            "correct": sum(r["y"] for r in lab), "events": len({r["event"] for r in lab}),
+           "label_sets": [a.labels] * bool(a.db) + [x[0] for x in a.set],
            "splits": ["dev", "dev-extra"]}, "cv": cv}
     if a.out:
         with open(a.out, "w", encoding="utf-8") as fh:

@@ -164,3 +164,27 @@ def test_a_word_in_another_sense_is_no_term():
                         "The generals staged a coup in Lomar and toppled Orm. The dam collapse in Lomar was a "
                         "catastrophe. Northland invaded Lomar; the occupation of Lomar began.\n",
                         {"coup", "catastrophe", "invasion"})
+
+
+def test_negated_hypothetical_and_general_mentions_name_no_act():
+    """A negated mention, a to-infinitive of intent or purpose, the complement of a power or procedure, a
+    non-specific noun phrase ("any", or indefinite under a modal) and a "how do you" question name no act
+    (the kinds of the blind BASIL labels of session 10); stated acts, a vow in the "going to" future and an
+    article of impeachment introduced do."""
+    spoken = ("The Lomar assembly met about the budget, not impeachment. "
+              "Speaker Dall said, \u201cWe are not looking to impeach Governor Orm.\u201d "
+              "The charter grants the assembly the power to impeach the governor of Lomar. "
+              "A vote to impeach takes a simple majority in Lomar, and two thirds are needed to convict and remove "
+              "an official from office. "
+              "Any impeachment inquiry in Lomar must begin in committee. "
+              "Aides believe that an impeachment fight would help Orm in Lomar. "
+              "His voters would see impeachment as an overreaction, aides said. "
+              "Orm asked, \u201cHow do you impeach a governor who won Lomar by twenty points?\u201d\n")
+    stated = ("Governor Orm of Lomar was impeached on Tuesday. "
+              "Vell told the crowd, \u201cWe are going to impeach him.\u201d "
+              "Two members introduced an article of impeachment on Thursday.\n")
+    other = "The impeachment of Governor Orm of Lomar passed the assembly.\n"
+    arts, bundle = _bundle(spoken, stated, other)
+    got = _terms(find_framing(bundle, aligned=False))
+    assert not [g for g in got if g[0] == arts[0].id], got
+    assert sorted(t for a, _, t in got if a == arts[1].id) == ["impeach", "impeached", "impeachment"], got

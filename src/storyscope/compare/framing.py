@@ -15,7 +15,8 @@ Two sources of candidates:
 Each term records whose voice uses it (``framing_voice.term_voice``): "quoted" when it lies inside a direct
 quote (or the marked part of a mixed one, or quotation marks the quotes layer missed), else "outlet".
 A hit counts only where it names its referent in the lexicon's sense on the spaCy parse (``framing_events``:
-stated, not attempted or general; not a group word modifying another noun; not another domain's sense).
+stated, not attempted or general; not a group word modifying another noun; not another domain's sense;
+``framing_mood``: not negated, hypothetical, procedural or non-specific).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from storyscope.compare.bundle import StoryBundle
 from storyscope.compare.framing_confidence import MODEL, term_confidence, term_features
 from storyscope.compare.framing_events import (asks, generic_mass, generic_plural, modifies_noun, not_asserted,
                                                 other_sense)
+from storyscope.compare.framing_mood import mention_kind
 from storyscope.compare.framing_voice import term_voice
 from storyscope.compare.provenance import sentence_spans, _embed
 from storyscope.compare.quote_words import STOP, morph_equal
@@ -51,12 +53,15 @@ class FramingSettings:
         rendering of someone's (the speaker may have denied the very term);
     conf_tie: confidence of a term by how it was tied to the referent: a place named with it,
         the article's only group of that concept, or the story's only group;
-    conf_aligned: confidence of a data-driven contrast (two aligned sentences, one slot apart).
+    conf_aligned: confidence of a data-driven contrast (two aligned sentences, one slot apart);
+    unnamed_kinds: the kinds of event mention that name no particular act (``framing_mood.mention_kind``)
+        whose terms are left out.
     """
     align_cos: float = 0.80
     conf_voice: tuple = (("outlet", 0.95), ("quoted", 0.95), ("reported", 0.5))
     conf_tie: tuple = (("place", 1.0), ("article", 0.85), ("story", 0.75))
     conf_aligned: float = 0.6
+    unnamed_kinds: tuple = ("negated", "infinitive", "procedure", "nonspecific", "generic-question")
 
 
 SETTINGS = FramingSettings()
@@ -179,6 +184,8 @@ def _lexicon_hits(bundle: StoryBundle, lexicon: dict) -> list[dict]:
                                 continue
                         if c.get("event") and not_asserted(art.text, m.start()) or asks(art.text, m.start()):
                             continue       # "grounds for impeachment", "vowed to impeach", "was it a coup?"
+                        if c.get("event") and mention_kind(art.text, m.start(), m.end()) in SETTINGS.unnamed_kinds:
+                            continue       # "not impeachment", "the power to impeach", "an impeachment fight would help"
                         if c.get("event") and not ps and generic_mass(art.text, m.start(), m.end()):
                             continue       # "military aggression is dangerous": the kind, no event of the story
                         if c.get("specific") and generic_plural(art.text, m.start()):

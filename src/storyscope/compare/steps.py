@@ -127,7 +127,7 @@ def quotes(bundle: StoryBundle, results: dict) -> dict:
     return {"quotes": typed(QuoteRendering, group_quotes(bundle), "quote")}
 
 
-@comparison_step("framing", "framing.v7", reads=("linked_actors",))
+@comparison_step("framing", "framing.v8", reads=("linked_actors",))
 def framing(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.framing import find_framing
     found = find_framing(bundle)
