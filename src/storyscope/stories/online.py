@@ -268,7 +268,9 @@ class OnlineClusterer(Regrouping, Scoring):
 
     def _count(self, f: Features) -> None:
         super()._count(f)
-        self._journal.ents.update(f.ents)       # the term counts written are found by a diff
+        if f.terms:
+            self._journal.terms.append(_arrays(f)[0])    # the term counts this changed (``state._counts``)
+        self._journal.ents.update(f.ents)
 
     def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``Scoring._candidates`` with the date window read from ``Spans`` (the stories near the article's
