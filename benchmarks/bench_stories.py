@@ -20,8 +20,10 @@ What is measured, exactly:
    the split check of ``stories.split`` reads, and any story split in two). We report mean time per article (assignment plus
    store writes), the mean over the first and the last 10% of the stream (how the cost grows
    as stories accumulate), the 99th percentile, number of stories, peak RSS, the size of the
-   store file holding the state, and the time to load the clusterer back from it; and a SHA-1 of
-   the stories (article ids per story), so two versions can be checked to assign alike.
+   store file holding the state, and the time to load the clusterer back from it; the CPU time of the
+   process per article (assignment and writes; on a shared machine the wall time moves with the load,
+   the CPU time much less); and a SHA-1 of the stories (article ids per story), so two versions can be
+   checked to assign alike.
 
 Usage: python benchmarks/bench_stories.py [--sizes 1000,10000,100000] [--pool 1500]
 Prints a Markdown table on stdout (progress on stderr). Skips if ../shared is absent.

@@ -181,8 +181,9 @@ class Scoring:
     def _ent_weights(self, f: Features):
         c = getattr(f, "_e", None)
         if c is None or c[0] != self.n_docs:
-            n = self.n_docs
-            w = {e: math.log((1.0 + n) / (1.0 + self.ent_df.get(e, 0))) + 1.0 for e in f.ents}
+            n, get, log = self.n_docs, self.ent_df.get, math.log
+            top = 1.0 + n
+            w = {e: log(top / (1.0 + get(e, 0))) + 1.0 for e in f.ents}
             c = f._e = (n, w, sum(w.values()))
         return c[1], c[2]
 
@@ -220,7 +221,8 @@ class Scoring:
         if f.terms and len(st.terms[0]):
             ak, av, an = self._article_weights(f)
             sk, sv, sn = self._story_weights(st)
-            pos = np.minimum(np.searchsorted(sk, ak), len(sk) - 1)
+            pos = sk.searchsorted(ak)
+            np.minimum(pos, len(sk) - 1, out=pos)
             hit = sk[pos] == ak
             tf = float(av[hit] @ sv[pos[hit]]) / (an * sn) if an * sn > 0 else 0.0
             if self.model.reads_covers(untitled, undated):
@@ -228,7 +230,8 @@ class Scoring:
         ent = 0.0
         if f.ents and st.ents:
             w, tot = self._ent_weights(f)
-            ent = sum(v for e, v in w.items() if e in st.ents) / tot if tot > 0 else 0.0
+            ents = st.ents
+            ent = sum(v for e, v in w.items() if e in ents) / tot if tot > 0 else 0.0
         return pair_vector(f.event, st.event, emb_sim, tf, ent, self.date_penalty(gap), gap, len(st.article_ids),
                            self.model.core_share, untitled, top, cover, undated, self.model.kinds(untitled, undated))
 
