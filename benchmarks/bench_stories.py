@@ -20,8 +20,10 @@ What is measured, exactly:
    the split check of ``stories.split`` reads, and any story split in two). We report mean time per article (assignment plus
    store writes), the mean over the first and the last 10% of the stream (how the cost grows
    as stories accumulate), the 99th percentile, number of stories, peak RSS, the size of the
-   store file holding the state, and the time to load the clusterer back from it; and a SHA-1 of
-   the stories (article ids per story), so two versions can be checked to assign alike.
+   store file holding the state, and the time to load the clusterer back from it; the CPU time of the
+   process per article (assignment and writes; on a shared machine the wall time moves with the load,
+   the CPU time much less); and a SHA-1 of the stories (article ids per story), so two versions can be
+   checked to assign alike.
 
 Usage: python benchmarks/bench_stories.py [--sizes 1000,10000,100000] [--pool 1500]
 Prints a Markdown table on stdout (progress on stderr). Skips if ../shared is absent.
@@ -157,6 +159,7 @@ def run_one(n: int, cache: Path) -> dict:
     oc = OnlineClusterer()
     times = np.zeros(n)
     write_s = 0.0
+    cpu0 = time.process_time()
     for k, (it, f) in enumerate(zip(items, fs)):
         t = time.perf_counter()
         oc.add(it, f)
@@ -168,10 +171,11 @@ def run_one(n: int, cache: Path) -> dict:
         if k and k % 10000 == 0:
             log(f"  {k}/{n}: {times[:k].mean() * 1e3:.2f} ms/article so far, "
                 f"{times[k - 10000:k].mean() * 1e3:.2f} over the last 10k, {len(oc.groups()):,} stories")
-    t = time.perf_counter()          # the run ends: its lone articles get a second look, as in Workspace.group
+    cpu_s = time.process_time() - cpu0
+    t, c = time.perf_counter(), time.process_time()   # the run ends: its lone articles get a second look, as in Workspace.group
     relinked = oc.relink()
     store.put_grouping(oc.changed_rows())
-    relink_s = time.perf_counter() - t
+    relink_s, relink_cpu_s = time.perf_counter() - t, time.process_time() - c
     rss1 = _hwm_mb()
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = sum(os.path.getsize(os.path.join(tmp, x)) for x in os.listdir(tmp))
@@ -189,6 +193,7 @@ def run_one(n: int, cache: Path) -> dict:
     return {"n": n, "groups_sha1": hashlib.sha1(json.dumps(groups).encode()).hexdigest(), "ms_mean": times.mean() * 1e3, "ms_first10": times[:tenth].mean() * 1e3,
             "ms_last10": times[-tenth:].mean() * 1e3, "ms_p99": float(np.percentile(times, 99)) * 1e3,
             "total_s": float(times.sum()), "write_s": write_s,
+            "cpu_ms": cpu_s / n * 1e3, "cpu_ms_with_relink": (cpu_s + relink_cpu_s) / n * 1e3,
             "relink_s": relink_s, "relinked": relinked, "ms_with_relink": (times.sum() + relink_s) / n * 1e3, "stories": len(groups), "ivf": back._ivf is not None,
             "peak_rss_mb": rss1, "rss_before_mb": rss0, "state_mb": size / 2 ** 20, "load_s": load_s}
 
@@ -234,6 +239,9 @@ def main() -> None:
     print("\nThe run's end (``OnlineClusterer.relink``, as ``Workspace.group`` ends; not in the columns above): "
           + ", ".join(f"{r['n']:,}: {r['relinked']:,} lone articles joined in {r['relink_s']:.1f} s, "
                       f"{r['ms_with_relink']:.2f} ms/article with it" for r in rows))
+    print("\nCPU time of this process (assignment, store writes, the bench's loop; wall time above moves with the "
+          "machine's load): " + ", ".join(f"{r['n']:,}: {r['cpu_ms']:.2f} ms/article, {r['cpu_ms_with_relink']:.2f} "
+                                          f"with the run's end" for r in rows))
     print("\nSHA-1 of the stories (article ids per story, in order) per size, to compare two versions' assignments: "
           + ", ".join(f"{r['n']:,}: {r['groups_sha1'][:12]}" for r in rows))
 

@@ -277,6 +277,14 @@ class PairModel:
             out = self._uses[key] = not self.w.any() or bool(w[FEATURES.index(feature)])
         return out
 
+    def reads_covers(self, untitled: bool, undated: bool) -> bool:
+        """Whether the weights for such a pair read ``top_cover`` or ``story_cover`` (``uses``)."""
+        key = ("covers", untitled, undated)
+        out = self._uses.get(key)
+        if out is None:
+            out = self._uses[key] = self.uses("top_cover", untitled, undated) or self.uses("story_cover", untitled, undated)
+        return out
+
     def kinds(self, untitled: bool, undated: bool) -> tuple[bool, ...]:
         """Per kind of ``KINDS``, whether the weights for such a pair read any of its features (``uses``)."""
         key = ("kinds", untitled, undated)

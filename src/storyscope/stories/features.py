@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Sequence
@@ -124,6 +125,29 @@ class Features:
     event: EventKeys = field(default_factory=lambda: EventKeys({}, {}, {}, {}, {}, {}))
     titled: bool = True                 # the item has a headline (else the embedding sees the body's lead only)
     _arr: tuple | None = field(default=None, repr=False, compare=False)
+
+
+class ArrayTerms(Mapping):
+    """Hashed term -> tf held as sorted key and value arrays (a story's summed terms, a member's compact
+    ones), as ``Features.terms`` of features whose ``_arr`` holds the same arrays: scoring reads the arrays
+    (``_arrays``) and only whether there are terms, so the dict is built only if something asks for it."""
+
+    def __init__(self, keys: np.ndarray, vals: np.ndarray):
+        self._k, self._v, self._d = keys, vals, None
+
+    def _dict(self) -> dict:
+        if self._d is None:
+            self._d = dict(zip(self._k.tolist(), self._v.tolist()))
+        return self._d
+
+    def __getitem__(self, key):
+        return self._dict()[key]
+
+    def __iter__(self):
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._k)
 
 
 _HASHER = None

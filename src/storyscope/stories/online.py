@@ -16,7 +16,7 @@ inverted-file index (``stories.index``) narrows it to about ``nprobe * sqrt(S) /
 headline, embedded from its body's first sentences alone, also gets the ``lexical_k`` stories of that
 pool that share most of its distinctive words (``Scoring._lexical``).
 
-Re-grouping: an article written from another angle can open its own story before the articles
+Re-grouping (``stories.regroup``): an article written from another angle can open its own story before the articles
 that bridge it to the main one arrive. So when a story grows, its aggregate is scored against
 the other stories; a small story (``merge_max`` articles or fewer) whose probability reaches
 ``merge_threshold`` is merged into the earlier one, using the mean embedding similarity over
@@ -45,8 +45,9 @@ from storyscope.stages.embed import DIM
 from storyscope.stories.event import load_model
 from storyscope.stories.features import N_FEATURES, Features, _arrays, _get, featurize, lead
 from storyscope.stories.index import IVF, Spans
+from storyscope.stories.regroup import Regrouping
 from storyscope.stories.scoring import STORY_TOP, Scoring, story_top
-from storyscope.stories.split import apply_split, encode, split_parts
+from storyscope.stories.split import encode
 from storyscope.stories.state import Journal, Story, changed_rows, no_terms, restore
 from storyscope.stories.titles import story_title
 
@@ -75,10 +76,7 @@ class Params:
     # from five angles, in one story in every arrival order.
 
 
-CHECK_SIZES = frozenset({4, 8, 16, 32, 64})   # story sizes at which a join re-checks it (doubling: ~2 scores per article)
-
-
-class OnlineClusterer(Scoring):
+class OnlineClusterer(Regrouping, Scoring):
     """Assigns each new article to a story, one at a time; its state is rows of the store (``stories.state``)."""
 
     def __init__(self, params: Params | None = None, dim: int = DIM):
@@ -231,98 +229,6 @@ class OnlineClusterer(Scoring):
         if self._ivf is not None:
             self._ivf.move(s, self._C[s])
 
-    def _story_features(self, s: int) -> Features:
-        """A story seen as one article: its centroid, summed terms, names and span as anchors."""
-        st = self._stories[s]
-        span = tuple(x for x in (st.start, st.end) if x is not None)
-        k, v = st.terms          # sorted unique keys: the arrays ``features._arrays`` would make of the dict
-        # the story's own event keys, read only (``event._summary`` keeps one summary per key set and cut)
-        return Features(self._C[s].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span,
-                        st.event, _arr=(k, v.astype(np.float64)))
-
-    def _maybe_merge(self, s: int, titled: bool = True) -> int:
-        """After story ``s`` grew, merge it with the story its aggregate now matches, if any.
-
-        An article written from a different angle (a feature, a reaction) may open its own
-        story before the articles that bridge it to the main one arrive; once they have, the
-        two stories' aggregates score like one story and are merged into the earlier one.
-        ``titled``: whether the article that grew it has a headline (``event.PairModel`` weighs
-        pairs of untitled articles with their own weights). Returns the index of the surviving story.
-        """
-        st = self._stories[s]
-        if len(st.article_ids) < 2:
-            return s
-        g = self._story_features(s)
-        g.titled = titled
-        idx, _, gaps = self._candidates(g)
-        best, best_score = None, -np.inf
-        for t, gap in zip(idx.tolist(), gaps.tolist()):
-            if t == s:
-                continue
-            other = self._stories[t]
-            if min(len(other.article_ids), len(st.article_ids)) > self.p.merge_max:
-                continue
-            if len(other.article_ids) == 1:
-                # a lone article is scored against the grown story as if it arrived now
-                a = self._story_features(t)
-                a.titled = titled
-                sc = self.score(a, s)
-            else:
-                # mean embedding similarity over all cross pairs (exact from the sums): unlike the
-                # centroids' cosine it does not grow with story size, so broad stories do not fuse
-                pair = float(st.emb_sum @ other.emb_sum) / (len(st.article_ids) * len(other.article_ids))
-                sc = self.score(g, t, pair, gap)
-            if sc > best_score:
-                best, best_score = t, sc
-        if best is None or best_score < self.p.merge_threshold:
-            return s
-        keep, gone = min(s, best), max(s, best)
-        self._merge(keep, gone)
-        return keep
-
-    def _merge(self, keep: int, gone: int) -> None:
-        a, b = self._stories[keep], self._stories[gone]
-        self._journal.merged[b.id] = a.id
-        for aid, head in zip(b.article_ids, b.heads):
-            a.article_ids.append(aid)
-            a.heads.append(head)
-            if head[3] and head[3] not in a.outlets:
-                a.outlets.append(head[3])
-            self._by_article[aid] = keep
-        spans = [x for x in (a.start, a.end, b.start, b.end) if x is not None]
-        a.start, a.end = (min(spans), max(spans)) if spans else (None, None)
-        a.mentions = sorted(set(a.mentions) | set(b.mentions))[-Story.MAX_MENTIONS:]
-        a.emb_sum += b.emb_sum
-        a.add_terms(*b.terms)
-        a.ents.update(b.ents)
-        a.event.add(b.event)
-        a._w = None
-        self._run_touched[keep] = self._seq
-        self._stories[gone] = Story(b.id, [], [], [], None, None, [], np.zeros(self.dim), no_terms())
-        self._ids.discard(b.id)
-        self._sync(keep)
-        self._kill(gone)
-        if self._ivf is not None:
-            self._ivf.move(keep, self._C[keep])
-
-    def _maybe_split(self, s: int, merged: bool) -> None:
-        """Re-check story ``s`` after a merge or when its size reaches a check size; split it if its members
-        fall apart (``split.split_parts``). Past ``split_max`` articles its members' features are let go."""
-        st = self._stories[s]
-        m = len(st.article_ids)
-        if m > self.p.split_max:
-            for a in st.article_ids if merged or m == self.p.split_max + 1 else st.article_ids[-1:]:
-                self._feats.pop(a, None)
-            return
-        if merged or m in CHECK_SIZES:
-            parts = split_parts(self, s)
-            if parts:
-                self._split(s, parts)
-
-    def _split(self, s: int, parts: list[list[int]]) -> None:
-        """Story ``s`` becomes ``parts`` (member positions; ``split.apply_split``)."""
-        apply_split(self, s, parts)
-
     def _kill(self, s: int) -> None:
         """An emptied (merged) story: kept as a tombstone so indices stay stable, never a candidate."""
         self._journal.stories.add(s)
@@ -362,7 +268,9 @@ class OnlineClusterer(Scoring):
 
     def _count(self, f: Features) -> None:
         super()._count(f)
-        self._journal.ents.update(f.ents)       # the term counts written are found by a diff
+        if f.terms:
+            self._journal.terms.append(_arrays(f)[0])    # the term counts this changed (``state._counts``)
+        self._journal.ents.update(f.ents)
 
     def _candidates(self, f: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``Scoring._candidates`` with the date window read from ``Spans`` (the stories near the article's

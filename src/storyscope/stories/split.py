@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyscope.stories.event import KINDS, EventKeys
-from storyscope.stories.features import Features, _arrays
+from storyscope.stories.features import ArrayTerms, Features, _arrays
 from storyscope.stories.scoring import Scoring
 from storyscope.stories.state import Story, no_terms
 
@@ -60,10 +60,13 @@ def decode(data: bytes) -> Features:
     o, d, t = 4 + n, h["dim"], h["terms"]
     emb = np.frombuffer(data, "<f2", d, o).astype(np.float32)
     emb /= float(np.linalg.norm(emb)) or 1.0
-    keys = np.frombuffer(data, "<i4", t, o + 2 * d).astype(np.int64)
+    keys = np.frombuffer(data, "<i4", t, o + 2 * d).astype(np.int64)     # sorted, as ``encode`` writes them
     vals = np.frombuffer(data, "<f2", t, o + 2 * d + 4 * t).astype(float)
-    return Features(emb, dict(zip(keys.tolist(), vals.tolist())), dict(h["ents"]), h["pub"],
-                    tuple(h["mentions"]), EventKeys.from_dict(h["event"]), bool(h["titled"]))
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        order = np.argsort(keys)
+        keys, vals = keys[order], vals[order]
+    return Features(emb, ArrayTerms(keys, vals), dict(h["ents"]), h["pub"], tuple(h["mentions"]),
+                    EventKeys.from_dict(h["event"]), bool(h["titled"]), _arr=(keys, vals))
 
 
 def build_story(sid: str, members: list[tuple[str, tuple]], feats: list[Features], dim: int) -> Story:
@@ -132,8 +135,9 @@ class _Scratch(Scoring):
         """Story ``i`` seen as one article (as ``OnlineClusterer._story_features``)."""
         st = self._stories[i]
         k, v = st.terms
+        v = v.astype(np.float64)
         span = tuple(x for x in (st.start, st.end) if x is not None)
-        return Features(self._C[i].copy(), dict(zip(k.tolist(), v.tolist())), dict(st.ents), None, span, st.event.copy())
+        return Features(self._C[i].copy(), ArrayTerms(k, v), dict(st.ents), None, span, st.event.copy(), _arr=(k, v))
 
 
 def _link(oc: "OnlineClusterer", fa: list[Features], a: list[int], fb: list[Features], b: list[int],

@@ -83,7 +83,7 @@ class Journal:
         self.count_seq = 0                    # next sequence number of the counts log
         self.log_bytes = 0                    # bytes of the counts log after its snapshot ...
         self.snapshot_bytes = -1              # ... and of the snapshot (-1: none yet)
-        self.df: np.ndarray | None = None     # the term counts as last written (changed ones: a diff)
+        self.terms: list[np.ndarray] = []     # keys of the term counts changed since the last write (``_counts``)
         self.clear()
 
     def clear(self) -> None:
@@ -139,14 +139,14 @@ def _counts(oc: "OnlineClusterer", rows: GroupingRows, everything: bool) -> None
     if everything or j.snapshot_bytes < 0 or j.log_bytes > j.snapshot_bytes:
         keys, ents = np.flatnonzero(oc.df), dict(oc.ent_df)
         rows.counts_reset = True
-    else:
-        keys = np.flatnonzero(oc.df != j.df)
+    else:       # the terms counted since (counts only grow, so exactly the changed ones), sorted
+        keys = np.unique(np.concatenate(j.terms)) if j.terms else np.zeros(0, dtype=np.int64)
         if not len(keys) and not j.ents:
             return
         ents = {k: oc.ent_df[k] for k in j.ents}
     data = _counts_bytes(keys, oc.df[keys], ents)
     rows.counts.append((j.count_seq, data))
-    j.df = oc.df.copy()
+    j.terms = []
     j.count_seq += 1
     if rows.counts_reset:
         j.snapshot_bytes, j.log_bytes = len(data), 0
@@ -221,7 +221,6 @@ def restore(cls: type, rows: GroupingRows) -> "OnlineClusterer":
         j = oc._journal
         j.count_seq, j.snapshot_bytes = rows.counts[-1][0] + 1, len(rows.counts[0][1])
         j.log_bytes = sum(len(d) for _, d in rows.counts[1:])
-    oc._journal.df = oc.df.copy()
     members: dict[int, list] = {}
     for aid, s, pos, head in rows.members:
         members.setdefault(s, []).append((pos, aid, json.loads(head)))
