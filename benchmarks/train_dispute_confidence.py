@@ -10,6 +10,9 @@ Data (never the BASIL test / test-extra labels, never the RTE-3 dev fold):
 - RTE-3 (``../shared/datasets/pairs/rte3-dev.jsonl``), train fold only (``evaluate.pairs.is_dev`` false): each
   pair's sentences analysed as ``contradiction_decisions`` does; its decided question (floors 0) is a row,
   positive for "contradiction".
+- or, with ``--rows``, the rows of ``benchmarks/dispute_label_rows.py`` / ``dispute_rows.py`` pickles of dev splits
+  (BASIL, ECB+, FNC-1 blind labels; a test pickle is refused), features recomputed by the current code; the
+  cross-validated figures are then also given per label set and per labelled item (its most confident question).
 Cross-validation: GroupKFold over BASIL events (an RTE pair is its own group), out-of-fold probabilities;
 the final model is fit on all rows and written as JSON (features, standardisation, weights, data counts, CV).
 
@@ -110,6 +113,30 @@ def rte_rows(path: str, cache: str | None = None) -> list[tuple[dict, int, str]]
     return rows
 
 
+def recorded_rows(paths: list[str]) -> list[tuple[dict, int, str, str]]:
+    """(features, label, event, item id) of the recorded dispute questions (``benchmarks/dispute_rows.py`` pickles
+    of dev runs) that a label covers, one per (label set, item, question); features recomputed by the current
+    ``dispute_confidence.features``. Raises ``SystemExit`` on a pickle of a test split."""
+    from storyscope.compare.dispute_confidence import features
+    out, seen = [], set()
+    for path in paths:
+        with open(path, "rb") as fh:
+            got = pickle.load(fh)
+        if got["split"] != "dev":
+            raise SystemExit(f"{path}: split {got['split']}: only dev rows train the dispute confidence")
+        tag = os.path.basename(got["labels"].rstrip("/"))
+        for q in got["rows"]:
+            if q["item"] is None:
+                continue
+            key = (tag, q["item"], q["kind"], q["unit"], q["texts"])
+            if key in seen:
+                continue
+            seen.add(key)
+            f = features(q["kind"], q["unit"], q["a"], q["b"], q["texts"], q["prob"], q["aligned"])
+            out.append((f, int(q["verdict"] == "contradiction"), f"{tag}:{q['event']}", f"{tag}:{q['item']}"))
+    return out
+
+
 def fit(x: np.ndarray, y: np.ndarray, c: float):
     from sklearn.linear_model import LogisticRegression
     mean, scale = x.mean(0), x.std(0)
@@ -131,14 +158,25 @@ def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, 
     return oof
 
 
-def report(p: np.ndarray, y: np.ndarray) -> dict:
+def report(p: np.ndarray, y: np.ndarray, thresholds=(0.3, 0.5, 0.7)) -> dict:
     from sklearn.metrics import average_precision_score, roc_auc_score
     out = {"n": int(len(y)), "positives": int(y.sum())}
     if 0 < y.sum() < len(y):
         out.update(auc=round(float(roc_auc_score(y, p)), 3),
                    average_precision=round(float(average_precision_score(y, p)), 3))
-    out["at"] = [{"threshold": t, "shown": int((p >= t).sum()), "correct": int(y[p >= t].sum())} for t in (0.3, 0.5, 0.7)]
+    out["at"] = [{"threshold": t, "shown": int((p >= t).sum()), "correct": int(y[p >= t].sum())} for t in thresholds]
     return out
+
+
+def item_level(p: np.ndarray, y: np.ndarray, items: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per labelled item, the highest probability of its questions (``decide_pairs`` keeps a pair's most
+    confident question) and its label."""
+    best: dict[str, tuple[float, int]] = {}
+    for pi, yi, it in zip(p, y, items):
+        if it not in best or pi > best[it][0]:
+            best[it] = (float(pi), int(yi))
+    keys = sorted(best)
+    return np.array([best[k][0] for k in keys]), np.array([best[k][1] for k in keys]), keys
 
 
 def main(argv=None) -> None:
@@ -146,30 +184,48 @@ def main(argv=None) -> None:
     ap.add_argument("--labels", default="benchmarks/labels/basil")
     ap.add_argument("--data", default="../shared/datasets/basil/stories.jsonl")
     ap.add_argument("--db", default=None)
-    ap.add_argument("--rte", default="../shared/datasets/pairs/rte3-dev.jsonl")
+    ap.add_argument("--rows", nargs="*", default=None,
+                    help="pickles of benchmarks/dispute_rows.py dev runs (instead of --labels/--data/--db)")
+    ap.add_argument("--rte", default="../shared/datasets/pairs/rte3-dev.jsonl", help="'' for no RTE-3 rows")
     ap.add_argument("--cache", default=None, help="pickle of the analysed claims per event (made once, reused)")
     ap.add_argument("--C", type=float, default=0.3)
     ap.add_argument("--features", default=None, help="comma-separated subset of dispute_confidence.FEATURES")
+    ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--out", default=None)
     args = ap.parse_args(argv)
     from storyscope.compare.dispute_confidence import FEATURES
     names = args.features.split(",") if args.features else list(FEATURES)
-    stories, source_of = basil_members(args.labels, args.data, args.db, args.cache)
-    rows = basil_rows(args.labels, stories, source_of)
-    n_basil = len(rows)
-    rows += rte_rows(args.rte, args.cache + ".rte" if args.cache else None)
-    x = np.array([[f[n] for n in names] for f, _, _ in rows], dtype=float)
-    y = np.array([lab for _, lab, _ in rows])
-    groups = np.array([g for _, _, g in rows])
+    if args.rows:
+        rows4 = recorded_rows(args.rows)
+    else:
+        stories, source_of = basil_members(args.labels, args.data, args.db, args.cache)
+        rows4 = [(f, y, g, f"{g}:{k}") for k, (f, y, g) in enumerate(basil_rows(args.labels, stories, source_of))]
+    n_lab = len(rows4)
+    if args.rte:
+        rows4 += [(f, y, g, g) for f, y, g in rte_rows(args.rte, args.cache + ".rte" if args.cache else None)]
+    x = np.array([[f[n] for n in names] for f, _, _, _ in rows4], dtype=float)
+    y = np.array([r[1] for r in rows4])
+    groups = np.array([r[2] for r in rows4])
+    items = [r[3] for r in rows4]
     oof = cross_validated(x, y, groups, args.C)
-    basil = np.arange(len(y)) < n_basil
-    cv = {"all": report(oof, y), "basil": report(oof[basil], y[basil]), "rte_train": report(oof[~basil], y[~basil])}
+    ts = [float(t) for t in args.thresholds.split(",")]
+    lab = np.arange(len(y)) < n_lab
+    cv = {"all_rows": report(oof, y, ts)}
+    for tag in sorted({g.split(":")[0] for g in groups[lab]}):
+        sel = [k for k in range(n_lab) if groups[k].startswith(tag + ":")]
+        pi, yi, _ = item_level(oof[sel], y[sel], [items[k] for k in sel])
+        cv[f"{tag}_items"] = report(pi, yi, ts)
+    pi, yi, keys = item_level(oof[lab], y[lab], items[:n_lab])
+    cv["labelled_items"] = report(pi, yi, ts)
+    cv["labelled_items"]["oof"] = [[k, round(float(p), 3), int(v)] for k, p, v in zip(keys, pi, yi)]
+    if (~lab).any():
+        cv["rte_train"] = report(oof[~lab], y[~lab], ts)
     mean, scale, m = fit(x, y, args.C)
     out = {"features": names, "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
            "coef": m.coef_[0].round(6).tolist(), "intercept": round(float(m.intercept_[0]), 6), "C": args.C,
-           "data": {"basil_rows": int(n_basil), "basil_positives": int(y[basil].sum()),
-                    "basil_events": len({g for g in groups[basil]}), "rte_train_rows": int((~basil).sum()),
-                    "rte_train_positives": int(y[~basil].sum())},
+           "data": {"labelled_rows": int(n_lab), "labelled_positives": int(y[lab].sum()),
+                    "labelled_items": len(set(items[:n_lab])), "events": len({g for g in groups[lab]}),
+                    "rte_train_rows": int((~lab).sum()), "rte_train_positives": int(y[~lab].sum())},
            "cross_validated": cv}
     print(json.dumps(out, indent=1))
     if args.out:

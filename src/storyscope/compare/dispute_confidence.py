@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from storyscope import errors
+from storyscope.compare.dispute_signals import SIGNALS, signals
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "disputes" / "confidence.json"
 FEATURES = ("value", "denial", "negation", "value_date", "value_percent", "value_count", "logit_same",
             "overlap_min", "overlap_max", "entity_overlap", "aligned", "speaker_a", "speaker_b", "outlet_voice_b",
-            "quoted_a", "quoted_b")
+            "quoted_a", "quoted_b") + SIGNALS
 QUOTES = ("\"", "“", "”")
 
 
@@ -34,14 +35,16 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def features(kind: str, unit: str, a: dict, b: dict, texts: tuple[str, str], prob: float, aligned: bool) -> dict:
+def features(kind: str, unit: str, a: dict, b: dict, texts: tuple[str, str], prob: float, aligned: bool,
+             with_signals: bool = True) -> dict:
     """The features of one decided question, ``{name: float}`` in ``FEATURES`` order.
 
     ``kind``/``unit``: the question's kind (``dispute_rules.KINDS``) and value unit ("" for denial and negation;
     "date", "percent", "$ <noun>" or a counted noun); ``a`` the denying / negating / first side's analysed claim,
     ``b`` the other's (``claims.analyse_sentence`` dicts with ``speaker``, ``sentence``); ``texts`` the two
     compared texts; ``prob`` their same-claim probability (mean of both orders); ``aligned``: the story's
-    claim alignment put both claims in one story claim."""
+    claim alignment put both claims in one story claim; ``with_signals``: also the parse signals of
+    ``dispute_signals.SIGNALS`` (each sentence parsed; ``needs_signals`` says whether the shipped model reads any)."""
     from storyscope.compare.dispute_rules import shared
     ox, oy = shared(texts[0], texts[1]), shared(texts[1], texts[0])
     value = kind == "value"
@@ -55,6 +58,7 @@ def features(kind: str, unit: str, a: dict, b: dict, texts: tuple[str, str], pro
         "outlet_voice_b": float(not b.get("speaker") and not any(q in b.get("sentence", "") for q in QUOTES)),
         "quoted_a": float(any(q in a.get("sentence", "") for q in QUOTES)),
         "quoted_b": float(any(q in b.get("sentence", "") for q in QUOTES)),
+        **(signals(kind, unit, a, b, texts) if with_signals else {}),
     }
 
 
@@ -76,6 +80,11 @@ def _model() -> dict:
     return m
 
 
+def needs_signals() -> bool:
+    """Whether the shipped model reads any of ``dispute_signals.SIGNALS`` (else ``features`` can skip them)."""
+    return bool(set(_model()["features"]) & set(SIGNALS))
+
+
 def confidence(rows: list[dict]) -> np.ndarray:
     """Probability that each decided question (``features`` dicts) is a real contradiction, shape (n,):
     sigmoid(w . standardised features + b) with the shipped weights and feature means / scales."""
@@ -88,4 +97,4 @@ def confidence(rows: list[dict]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-__all__ = ["FEATURES", "confidence", "features"]
+__all__ = ["FEATURES", "confidence", "features", "needs_signals"]

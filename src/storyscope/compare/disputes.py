@@ -89,7 +89,7 @@ def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings =
     questions the one of highest learned ``confidence`` is kept (``dispute_confidence.confidence`` over
     ``dispute_confidence.features``; ``aligned[k]``: pair k's claims are one story claim). ``score=False``
     leaves ``confidence`` at 0 and keeps the highest probability (to collect training rows)."""
-    from storyscope.compare.dispute_confidence import confidence, features
+    from storyscope.compare.dispute_confidence import confidence, features, needs_signals
     from storyscope.compare.pairs import same_claim_prob
     asks: list[tuple[int, str, str, dict, dict, str, str]] = []
     for k, (a, b) in enumerate(pairs):
@@ -102,7 +102,8 @@ def decide_pairs(pairs: Sequence[tuple[dict, dict]], settings: DisputeSettings =
     texts = [(q[5], q[6]) for q in asks]
     prob = (same_claim_prob(texts) + same_claim_prob([(y, x) for x, y in texts])) / 2
     stand = [(q, float(p)) for q, p in zip(asks, prob) if p >= settings.floor(q[1])]
-    feats = [features(kind, unit, x, y, (tx, ty), p, bool(aligned[k]) if aligned is not None else False)
+    parse = needs_signals() or not score  # training rows (score=False) carry every feature
+    feats = [features(kind, unit, x, y, (tx, ty), p, bool(aligned[k]) if aligned is not None else False, parse)
              for (k, kind, unit, x, y, tx, ty), p in stand]
     conf = confidence(feats) if score else np.zeros(len(stand))
     for ((k, kind, unit, x, y, tx, ty), p), f, c in zip(stand, feats, conf):
