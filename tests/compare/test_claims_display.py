@@ -131,3 +131,21 @@ def test_unsure_model_alone_merge_needs_a_shared_predicate():
     # only the unsure, unproposed pair without a shared predicate is refused; rule proposals are as before
     assert decide_merge(prob, ruled, shared).tolist() == [False, True, True, True, True]
     assert decide_merge(prob, ruled).tolist() == [True, True, True, True, True]
+
+
+def test_a_he_the_actors_layer_left_unresolved_is_not_the_speaker():
+    """'Mayor Anna Kovacs said he should leave the board': the actors layer finds no person for 'he', so the
+    display does not guess the speaker."""
+    text = ("Kettering pier budget stalls\n\n"
+            "Mayor Anna Kovacs said on Monday that he should leave the Kettering harbour board at once.\n")
+    art = Article.create(text, outlet="Kettering Ledger")
+    layers = {art.id: {"debris": []}}
+    from storyscope.stages.registry import all_stages
+    for st in all_stages():
+        try:
+            layers[art.id].update(st.run([(art, {r: layers[art.id].get(r, []) for r in st.requires})])[0])
+        except Exception:
+            continue
+    assert layers[art.id].get("actors")
+    (claim,) = [c for c in extract_claims(StoryBundle([art], layers)) if "leave" in c["text"]]
+    assert claim["display"] == "He should leave the Kettering harbour board at once"

@@ -11,9 +11,9 @@ omissions, disputes and the timeline compare it, and the JSON dossier keeps it. 
 - a leading subject pronoun shown with its antecedent in brackets, the convention of edited quotations:
   'it will cut ...' -> 'It [the Orvel ministry] will cut ...'; a leading possessive likewise ('his country
   is ...' -> "His [Bajwa's] country is ..."); a leading complementiser dropped ('that his country ...'). The antecedent is what the reading layer
-  already holds: the actors layer's resolution of a he/she (``stages.actor_pronouns``), else, in reported
-  speech, the speaker the pronoun agrees with ('X said he ...', 'the ministry said it ...', 'officials said
-  they ...'). A pronoun without such an antecedent is left as it is; an expletive 'it' ('it is likely
+  already holds: the actors layer's resolution of a he/she (``stages.actor_pronouns``; where it found no
+  person, none), else, in reported speech, the speaker the pronoun agrees with ('the ministry said it ...',
+  'officials said they ...'; 'X said he ...' only for a text read without an actors layer). A pronoun without such an antecedent is left as it is; an expletive 'it' ('it is likely
   that ...') is never resolved.
 
 Evidence spans are untouched: ``display`` is only ever shown, never cited.
@@ -34,10 +34,15 @@ def _pronoun_antecedent(bundle, aid: str, tok, speaker: str | None, speaker_toks
     low = POSSESSIVES.get(tok.lower_, tok.lower_)
     text = bundle.article(aid).text
     body = text.find("\n") + 1      # a name read off the headline alone ('Farenthold Resigns') is no name
-    for m in bundle.spans(aid, "actors"):
+    actors = bundle.spans(aid, "actors")
+    for m in actors:
         at = m.attrs or {}
         if m.start == tok.idx and at.get("kind") == "pronoun" and at.get("canonical"):
             return at["canonical"] if text.find(at["canonical"], body) >= 0 else None
+    if actors and low in ("he", "she"):
+        # the actors layer read this he/she and found no person ('Romney said he should exit the race': he is
+        # not Romney); the speaker is a guess only where no layer was read
+        return None
     if cue is None or not speaker or not speaker_toks or speaker.lower() in SUBJECT_PRONOUNS:
         return None
     # the pronoun must stand in the reported content of this speaker's own cue ('X said it ...')
