@@ -67,6 +67,7 @@ class Claim(Finding):
     """One proposition as stated across articles; ``independent_sources`` counts copies once."""
     KIND: ClassVar[str] = "claim"
     text: str
+    display_text: Optional[str] = None     # the words pages show (compare.claim_display); ``text`` as found
     attributed_to: list[Optional[str]] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     independent_sources: int = 1

@@ -27,10 +27,17 @@ class AlignSettings:
     shortlist_per_article: for each claim, at most this many best-cosine candidates in each other article.
     cap_per_article: a story claim holds at most max(4, cap_per_article x articles) member claims, so
         single links cannot chain a story together.
+    unsure_below: a merge the pair model makes alone (no rule proposed it) below this probability also
+        needs the two sentences to predicate the same thing (``shares_predicate``): a shared long noun
+        phrase lifts the model to 0.6-0.7 on two propositions ("there is a foreign plot against X" /
+        "convened the meeting to present evidence of a foreign plot against him"). 0.7: on the MSRP dev
+        fold the model-alone merges at 0.6-0.7 without a shared predicate were 3 of 4 "different", at
+        0.7-0.8 only 3 of 8 (session 10, ``BENCHMARKS.md``).
     """
     shortlist_cosine: float = 0.6
     shortlist_per_article: int = 3
     cap_per_article: int = 2
+    unsure_below: float = 0.7
 
 
 ALIGN = AlignSettings()
@@ -74,6 +81,19 @@ def _opposed(a: dict, b: dict) -> bool:
                         {w for w in wb - wa if len(w) >= 5 and is_content(w)})
 
 
+def shares_predicate(a: dict, b: dict) -> bool:
+    """Whether two analysed claims predicate the same thing: a shared predicate lemma (a verb other than
+    reporting and light verbs, or a copula's complement; ``claim_parse.predicates``), or at least half of
+    the shorter claim's content lemmas shared (a paraphrase whose parse hides its predicate). True when
+    either claim carries no predicate analysis (claims of an older analysis)."""
+    if "predicates" not in a or "predicates" not in b:
+        return True
+    if set(a["predicates"]) & set(b["predicates"]):
+        return True
+    la, lb = set(a.get("lemmas") or ()), set(b.get("lemmas") or ())
+    return bool(la and lb) and len(la & lb) >= 0.5 * min(len(la), len(lb))
+
+
 def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
     """Probability that each pair of analysed claims states the same proposition, shape (n,).
 
@@ -89,13 +109,17 @@ def merge_probability(pairs: Sequence[tuple[dict, dict]]) -> np.ndarray:
     return out
 
 
-def decide_merge(prob: np.ndarray, ruled: Sequence[bool]) -> np.ndarray:
-    """The merge decision, (n,) bool: the pair model alone (``pairs.settings().same_claim``), or a rule of
-    ``claim_rules`` with the model agreeing (``pairs.settings().same_claim_agree``)."""
-    from storyscope.compare.pairs import settings
-    s = settings()
+def decide_merge(prob: np.ndarray, ruled: Sequence[bool], shared: Sequence[bool] | None = None,
+                 settings: AlignSettings = ALIGN) -> np.ndarray:
+    """The merge decision, (n,) bool: the pair model alone (``pairs.settings().same_claim``; below
+    ``settings.unsure_below`` only where ``shared``, the pairs' ``shares_predicate``, is true; None = all
+    true), or a rule of ``claim_rules`` with the model agreeing (``pairs.settings().same_claim_agree``)."""
+    from storyscope.compare.pairs import settings as pair_settings
+    s = pair_settings()
     ruled = np.asarray(list(ruled), bool)
-    return (prob >= s.same_claim) | (ruled & (prob >= s.same_claim_agree))
+    shared = np.ones(len(ruled), bool) if shared is None else np.asarray(list(shared), bool)
+    alone = (prob >= s.same_claim) & ((prob >= settings.unsure_below) | shared)
+    return alone | (ruled & (prob >= s.same_claim_agree))
 
 
 def same_claim(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +138,8 @@ def same_claim(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray
     for i, j in idx:
         ruled |= set(rule_links(claims, [(i, j)], specific_entities([claims[i], claims[j]])))
     prob = merge_probability([(claims[i], claims[j]) for i, j in idx])
-    return decide_merge(prob, [p in ruled for p in idx]), prob
+    shared = [shares_predicate(claims[i], claims[j]) for i, j in idx]
+    return decide_merge(prob, [p in ruled for p in idx], shared), prob
 
 
 def _candidates(claims: list[dict], sim: np.ndarray, s: AlignSettings) -> list[tuple[int, int]]:
@@ -152,7 +177,8 @@ def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSetting
     rules = rule_links(claims, cross, specific_entities(claims))
     cand = sorted(set(_candidates(claims, sim, settings)) | set(rules))
     probs = merge_probability([(claims[i], claims[j]) for i, j in cand])
-    keep = decide_merge(probs, [p in rules for p in cand])
+    keep = decide_merge(probs, [p in rules for p in cand],
+                        [shares_predicate(claims[i], claims[j]) for i, j in cand], settings)
     edges = sorted(((float(p), i, j) for p, k, (i, j) in zip(probs, keep, cand) if k), reverse=True)
     sets = UnionFind(range(len(claims)))
     weakest = [1.0] * len(claims)
@@ -172,6 +198,7 @@ def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSetting
         rep = mem[int(sim[np.ix_(members, members)].sum(axis=1).argmax())] if len(members) > 1 else mem[0]
         out.append({
             "text": statement(rep),
+            "display_text": statement(rep, display=True),
             "attributed_to": list(dict.fromkeys(c["attributed_to"] for c in mem)),
             "article_ids": aids,
             "independent_sources": bundle.independent_count(aids),
@@ -190,13 +217,15 @@ def align_claims(bundle: StoryBundle, claims: list[dict], settings: AlignSetting
     return out
 
 
-def statement(claim: dict) -> str:
-    """The words a reader sees for a claim: its text without attribution, except for a denial, whose text
-    is the denied content ("the city had asked for funds"); shown alone under the denier's name it would
-    read as the denier's assertion, so a denial shows its whole sentence ("Reyes denied that ...")."""
+def statement(claim: dict, display: bool = False) -> str:
+    """The words of a claim: its text without attribution, except for a denial, whose text is the denied
+    content ("the city had asked for funds"); shown alone under the denier's name it would read as the
+    denier's assertion, so a denial shows its whole sentence ("Reyes denied that ..."). With ``display``,
+    the form a reader sees (``claim_display``: no attribution tail, a leading pronoun's antecedent in
+    brackets), falling back to the text as found."""
     if claim.get("stance") == "denies":
-        return claim["sentence"].strip()
-    return claim["text"]
+        return (display and claim.get("sentence_display")) or claim["sentence"].strip()
+    return (display and claim.get("display")) or claim["text"]
 
 
 def public(story_claims: list[dict]) -> list[dict]:

@@ -101,6 +101,28 @@ def _clauses(toks, allowed: set[int]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_LIGHT_VERBS = {"be", "have", "do", "make", "get", "take", "go", "come", "give"}
+_PREDICATIVE = {"attr", "oprd", "acomp"}
+
+
+def predicates(toks) -> list[str]:
+    """The lemmas of what a sentence predicates: its verbs other than reporting and light verbs ("say",
+    "be", "have", "make"), and the complements of a copula ("the plan is a disaster" -> "disaster"),
+    with their conjuncts. ``toks``: spaCy tokens. Used by ``claim_align`` to ask, of a merge the pair model
+    is unsure of, whether the two sentences predicate the same thing at all."""
+    out = set()
+    for t in toks:
+        lem = t.lemma_.lower()
+        if not t.is_alpha:
+            continue
+        if t.pos_ == "VERB" and lem not in REPORT_VERBS and lem not in _LIGHT_VERBS:
+            out.add(lem)
+        elif t.pos_ in ("NOUN", "ADJ", "PROPN") and (
+                t.dep_ in _PREDICATIVE or (t.dep_ == "conj" and t.head.dep_ in _PREDICATIVE)):
+            out.add(lem)
+    return sorted(out)
+
+
 # ----------------------------------------------------------------------------- extraction
 
 _NOT_PROSE = re.compile(

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 from storyscope.compare.bundle import StoryBundle
+from storyscope.compare.claim_display import display_text
 from storyscope.compare.claim_parse import (
     DENY_PHRASES, DENY_VERBS, NEG_WORDS, REPORT_VERBS, _causes, _clauses, _content_lemmas, _dates, _denials,
-    _doc_tokens, _entities, _numbers, _speaker_of, _subtree, _tok_span, is_proposition, norm_entity)
+    _doc_tokens, _entities, _numbers, _speaker_of, _subtree, _tok_span, is_proposition, norm_entity, predicates)
 from storyscope.outlets import display_name
 from storyscope.stages.speakers import PRONOUNS
 
@@ -54,11 +55,11 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
     allowed = {t.i for t in toks}
     roots = [t for t in toks if t.head.i not in allowed or t.dep_ == "ROOT"]
     root = roots[0] if roots else toks[0]
-    speaker_toks, content_toks, cue = [], toks, None
+    speaker_toks, content_toks, cue, clausal = [], toks, None, []
     deny_target = None
 
     def attribution(verb):
-        nonlocal speaker_toks, content_toks, cue
+        nonlocal speaker_toks, content_toks, cue, clausal
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in allowed]
         comp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis") and c.i in allowed]
         if not subj or not comp:
@@ -68,6 +69,7 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
         for c in comp:
             body += _subtree(c, allowed)
         content_toks = sorted(body, key=lambda x: x.i)
+        clausal = sorted((x for c in comp if c.dep_ != "dobj" for x in _subtree(c, allowed)), key=lambda x: x.i)
         cue = verb
         return True
 
@@ -96,14 +98,16 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
                 sub = [x for k in c.children if k.dep_ in ("acl", "ccomp", "relcl", "prep") for x in k.subtree]
                 if sub:
                     content_toks = sorted(sub, key=lambda x: x.i)
+                clausal = []
                 break
     speaker = _speaker_of(bundle, aid, speaker_toks, s0, s1, last_person) if speaker_toks else None
     ctext_toks = [t for t in content_toks if not (t.dep_ == "mark" and t.i == content_toks[0].i)]
     if len([t for t in ctext_toks if not t.is_punct]) < 3:
-        ctext_toks, speaker, cue = toks, None, None
+        ctext_toks, speaker, cue, clausal = toks, None, None, []
     c0, c1 = _tok_span(ctext_toks)
     text = art.text[c0:c1].strip(" ,;:\"'“”‘’") or art.text[s0:s1]
     sent_text = art.text[s0:s1]
+    display = display_text(bundle, aid, text, ctext_toks, speaker, speaker_toks, cue, clausal)
     neg = [t for t in ctext_toks if (t.dep_ == "neg" or t.lower_ in NEG_WORDS)
            and not (t.i + 1 < len(doc) and doc[t.i + 1].text in ("-", "–"))]
     denials = _denials(toks, allowed)
@@ -117,6 +121,8 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
     return [{
         "article_id": aid,
         "text": text,
+        "display": display,
+        "sentence_display": display_text(bundle, aid, sent_text.strip(), toks),
         "sentence": sent_text,
         "start": s0, "end": s1,
         "speaker": speaker,
@@ -135,6 +141,7 @@ def analyse_sentence(bundle: StoryBundle, aid: str, s0: int, s1: int, last_perso
         "words": sorted({t.lemma_.lower() for t in toks if t.is_alpha} | {t.lower_ for t in toks if t.is_alpha}),
         "causes": _causes(toks, allowed),
         "sentence_lemmas": _content_lemmas(toks),
+        "predicates": predicates(toks),
         "places": [norm_entity(e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")
                    and s0 <= e.start_char < s1 and e.start > 0 and doc[e.start - 1].lower_ in ("in", "at", "near")],
     }]

@@ -77,13 +77,13 @@ def dates(bundle: StoryBundle, results: dict) -> dict:
     return {"inferred_dates": {k: v for k, v in inferred.items() if v and v.get("published")}}
 
 
-@comparison_step("claims", "claims.v5", reads=("linked_actors",), adds=("_claims",))
+@comparison_step("claims", "claims.v6", reads=("linked_actors",), adds=("_claims",))
 def claims(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claims import extract_claims
     return {"_claims": extract_claims(bundle)}
 
 
-@comparison_step("align", "align.v5", reads=("_claims", "provenance"), adds=("_story_claims", "claims"),
+@comparison_step("align", "align.v6", reads=("_claims", "provenance"), adds=("_story_claims", "claims"),
                  embeds=_claim_texts, embeds_reads=("_claims",))
 def align(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.claim_align import align_claims, public

@@ -123,3 +123,10 @@ def shown_claim_text(text: str) -> str:
         return text
     return text[:m.start()] + ("." if m.group(1) == "," else m.group(1))
 
+
+
+def shown_claim(claim: dict) -> str:
+    """The words the pages show for a claim dict: its ``display_text`` (``compare.claim_display``: no
+    attribution tail, a leading pronoun's antecedent in brackets) when the dossier has one, else its
+    ``text``, through ``shown_claim_text``. The JSON and CSV keep ``text`` as found."""
+    return shown_claim_text(claim.get("display_text") or claim.get("text", ""))

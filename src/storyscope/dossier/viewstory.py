@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from storyscope.dossier.layout import provenance_graph, timeline_graphic
-from storyscope.dossier.view import empty_notes, hidden_note, shown_claim_text, shown_facts
+from storyscope.dossier.view import empty_notes, hidden_note, shown_claim, shown_facts
 from storyscope.dossier.viewmodel import (INTEGRITY_RANK, CoverageRow, Credit, Dispute, Edge, Event, Fact, Frame,
                                           Omission, Omitted, QuoteGroup, Rendering, Sentence, Side, StoryView, Term,
                                           ViewContext, fmt_date, parse_date, slug)
@@ -163,7 +163,7 @@ def _facts(ctx: ViewContext, story: dict) -> list[Fact]:
     out = []
     for c in sorted(shown_facts(story), key=lambda c: (-int(c.get("independent_sources", 0)), str(c["id"]))):
         arts = c.get("article_ids") or [e["article_id"] for e in c["evidence"]]
-        out.append(Fact(id=c["id"], text=shown_claim_text(c.get("text", "")), sources=int(c.get("independent_sources", 0)),
+        out.append(Fact(id=c["id"], text=shown_claim(c), sources=int(c.get("independent_sources", 0)),
                         attributed_to=_attrib(c), outlets=[ctx.outlet(o) for o in sorted({ctx.outlet_name(a) for a in arts})],
                         evidence=ctx.cites(c.get("evidence")), uncertain=bool(c.get("uncertain")),
                         confidence=float(c.get("confidence", 0))))
@@ -178,7 +178,7 @@ def _disputes(ctx: ViewContext, story: dict) -> list[Dispute]:
                       # a side's own statement ("X denies that P") where the step gives one: a denial
                       # is never shown as the denier's assertion
                       claims=[s["statement"]] if s.get("statement") else
-                      [shown_claim_text(claims[c]["text"]) for c in s.get("claim_ids", []) if c in claims],
+                      [shown_claim(claims[c]) for c in s.get("claim_ids", []) if c in claims],
                       evidence=ctx.cites(s.get("evidence"))) for i, s in enumerate(d.get("sides", []))]
         out.append(Dispute(id=d["id"], about=d.get("about", ""), basis=d.get("basis") or "", sides=sides,
                            uncertain=bool(d.get("uncertain")), confidence=float(d.get("confidence", 0))))
@@ -224,7 +224,7 @@ def _omissions(ctx: ViewContext, story: dict) -> list[Omission]:
             if not c:
                 continue
             evs = c.get("evidence") or []
-            items.append(Omitted(shown_claim_text(c["text"]), int(c.get("independent_sources", 0)),
+            items.append(Omitted(shown_claim(c), int(c.get("independent_sources", 0)),
                                  ctx.cite(evs[0]) if evs else None, max(len(evs) - 1, 0)))
         if items:
             out.append(Omission(ctx.outlet_of(o["article_id"]), items))
