@@ -177,3 +177,13 @@ def test_reported_speech_is_listed_apart_from_quotes_as_printed():
 def test_shown_claim_text_drops_the_attribution_after_a_quote(text, shown):
     from storyscope.dossier.view import shown_claim_text
     assert shown_claim_text(text) == shown
+
+
+def test_cited_words_are_never_doubly_quoted():
+    from storyscope.dossier.viewmodel import cited
+    assert cited("the ferry will run again", 120) == "\u201cthe ferry will run again\u201d"
+    # a direct quote cited whole brings its own mark: no second one in front of it
+    own = '"The ferry will run," Varga said at the pier.'
+    assert cited(own, 120) == own
+    assert cited("\u201cThe ferry will run,\u201d Varga said.", 120).count("\u201c") == 1
+    assert cited("a " * 100, 20).endswith("\u2026\u201d")

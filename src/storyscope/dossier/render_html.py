@@ -19,7 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from storyscope.dossier.viewmodel import ArticleView, DossierView, build_view, shorten, slug
+from storyscope.dossier.viewmodel import ArticleView, DossierView, build_view, cited, shorten, slug
 
 TEMPLATES = Path(__file__).with_name("templates")
 PUB_BADGE = {"explicit": ("date stated", "ok"), "inferred": ("date inferred", "warn"),
@@ -50,6 +50,7 @@ def environment() -> Environment:
     env = Environment(loader=FunctionLoader(lambda name: (load_template(name), None, lambda: True)),
                       autoescape=True, undefined=StrictUndefined)
     env.filters["shorten"] = shorten
+    env.filters["cited"] = cited
     env.globals.update(PUB_BADGE=PUB_BADGE, INTEGRITY_BADGE=INTEGRITY_BADGE, SECTIONS=SECTIONS)
     return env
 

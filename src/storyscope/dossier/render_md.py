@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from storyscope.dossier.viewmodel import Cite, DossierView, StoryView, build_view, shorten
+from storyscope.dossier.viewmodel import Cite, DossierView, StoryView, build_view, cited, shorten
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
 PUB_LABEL = {"explicit": "stated", "inferred": "inferred", "unknown": "date unknown"}
@@ -28,7 +28,7 @@ def _s(n: int) -> str:
 def cite(c: Cite, quote: bool = True) -> str:
     """``[Outlet, “cited words”]`` (the words cut to 120 characters), or ``[Outlet]``."""
     out = md_escape(c.outlet.name)
-    return f"[{out}, \u201c{md_escape(shorten(c.text, 120, fold=True))}\u201d]" if quote else f"[{out}]"
+    return f"[{out}, {md_escape(cited(c.text, 120, fold=True))}]" if quote else f"[{out}]"
 
 
 def cites(evidence: list[Cite], limit: int = 3, more: int = 0) -> str:

@@ -86,6 +86,17 @@ def shorten(text: str, limit: int, fold: bool = False) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
 
 
+_OPENING_MARKS = "\"\u201c\u201e\u00ab"
+
+
+def cited(text: str, limit: int, fold: bool = False) -> str:
+    """Cited words as a page shows them: ``shorten(text, limit, fold)`` between curly double quotation
+    marks, unless the words begin with a double mark of their own (a direct quote cited whole), which then
+    stands alone rather than doubled ('“"The move ...' read as a stray mark)."""
+    words = shorten(text, limit, fold)
+    return words if words[:1] in _OPENING_MARKS else f"\u201c{words}\u201d"
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is a plain http(s) URL without quotes, spaces or angle brackets, else None."""
     return url if _SAFE_URL.match(url or "") else None
