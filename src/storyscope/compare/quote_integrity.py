@@ -144,6 +144,16 @@ def _in_order(r1: dict, r2: dict) -> int:
     return sum(m.size for m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
 
 
+def _fragment_within(r1: dict, r2: dict) -> bool:
+    """Whether the shorter rendering's words stand, in one run, in the longer one. A quoted fragment of two
+    content words ('"foreign conspiracy."') is one quote with another rendering only where that one holds
+    the very words: two sharing words scattered ('a foreign-funded conspiracy', 'a foreign power funding a
+    conspiracy') are different utterances on one topic (issue 15: different quotes never group)."""
+    short, long_ = sorted((r1["text"], r2["text"]), key=len)
+    words = lambda t: " ".join(k for _, k in tokens(t))
+    return f" {words(short)} " in f" {words(long_)} "
+
+
 def _quoted_words(r: dict) -> list[str]:
     """What a rendering puts inside quotation marks: a mixed quote's quoted parts, else its text."""
     return (r.get("_quoted") or _marked(r["text"]) or [r["text"]]) if r["kind"] == "mixed" else [r["text"]]
@@ -166,7 +176,8 @@ def _pair_score(r1: dict, r2: dict, cq: float, cs: float, copied: bool = False) 
     ov, n = _overlap(r1["_stems"], r2["_stems"])
     small = min(len(r1["_stems"]), len(r2["_stems"]))
     lexical = (ov >= st.group_overlap and n >= (st.group_min_shared if small > st.group_min_shared else 2)
-               and _in_order(r1, r2) >= min(st.group_min_shared, small))
+               and _in_order(r1, r2) >= min(st.group_min_shared, small)
+               and (small > 2 or _fragment_within(r1, r2)))
     same = _compatible(r1, r2)
     if same is False:
         return 0.0        # two known speakers who differ: never one quote

@@ -120,7 +120,7 @@ def omissions(bundle: StoryBundle, results: dict) -> dict:
     return {"omissions": typed(Omission, found, "omission")}
 
 
-@comparison_step("quotes", "quotes.v6", reads=("linked_actors", "provenance"), embeds=_quote_texts,
+@comparison_step("quotes", "quotes.v7", reads=("linked_actors", "provenance"), embeds=_quote_texts,
                  embeds_reads=("linked_actors",))
 def quotes(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.quote_integrity import group_quotes
