@@ -323,3 +323,11 @@ def test_opposed_sets_listed_pairs_and_negating_prefixes():
     assert opposed_sets({"dishonest"}, {"honest", "mayor"})
     assert not opposed_sets({"council", "budget"}, {"bridge", "harlow"})
     assert not opposed_sets({"legal"}, {"regal"}) and not opposed_sets(set(), {"legal"})
+
+
+def test_a_two_word_quoted_fragment_groups_only_with_its_very_words():
+    from storyscope.compare.quote_integrity import _fragment_within
+    frag = {"text": "harbor conspiracy."}
+    assert _fragment_within(frag, {"text": "that a harbor-funded conspiracy drove him out"}) is False
+    assert _fragment_within(frag, {"text": "a foreign harbor power funding a conspiracy"}) is False
+    assert _fragment_within(frag, {"text": "what she called a harbor conspiracy against the town"}) is True
