@@ -59,14 +59,19 @@ def test_precision_label_sets_are_well_formed_and_match_the_data(name):
     from ecbplus_packets import topic_split
     from storyscope.evaluate.findings import check_spans
     items = L.load_items(str(labels))
-    assert items and {it["kind"] for it in items} <= {"article", "quote", "sentence", "framing"}
+    from fresh_packets import LABEL_KIND
+    assert items and {it["kind"] for it in items} <= {"article", "quote", "sentence", "framing", "omission", "timeline"}
     for it in items:
         assert it["split"] == topic_split(it["event"]) and "text" not in json.dumps(it["spans"])
         assert all(set(s) == {"id", "start", "end", "sha1"} for s in it["spans"])
+        assert len(it["spans"]) == {"omission": 3, "framing": 1, "timeline": 1}.get(it["kind"], 2)
         if it["kind"] == "framing":       # what the term was claimed to be: values and hashes, never text
             assert set(it["finding"]) == {"concept_id", "family", "voice", "referent_sha1"}
-        if "sampled" in it:               # session 9's stratified draw (fresh_packets.stratified)
+        if it["kind"] == "timeline":      # the entry's date, precision and the hash of its label
+            assert set(it["finding"]) == {"date", "precision", "label_sha1"}
+        if "sampled" in it:               # sessions 9 and 10's stratified draw (fresh_packets.stratified)
             assert it["sampled"]["stratum"] in ("high", "rest") and it["sampled"]["of"] >= 1
+            assert LABEL_KIND.get(it["sampled"].get("kind"), it["kind"]) == it["kind"]
     good, stale = check_spans(items, _label_texts(name))
     assert good and not stale
 
@@ -163,6 +168,22 @@ def test_stratified_sample_covers_the_high_confidence_end():
     assert len(stratified(rows[:7], 0.05, 20, random.Random(1))) == 7
 
 
+def test_choose_writes_a_pair_drawn_for_two_kinds_once_with_both_origins():
+    """Session 10: corroborated facts and disputes share the sentence packet; a pair both show is judged once."""
+    import random
+    from fresh_packets import choose
+
+    def row(iid, origin, c):
+        return ({"item_id": iid, "kind": "sentence", "spans": [], "origin": [origin]}, {"A": iid}, c)
+    pools = {"claim": [row("s-1", "product:corroborated", 0.7), row("s-2", "product:corroborated", 0.3)],
+             "dispute": [row("s-1", "product:dispute", 0.4)]}
+    rows, summary = choose(pools, [], {"claim": 0.584, "dispute": 0.06}, {"claim": 8, "dispute": 8}, random.Random(1))
+    got = {it["item_id"]: it for it, _ in rows["sentence"]}
+    assert sorted(got) == ["s-1", "s-2"] and got["s-1"]["origin"] == ["product:corroborated", "product:dispute"]
+    assert got["s-1"]["sampled"]["kind"] == "claim" and got["s-2"]["sampled"]["stratum"] == "rest"
+    assert summary["claim"]["of"] == {"high": 1, "rest": 1} and summary["dispute"]["packet"] == {"high": 1}
+
+
 # Session 9 (helper lab9): final verdicts per label kind on the precision-only sets (none may be lost), and the
 # product's floors on them (eval findings --split dev; measured 2026-12-01 on the merged session 8 code; framing
 # since framing.v7 (session 9, frame9): ECB+ 48 covered (1.0), FNC-1 30 (0.933), fewer terms, the wrong ones gone).
@@ -179,7 +200,7 @@ def test_precision_label_sets_keep_their_judged_items(name):
     items = L.load_items(str(labels))
     got = Counter(it["kind"] for it in items if it.get("final"))
     assert all(got[k] >= n for k, n in JUDGED[name].items()), got
-    fresh = [it for it in items if it["kind"] in ("sentence", "framing")]
+    fresh = [it for it in items if "sampled" in it]      # sessions 9 and 10: every drawn item judged twice or more
     assert fresh and all(it["sampled"]["stratum"] in ("high", "rest") and len(it["verdicts"]) >= 2 for it in fresh)
 
 
