@@ -200,8 +200,9 @@ def test_precision_label_sets_keep_their_judged_items(name):
     items = L.load_items(str(labels))
     got = Counter(it["kind"] for it in items if it.get("final"))
     assert all(got[k] >= n for k, n in JUDGED[name].items()), got
-    fresh = [it for it in items if "sampled" in it]      # sessions 9 and 10: every drawn item judged twice or more
-    assert fresh and all(it["sampled"]["stratum"] in ("high", "rest") and len(it["verdicts"]) >= 2 for it in fresh)
+    fresh = [it for it in items if "sampled" in it]      # sessions 9 and 10: a drawn item is judged twice or more,
+    assert fresh and all(it["sampled"]["stratum"] in ("high", "rest") for it in fresh)   # or still waits for its
+    assert all(len(it["verdicts"]) >= 2 or (not it["verdicts"] and it["final"] is None) for it in fresh)  # annotators
 
 
 def check_floors(name: str, report: dict) -> None:
