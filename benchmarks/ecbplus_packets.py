@@ -154,6 +154,13 @@ LAYOUT = {
                "part of it, `text` = THE TERM, `after`), `term`, `referent`, `concept`, `family`, `voice`, and for "
                "some items `other` (another document's passage, same layout; its `text` is the term it is "
                "compared with).",
+    "timeline": "Each line: `label`, `date`, `precision`, `published` (the document's publication date; 'not given' "
+                "when unknown: a relative date such as 'Tuesday' cannot then be read, and a date the text states in "
+                "full is judged as written) and `passage` (`headline` when the document has one, `before`, `text` = "
+                "THE SENTENCE, `after`).",
+    "omission": "Each line: two passages `A`, `B` from two documents (`headline` when the document has one, "
+                "`before`, `text` = THE PASSAGE TO JUDGE, `after`; `sentence` gives the whole sentence when the judged "
+                "text is only part of one) and a third document `C` in full (`title`, `text`).",
 }
 OUTLET_NOTE = ('\n"Outlet" in the question means the document\'s publisher; two documents may come from the same '
                "site or from\ndifferent sites.")

@@ -26,9 +26,9 @@ the unbiased figure. Findings carrying ``confidence`` are also scored per thresh
 Splits: ``dev`` / ``test`` are the 25 fully listed events; precision also counts the labelled disputes,
 altered flags, provenance edges, framing terms and timeline entries of other BASIL events (``dev-extra`` with dev,
 ``test-extra`` with test: ``labels.extra_split``), whose positives are not listed, so recall stays on the
-listed events. A label set may hold extra events only (``benchmarks/labels/ecbplus``, ``fnc1``: provenance edges,
-altered flags, disputes and framing terms the product showed on ECB+ / FNC-1, split by topic): then the report
-gives precision only.
+listed events. A label set may hold extra events only (``benchmarks/labels/ecbplus``, ``fnc1``: findings of every
+kind the product showed on ECB+ / FNC-1, split by topic): then the report gives precision only, and counts every
+kind on them (corroborated facts and omissions too).
 """
 from __future__ import annotations
 
@@ -266,7 +266,7 @@ def evaluate_findings(labels_dir: str, data: str, split: str = "dev", min_overla
     for story in dossier["stories"]:
         on_extra = story["id"] in extra_set
         for f in shown_findings(story) + span_findings(story):
-            if on_extra and f["kind"] not in EXTRA_FINDINGS:
+            if on_extra and listed and f["kind"] not in EXTRA_FINDINGS:   # precision-only sets: every kind
                 continue
             f["extra"] = on_extra
             findings.append(f)
