@@ -233,24 +233,3 @@ def test_shared_footer_is_not_reuse():
                        "eight percent from October, citing fuel costs.\nIslanders said the rise would hit commuters "
                        "who cross to the mainland every day.\n" + FOOTER, outlet="Valley News Online", published="2031-09-01")
     assert find_provenance(StoryBundle([a, b])) == []
-
-
-# ---------------------------------------------------------------- the pair judge: one order per sentence pair
-def test_each_sentence_pair_is_judged_once_and_the_edge_ignores_article_order(trio):
-    """The pair judge is the costliest call of provenance: each candidate sentence pair is scored in one
-    order (shorter narrative first), so listing the articles the other way round gives the same edge."""
-    from storyscope.compare.pairs import same_claim_prob
-    wire, rewrite, _ = trio
-    asked: list[tuple[str, str]] = []
-
-    def judge(pairs):
-        asked.extend(pairs)
-        return same_claim_prob(pairs)
-    edges = find_provenance(StoryBundle([rewrite, wire]), judge=judge)
-    assert asked and len(asked) == len(set(asked)) == len({frozenset(p) for p in asked})
-    assert all(len(x) <= len(y) for x, y in asked)
-    asked.clear()
-    again = find_provenance(StoryBundle([wire, rewrite]), judge=judge)
-    assert [(e["article_id"], e["source_id"], e["confidence"]) for e in edges] == \
-        [(e["article_id"], e["source_id"], e["confidence"]) for e in again]
-    assert edges and edges[0]["article_id"] == rewrite.id

@@ -153,7 +153,7 @@ def judged_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
     """(weights, verbatim, strong) for the sentence pairs of two articles, each of shape (len(a), len(b)).
 
     weights: the same-claim probability of each candidate pair (``judge``: a list of (text, text) ->
-    probabilities, default ``pairs.same_claim_prob``, scored once, shorter narrative first) that shares
+    probabilities, default ``pairs.same_claim_prob``, scored both ways and averaged) that shares
     ``shared_words``; raised to the cosine for strong pairs (``strong_cos``, ``strong_shared``) and to the
     string ratio / 100 for near-identical narratives; 0 elsewhere. verbatim: ratio >= ``near_exact``;
     strong: the strong pairs (both may align out of order)."""
@@ -175,20 +175,14 @@ def judged_matrix(a: list[Sent], b: list[Sent], ea: np.ndarray, eb: np.ndarray,
     if todo:
         if judge is None:
             from storyscope.compare.pairs import same_claim_prob as judge
-        p = np.asarray(judge([_judge_order(a[i].narrative, b[j].narrative) for i, j in todo]))
+        texts = [(a[i].narrative, b[j].narrative) for i, j in todo]
+        p = (np.asarray(judge(texts)) + np.asarray(judge([(y, x) for x, y in texts]))) / 2
         for (i, j), pij in zip(todo, p):
             w[i, j] = float(pij)
     for i, j in zip(*np.nonzero(sim >= s.strong_cos)):
         if not (verb[i, j] or fa[i] or fb[j]) and _shared(a[i], b[j]) >= s.strong_shared:
             w[i, j], strong[i, j] = max(w[i, j], float(sim[i, j])), True
     return w, verb, strong
-
-
-def _judge_order(x: str, y: str) -> tuple[str, str]:
-    """The one order in which a sentence pair is judged: the shorter narrative first (ties: in text order), so
-    an edge does not depend on which article a story lists first. Until provenance.v4 both orders were scored and
-    averaged: twice the pair judge for the same shown edges (BENCHMARKS.md, "Throughput", session 10)."""
-    return (x, y) if (len(x), x) <= (len(y), y) else (y, x)
 
 
 def _frame(x: Sent) -> bool:

@@ -61,7 +61,7 @@ def link_actors(bundle: StoryBundle, results: dict) -> dict:
     return {"linked_actors": len(new)}
 
 
-@comparison_step("provenance", "provenance.v4", reads=("linked_actors",), min_articles=2, phase="dates",
+@comparison_step("provenance", "provenance.v3", reads=("linked_actors",), min_articles=2, phase="dates",
                  embeds=_narrative_texts)
 def provenance(bundle: StoryBundle, results: dict) -> dict:
     from storyscope.compare.provenance import find_provenance
