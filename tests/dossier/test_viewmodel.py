@@ -186,4 +186,7 @@ def test_cited_words_are_never_doubly_quoted():
     own = '"The ferry will run," Varga said at the pier.'
     assert cited(own, 120) == own
     assert cited("\u201cThe ferry will run,\u201d Varga said.", 120).count("\u201c") == 1
+    # cited words that stop before their quote's closing mark get it, so the mark is never left open
+    assert cited("\u201cThis was not an act of nature.", 120) == "\u201cThis was not an act of nature.\u201d"
+    assert cited('"This was not an act of nature.', 120) == '"This was not an act of nature."'
     assert cited("a " * 100, 20).endswith("\u2026\u201d")

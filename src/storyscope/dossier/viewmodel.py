@@ -87,14 +87,23 @@ def shorten(text: str, limit: int, fold: bool = False) -> str:
 
 
 _OPENING_MARKS = "\"\u201c\u201e\u00ab"
+_CLOSING_MARK = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
 
 
 def cited(text: str, limit: int, fold: bool = False) -> str:
     """Cited words as a page shows them: ``shorten(text, limit, fold)`` between curly double quotation
-    marks, unless the words begin with a double mark of their own (a direct quote cited whole), which then
-    stands alone rather than doubled ('“"The move ...' read as a stray mark)."""
+    marks, unless the words begin with a double mark of their own (a direct quote cited whole): then only
+    its closing mark is added where the cited words stop before it, never a second opening one
+    ('“"The move ...' read as a stray mark)."""
     words = shorten(text, limit, fold)
-    return words if words[:1] in _OPENING_MARKS else f"\u201c{words}\u201d"
+    if words[:1] not in _OPENING_MARKS:
+        return f"\u201c{words}\u201d"
+    close = _CLOSING_MARK[words[0]]
+    if close == '"':      # straight marks open and close alike: an even count means one is left open
+        closed = words.count('"') % 2 == 0
+    else:
+        closed = words.count(close) >= words.count(words[0])
+    return words if closed else words + close
 
 
 def safe_url(url: str | None) -> str | None:
