@@ -96,7 +96,7 @@ def test_eval_findings_reads_a_label_set_of_extra_events_only(tmp_path):
         evaluate_findings(str(tmp_path), str(data), split="test", db=str(tmp_path / "eval.db"))
 
 
-def test_display_thresholds_pool_provenance_and_altered_only():
+def test_display_thresholds_pool_every_kind_and_hold_it_to_the_fresh_labels():
     from display_thresholds import combine, derive, pool_rows
     a = [{"threshold": 0.5, "covered": 3, "correct": 3, "precision": 1.0},
          {"threshold": 0.8, "covered": 1, "correct": 1, "precision": 1.0}]
@@ -112,9 +112,11 @@ def test_display_thresholds_pool_provenance_and_altered_only():
         "provenance": {"covered": 6, "correct": 4, "by_confidence": b},
         "corroborated": {"covered": 6, "correct": 4, "by_confidence": b}}}
     pooled = combine([basil, ecb])
-    assert pooled["findings"]["provenance"]["covered"] == 10 and pooled["findings"]["corroborated"]["covered"] == 4
+    assert pooled["findings"]["provenance"]["covered"] == 10 and pooled["findings"]["corroborated"]["covered"] == 10
     new, _ = derive(pooled, {"provenance": 1.01, "claim": 0.0})
-    assert new["provenance"] == 0.5 and new["claim"] == 1.01       # 7/7 from 0.5 on; claims: 4 < 5 findings
+    assert new["provenance"] == 0.5 and new["claim"] == 0.5        # the pooled rule alone: 7/7 from 0.5 on
+    new, _ = derive(pooled, {"provenance": 1.01, "claim": 0.0}, [basil, ecb])
+    assert new == {"provenance": 1.01, "claim": 1.01}   # the fresh labels alone hold 4 < 5 above 0.9 precision
     with pytest.raises(SystemExit):
         combine([basil, {**ecb, "split": "test"}])
 

@@ -200,14 +200,15 @@ def test_eval_findings_on_dev_labels(dev_report):
     assert r["items_with_final"] >= 400
     # floors: the product's corroborated facts on dev, all shown 0.725 on 120 (session 7; 0.732 on 112 in session 4, 0.68 on 90
     # at f7085f4); at the display threshold 66 / 73 (0.904 at 0.584, session 7, with the shown facts no label had covered now
-    # judged; session 4: 70 / 77). Measured only where labels cover them.
+    # judged; session 4: 70 / 77); session 10 raised the threshold to 0.679 by the fresh labels of ECB+ and FNC-1 (41/54
+    # there at 0.584): 55 / 58 at it. Measured only where labels cover them.
     corr = r["findings"]["corroborated"]
     if corr["covered"] >= 20:
         assert corr["precision"] >= 0.7, corr
     from storyscope.dossier.view import display_thresholds
     shown = [row for row in corr.get("by_confidence", []) if row["threshold"] >= display_thresholds()["claim"]]
     if shown and shown[0]["covered"] >= 20:
-        assert shown[0]["precision"] >= 0.88 and shown[0]["correct"] >= 60, shown[0]
+        assert shown[0]["precision"] >= 0.92 and shown[0]["correct"] >= 52, shown[0]
 
 
 def test_cli_names_bad_inputs_in_one_line(tmp_path):
