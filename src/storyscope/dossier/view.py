@@ -9,10 +9,9 @@ The JSON dossier always holds every finding with its confidence.
 """
 from __future__ import annotations
 
-import re
-
 import copy
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,7 +121,6 @@ def shown_claim_text(text: str) -> str:
     if len(rest.split()) > 20 or re.search(r'["\u201c\u201d]', rest):
         return text
     return text[:m.start()] + ("." if m.group(1) == "," else m.group(1))
-
 
 
 def shown_claim(claim: dict) -> str:
